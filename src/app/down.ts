@@ -1,0 +1,27 @@
+// Use case `down`: removes the lab's containers and network, found by label; volumes (the data) only with --volumes.
+import type { Io } from '../log.js';
+import { EXIT } from '../errors.js';
+import { connectRuntime } from '../runtime/docker.js';
+import { labVolumes, removeLab } from '../runtime/containers.js';
+import { resolveLabName } from './lab-name.js';
+
+export async function downCommand(
+  io: Io,
+  options: { cwd: string; config?: string; name?: string; volumes: boolean },
+): Promise<number> {
+  const lab = await resolveLabName(options.cwd, options.config, options.name);
+  const runtime = await connectRuntime();
+  const removed = await removeLab(runtime.docker, lab, { volumes: options.volumes });
+  const kept = options.volumes ? [] : await labVolumes(runtime.docker, lab);
+  if (removed.containers + removed.networks + removed.volumes === 0 && kept.length === 0) {
+    io.stderr.write(`lab "${lab}" is not on this host; nothing to do\n`);
+    return EXIT.ok;
+  }
+  io.stderr.write(
+    `lab "${lab}" is down: removed ${removed.containers} containers, ${removed.networks} network(s)` +
+      (options.volumes ? `, ${removed.volumes} volume(s)` : '') +
+      '\n' +
+      (kept.length ? `  kept its data: ${kept.join(', ')} (\`infra down --volumes\` deletes them)\n` : ''),
+  );
+  return EXIT.ok;
+}

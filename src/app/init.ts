@@ -1,0 +1,24 @@
+// Use case `init`: writes a commented infra.yaml holding the built-in lab's values, for the user to change.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import { DEFAULT_CONFIG_FILE } from '../paths.js';
+import { renderTemplate } from '../render/engine.js';
+import { DEFAULT_LAB } from '../topology/build-lab.js';
+
+export async function initConfig(cwd: string, file: string | undefined, force: boolean): Promise<string> {
+  const target = path.resolve(cwd, file ?? DEFAULT_CONFIG_FILE);
+  const content = renderTemplate('infra.yaml', DEFAULT_LAB);
+  try {
+    // 'wx' fails when the file exists: the check and the write are one step, so nothing is overwritten by a race.
+    await writeFile(target, content, { flag: force ? 'w' : 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new UsageError(`${target} already exists; nothing was written`, [
+        '--force: overwrite it (your changes to it are lost)',
+      ]);
+    }
+    throw error;
+  }
+  return target;
+}

@@ -1,0 +1,40 @@
+// Use case `render`: lab definition → lab folder. Also the first step of `up`.
+import path from 'node:path';
+import { defaultLabDir } from '../paths.js';
+import { loadLab } from '../topology/load-lab.js';
+import type { LabOverrides } from '../topology/build-lab.js';
+import type { Lab } from '../topology/types.js';
+import { renderLab } from '../render/render-lab.js';
+import { readLabState, writeLab, type WriteResult } from '../render/write-lab.js';
+import { generateSecrets, readSecrets, secretsFile } from '../render/secrets.js';
+import { findFreePort } from './free-port.js';
+
+export interface RenderOptions extends LabOverrides {
+  cwd: string;
+  config?: string;
+  dir?: string;
+  force?: boolean;
+}
+
+export interface RenderOutcome extends WriteResult {
+  lab: Lab;
+  dir: string;
+  hostPort: number;
+}
+
+export async function renderLabFolder(options: RenderOptions): Promise<RenderOutcome> {
+  const { lab } = await loadLab(options.cwd, options.config, { name: options.name, port: options.port });
+  const dir = path.resolve(options.cwd, options.dir ?? defaultLabDir(options.cwd, lab.name));
+  const state = await readLabState(dir);
+  // `auto` picks a port once and keeps it: a port that changed at every render would break bookmarks and scripts.
+  const hostPort = lab.port === 'auto' ? (state?.hostPort ?? (await findFreePort())) : lab.port;
+  const secrets = (await readSecrets(dir)) ?? generateSecrets();
+  const result = await writeLab(
+    dir,
+    { lab: lab.name, hostPort },
+    renderLab(lab, hostPort),
+    [secretsFile(secrets)],
+    options.force ?? false,
+  );
+  return { ...result, lab, dir, hostPort };
+}

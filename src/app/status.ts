@@ -1,0 +1,98 @@
+// Use case `status`: the live lab, read back from Docker labels (not from the lab folder): every server and its
+// components with state and health, the LB URL, the lab folder; exit 1 when anything is not healthy.
+import type { Io } from '../log.js';
+import { painter } from '../log.js';
+import { EXIT } from '../errors.js';
+import { connectRuntime } from '../runtime/docker.js';
+import { labContainers, type ComponentState } from '../runtime/containers.js';
+import { resolveLabName } from './lab-name.js';
+
+export function labUrl(port: number, ip = '127.0.0.1'): string {
+  return `http://${ip}:${port}`;
+}
+
+export interface LabStatus {
+  lab: string;
+  running: boolean;
+  healthy: boolean;
+  url: string | null;
+  dir: string | null;
+  servers: {
+    name: string;
+    state: string;
+    components: { name: string; kind: string; state: string; health: string; network: 'ok' | 'stale' }[];
+  }[];
+}
+
+export function summarise(lab: string, containers: ComponentState[]): LabStatus {
+  const servers = new Map<string, LabStatus['servers'][number]>();
+  for (const c of containers.filter((c) => c.component === 'host')) {
+    servers.set(c.server, { name: c.server, state: c.state, components: [] });
+  }
+  for (const c of containers.filter((c) => c.component !== 'host')) {
+    const server = servers.get(c.server) ?? { name: c.server, state: 'missing', components: [] };
+    servers.set(c.server, server);
+    server.components.push({
+      name: `${c.server}-${c.component}`,
+      kind: c.component,
+      state: c.state,
+      health: c.health,
+      network: c.staleNetwork ? 'stale' : 'ok',
+    });
+  }
+  const published = containers.find((c) => c.publishedPort)?.publishedPort;
+  const list = [...servers.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const components = list.flatMap((s) => s.components);
+  return {
+    lab,
+    running: containers.some((c) => c.state === 'running'),
+    healthy:
+      list.length > 0 &&
+      list.every((s) => s.state === 'running') &&
+      components.every(
+        (c) => c.state === 'running' && c.health !== 'unhealthy' && c.health !== 'starting' && c.network === 'ok',
+      ),
+    url: published ? labUrl(published.port, published.ip) : null,
+    dir: containers.find((c) => c.workingDir)?.workingDir ?? null,
+    servers: list,
+  };
+}
+
+export async function statusCommand(
+  io: Io,
+  options: { cwd: string; config?: string; name?: string; json: boolean },
+): Promise<number> {
+  const lab = await resolveLabName(options.cwd, options.config, options.name);
+  const runtime = await connectRuntime();
+  const status = summarise(lab, await labContainers(runtime.docker, lab));
+  if (options.json) {
+    io.stdout.write(JSON.stringify(status, null, 2) + '\n');
+  } else {
+    printStatus(io, status);
+  }
+  return status.healthy ? EXIT.ok : EXIT.failed;
+}
+
+function printStatus(io: Io, status: LabStatus): void {
+  const paint = painter(io.stdout, io.env);
+  if (status.servers.length === 0) {
+    io.stdout.write(
+      `lab "${status.lab}" is not running (no containers). Start it with \`infra up${status.lab === 'lab' ? '' : ` --name ${status.lab}`}\`.\n`,
+    );
+    return;
+  }
+  io.stdout.write(`lab "${status.lab}"  ${status.healthy ? paint('green', 'healthy') : paint('red', 'NOT healthy')}\n`);
+  io.stdout.write(`  url     ${status.url ?? '(LB not running)'}\n  folder  ${status.dir ?? '(unknown)'}\n\n`);
+  for (const server of status.servers) {
+    io.stdout.write(`${server.name.padEnd(10)} ${server.state}\n`);
+    for (const c of server.components) {
+      const ok = c.state === 'running' && (c.health === 'healthy' || c.health === 'none') && c.network === 'ok';
+      const mark = ok ? paint('green', '✓') : paint('red', '✗');
+      const net =
+        c.network === 'stale'
+          ? paint('red', '  cut off: its server restarted after it; run `infra up` to reattach')
+          : '';
+      io.stdout.write(`  ${mark} ${c.name.padEnd(16)} ${c.state.padEnd(9)} ${c.health}${net}\n`);
+    }
+  }
+}

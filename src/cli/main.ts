@@ -1,0 +1,265 @@
+// Commander wiring only (DESIGN.md habit 1): flags → an options object → one call into src/app. Use cases that touch
+// Docker or MySQL are imported lazily, so `--help`, `init` and `render` never load dockerode or mysql2.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { EXIT, exitCodeOf, StepError, UsageError } from '../errors.js';
+import { indent, painter, type Io } from '../log.js';
+
+interface Common {
+  config?: string;
+  name?: string;
+  verbose?: boolean;
+}
+
+function parsePort(value: string): number | 'auto' {
+  if (value === 'auto') return 'auto';
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new InvalidArgumentError('must be a port from 1 to 65535, or "auto".');
+  }
+  return port;
+}
+
+const configOption = () =>
+  new Option('-c, --config <file>', 'lab definition (default: ./infra.yaml if present, else the built-in lab)');
+const nameOption = () => new Option('-n, --name <lab>', 'lab name (default: the file\'s name, else "lab")');
+const dirOption = () => new Option('-d, --dir <dir>', 'lab folder (default: ./infra-labs/<name>)');
+const portOption = () =>
+  new Option('-p, --port <port>', 'LB port on 127.0.0.1, or "auto" for a free one (default: 8080)').argParser(
+    parsePort,
+  );
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  let verbose = false;
+  const program = new Command('infra')
+    .description(
+      'A real multi-server web stack on one Docker host: HAProxy in front of two web servers, each with Nginx, an ' +
+        'application server and MySQL/MariaDB, the database replicated from web-01 to web-02 with GTIDs.',
+    )
+    .version('0.1.0')
+    .option('-v, --verbose', 'show stack traces and the commands infra runs')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      '\nStart here:\n  $ infra up            boot the built-in lab and prove it works\n  $ infra status        see what runs where\n  $ infra down          stop it (data kept; --volumes deletes it)\n\nExit codes: 0 ok, 1 a step or check failed, 2 bad usage or config, 3 environment (Docker, Compose).',
+    );
+  program.hook('preAction', (cmd) => {
+    verbose = Boolean(cmd.opts().verbose);
+  });
+
+  const run =
+    (fn: (opts: never) => Promise<number | void>) =>
+    async (...args: unknown[]) => {
+      const cmd = args[args.length - 1] as Command;
+      exitCode = (await fn({ ...(cmd.optsWithGlobals() as object), args: cmd.args } as never)) ?? EXIT.ok;
+    };
+
+  program
+    .command('init')
+    .description("write a commented infra.yaml with the built-in lab's values")
+    .option('-f, --force', 'overwrite an existing file')
+    .argument('[file]', 'where to write it', 'infra.yaml')
+    .addHelpText('after', '\nExample:\n  $ infra init && $EDITOR infra.yaml && infra render')
+    .action(
+      run(async (o: { force?: boolean; args: string[] }) => {
+        const { initConfig } = await import('../app/init.js');
+        const file = await initConfig(io.cwd, o.args[0], Boolean(o.force));
+        io.stderr.write(`wrote ${file}; edit it, then run \`infra render\` or \`infra up\`\n`);
+      }),
+    );
+
+  program
+    .command('render')
+    .description(
+      'write the lab folder: compose.yaml, haproxy.cfg, nginx.conf and my.cnf per server, the app, Dockerfiles',
+    )
+    .addOption(configOption())
+    .addOption(nameOption())
+    .addOption(portOption())
+    .option('-o, --out <dir>', 'lab folder (default: ./infra-labs/<name>)')
+    .option('-f, --force', 'overwrite files edited by hand since the last render')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ infra render                      the built-in lab into ./infra-labs/lab\n  $ infra render -c infra.yaml -o /tmp/lab',
+    )
+    .action(
+      run(async (o: Common & { out?: string; port?: number | 'auto'; force?: boolean }) => {
+        const { renderLabFolder } = await import('../app/render.js');
+        const r = await renderLabFolder({
+          cwd: io.cwd,
+          config: o.config,
+          dir: o.out,
+          name: o.name,
+          port: o.port,
+          force: o.force,
+        });
+        io.stderr.write(
+          `rendered lab "${r.lab.name}" into ${r.dir}: ${r.written.length} written, ${r.unchanged.length} unchanged` +
+            (r.removed.length ? `, ${r.removed.length} removed` : '') +
+            `\nnext: infra up${o.config ? ` -c ${o.config}` : ''}${o.out ? ` -d ${o.out}` : ''}\n`,
+        );
+      }),
+    );
+
+  program
+    .command('up')
+    .description('render, build images, boot the lab, wait until healthy, configure replication, run the smoke checks')
+    .addOption(configOption())
+    .addOption(nameOption())
+    .addOption(dirOption())
+    .addOption(portOption())
+    .option('-f, --force', 'overwrite files edited by hand since the last render')
+    .option('--json', 'print one JSON result on stdout instead of progress')
+    .option('--keep', 'keep a lab that failed to come up, for inspection (default: remove it)')
+    .option('--no-smoke', 'skip the smoke checks')
+    .option('--timeout <seconds>', 'how long to wait for every component to be healthy', (v) => Number(v), 180)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ infra up                          the built-in lab on http://127.0.0.1:8080\n  $ infra up --name ci-1 --port auto --json\n\nRunning it again on a running lab converges: nothing is rebuilt or restarted that is already right.',
+    )
+    .action(
+      run(
+        async (
+          o: Common & {
+            dir?: string;
+            port?: number | 'auto';
+            force?: boolean;
+            json?: boolean;
+            keep?: boolean;
+            smoke: boolean;
+            timeout: number;
+          },
+        ) => {
+          const { upCommand } = await import('../app/up.js');
+          return upCommand(io, {
+            cwd: io.cwd,
+            config: o.config,
+            name: o.name,
+            dir: o.dir,
+            port: o.port,
+            force: o.force,
+            json: Boolean(o.json),
+            keep: Boolean(o.keep),
+            smoke: o.smoke,
+            timeoutSeconds: o.timeout,
+          });
+        },
+      ),
+    );
+
+  program
+    .command('status')
+    .description('every server and component with its state and health, the LB URL and the lab folder')
+    .addOption(configOption())
+    .addOption(nameOption())
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  $ infra status\n  $ infra status --name ci-1 --json | jq .url')
+    .action(
+      run(async (o: Common & { json?: boolean }) => {
+        const { statusCommand } = await import('../app/status.js');
+        return statusCommand(io, { cwd: io.cwd, config: o.config, name: o.name, json: Boolean(o.json) });
+      }),
+    );
+
+  program
+    .command('down')
+    .description('stop the lab and remove its containers and network; its data volumes stay unless --volumes')
+    .addOption(configOption())
+    .addOption(nameOption())
+    .option('--volumes', "also delete the lab's database volumes (its data)")
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ infra down                 data kept: `infra up` brings it back as it was\n  $ infra down --volumes       start from scratch next time',
+    )
+    .action(
+      run(async (o: Common & { volumes?: boolean }) => {
+        const { downCommand } = await import('../app/down.js');
+        return downCommand(io, { cwd: io.cwd, config: o.config, name: o.name, volumes: Boolean(o.volumes) });
+      }),
+    );
+
+  program
+    .command('reset')
+    .description(
+      'remove everything infra created for a lab (or --all labs), found by label, even without the lab folder',
+    )
+    .addOption(configOption())
+    .addOption(nameOption())
+    .option('--all', 'every lab on this Docker host, and the images infra built')
+    .option('-y, --yes', 'do not ask before deleting volumes (needed when not on a terminal)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ infra reset --name ci-1\n  $ infra reset --all --yes     wipe a lab machine (only what infra made)\n\nLab folders are left in place: they may hold your edits.',
+    )
+    .action(
+      run(async (o: Common & { all?: boolean; yes?: boolean }) => {
+        const { resetCommand } = await import('../app/reset.js');
+        return resetCommand(io, {
+          cwd: io.cwd,
+          config: o.config,
+          name: o.name,
+          all: Boolean(o.all),
+          yes: Boolean(o.yes),
+        });
+      }),
+    );
+
+  const images = program.command('images').description('the component images of the debian image set');
+  images
+    .command('build')
+    .description('build the images the lab needs (skips those already built: tags are hashes of their Dockerfiles)')
+    .addOption(configOption())
+    .addOption(nameOption())
+    .addOption(dirOption())
+    .addHelpText('after', '\nExample:\n  $ infra images build')
+    .action(
+      run(async (o: Common & { dir?: string }) => {
+        const { imagesBuildCommand } = await import('../app/images.js');
+        return imagesBuildCommand(io, { cwd: io.cwd, config: o.config, name: o.name, dir: o.dir });
+      }),
+    );
+
+  program
+    .command('doctor')
+    .description('check this machine: Docker engine, Compose v2, base image, the LB port, free memory')
+    .addOption(configOption())
+    .addOption(nameOption())
+    .addOption(portOption())
+    .addHelpText('after', '\nExample:\n  $ infra doctor')
+    .action(
+      run(async (o: Common & { port?: number | 'auto' }) => {
+        const { doctorCommand } = await import('../app/doctor.js');
+        return doctorCommand(io, { cwd: io.cwd, config: o.config, name: o.name, port: o.port });
+      }),
+    );
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version exit through here with code 0; usage mistakes are exit 2.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    reportError(io, error, verbose);
+    return exitCodeOf(error);
+  }
+}
+
+function reportError(io: Io, error: unknown, verbose: boolean): void {
+  const paint = painter(io.stderr, io.env);
+  if (error instanceof UsageError || error instanceof StepError || (error instanceof Error && 'exitCode' in error)) {
+    io.stderr.write(`${paint('red', 'error:')} ${error.message}\n`);
+    if (error instanceof UsageError) for (const p of error.problems) io.stderr.write(`  - ${p}\n`);
+    if (error instanceof StepError && error.detail) io.stderr.write(indent(error.detail, '  | ') + '\n');
+    if (verbose && error.stack) io.stderr.write(error.stack + '\n');
+    return;
+  }
+  io.stderr.write(
+    `${paint('red', 'internal error:')} ${(error as Error)?.message ?? String(error)}\n` +
+      'This is a bug in infra. Please report it with the command you ran and the output of `infra doctor`.\n',
+  );
+  if (verbose && error instanceof Error && error.stack) io.stderr.write(error.stack + '\n');
+}

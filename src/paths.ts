@@ -1,0 +1,25 @@
+// One module owns every path infra reads or writes (DESIGN.md habit 12): the package's own files, the default lab
+// folder, and the layout inside a lab folder.
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+/** Root of the installed package (holds templates/ and schema/), found from this file's place in dist/ or src/. */
+export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const templatesDir = path.join(packageRoot, 'templates');
+export const schemaFile = path.join(packageRoot, 'schema', 'infra.schema.json');
+
+export const DEFAULT_CONFIG_FILE = 'infra.yaml';
+
+/** Where a lab's folder goes when the user names none: visible in the working directory, one folder per lab. */
+export function defaultLabDir(cwd: string, labName: string): string {
+  return path.join(cwd, 'infra-labs', labName);
+}
+
+/** Files inside a lab folder that infra manages but does not render from templates. */
+export const LAB_FILES = {
+  compose: 'compose.yaml',
+  /** Secrets for Compose's interpolation; mode 0600, generated once, never printed. */
+  secrets: '.env',
+  /** What infra wrote last (hashes) and lab state that must survive re-renders (the chosen port). */
+  state: '.infra/lab.json',
+} as const;

@@ -1,0 +1,12 @@
+// What render produces and the writer writes: a path relative to the lab folder, its bytes, and its mode.
+
+export interface RenderedFile {
+  path: string;
+  content: string;
+  /** File mode; 0o644 unless the file must be executable or private. */
+  mode: number;
+}
+
+export function file(path: string, content: string, mode = 0o644): RenderedFile {
+  return { path, content, mode };
+}

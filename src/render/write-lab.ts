@@ -1,0 +1,132 @@
+// The only writer of a lab folder. Writes atomically (a temporary sibling folder, then renames), keeps a manifest of
+// what it wrote so a re-render can tell a user's edits from its own files, and never overwrites an edit unless forced.
+import { createHash, randomBytes } from 'node:crypto';
+import { access, chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import { LAB_FILES } from '../paths.js';
+import type { RenderedFile } from './rendered-file.js';
+
+export interface LabState {
+  lab: string;
+  hostPort: number;
+  /** sha256 of each rendered file as infra wrote it. */
+  files: Record<string, string>;
+}
+
+export interface WriteResult {
+  written: string[];
+  unchanged: string[];
+  removed: string[];
+}
+
+export async function readLabState(dir: string): Promise<LabState | undefined> {
+  try {
+    return JSON.parse(await readFile(path.join(dir, LAB_FILES.state), 'utf8')) as LabState;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes `files` (tracked in the manifest) and `extras` (written only when absent, e.g. secrets) into `dir`.
+ * Refuses, writing nothing, when a file the user edited or made would be overwritten, unless `force`.
+ */
+export async function writeLab(
+  dir: string,
+  state: Omit<LabState, 'files'>,
+  files: RenderedFile[],
+  extras: RenderedFile[],
+  force: boolean,
+): Promise<WriteResult> {
+  const previous = await readLabState(dir);
+  const oldHashes = previous?.files ?? {};
+  const result: WriteResult = { written: [], unchanged: [], removed: [] };
+  const conflicts: string[] = [];
+  const toWrite: RenderedFile[] = [];
+
+  for (const f of files) {
+    const onDisk = await readOptional(path.join(dir, f.path));
+    const next = sha256(f.content);
+    if (onDisk === undefined) {
+      toWrite.push(f);
+      continue;
+    }
+    const current = sha256(onDisk);
+    if (current === next) {
+      result.unchanged.push(f.path);
+      continue;
+    }
+    // Changed on disk since infra wrote it (or never written by infra): that is the user's work.
+    if (oldHashes[f.path] !== current) conflicts.push(f.path);
+    toWrite.push(f);
+  }
+  const stale = Object.keys(oldHashes).filter((p) => !files.some((f) => f.path === p));
+  for (const p of stale) {
+    const onDisk = await readOptional(path.join(dir, p));
+    if (onDisk !== undefined && sha256(onDisk) !== oldHashes[p]) conflicts.push(p);
+  }
+  if (conflicts.length > 0 && !force) {
+    throw new UsageError(
+      `${dir} has files changed since infra wrote them; nothing was written`,
+      conflicts.map((p) => `${p}: edited by hand (rerun with --force to overwrite, or move it away first)`),
+    );
+  }
+
+  for (const extra of extras) {
+    if ((await readOptional(path.join(dir, extra.path))) === undefined) toWrite.push(extra);
+  }
+  const hashes = Object.fromEntries(files.map((f) => [f.path, sha256(f.content)]));
+  const stateFile: RenderedFile = {
+    path: LAB_FILES.state,
+    content: JSON.stringify({ ...state, files: hashes }, null, 2) + '\n',
+    mode: 0o644,
+  };
+
+  const staging = path.join(path.dirname(dir), `.${path.basename(dir)}.render-${randomBytes(4).toString('hex')}`);
+  try {
+    for (const f of [...toWrite, stateFile]) {
+      const target = path.join(staging, f.path);
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFile(target, f.content, { mode: f.mode });
+      await chmod(target, f.mode);
+    }
+    if (!(await exists(dir))) {
+      await rename(staging, dir);
+    } else {
+      // The manifest goes last: an interrupted write leaves files it does not vouch for, so the next render redoes them.
+      for (const f of [...toWrite, stateFile]) {
+        await mkdir(path.dirname(path.join(dir, f.path)), { recursive: true });
+        await rename(path.join(staging, f.path), path.join(dir, f.path));
+      }
+      for (const p of stale) {
+        await rm(path.join(dir, p), { force: true });
+        result.removed.push(p);
+      }
+    }
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+  result.written = toWrite.filter((f) => files.includes(f)).map((f) => f.path);
+  return result;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+async function readOptional(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  return access(p).then(
+    () => true,
+    () => false,
+  );
+}

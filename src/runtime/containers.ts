@@ -1,0 +1,144 @@
+// Reads a lab's live state from Docker by label: its containers, networks and volumes, each container's state and
+// health, and the network-namespace trap of the server model (a component joined to a host that restarted since).
+import type Docker from 'dockerode';
+import { LABEL, labFilter } from '../topology/labels.js';
+
+export interface ComponentState {
+  name: string;
+  id: string;
+  server: string;
+  component: string;
+  state: string;
+  /** healthy | unhealthy | starting | none (no health check) */
+  health: string;
+  startedAt: string;
+  dbRole?: string;
+  /** The lab folder Compose recorded when it created the container. */
+  workingDir?: string;
+  /** The host port published for container port 80, on the LB's host container. */
+  publishedPort?: { ip: string; port: number };
+  /** Joined to a network namespace its host container no longer has (host restarted after it started). */
+  staleNetwork: boolean;
+  image: string;
+}
+
+export async function labContainers(docker: Docker, lab?: string): Promise<ComponentState[]> {
+  const list = await docker.listContainers({ all: true, filters: { label: labFilter(lab) } });
+  const inspected = await Promise.all(list.map((c) => docker.getContainer(c.Id).inspect()));
+  const hosts = new Map(
+    inspected
+      .filter((c) => c.Config.Labels[LABEL.component] === 'host')
+      .map((c) => [`${c.Config.Labels[LABEL.lab]}/${c.Config.Labels[LABEL.server]}`, c]),
+  );
+  return inspected
+    .map((c) => {
+      const labels = c.Config.Labels;
+      const host = hosts.get(`${labels[LABEL.lab]}/${labels[LABEL.server]}`);
+      const binding = c.NetworkSettings.Ports?.['80/tcp']?.[0];
+      const joinsHost = c.HostConfig.NetworkMode?.startsWith('container:') ?? false;
+      return {
+        name: c.Name.replace(/^\//, ''),
+        id: c.Id,
+        server: labels[LABEL.server] ?? '',
+        component: labels[LABEL.component] ?? '',
+        state: c.State.Status,
+        health: c.State.Health?.Status ?? 'none',
+        startedAt: c.State.StartedAt,
+        dbRole: labels[LABEL.dbRole],
+        workingDir: labels['com.docker.compose.project.working_dir'],
+        publishedPort: binding ? { ip: binding.HostIp, port: Number(binding.HostPort) } : undefined,
+        // A joined container enters its host's namespace when it starts; if the host started later, that
+        // namespace is gone and this container is cut off while its own health check may still pass.
+        staleNetwork:
+          joinsHost &&
+          c.State.Running &&
+          host !== undefined &&
+          host.State.Running &&
+          Date.parse(host.State.StartedAt) > Date.parse(c.State.StartedAt),
+        image: c.Config.Image,
+      } satisfies ComponentState;
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export async function labNetworks(docker: Docker, lab?: string): Promise<Docker.NetworkInspectInfo[]> {
+  return docker.listNetworks({ filters: { label: labFilter(lab) } });
+}
+
+export async function labVolumes(docker: Docker, lab?: string): Promise<string[]> {
+  const { Volumes } = await docker.listVolumes({ filters: { label: labFilter(lab) } });
+  return (Volumes ?? []).map((v) => v.Name);
+}
+
+/** The names of every lab with at least one container, network or volume on this host. */
+export async function labNames(docker: Docker): Promise<string[]> {
+  const [containers, networks, volumes] = await Promise.all([
+    docker.listContainers({ all: true, filters: { label: [LABEL.lab] } }),
+    docker.listNetworks({ filters: { label: [LABEL.lab] } }),
+    docker.listVolumes({ filters: { label: [LABEL.lab] } }),
+  ]);
+  const names = new Set<string>();
+  for (const c of containers) names.add(c.Labels[LABEL.lab]);
+  for (const n of networks) names.add(n.Labels?.[LABEL.lab] ?? '');
+  for (const v of volumes.Volumes ?? []) names.add(v.Labels?.[LABEL.lab] ?? '');
+  names.delete('');
+  return [...names].sort();
+}
+
+/** The last lines a container logged, stdout and stderr together. */
+export async function logTail(docker: Docker, id: string, lines = 20): Promise<string> {
+  const buffer = (await docker
+    .getContainer(id)
+    .logs({ stdout: true, stderr: true, tail: lines, follow: false })) as unknown as Buffer;
+  return demuxLogs(buffer);
+}
+
+/** Docker multiplexes stdout/stderr in 8-byte framed chunks when the container has no TTY. */
+export function demuxLogs(buffer: Buffer): string {
+  const parts: string[] = [];
+  let offset = 0;
+  while (offset + 8 <= buffer.length && (buffer[offset] === 1 || buffer[offset] === 2) && buffer[offset + 1] === 0) {
+    const size = buffer.readUInt32BE(offset + 4);
+    parts.push(buffer.subarray(offset + 8, offset + 8 + size).toString('utf8'));
+    offset += 8 + size;
+  }
+  return offset === 0 ? buffer.toString('utf8') : parts.join('');
+}
+
+/**
+ * Removes a lab's containers and networks, and its volumes when asked: the shared core of `down` and `reset`.
+ * Works from labels alone, so a lost lab folder never leaves anything behind.
+ */
+export async function removeLab(
+  docker: Docker,
+  lab: string,
+  options: { volumes: boolean },
+): Promise<{ containers: number; networks: number; volumes: number }> {
+  const containers = await docker.listContainers({ all: true, filters: { label: labFilter(lab) } });
+  // Components first, hosts last: stopping a host first would strand its components' network namespace.
+  const isHost = (c: Docker.ContainerInfo) => c.Labels[LABEL.component] === 'host';
+  // A graceful stop first: the databases flush and close cleanly, so data kept in volumes comes back intact.
+  const stopAll = (items: Docker.ContainerInfo[]) =>
+    Promise.all(
+      items.map(async (c) => {
+        const container = docker.getContainer(c.Id);
+        if (c.State === 'running') await container.stop({ t: 10 }).catch(ignoreMissing);
+        await container.remove({ force: true, v: false }).catch(ignoreMissing);
+      }),
+    );
+  await stopAll(containers.filter((c) => !isHost(c)));
+  await stopAll(containers.filter(isHost));
+  const networks = await labNetworks(docker, lab);
+  await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove().catch(ignoreMissing)));
+  let volumes: string[] = [];
+  if (options.volumes) {
+    volumes = await labVolumes(docker, lab);
+    await Promise.all(volumes.map((v) => docker.getVolume(v).remove().catch(ignoreMissing)));
+  }
+  return { containers: containers.length, networks: networks.length, volumes: volumes.length };
+}
+
+function ignoreMissing(error: { statusCode?: number }): void {
+  // 304: already stopped; 404: already gone; 409: removal already in progress.
+  if (error.statusCode !== 304 && error.statusCode !== 404 && error.statusCode !== 409) throw error;
+}

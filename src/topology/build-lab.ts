@@ -1,0 +1,92 @@
+// Stage three of the input: apply defaults (server > lab > built-in) to a shape-checked LabDefinition, check what
+// a schema cannot (unique names, one load balancer), and build the Lab model. All problems are reported together.
+import { UsageError } from '../errors.js';
+import type { LabDefinition } from './definition.js';
+import type { Component, ComponentKind, HealthCheck, Lab, Role, Server } from './types.js';
+
+export const DEFAULT_LAB = {
+  name: 'lab',
+  domain: 'www.footer.com',
+  balance: 'roundrobin',
+  mode: 'active-active',
+  flavour: 'mariadb',
+  imageSet: 'debian',
+  port: 8080,
+  healthCheck: { intervalMs: 500, fall: 2, rise: 2 },
+  servers: [
+    { name: 'lb-01', role: 'lb' },
+    { name: 'web-01', role: 'web' },
+    { name: 'web-02', role: 'web' },
+  ],
+} as const;
+
+/** Command-line flags that override the file (highest precedence). */
+export interface LabOverrides {
+  name?: string;
+  port?: number | 'auto';
+}
+
+const COMPONENTS_BY_ROLE: Record<Role, ComponentKind[]> = {
+  lb: ['haproxy'],
+  web: ['nginx', 'app', 'db'],
+};
+
+export function buildLab(definition: LabDefinition, overrides: LabOverrides = {}): Lab {
+  const problems: string[] = [];
+  const labHealth: HealthCheck = { ...DEFAULT_LAB.healthCheck, ...definition.healthCheck };
+  const mode = definition.mode ?? DEFAULT_LAB.mode;
+  const serverDefs: NonNullable<LabDefinition['servers']> = definition.servers ?? [...DEFAULT_LAB.servers];
+
+  const seen = new Map<string, number>();
+  serverDefs.forEach((s, i) => {
+    const first = seen.get(s.name);
+    if (first !== undefined) {
+      problems.push(
+        `servers[${i}].name: "${s.name}" is already used by servers[${first}]; give each server its own name`,
+      );
+    } else {
+      seen.set(s.name, i);
+    }
+  });
+  const lbCount = serverDefs.filter((s) => s.role === 'lb').length;
+  const webCount = serverDefs.filter((s) => s.role === 'web').length;
+  if (lbCount !== 1) problems.push(`servers: needs exactly one server with role lb (found ${lbCount})`);
+  if (webCount < 2) problems.push(`servers: needs at least two servers with role web (found ${webCount})`);
+  const name = overrides.name ?? definition.name ?? DEFAULT_LAB.name;
+  if (overrides.name !== undefined && !/^[a-z][a-z0-9-]{0,30}$/.test(overrides.name)) {
+    problems.push(
+      `--name: must be lowercase letters, digits and '-', starting with a letter, at most 31 characters (got "${overrides.name}")`,
+    );
+  }
+  if (problems.length > 0) throw new UsageError('the lab definition is invalid', problems);
+
+  let webIndex = 0;
+  const servers: Server[] = serverDefs.map((def) => {
+    const components: Component[] = COMPONENTS_BY_ROLE[def.role].map((kind) => ({ kind, name: `${def.name}-${kind}` }));
+    const server: Server = {
+      name: def.name,
+      role: def.role,
+      components,
+      backup: false,
+      healthCheck: { ...labHealth, ...def.healthCheck },
+    };
+    if (def.role === 'web') {
+      webIndex += 1;
+      server.backup = mode === 'active-passive' && webIndex > 1;
+      server.database = { role: webIndex === 1 ? 'primary' : 'replica', serverId: webIndex };
+    }
+    return server;
+  });
+
+  return {
+    name,
+    project: `infra-${name}`,
+    domain: definition.domain ?? DEFAULT_LAB.domain,
+    balance: definition.balance ?? DEFAULT_LAB.balance,
+    mode,
+    flavour: definition.database?.flavour ?? DEFAULT_LAB.flavour,
+    imageSet: definition.images ?? DEFAULT_LAB.imageSet,
+    port: overrides.port ?? definition.port ?? DEFAULT_LAB.port,
+    servers,
+  };
+}

@@ -1,0 +1,19 @@
+// Label keys on every container, network, volume and image infra creates. Live state is read back from these
+// (DESIGN.md habit 11): status, down and reset find a lab's resources by label, never from a state file.
+
+export const LABEL = {
+  lab: 'dev.infra.lab',
+  server: 'dev.infra.server',
+  /** haproxy | nginx | app | db, or `host` for a server's host container, `forward` for infra's helpers. */
+  component: 'dev.infra.component',
+  /** primary | replica, on database containers. */
+  dbRole: 'dev.infra.db-role',
+  /** On images infra built: their set and kind. */
+  image: 'dev.infra.image',
+} as const;
+
+export type LabelMap = Record<string, string>;
+
+export function labFilter(labName?: string): string[] {
+  return [labName ? `${LABEL.lab}=${labName}` : LABEL.lab];
+}

@@ -1,0 +1,39 @@
+// Reads the lab definition a command works on: --config FILE, else ./infra.yaml when present, else the built-in lab.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import { DEFAULT_CONFIG_FILE } from '../paths.js';
+import { buildLab, type LabOverrides } from './build-lab.js';
+import { parseDefinition, type LabDefinition } from './definition.js';
+import type { Lab } from './types.js';
+
+export interface LoadedLab {
+  lab: Lab;
+  /** The file it came from, or undefined for the built-in lab. */
+  configFile?: string;
+}
+
+export async function loadLab(
+  cwd: string,
+  configFile: string | undefined,
+  overrides: LabOverrides,
+): Promise<LoadedLab> {
+  const file = configFile ? path.resolve(cwd, configFile) : path.join(cwd, DEFAULT_CONFIG_FILE);
+  let definition: LabDefinition = {};
+  let text: string | undefined;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || configFile) {
+      throw new UsageError(`cannot read ${file}: ${(error as Error).message}`, [
+        '--config: name an existing infra.yaml, or run `infra init` to write one',
+      ]);
+    }
+  }
+  if (text !== undefined) {
+    const parsed = parseDefinition(text, path.relative(cwd, file) || file);
+    if (!parsed.ok) throw new UsageError(`${path.relative(cwd, file) || file} is invalid`, parsed.problems);
+    definition = parsed.definition;
+  }
+  return { lab: buildLab(definition, overrides), configFile: text !== undefined ? file : undefined };
+}

@@ -1,0 +1,70 @@
+// The Lab model (DESIGN.md): a lab is servers, a server is one network identity, a component is one process of a
+// server. Everything downstream (render, runtime, replication, checks) reads this model, never the raw infra.yaml.
+
+export const BALANCES = ['roundrobin', 'leastconn', 'source', 'first'] as const;
+export const MODES = ['active-active', 'active-passive'] as const;
+export const FLAVOURS = ['mariadb', 'mysql'] as const;
+export const IMAGE_SETS = ['debian', 'upstream'] as const;
+export const ROLES = ['lb', 'web'] as const;
+
+export type Balance = (typeof BALANCES)[number];
+export type Mode = (typeof MODES)[number];
+export type Flavour = (typeof FLAVOURS)[number];
+export type ImageSet = (typeof IMAGE_SETS)[number];
+export type Role = (typeof ROLES)[number];
+export type ComponentKind = 'haproxy' | 'nginx' | 'app' | 'db';
+export type DbRole = 'primary' | 'replica';
+
+/** How HAProxy probes a web server: every `intervalMs`, DOWN after `fall` failures, UP after `rise` successes. */
+export interface HealthCheck {
+  intervalMs: number;
+  fall: number;
+  rise: number;
+}
+
+export interface Component {
+  kind: ComponentKind;
+  /** The design's name, also the Compose service: `web-01-db`. */
+  name: string;
+}
+
+export interface Server {
+  name: string;
+  role: Role;
+  components: Component[];
+  /** Web servers only: HAProxy sends traffic here only when every non-backup server is down. */
+  backup: boolean;
+  /** Web servers only: this server's database and its place in replication. */
+  database?: { role: DbRole; serverId: number };
+  healthCheck: HealthCheck;
+}
+
+export interface Lab {
+  name: string;
+  /** Compose project name, derived from the lab name so labs never collide. */
+  project: string;
+  domain: string;
+  balance: Balance;
+  mode: Mode;
+  flavour: Flavour;
+  imageSet: ImageSet;
+  /** The LB's port on 127.0.0.1; `auto` picks a free one once and keeps it in the lab folder. */
+  port: number | 'auto';
+  servers: Server[];
+}
+
+export function webServers(lab: Lab): Server[] {
+  return lab.servers.filter((s) => s.role === 'web');
+}
+
+export function loadBalancer(lab: Lab): Server {
+  const lb = lab.servers.find((s) => s.role === 'lb');
+  if (!lb) throw new Error('a validated lab always has a load balancer');
+  return lb;
+}
+
+export function primaryServer(lab: Lab): Server {
+  const primary = lab.servers.find((s) => s.database?.role === 'primary');
+  if (!primary) throw new Error('a validated lab always has a primary database');
+  return primary;
+}
