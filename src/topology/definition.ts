@@ -28,13 +28,13 @@ export type DefinitionResult = { ok: true; definition: LabDefinition } | { ok: f
 
 /** Parses YAML text; syntax errors come back as problems with line and column. */
 export function parseDefinition(text: string, source: string): DefinitionResult {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     return {
       ok: false,
       problems: doc.errors.map((e) => {
         const where = e.linePos?.[0] ? `${source}:${e.linePos[0].line}:${e.linePos[0].col}` : source;
-        return `${where}: ${e.message.split('\n')[0]} (fix the YAML syntax)`;
+        return `${where}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')} (fix the YAML syntax)`;
       }),
     };
   }
@@ -49,7 +49,7 @@ let schema: Record<string, unknown> | undefined;
 export function checkDefinition(value: unknown): DefinitionResult {
   schema ??= JSON.parse(readFileSync(schemaFile, 'utf8')) as Record<string, unknown>;
   if (!validator) {
-    const ajv = new Ajv({ allErrors: true, strict: true });
+    const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
     ajv.addKeyword({ keyword: 'x-expected', schemaType: 'string' });
     validator = ajv.compile(schema);
   }
@@ -61,7 +61,7 @@ function describeErrors(errors: ErrorObject[], root: unknown): string[] {
   const byField = new Map<string, string>();
   for (const error of errors) {
     const field = fieldPath(error.instancePath);
-    const got = (f: string) => ` (got ${JSON.stringify(valueAt(root, error.instancePath))})` + (f ? '' : '');
+    const got = () => ` (got ${JSON.stringify(valueAt(root, error.instancePath))})`;
     switch (error.keyword) {
       case 'additionalProperties': {
         const key = (error.params as { additionalProperty: string }).additionalProperty;
@@ -79,7 +79,7 @@ function describeErrors(errors: ErrorObject[], root: unknown): string[] {
       }
       case 'enum': {
         const allowed = (error.params as { allowedValues: unknown[] }).allowedValues;
-        byField.set(field, `${field}: must be one of ${allowed.join(', ')}${got(field)}`);
+        byField.set(field, `${field}: must be one of ${allowed.join(', ')}${got()}`);
         break;
       }
       case 'anyOf':
@@ -94,7 +94,7 @@ function describeErrors(errors: ErrorObject[], root: unknown): string[] {
         const expected = expectedAt(error);
         if (byField.has(field) && !expected) break;
         const what = expected ? `must be ${expected}` : (error.message ?? 'is invalid');
-        byField.set(field, `${field || '(top level)'}: ${what}${got(field)}`);
+        byField.set(field, `${field || '(top level)'}: ${what}${got()}`);
         break;
       }
       default:

@@ -35,5 +35,11 @@ export async function loadLab(
     if (!parsed.ok) throw new UsageError(`${path.relative(cwd, file) || file} is invalid`, parsed.problems);
     definition = parsed.definition;
   }
-  return { lab: buildLab(definition, overrides), configFile: text !== undefined ? file : undefined };
+  const label = text !== undefined ? path.relative(cwd, file) || file : 'the built-in lab';
+  try {
+    return { lab: buildLab(definition, overrides), configFile: text !== undefined ? file : undefined };
+  } catch (error) {
+    if (error instanceof UsageError) throw new UsageError(`${label} is invalid`, error.problems);
+    throw error;
+  }
 }

@@ -1,0 +1,76 @@
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { execa } from 'execa';
+import { main } from './main';
+import { fixturesDir, repoRoot } from '../../test/helpers/fixtures';
+
+function io(cwd: string) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += d));
+  stderr.on('data', (d) => (err += d));
+  return { io: { stdout, stderr, stdin: new PassThrough(), env: {}, cwd }, out: () => out, err: () => err };
+}
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'infra-cli-'));
+
+it('render with a bad infra.yaml exits 2, names each field, and writes nothing', async () => {
+  const cwd = tmp();
+  const t = io(cwd);
+  const code = await main(['render', '-c', path.join(fixturesDir, 'invalid-many.yaml'), '-o', 'out'], t.io);
+  expect(code).toBe(2);
+  expect(t.err()).toContain('healthCheck.fall: must be a whole number from 1 to 10 (got 0)');
+  expect(t.err()).toContain('servers[1].name: is required');
+  expect(existsSync(path.join(cwd, 'out'))).toBe(false);
+});
+
+it('a bad flag value exits 2', async () => {
+  const t = io(tmp());
+  expect(await main(['render', '--port', '70000'], t.io)).toBe(2);
+  expect(t.err()).toContain('must be a port from 1 to 65535');
+});
+
+it('init writes an infra.yaml that renders to the built-in lab, and refuses to overwrite it', async () => {
+  const cwd = tmp();
+  expect(await main(['init'], io(cwd).io)).toBe(0);
+  const text = readFileSync(path.join(cwd, 'infra.yaml'), 'utf8');
+  expect(text).toContain('balance: roundrobin');
+  const again = io(cwd);
+  expect(await main(['init'], again.io)).toBe(2);
+  expect(again.err()).toContain('--force');
+  writeFileSync(path.join(cwd, 'infra.yaml'), text.replace('balance: roundrobin', 'balance: leastconn'));
+  expect(await main(['render'], io(cwd).io)).toBe(0);
+  expect(readFileSync(path.join(cwd, 'infra-labs/lab/lb-01/haproxy.cfg'), 'utf8')).toContain('balance leastconn');
+});
+
+it('re-render over a hand-edited lab refuses and lists the file unless --force', async () => {
+  const cwd = tmp();
+  expect(await main(['render'], io(cwd).io)).toBe(0);
+  const cfg = path.join(cwd, 'infra-labs/lab/web-01/nginx.conf');
+  writeFileSync(cfg, readFileSync(cfg, 'utf8') + '# my note\n');
+  const t = io(cwd);
+  expect(await main(['render', '--port', '9090'], t.io)).toBe(2);
+  expect(t.err()).toContain('web-01/nginx.conf: edited by hand');
+  expect(await main(['render', '--port', '9090', '--force'], io(cwd).io)).toBe(0);
+  expect(readFileSync(cfg, 'utf8')).not.toContain('# my note');
+});
+
+it('--help and render load neither dockerode nor mysql2', async () => {
+  const cwd = tmp();
+  const probe = `
+    import { createRequire } from 'node:module';
+    const { main } = await import(${JSON.stringify(path.join(repoRoot, 'dist/cli/main.js'))});
+    const quiet = { write() {} };
+    const io = { stdout: quiet, stderr: quiet, stdin: process.stdin, env: {}, cwd: process.cwd() };
+    await main(['--help'], io);
+    await main(['render'], io);
+    const loaded = Object.keys(createRequire(import.meta.url).cache);
+    console.log(JSON.stringify(loaded.filter((p) => /node_modules\\/(dockerode|mysql2|docker-modem)\\//.test(p))));
+  `;
+  const result = await execa('node', ['--input-type=module', '-e', probe], { cwd });
+  expect(JSON.parse(result.stdout)).toEqual([]);
+  expect(existsSync(path.join(cwd, 'infra-labs/lab/compose.yaml'))).toBe(true);
+});

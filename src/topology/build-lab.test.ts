@@ -1,0 +1,69 @@
+import { buildLab } from './build-lab';
+import { UsageError } from '../errors';
+import { loadBalancer, primaryServer, webServers } from './types';
+
+describe('the built-in lab is the design in shared/writeup', () => {
+  const lab = buildLab({});
+  it('has lb-01 with HAProxy and two web servers with nginx, app and db', () => {
+    expect(lab.servers.map((s) => [s.name, s.components.map((c) => c.name)])).toEqual([
+      ['lb-01', ['lb-01-haproxy']],
+      ['web-01', ['web-01-nginx', 'web-01-app', 'web-01-db']],
+      ['web-02', ['web-02-nginx', 'web-02-app', 'web-02-db']],
+    ]);
+  });
+  it('serves www.footer.com round robin, active-active, on 127.0.0.1:8080', () => {
+    expect(lab).toMatchObject({ domain: 'www.footer.com', balance: 'roundrobin', mode: 'active-active', port: 8080 });
+    expect(webServers(lab).map((s) => s.backup)).toEqual([false, false]);
+  });
+  it('puts the primary on web-01 and the replica on web-02, with distinct server ids', () => {
+    expect(primaryServer(lab).name).toBe('web-01');
+    expect(webServers(lab).map((s) => s.database)).toEqual([
+      { role: 'primary', serverId: 1 },
+      { role: 'replica', serverId: 2 },
+    ]);
+    expect(loadBalancer(lab).database).toBeUndefined();
+  });
+  it('uses MariaDB and the Debian image set', () => {
+    expect(lab).toMatchObject({ flavour: 'mariadb', imageSet: 'debian', name: 'lab', project: 'infra-lab' });
+  });
+});
+
+it('active-passive makes every web server but the first a backup', () => {
+  const lab = buildLab({ mode: 'active-passive' });
+  expect(webServers(lab).map((s) => [s.name, s.backup])).toEqual([
+    ['web-01', false],
+    ['web-02', true],
+  ]);
+});
+
+it('takes health-check timing from the server, then the lab, then the built-in default', () => {
+  const lab = buildLab({
+    healthCheck: { fall: 3 },
+    servers: [
+      { name: 'lb-01', role: 'lb' },
+      { name: 'web-01', role: 'web' },
+      { name: 'web-02', role: 'web', healthCheck: { intervalMs: 250 } },
+    ],
+  });
+  expect(webServers(lab).map((s) => s.healthCheck)).toEqual([
+    { intervalMs: 500, fall: 3, rise: 2 },
+    { intervalMs: 250, fall: 3, rise: 2 },
+  ]);
+});
+
+it('lets flags override the file', () => {
+  expect(buildLab({ name: 'file', port: 9000 }, { name: 'flag', port: 'auto' })).toMatchObject({ name: 'flag', project: 'infra-flag', port: 'auto' });
+});
+
+it('reports every model problem at once', () => {
+  try {
+    buildLab({ servers: [{ name: 'web-01', role: 'web' }, { name: 'web-01', role: 'web' }, { name: 'x1', role: 'web' }] });
+    throw new Error('expected a UsageError');
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).problems).toEqual([
+      'servers[1].name: "web-01" is already used by servers[0]; give each server its own name',
+      'servers: needs exactly one server with role lb (found 0)',
+    ]);
+  }
+});

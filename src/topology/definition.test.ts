@@ -1,0 +1,38 @@
+import { parseDefinition, fieldPath } from './definition';
+import { loadLab } from './load-lab';
+import { UsageError } from '../errors';
+import { expectedProblems, fixtureNames, fixturesDir, fixtureText } from '../../test/helpers/fixtures';
+
+describe('invalid lab definitions name every field at fault', () => {
+  it.each(fixtureNames('invalid-'))('%s', async (name) => {
+    const error = await loadLab(fixturesDir, `${name}.yaml`, {}).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(UsageError);
+    const problems = (error as UsageError).problems;
+    const expected = expectedProblems(name);
+    expect(expected.length).toBeGreaterThan(0);
+    for (const line of expected) {
+      expect(problems.some((p) => p.startsWith(line))).toBe(true);
+    }
+    // Nothing extra: one line per problem, not one per schema branch.
+    expect(problems).toHaveLength(expected.length);
+  });
+});
+
+describe('valid lab definitions parse', () => {
+  it.each(fixtureNames('valid-'))('%s', (name) => {
+    expect(parseDefinition(fixtureText(name), `${name}.yaml`).ok).toBe(true);
+  });
+});
+
+it('reports a duplicated YAML key with its line', () => {
+  const result = parseDefinition('name: a\nname: b\n', 'infra.yaml');
+  expect(result).toEqual({ ok: false, problems: [expect.stringMatching(/^infra\.yaml:2:1: .*[Mm]ap keys must be unique/)] });
+});
+
+it('turns JSON pointers into the paths users read', () => {
+  expect(fieldPath('/servers/1/healthCheck/fall')).toBe('servers[1].healthCheck.fall');
+  expect(fieldPath('')).toBe('');
+});

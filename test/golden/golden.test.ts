@@ -1,0 +1,50 @@
+// Golden renders: each valid-* fixture rendered and compared byte for byte with test/golden/<fixture>/.
+// Regenerate with `npm run golden:update` (UPDATE_GOLDEN=1), then review the diff like any code change.
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseDefinition } from '../../src/topology/definition';
+import { buildLab } from '../../src/topology/build-lab';
+import { renderLab } from '../../src/render/render-lab';
+import { fixtureNames, fixtureText, repoRoot } from '../helpers/fixtures';
+
+const goldenDir = path.join(repoRoot, 'test', 'golden');
+const update = process.env.UPDATE_GOLDEN === '1';
+
+function renderFixture(name: string) {
+  const parsed = parseDefinition(fixtureText(name), name);
+  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+  const lab = buildLab(parsed.definition);
+  return renderLab(lab, lab.port === 'auto' ? 18080 : lab.port);
+}
+
+function listFiles(dir: string, prefix = ''): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? listFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
+  );
+}
+
+describe.each(fixtureNames('valid-'))('%s', (name) => {
+  const files = renderFixture(name);
+  const dir = path.join(goldenDir, name);
+
+  if (update) {
+    rmSync(dir, { recursive: true, force: true });
+    for (const f of files) {
+      mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
+      writeFileSync(path.join(dir, f.path), f.content);
+    }
+  }
+
+  it('renders the same set of files as its golden', () => {
+    expect(files.map((f) => f.path).sort()).toEqual(listFiles(dir).sort());
+  });
+
+  it.each(files.map((f) => f.path))('%s matches its golden', (file) => {
+    const rendered = files.find((f) => f.path === file)!.content;
+    expect(rendered).toBe(readFileSync(path.join(dir, file), 'utf8'));
+  });
+
+  it('is deterministic: same input, same bytes', () => {
+    expect(renderFixture(name)).toEqual(files);
+  });
+});
