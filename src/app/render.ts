@@ -14,6 +14,8 @@ export interface RenderOptions extends LabOverrides {
   config?: string;
   dir?: string;
   force?: boolean;
+  /** `up` keeps a student's hand edits and renders the rest; `render` refuses unless --force. */
+  keepEdits?: boolean;
 }
 
 export interface RenderOutcome extends WriteResult {
@@ -34,7 +36,7 @@ export async function renderLabFolder(options: RenderOptions): Promise<RenderOut
     { lab: lab.name, hostPort },
     renderLab(lab, hostPort),
     [secretsFile(secrets)],
-    options.force ?? false,
+    options.force ? 'overwrite' : options.keepEdits ? 'keep' : 'refuse',
   );
   return { ...result, lab, dir, hostPort };
 }

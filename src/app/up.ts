@@ -26,8 +26,8 @@ export async function upCommand(io: Io, options: UpOptions): Promise<number> {
   let failure: unknown;
   try {
     rendered = await steps.step('render', async (note) => {
-      const r = await renderLabFolder(options);
-      note(`${r.dir} (${r.written.length} written)`);
+      const r = await renderLabFolder({ ...options, keepEdits: true });
+      note(`${r.dir} (${r.written.length} written${r.kept.length ? `; kept your edits to ${r.kept.join(', ')}` : ''})`);
       return r;
     });
     const { lab, dir } = rendered;

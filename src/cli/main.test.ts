@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { execa } from 'execa';
-import { main } from './main';
-import { fixturesDir, repoRoot } from '../../test/helpers/fixtures';
+import { main } from './main.js';
+import { fixturesDir, repoRoot } from '../../test/helpers/fixtures.js';
 
 function io(cwd: string) {
   const stdout = new PassThrough();

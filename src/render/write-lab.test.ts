@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { writeLab, readLabState } from './write-lab';
-import { file } from './rendered-file';
-import { UsageError } from '../errors';
-import { renderLabFolder } from '../app/render';
+import { writeLab, readLabState } from './write-lab.js';
+import { file } from './rendered-file.js';
+import { UsageError } from '../errors.js';
+import { renderLabFolder } from '../app/render.js';
 
 const state = { lab: 'lab', hostPort: 8080 };
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'infra-write-'));
@@ -12,7 +12,13 @@ const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'infra-write-'));
 it('writes a new folder whole, with a manifest, and leaves no staging folder behind', async () => {
   const parent = tmp();
   const dir = path.join(parent, 'lab');
-  const result = await writeLab(dir, state, [file('a/b.cfg', 'one\n'), file('run.sh', '#!/bin/sh\n', 0o755)], [], false);
+  const result = await writeLab(
+    dir,
+    state,
+    [file('a/b.cfg', 'one\n'), file('run.sh', '#!/bin/sh\n', 0o755)],
+    [],
+    'refuse',
+  );
   expect(result.written).toEqual(['a/b.cfg', 'run.sh']);
   expect(readFileSync(path.join(dir, 'a/b.cfg'), 'utf8')).toBe('one\n');
   expect(statSync(path.join(dir, 'run.sh')).mode & 0o777).toBe(0o755);
@@ -22,9 +28,9 @@ it('writes a new folder whole, with a manifest, and leaves no staging folder beh
 
 it('refuses to overwrite a hand edit, names the file, and writes nothing', async () => {
   const dir = path.join(tmp(), 'lab');
-  await writeLab(dir, state, [file('x.cfg', 'v1\n'), file('y.cfg', 'y1\n')], [], false);
+  await writeLab(dir, state, [file('x.cfg', 'v1\n'), file('y.cfg', 'y1\n')], [], 'refuse');
   writeFileSync(path.join(dir, 'x.cfg'), 'edited by a student\n');
-  const attempt = writeLab(dir, state, [file('x.cfg', 'v2\n'), file('y.cfg', 'y2\n')], [], false);
+  const attempt = writeLab(dir, state, [file('x.cfg', 'v2\n'), file('y.cfg', 'y2\n')], [], 'refuse');
   await expect(attempt).rejects.toBeInstanceOf(UsageError);
   await expect(attempt).rejects.toMatchObject({ problems: [expect.stringMatching(/^x\.cfg: edited by hand/)] });
   expect(readFileSync(path.join(dir, 'x.cfg'), 'utf8')).toBe('edited by a student\n');
@@ -33,9 +39,9 @@ it('refuses to overwrite a hand edit, names the file, and writes nothing', async
 
 it('overwrites the edit with force, and re-renders unchanged files without touching them', async () => {
   const dir = path.join(tmp(), 'lab');
-  await writeLab(dir, state, [file('x.cfg', 'v1\n'), file('y.cfg', 'y\n')], [], false);
+  await writeLab(dir, state, [file('x.cfg', 'v1\n'), file('y.cfg', 'y\n')], [], 'refuse');
   writeFileSync(path.join(dir, 'x.cfg'), 'edited\n');
-  const result = await writeLab(dir, state, [file('x.cfg', 'v2\n'), file('y.cfg', 'y\n')], [], true);
+  const result = await writeLab(dir, state, [file('x.cfg', 'v2\n'), file('y.cfg', 'y\n')], [], 'overwrite');
   expect(result).toMatchObject({ written: ['x.cfg'], unchanged: ['y.cfg'] });
   expect(readFileSync(path.join(dir, 'x.cfg'), 'utf8')).toBe('v2\n');
 });
@@ -43,14 +49,16 @@ it('overwrites the edit with force, and re-renders unchanged files without touch
 it('never overwrites a file it did not write', async () => {
   const dir = tmp();
   writeFileSync(path.join(dir, 'compose.yaml'), 'mine\n');
-  await expect(writeLab(dir, state, [file('compose.yaml', 'infra\n')], [], false)).rejects.toBeInstanceOf(UsageError);
+  await expect(writeLab(dir, state, [file('compose.yaml', 'infra\n')], [], 'refuse')).rejects.toBeInstanceOf(
+    UsageError,
+  );
   expect(readFileSync(path.join(dir, 'compose.yaml'), 'utf8')).toBe('mine\n');
 });
 
 it('removes files it rendered before and no longer renders, unless edited', async () => {
   const dir = path.join(tmp(), 'lab');
-  await writeLab(dir, state, [file('images/db/Dockerfile', 'FROM x\n'), file('keep', 'k\n')], [], false);
-  const result = await writeLab(dir, state, [file('keep', 'k\n')], [], false);
+  await writeLab(dir, state, [file('images/db/Dockerfile', 'FROM x\n'), file('keep', 'k\n')], [], 'refuse');
+  const result = await writeLab(dir, state, [file('keep', 'k\n')], [], 'refuse');
   expect(result.removed).toEqual(['images/db/Dockerfile']);
   expect(existsSync(path.join(dir, 'images/db/Dockerfile'))).toBe(false);
 });
@@ -67,6 +75,21 @@ describe('secrets', () => {
     expect(readFileSync(envFile, 'utf8')).toBe(secrets);
     // `auto` chose a port once and kept it.
     expect(second.hostPort).toBe(first.hostPort);
-    expect(readFileSync(path.join(first.dir, 'compose.yaml'), 'utf8')).not.toContain(secrets.split('\n')[1].split('=')[1]);
+    expect(readFileSync(path.join(first.dir, 'compose.yaml'), 'utf8')).not.toContain(
+      secrets.split('\n')[1].split('=')[1],
+    );
   });
+});
+
+it('keeps hand edits and writes the rest when asked (what `up` does)', async () => {
+  const dir = path.join(tmp(), 'lab');
+  await writeLab(dir, state, [file('x.cfg', 'v1\n'), file('y.cfg', 'y1\n')], [], 'refuse');
+  writeFileSync(path.join(dir, 'x.cfg'), 'edited\n');
+  const result = await writeLab(dir, state, [file('x.cfg', 'v2\n'), file('y.cfg', 'y2\n')], [], 'keep');
+  expect(result).toMatchObject({ kept: ['x.cfg'], written: ['y.cfg'] });
+  expect(readFileSync(path.join(dir, 'x.cfg'), 'utf8')).toBe('edited\n');
+  // Still an edit next time.
+  await expect(
+    writeLab(dir, state, [file('x.cfg', 'v2\n'), file('y.cfg', 'y2\n')], [], 'refuse'),
+  ).rejects.toBeInstanceOf(UsageError);
 });

@@ -18,7 +18,12 @@ export interface WriteResult {
   written: string[];
   unchanged: string[];
   removed: string[];
+  /** Hand-edited files left as they are (`onEdited: 'keep'`). */
+  kept: string[];
 }
+
+/** What to do with a file the user edited: refuse to write anything, overwrite it, or keep it and write the rest. */
+export type OnEdited = 'refuse' | 'overwrite' | 'keep';
 
 export async function readLabState(dir: string): Promise<LabState | undefined> {
   try {
@@ -37,11 +42,11 @@ export async function writeLab(
   state: Omit<LabState, 'files'>,
   files: RenderedFile[],
   extras: RenderedFile[],
-  force: boolean,
+  onEdited: OnEdited,
 ): Promise<WriteResult> {
   const previous = await readLabState(dir);
   const oldHashes = previous?.files ?? {};
-  const result: WriteResult = { written: [], unchanged: [], removed: [] };
+  const result: WriteResult = { written: [], unchanged: [], removed: [], kept: [] };
   const conflicts: string[] = [];
   const toWrite: RenderedFile[] = [];
 
@@ -66,7 +71,12 @@ export async function writeLab(
     const onDisk = await readOptional(path.join(dir, p));
     if (onDisk !== undefined && sha256(onDisk) !== oldHashes[p]) conflicts.push(p);
   }
-  if (conflicts.length > 0 && !force) {
+  if (conflicts.length > 0 && onEdited === 'keep') {
+    result.kept = conflicts;
+    const keep = (p: string) => !conflicts.includes(p);
+    toWrite.splice(0, toWrite.length, ...toWrite.filter((f) => keep(f.path)));
+    stale.splice(0, stale.length, ...stale.filter(keep));
+  } else if (conflicts.length > 0 && onEdited === 'refuse') {
     throw new UsageError(
       `${dir} has files changed since infra wrote them; nothing was written`,
       conflicts.map((p) => `${p}: edited by hand (rerun with --force to overwrite, or move it away first)`),
@@ -76,7 +86,10 @@ export async function writeLab(
   for (const extra of extras) {
     if ((await readOptional(path.join(dir, extra.path))) === undefined) toWrite.push(extra);
   }
-  const hashes = Object.fromEntries(files.map((f) => [f.path, sha256(f.content)]));
+  // A kept edit keeps its old manifest entry, so it still counts as edited next time.
+  const hashes = Object.fromEntries(
+    files.map((f) => [f.path, result.kept.includes(f.path) ? (oldHashes[f.path] ?? '') : sha256(f.content)]),
+  );
   const stateFile: RenderedFile = {
     path: LAB_FILES.state,
     content: JSON.stringify({ ...state, files: hashes }, null, 2) + '\n',

@@ -1,6 +1,6 @@
-import { buildLab } from './build-lab';
-import { UsageError } from '../errors';
-import { loadBalancer, primaryServer, webServers } from './types';
+import { buildLab } from './build-lab.js';
+import { UsageError } from '../errors.js';
+import { loadBalancer, primaryServer, webServers } from './types.js';
 
 describe('the built-in lab is the design in shared/writeup', () => {
   const lab = buildLab({});
@@ -52,12 +52,22 @@ it('takes health-check timing from the server, then the lab, then the built-in d
 });
 
 it('lets flags override the file', () => {
-  expect(buildLab({ name: 'file', port: 9000 }, { name: 'flag', port: 'auto' })).toMatchObject({ name: 'flag', project: 'infra-flag', port: 'auto' });
+  expect(buildLab({ name: 'file', port: 9000 }, { name: 'flag', port: 'auto' })).toMatchObject({
+    name: 'flag',
+    project: 'infra-flag',
+    port: 'auto',
+  });
 });
 
 it('reports every model problem at once', () => {
   try {
-    buildLab({ servers: [{ name: 'web-01', role: 'web' }, { name: 'web-01', role: 'web' }, { name: 'x1', role: 'web' }] });
+    buildLab({
+      servers: [
+        { name: 'web-01', role: 'web' },
+        { name: 'web-01', role: 'web' },
+        { name: 'x1', role: 'web' },
+      ],
+    });
     throw new Error('expected a UsageError');
   } catch (error) {
     expect(error).toBeInstanceOf(UsageError);

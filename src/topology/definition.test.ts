@@ -1,7 +1,7 @@
-import { parseDefinition, fieldPath } from './definition';
-import { loadLab } from './load-lab';
-import { UsageError } from '../errors';
-import { expectedProblems, fixtureNames, fixturesDir, fixtureText } from '../../test/helpers/fixtures';
+import { parseDefinition, fieldPath } from './definition.js';
+import { loadLab } from './load-lab.js';
+import { UsageError } from '../errors.js';
+import { expectedProblems, fixtureNames, fixturesDir, fixtureText } from '../../test/helpers/fixtures.js';
 
 describe('invalid lab definitions name every field at fault', () => {
   it.each(fixtureNames('invalid-'))('%s', async (name) => {
@@ -29,7 +29,10 @@ describe('valid lab definitions parse', () => {
 
 it('reports a duplicated YAML key with its line', () => {
   const result = parseDefinition('name: a\nname: b\n', 'infra.yaml');
-  expect(result).toEqual({ ok: false, problems: [expect.stringMatching(/^infra\.yaml:2:1: .*[Mm]ap keys must be unique/)] });
+  expect(result).toEqual({
+    ok: false,
+    problems: [expect.stringMatching(/^infra\.yaml:2:1: .*[Mm]ap keys must be unique/)],
+  });
 });
 
 it('turns JSON pointers into the paths users read', () => {

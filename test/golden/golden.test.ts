@@ -2,10 +2,10 @@
 // Regenerate with `npm run golden:update` (UPDATE_GOLDEN=1), then review the diff like any code change.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseDefinition } from '../../src/topology/definition';
-import { buildLab } from '../../src/topology/build-lab';
-import { renderLab } from '../../src/render/render-lab';
-import { fixtureNames, fixtureText, repoRoot } from '../helpers/fixtures';
+import { parseDefinition } from '../../src/topology/definition.js';
+import { buildLab } from '../../src/topology/build-lab.js';
+import { renderLab } from '../../src/render/render-lab.js';
+import { fixtureNames, fixtureText, repoRoot } from '../helpers/fixtures.js';
 
 const goldenDir = path.join(repoRoot, 'test', 'golden');
 const update = process.env.UPDATE_GOLDEN === '1';

@@ -1,0 +1,41 @@
+// How `up` fails: a broken Nginx config names web-01 and shows its log tail, exits 1, and leaves no container,
+// network or volume behind. And with no engine reachable, one clear sentence and exit 3.
+import { appendFileSync } from 'node:fs';
+import path from 'node:path';
+import { describeWithDocker, requireEngine, uniqueLabName, tempDir, infra, byLabel } from '../helpers/e2e.js';
+
+const cwd = tempDir();
+const lab = uniqueLabName('fail');
+
+describeWithDocker('failures', () => {
+  beforeAll(() => requireEngine());
+  afterAll(async () => {
+    await infra(['reset', '--name', lab, '--yes'], { cwd });
+  });
+
+  it('a broken nginx.conf on web-01 fails `up` naming web-01, with its log, and leaves nothing behind', async () => {
+    const dir = path.join(cwd, 'infra-labs', lab);
+    expect((await infra(['render', '--name', lab, '--port', 'auto'], { cwd })).exitCode).toBe(0);
+    appendFileSync(path.join(dir, 'web-01', 'nginx.conf'), '\nthis_is_not_a_directive on;\n');
+
+    const run = await infra(['up', '--name', lab, '--port', 'auto', '--timeout', '60'], { cwd });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('kept your edits to web-01/nginx.conf');
+    expect(run.stderr).toMatch(/✗ start/);
+    expect(run.stderr).toMatch(/error: web-01: nginx \(infra-e2e-fail-\S+-web-01-nginx\) is exited/);
+    expect(run.stderr).toContain('unknown directive "this_is_not_a_directive"');
+    expect(run.stderr).toContain('removed the failed lab');
+    expect(await byLabel('container', `dev.infra.lab=${lab}`)).toEqual([]);
+    expect(await byLabel('network', `dev.infra.lab=${lab}`)).toEqual([]);
+    expect(await byLabel('volume', `dev.infra.lab=${lab}`)).toEqual([]);
+  });
+
+  it('with no engine reachable, says how to start it and exits 3', async () => {
+    const run = await infra(['status', '--name', lab], {
+      cwd,
+      env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
+    });
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr).toMatch(/cannot reach the Docker engine at unix:\/\/\/nonexistent\/docker.sock .* start it/);
+  });
+});

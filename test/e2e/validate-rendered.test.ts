@@ -1,0 +1,98 @@
+// Every valid-* fixture's rendered files pass the real tools, run inside the lab's own images (Debian 13: HAProxy
+// 3.0, nginx 1.26), not the host's older ones: `haproxy -c`, `nginx -t`, and `docker compose config -q`.
+import path from 'node:path';
+import { execa } from 'execa';
+import { describeWithDocker, requireEngine, tempDir, infra, docker } from '../helpers/e2e.js';
+import { fixtureNames, fixturesDir } from '../helpers/fixtures.js';
+
+const cwd = tempDir();
+
+describeWithDocker('rendered files pass the real tools', () => {
+  let images: Record<string, string> = {};
+
+  beforeAll(async () => {
+    requireEngine();
+    // Build the debian image set once (a no-op when the tags exist), then read the tags back from a render.
+    const build = await infra(['images', 'build', '--dir', path.join(cwd, 'images-lab')], { cwd });
+    expect(build.stderr).toContain('images');
+    expect(build.exitCode).toBe(0);
+    const compose = await docker(['compose', '-f', path.join(cwd, 'images-lab', 'compose.yaml'), 'config', '--images']);
+    for (const ref of compose.split('\n')) {
+      const kind = ref.match(/^infra-(\w+):/)?.[1];
+      if (kind) images[kind] = ref;
+    }
+    expect(Object.keys(images).sort()).toEqual(['app', 'db', 'haproxy', 'nginx']);
+  });
+
+  describe.each(fixtureNames('valid-'))('%s', (fixture) => {
+    const dir = path.join(cwd, fixture);
+
+    beforeAll(async () => {
+      const run = await infra(['render', '-c', path.join(fixturesDir, `${fixture}.yaml`), '-o', dir], { cwd });
+      expect(run.exitCode).toBe(0);
+    });
+
+    it('docker compose config -q accepts compose.yaml', async () => {
+      const result = await execa('docker', ['compose', '-f', path.join(dir, 'compose.yaml'), 'config', '-q'], {
+        reject: false,
+      });
+      expect(result.stderr).toBe('');
+      expect(result.exitCode).toBe(0);
+    });
+
+    it('haproxy -c accepts lb-01/haproxy.cfg', async () => {
+      // -dr: the web servers' names resolve only on the lab network.
+      const result = await execa(
+        'docker',
+        [
+          'run',
+          '--rm',
+          '-v',
+          `${dir}/lb-01/haproxy.cfg:/etc/infra/haproxy.cfg:ro`,
+          images.haproxy,
+          'haproxy',
+          '-c',
+          '-dr',
+          '-f',
+          '/etc/infra/haproxy.cfg',
+        ],
+        { reject: false },
+      );
+      // HAProxy 3.0 is silent on success; -dr downgrades the unresolvable web-0N names to NOTICEs.
+      expect(String(result.stderr)).not.toMatch(/\[(ALERT|WARNING)\]/);
+      expect(result.exitCode).toBe(0);
+    });
+
+    it.each(['web-01', 'web-02'])('nginx -t accepts %s/nginx.conf', async (server) => {
+      const result = await execa(
+        'docker',
+        [
+          'run',
+          '--rm',
+          '-v',
+          `${dir}/${server}/nginx.conf:/etc/infra/nginx.conf:ro`,
+          images.nginx,
+          'nginx',
+          '-t',
+          '-c',
+          '/etc/infra/nginx.conf',
+        ],
+        { reject: false },
+      );
+      expect(result.stderr).toContain('test is successful');
+      expect(result.exitCode).toBe(0);
+    });
+  });
+
+  it('a broken haproxy.cfg is rejected by the same check (the check can fail)', async () => {
+    const dir = path.join(cwd, 'valid-default');
+    const broken = path.join(cwd, 'broken.cfg');
+    await execa('sh', ['-c', `sed 's/^    balance .*/    balance nonsense/' ${dir}/lb-01/haproxy.cfg > ${broken}`]);
+    const result = await execa(
+      'docker',
+      ['run', '--rm', '-v', `${broken}:/c.cfg:ro`, images.haproxy, 'haproxy', '-c', '-dr', '-f', '/c.cfg'],
+      { reject: false },
+    );
+    expect(result.exitCode).not.toBe(0);
+  });
+});

@@ -1,0 +1,70 @@
+// Shared helpers of the end-to-end tests: they drive the built binary against the real Docker engine, one lab per
+// test file under a unique name, torn down even when a test fails. With CI=true a missing engine fails the suite.
+import { execa, execaSync } from 'execa';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { repoRoot } from './fixtures.js';
+
+export const infraBin = path.join(repoRoot, 'bin', 'infra');
+
+const engineUp = execaSync('docker', ['info'], { reject: false }).exitCode === 0;
+const inCi = process.env.CI === 'true' || process.env.CI === '1';
+
+/** Runs the suite when an engine answers; skips it on a developer machine without one; in CI, runs it so it fails. */
+export const describeWithDocker = engineUp || inCi ? describe : describe.skip;
+
+export function requireEngine(): void {
+  if (!engineUp) {
+    throw new Error('CI=true and no Docker engine answers `docker info`: the end-to-end tests cannot be skipped in CI');
+  }
+}
+
+let counter = 0;
+/** A lab name no other test (or earlier run) uses. */
+export function uniqueLabName(prefix: string): string {
+  counter += 1;
+  return `e2e-${prefix}-${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}${counter}`;
+}
+
+export function tempDir(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'infra-e2e-'));
+}
+
+export interface Run {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function infra(args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<Run> {
+  const result = await execa('node', [infraBin, ...args], {
+    cwd: options.cwd,
+    reject: false,
+    env: { NO_COLOR: '1', ...options.env },
+    timeout: 15 * 60_000,
+  });
+  return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+export async function docker(args: string[]): Promise<string> {
+  const result = await execa('docker', args, { reject: false });
+  if (result.exitCode !== 0) throw new Error(`docker ${args.join(' ')} failed: ${result.stderr}`);
+  return String(result.stdout).trim();
+}
+
+/** Names of containers, networks or volumes carrying a label. */
+export async function byLabel(kind: 'container' | 'network' | 'volume', label: string): Promise<string[]> {
+  const args =
+    kind === 'container'
+      ? ['ps', '-a', '--filter', `label=${label}`, '--format', '{{.Names}}']
+      : [kind, 'ls', '--filter', `label=${label}`, '--format', '{{.Name}}'];
+  const out = await docker(args);
+  return out ? out.split('\n').sort() : [];
+}
+
+/** GET through the lab's published port (127.0.0.1 only). */
+export async function get(url: string): Promise<{ status: number; servedBy: string | null; body: string }> {
+  const response = await fetch(url);
+  return { status: response.status, servedBy: response.headers.get('x-served-by'), body: await response.text() };
+}
