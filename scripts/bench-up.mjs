@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// Boot benchmark (issue #3): on one rendered lab folder, side by side in one run, fresh volumes each time:
+//   docker compose up -d --wait   vs   infra up (until healthy, no smoke)
+// Prints medians of N runs, the ratio, the second-up rebuild count, `down` times and the lab's memory.
+// Usage: npm run bench [-- --runs 5]
+import { execa } from 'execa';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 3;
+const infraBin = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'infra');
+const cwd = mkdtempSync(path.join(os.tmpdir(), 'infra-bench-'));
+const name = `bench-${process.pid}`;
+const dir = path.join(cwd, 'lab');
+const composeArgs = ['compose', '--project-directory', dir, '-f', path.join(dir, 'compose.yaml')];
+
+const infra = (...args) => execa('node', [infraBin, ...args, '--name', name], { cwd, env: { NO_COLOR: '1' } });
+const timed = async (fn) => {
+  const start = performance.now();
+  const result = await fn();
+  return { ms: performance.now() - start, result };
+};
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
+
+await infra('render', '--port', 'auto', '--out', dir);
+await infra('images', 'build', '--dir', dir);
+
+const compose = [];
+const infraUp = [];
+const composeDown = [];
+const infraDown = [];
+let rebuilds = 0;
+let memory = '';
+for (let i = 0; i < runs; i++) {
+  compose.push((await timed(() => execa('docker', [...composeArgs, 'up', '-d', '--wait']))).ms);
+  composeDown.push((await timed(() => execa('docker', [...composeArgs, 'down', '-v']))).ms);
+
+  const up = await timed(() => infra('up', '--dir', dir, '--port', 'auto', '--no-smoke', '--json'));
+  infraUp.push(up.ms);
+  const images = JSON.parse(up.result.stdout).steps.find((s) => s.name === 'images');
+  if (!/nothing built/.test(images.detail ?? '')) rebuilds += 1;
+  if (i === 0) {
+    const stats = await execa('docker', ['stats', '--no-stream', '--format', '{{.MemUsage}}', ...(await labIds())]);
+    const mib = stats.stdout.split('\n').map((l) => toMiB(l.split(' / ')[0]));
+    memory = `${mib.reduce((a, b) => a + b, 0).toFixed(0)} MiB over ${mib.length} containers`;
+  }
+  infraDown.push((await timed(() => infra('down', '--volumes'))).ms);
+}
+
+async function labIds() {
+  const { stdout } = await execa('docker', ['ps', '-q', '--filter', `label=dev.infra.lab=${name}`]);
+  return stdout.split('\n').filter(Boolean);
+}
+function toMiB(text) {
+  const [, value, unit] = text.match(/([\d.]+)\s*([KMG]i?B)/) ?? [];
+  return Number(value) * ({ KiB: 1 / 1024, MiB: 1, GiB: 1024 }[unit] ?? 0);
+}
+
+console.log(`runs: ${runs} (fresh volumes each), lab folder ${dir}`);
+console.log(`docker compose up -d --wait   median ${fmt(median(compose))}   [${compose.map(fmt).join(', ')}]`);
+console.log(`infra up --no-smoke           median ${fmt(median(infraUp))}   [${infraUp.map(fmt).join(', ')}]`);
+console.log(`ratio infra / compose         ${(median(infraUp) / median(compose)).toFixed(2)}x   (goal <= 1.15x)`);
+console.log(`docker compose down -v        median ${fmt(median(composeDown))}`);
+console.log(`infra down --volumes          median ${fmt(median(infraDown))}`);
+console.log(`image rebuilds on later ups   ${rebuilds}`);
+console.log(`lab memory after up           ${memory}`);
