@@ -6,6 +6,7 @@ import { EXIT } from '../errors.js';
 import { connectRuntime } from '../runtime/docker.js';
 import { labContainers, type ComponentState } from '../runtime/containers.js';
 import { resolveLabName } from './lab-name.js';
+import { readReplicationState, type ReplicationState } from './replication-status.js';
 
 export function labUrl(port: number, ip = '127.0.0.1'): string {
   return `http://${ip}:${port}`;
@@ -17,6 +18,7 @@ export interface LabStatus {
   healthy: boolean;
   url: string | null;
   dir: string | null;
+  replication?: ReplicationState;
   servers: {
     name: string;
     state: string;
@@ -64,7 +66,12 @@ export async function statusCommand(
 ): Promise<number> {
   const lab = await resolveLabName(options.cwd, options.config, options.name);
   const runtime = await connectRuntime();
-  const status = summarise(lab, await labContainers(runtime.docker, lab));
+  const containers = await labContainers(runtime.docker, lab);
+  const status = summarise(lab, containers);
+  if (status.servers.length > 0) {
+    status.replication = await readReplicationState(runtime, lab, containers);
+    status.healthy = status.healthy && status.replication.healthy;
+  }
   if (options.json) {
     io.stdout.write(JSON.stringify(status, null, 2) + '\n');
   } else {
@@ -94,5 +101,24 @@ function printStatus(io: Io, status: LabStatus): void {
           : '';
       io.stdout.write(`  ${mark} ${c.name.padEnd(16)} ${c.state.padEnd(9)} ${c.health}${net}\n`);
     }
+  }
+  const replication = status.replication;
+  if (!replication) return;
+  io.stdout.write('\nreplication (GTID)\n');
+  if (replication.error) {
+    io.stdout.write(`  ${paint('red', '✗')} cannot read it: ${replication.error}\n`);
+    return;
+  }
+  io.stdout.write(
+    `  primary  ${replication.primary?.server}  at ${replication.primary?.gtid_position ?? '(no transactions yet)'}\n`,
+  );
+  for (const r of replication.replicas) {
+    const ok = r.io_running === 'Yes' && r.sql_running === 'Yes';
+    io.stdout.write(
+      `  ${ok ? paint('green', '✓') : paint('red', '✗')} replica ${r.server}  IO ${r.io_running}, SQL ${r.sql_running}, ` +
+        `lag ${r.lag_seconds ?? '-'} s, at ${r.gtid_executed ?? '-'}${r.read_only ? ', read-only' : ', WRITABLE'}\n`,
+    );
+    if (r.last_error) io.stdout.write(`      last error: ${r.last_error}\n`);
+    if (r.advice) io.stdout.write(`      fix: ${r.advice}\n`);
   }
 }

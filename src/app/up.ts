@@ -1,7 +1,12 @@
 // Use case `up`: an explicit list of named steps (DESIGN.md habit 3): render → images → start → replication → smoke.
 // On failure it names the step and the service, shows the log tail, and removes what this run created unless --keep.
+import path from 'node:path';
 import type { Io } from '../log.js';
-import { EXIT, exitCodeOf, StepError } from '../errors.js';
+import { defaultLabDir } from '../paths.js';
+import { loadLab } from '../topology/load-lab.js';
+import { renderLab } from '../render/render-lab.js';
+import { formatPlan, planReplication } from '../replication/plan.js';
+import { EXIT, exitCodeOf, StepError, UsageError } from '../errors.js';
 import { StepRunner, SkipStep } from '../report/steps.js';
 import { connectRuntime, composeVersion, type Runtime } from '../runtime/docker.js';
 import { compose } from '../runtime/compose.js';
@@ -9,21 +14,67 @@ import { labContainers, labVolumes, logTail, removeLab, type ComponentState } fr
 import { ensureImages } from './images.js';
 import { renderLabFolder, type RenderOptions, type RenderOutcome } from './render.js';
 import { labUrl } from './status.js';
+import { withDatabases } from './databases.js';
+import { applyReplication, type ReplicaOutcome } from '../replication/apply.js';
+import { planImages } from '../render/images.js';
+import { readSecrets } from '../render/secrets.js';
+import { webServers, type Lab } from '../topology/types.js';
+
+/** How long the replication step waits for replica threads and for a write to reach the replica. */
+const REPLICATION_TIMEOUT_MS = 30_000;
+
+async function configureReplication(runtime: Runtime, lab: Lab, dir: string): Promise<ReplicaOutcome[]> {
+  const secrets = await readSecrets(dir);
+  if (!secrets) throw new StepError(`the lab folder ${dir} has no .env with the lab's passwords; run \`infra render\``);
+  const servers = webServers(lab).map((s) => s.name);
+  const target = {
+    lab: lab.name,
+    network: lab.project,
+    image: planImages(lab).refs.forward,
+    servers,
+    rootPassword: secrets.rootPassword,
+  };
+  return withDatabases(runtime, target, (connections) =>
+    applyReplication(lab, secrets, connections, { timeoutMs: REPLICATION_TIMEOUT_MS }),
+  );
+}
 
 export interface UpOptions extends RenderOptions {
   json: boolean;
   keep: boolean;
   smoke: boolean;
   timeoutSeconds: number;
+  dryRun?: boolean;
+}
+
+/** Prints what `up` would do, touching neither the lab folder nor Docker nor a database. */
+async function dryRun(io: Io, options: UpOptions): Promise<number> {
+  const { lab } = await loadLab(options.cwd, options.config, { name: options.name, port: options.port });
+  const dir = path.resolve(options.cwd, options.dir ?? defaultLabDir(options.cwd, lab.name));
+  const files = renderLab(lab, lab.port === 'auto' ? 0 : lab.port);
+  const images = planImages(lab);
+  io.stdout.write(
+    `dry run: lab "${lab.name}" (${lab.servers.map((s) => s.name).join(', ')}), nothing is written or started\n\n` +
+      `1. render    ${files.length} files into ${dir}\n` +
+      files.map((f) => `              ${f.path}\n`).join('') +
+      `2. images    ${images.builds.map((b) => b.tag).join(', ') || 'none to build'} (built when missing)\n` +
+      `3. start     docker compose up -d --wait: ${lab.servers.flatMap((s) => [s.name, ...s.components.map((c) => c.name)]).join(', ')}\n` +
+      `4. replication (${lab.flavour}), through a short-lived forwarder container:\n\n` +
+      formatPlan(planReplication(lab, { replicationPassword: '<secret>', appPassword: '<secret>' })) +
+      `\n5. smoke     ${options.smoke ? 'the smoke checks' : 'skipped (--no-smoke)'}\n`,
+  );
+  return EXIT.ok;
 }
 
 export async function upCommand(io: Io, options: UpOptions): Promise<number> {
+  if (options.dryRun) return dryRun(io, options);
   const steps = new StepRunner(io, options.json);
   const runtime = await connectRuntime();
   await composeVersion();
   let rendered: RenderOutcome | undefined;
   let existedBefore = { containers: true, volumes: true };
   let failure: unknown;
+  let replication: ReplicaOutcome[] | undefined;
   try {
     rendered = await steps.step('render', async (note) => {
       const r = await renderLabFolder({ ...options, keepEdits: true });
@@ -32,15 +83,19 @@ export async function upCommand(io: Io, options: UpOptions): Promise<number> {
     });
     const { lab, dir } = rendered;
     if (!options.json) io.stderr.write(`  lab "${lab.name}": ${lab.servers.map((s) => s.name).join(', ')}\n`);
+    const running = await labContainers(runtime.docker, lab.name);
+    const otherDir = running.find((c) => c.workingDir && path.resolve(c.workingDir) !== dir)?.workingDir;
+    if (otherDir) {
+      // Same name, other folder: converging would replace that lab's containers with this folder's (other secrets).
+      throw new UsageError(`a lab named "${lab.name}" already runs from ${otherDir}`, [
+        `--name: pick another name for this lab, or run \`infra up\` with --dir ${otherDir}`,
+      ]);
+    }
     existedBefore = {
-      containers: (await labContainers(runtime.docker, lab.name)).length > 0,
+      containers: running.length > 0,
       volumes: (await labVolumes(runtime.docker, lab.name)).length > 0,
     };
     await steps.step('images', async (note) => {
-      if (lab.imageSet === 'upstream') {
-        note('upstream images come from your registry: Compose pulls them');
-        return;
-      }
       const built = await ensureImages(runtime, lab, dir);
       note(built.length ? `built ${built.length}: ${built.join(', ')}` : 'up to date, nothing built');
     });
@@ -52,8 +107,17 @@ export async function upCommand(io: Io, options: UpOptions): Promise<number> {
           (repaired.length ? `; reattached ${repaired.join(', ')} to their server's network` : ''),
       );
     });
-    await steps.step('replication', async () => {
-      throw new SkipStep('not there yet: GTID replication is configured by a later release (issue #4)');
+    replication = await steps.step('replication', async (note) => {
+      const outcomes = await configureReplication(runtime, lab, dir);
+      note(
+        outcomes
+          .map(
+            (o) =>
+              `${o.server} ${o.action}: threads running at ${o.threads_running_ms}ms, write→replica ${o.lag_ms.toFixed(1)}ms`,
+          )
+          .join('; '),
+      );
+      return outcomes;
     });
     await steps.step('smoke', async () => {
       if (!options.smoke) throw new SkipStep('--no-smoke');
@@ -77,6 +141,7 @@ export async function upCommand(io: Io, options: UpOptions): Promise<number> {
           url,
           dir: rendered?.dir,
           steps: steps.records,
+          ...(replication ? { replication: { replicas: replication } } : {}),
           ...(failure
             ? { error: { message: (failure as Error).message, detail: (failure as StepError).detail ?? '' } }
             : {}),

@@ -114,6 +114,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--json', 'print one JSON result on stdout instead of progress')
     .option('--keep', 'keep a lab that failed to come up, for inspection (default: remove it)')
     .option('--no-smoke', 'skip the smoke checks')
+    .option('--dry-run', 'print the files, images, containers and replication SQL up would use, and stop')
     .option('--timeout <seconds>', 'how long to wait for every component to be healthy', (v) => Number(v), 180)
     .addHelpText(
       'after',
@@ -130,6 +131,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
             keep?: boolean;
             smoke: boolean;
             timeout: number;
+            dryRun?: boolean;
           },
         ) => {
           const { upCommand } = await import('../app/up.js');
@@ -144,6 +146,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
             keep: Boolean(o.keep),
             smoke: o.smoke,
             timeoutSeconds: o.timeout,
+            dryRun: o.dryRun,
           });
         },
       ),
@@ -203,6 +206,23 @@ export async function main(argv: string[], io: Io): Promise<number> {
           all: Boolean(o.all),
           yes: Boolean(o.yes),
         });
+      }),
+    );
+
+  const replication = program.command('replication').description("GTID replication between the web servers' databases");
+  replication
+    .command('plan')
+    .description('print the SQL infra runs on the primary and on each replica (passwords masked)')
+    .addOption(configOption())
+    .addOption(nameOption())
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ infra replication plan\n  $ infra replication plan -c fixtures/valid-mysql.yaml     the MySQL 8.4 statements',
+    )
+    .action(
+      run(async (o: Common) => {
+        const { replicationPlanCommand } = await import('../app/replication-plan.js');
+        return replicationPlanCommand(io, { cwd: io.cwd, config: o.config, name: o.name });
       }),
     );
 

@@ -17,27 +17,30 @@ const UPSTREAM: Record<ComponentKind, string> = {
 };
 const MYSQL_IMAGE = 'mysql:8.4';
 
+/** Component images, plus infra's own database forwarder (never part of the lab's compose file). */
+export type ImageKind = ComponentKind | 'forward';
+
 /** An image infra builds: its tag, and the files of its build context under images/<kind>/. */
 export interface ImageBuild {
-  kind: ComponentKind;
+  kind: ImageKind;
   tag: string;
   contextDir: string;
   files: RenderedFile[];
 }
 
 export interface ImagePlan {
-  refs: Record<ComponentKind, string>;
+  refs: Record<ImageKind, string>;
   builds: ImageBuild[];
 }
 
 export function planImages(lab: Lab): ImagePlan {
-  const refs = { ...UPSTREAM };
+  const refs: Record<ImageKind, string> = { ...UPSTREAM, forward: '' };
   // Debian has no MySQL server package: the mysql flavour always runs the official image.
   if (lab.flavour === 'mysql') refs.db = MYSQL_IMAGE;
-  if (lab.imageSet === 'upstream') return { refs, builds: [] };
-
-  const kinds: ComponentKind[] =
+  const components: ImageKind[] =
     lab.flavour === 'mysql' ? ['haproxy', 'nginx', 'app'] : ['haproxy', 'nginx', 'app', 'db'];
+  // The forwarder is built in both sets: it is infra's own tool, not one of the lab's components.
+  const kinds: ImageKind[] = lab.imageSet === 'upstream' ? ['forward'] : [...components, 'forward'];
   const builds = kinds.map((kind) => {
     const contextDir = `images/${kind}`;
     const files = [

@@ -26,4 +26,9 @@ SQL
   wait "$pid" || true
   echo "infra: datadir ready"
 fi
+# my.cnf skips replica start so nothing replicates before infra has configured it. Once infra has (master.info
+# exists), a restart must resume replication, read-only as infra left it, without waiting for the next `infra up`.
+if [ -s "$datadir/master.info" ]; then
+  set -- "$@" --skip-slave-start=0 --read-only=1
+fi
 exec "$@"

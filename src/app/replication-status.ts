@@ -1,0 +1,90 @@
+// Reads the live replication state of a running lab for `status`: the primary's GTID position and, per replica, its
+// threads, lag, last error (with what to do) and GTID positions. Needs only labels and the lab folder's .env.
+import type { RowDataPacket } from 'mysql2/promise';
+import type { Runtime } from '../runtime/docker.js';
+import type { ComponentState } from '../runtime/containers.js';
+import { readSecrets } from '../render/secrets.js';
+import { GTID_SQL } from '../replication/plan.js';
+import { replicaStatus } from '../replication/apply.js';
+import { adviceFor, isReplicating } from '../replication/replica-status.js';
+import { flavourOf, forwardImage, withDatabases } from './databases.js';
+
+export interface ReplicationState {
+  primary: { server: string; gtid_position: string | null } | null;
+  replicas: {
+    server: string;
+    io_running: string;
+    sql_running: string;
+    lag_seconds: number | null;
+    last_error: string | null;
+    advice?: string;
+    gtid_retrieved: string | null;
+    gtid_executed: string | null;
+    read_only: boolean;
+  }[];
+  healthy: boolean;
+  /** Why the state could not be read, when it could not. */
+  error?: string;
+}
+
+export async function readReplicationState(
+  runtime: Runtime,
+  lab: string,
+  containers: ComponentState[],
+): Promise<ReplicationState> {
+  const dbs = containers.filter((c) => c.component === 'db');
+  const primary = dbs.find((c) => c.dbRole === 'primary');
+  const replicas = dbs.filter((c) => c.dbRole === 'replica');
+  const empty = { primary: null, replicas: [], healthy: false };
+  if (!primary || dbs.some((c) => c.state !== 'running')) return { ...empty, error: 'not every database is running' };
+  const dir = containers.find((c) => c.workingDir)?.workingDir;
+  const secrets = dir ? await readSecrets(dir) : undefined;
+  if (!secrets) return { ...empty, error: `cannot read the lab's passwords (.env in ${dir ?? 'the lab folder'})` };
+
+  try {
+    const target = {
+      lab,
+      network: `infra-${lab}`,
+      image: await forwardImage(runtime),
+      servers: dbs.map((c) => c.server),
+      rootPassword: secrets.rootPassword,
+    };
+    return await withDatabases(runtime, target, async (connections) => {
+      const flavour = await flavourOf(connections[primary.server]);
+      const [rows] = await connections[primary.server].query<RowDataPacket[]>(GTID_SQL[flavour].position);
+      const state: ReplicationState = {
+        primary: { server: primary.server, gtid_position: String(rows[0]?.pos ?? '') || null },
+        replicas: [],
+        healthy: true,
+      };
+      for (const r of replicas) {
+        const connection = connections[r.server];
+        const status = await replicaStatus(connection, flavour);
+        const [ro] = await connection.query<RowDataPacket[]>(
+          flavour === 'mysql' ? 'SELECT @@GLOBAL.super_read_only AS ro' : 'SELECT @@GLOBAL.read_only AS ro',
+        );
+        const advice = status.last_error ? adviceFor(status.last_error, r.server, primary.server) : undefined;
+        state.replicas.push({
+          server: r.server,
+          io_running: status.io_running,
+          sql_running: status.sql_running,
+          lag_seconds: status.lag_seconds,
+          last_error: !status.configured
+            ? 'not configured as a replica yet (run `infra up`)'
+            : (status.last_error ??
+              (isReplicating(status)
+                ? null
+                : 'replica threads stopped without an error (stopped by hand?); `infra up` starts them')),
+          ...(advice ? { advice } : {}),
+          gtid_retrieved: status.gtid_retrieved,
+          gtid_executed: status.gtid_executed,
+          read_only: Number(ro[0]?.ro) === 1,
+        });
+        if (!isReplicating(status)) state.healthy = false;
+      }
+      return state;
+    });
+  } catch (error) {
+    return { ...empty, error: (error as Error).message };
+  }
+}

@@ -1,0 +1,199 @@
+// Applies the replication plan over mysql2 and proves it: runs the primary's statements, configures (first time) or
+// resumes (afterwards) each replica, waits until both replica threads run, then writes a marker row on the primary
+// and waits for its GTID on every replica. Idempotent: a replicating lab is left as it is.
+import mysql, { type Connection, type RowDataPacket } from 'mysql2/promise';
+import { StepError } from '../errors.js';
+import type { Lab } from '../topology/types.js';
+import {
+  GTID_SQL,
+  MARKER_TABLE,
+  planReplication,
+  type ReplicationPlan,
+  type ReplicationSecrets,
+  type Statement,
+} from './plan.js';
+import { adviceFor, isReplicating, parseReplicaStatus, type ReplicaStatus } from './replica-status.js';
+
+export type Connections = Record<string, Connection>;
+
+export interface ReplicaOutcome {
+  server: string;
+  action: 'configured' | 'resumed' | 'unchanged';
+  /** From the step's start until both replica threads ran. */
+  threads_running_ms: number;
+  /** Marker row committed on the primary → its GTID applied on this replica. */
+  lag_ms: number;
+}
+
+/** Opens a root session per server through the forwarder; failures name the server and what to do. */
+export async function connectAll(
+  ports: Record<string, number>,
+  rootPassword: string,
+  deadlineMs = 15_000,
+): Promise<Connections> {
+  const entries = await Promise.all(
+    Object.entries(ports).map(
+      async ([server, port]) => [server, await connect(server, port, rootPassword, deadlineMs)] as const,
+    ),
+  );
+  return Object.fromEntries(entries);
+}
+
+async function connect(server: string, port: number, password: string, deadlineMs: number): Promise<Connection> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      return await mysql.createConnection({ host: '127.0.0.1', port, user: 'root', password, connectTimeout: 3000 });
+    } catch (error) {
+      const e = error as { code?: string; message: string };
+      if (e.code === 'ER_ACCESS_DENIED_ERROR') {
+        throw new StepError(
+          `${server}: the database refused the root password from the lab's .env (${e.message})`,
+          "The data volume was created with other secrets. Restore the lab folder's .env, or start fresh with " +
+            "`infra down --volumes && infra up` (this deletes the lab's data).",
+        );
+      }
+      if (Date.now() > deadline) {
+        throw new StepError(
+          `${server}: database unreachable on ${server}:3306 (${e.code ?? e.message})`,
+          `Is it running? See \`infra status\` and \`docker logs\` of its db container.`,
+        );
+      }
+      await sleep(200);
+    }
+  }
+}
+
+export async function closeAll(connections: Connections): Promise<void> {
+  await Promise.all(Object.values(connections).map((c) => c.end().catch(() => undefined)));
+}
+
+async function run(connection: Connection, server: string, statement: Statement): Promise<void> {
+  try {
+    await connection.query(statement.sql);
+  } catch (error) {
+    throw new StepError(`${server}: ${statement.shown} failed: ${(error as Error).message}`);
+  }
+}
+
+export async function replicaStatus(connection: Connection, flavour: Lab['flavour']): Promise<ReplicaStatus> {
+  const [rows] = await connection.query<RowDataPacket[]>('SHOW REPLICA STATUS');
+  let executed: string | null = null;
+  if (flavour === 'mariadb') {
+    const [pos] = await connection.query<RowDataPacket[]>('SELECT @@GLOBAL.gtid_slave_pos AS pos');
+    executed = String(pos[0]?.pos ?? '') || null;
+  }
+  return parseReplicaStatus(rows as Record<string, unknown>[], executed);
+}
+
+async function isReadOnly(connection: Connection, flavour: Lab['flavour']): Promise<boolean> {
+  const variable = flavour === 'mysql' ? '@@GLOBAL.super_read_only' : '@@GLOBAL.read_only';
+  const [rows] = await connection.query<RowDataPacket[]>(`SELECT ${variable} AS ro`);
+  return Number(rows[0]?.ro) === 1;
+}
+
+export async function applyReplication(
+  lab: Lab,
+  secrets: ReplicationSecrets,
+  connections: Connections,
+  options: { timeoutMs: number },
+): Promise<ReplicaOutcome[]> {
+  const started = performance.now();
+  const plan: ReplicationPlan = planReplication(lab, secrets);
+  const primary = connections[plan.primary.server];
+  for (const statement of plan.primary.statements) await run(primary, plan.primary.server, statement);
+
+  const actions = new Map<string, ReplicaOutcome['action']>();
+  for (const replica of plan.replicas) {
+    const connection = connections[replica.server];
+    const status = await replicaStatus(connection, lab.flavour);
+    if (status.configured && status.source_host === plan.primary.server) {
+      const untouched = isReplicating(status) && (await isReadOnly(connection, lab.flavour));
+      if (!untouched) for (const statement of replica.resume) await run(connection, replica.server, statement);
+      actions.set(replica.server, untouched ? 'unchanged' : 'resumed');
+    } else {
+      for (const statement of replica.configure) await run(connection, replica.server, statement);
+      actions.set(replica.server, 'configured');
+    }
+  }
+
+  const outcomes: ReplicaOutcome[] = [];
+  for (const replica of plan.replicas) {
+    await waitForThreads(lab, connections[replica.server], replica.server, plan.primary.server, options.timeoutMs);
+    outcomes.push({
+      server: replica.server,
+      action: actions.get(replica.server) ?? 'unchanged',
+      threads_running_ms: Math.round(performance.now() - started),
+      lag_ms: 0,
+    });
+  }
+  const lags = await verifyReplication(lab, connections, plan, 'up', options.timeoutMs);
+  for (const o of outcomes) o.lag_ms = lags[o.server];
+  return outcomes;
+}
+
+/** Polls until both threads run; fails with the replica's own error text once it has had a moment to connect. */
+async function waitForThreads(
+  lab: Lab,
+  connection: Connection,
+  server: string,
+  primary: string,
+  timeoutMs: number,
+): Promise<void> {
+  const start = Date.now();
+  let status: ReplicaStatus | undefined;
+  while (Date.now() - start < timeoutMs) {
+    status = await replicaStatus(connection, lab.flavour);
+    if (isReplicating(status)) return;
+    // A first connection attempt may fail while the primary settles; errors that persist are real.
+    if (status.last_error && Date.now() - start > 3000) break;
+    await sleep(status.io_running === 'Connecting' ? 50 : 10);
+  }
+  const seen = status
+    ? `IO thread ${status.io_running}, SQL thread ${status.sql_running}${status.last_error ? `: ${status.last_error}` : ''}`
+    : 'no status';
+  throw new StepError(
+    `${server}: replication did not start (${seen})`,
+    (status?.last_error && adviceFor(status.last_error, server, primary)) ??
+      `Look at \`infra status\` and the logs of ${server}'s database.`,
+  );
+}
+
+/**
+ * Writes a marker row on the primary and waits until each replica has applied its GTID; returns the milliseconds
+ * from the primary's commit to the replica's apply, per replica.
+ */
+export async function verifyReplication(
+  lab: Lab,
+  connections: Connections,
+  plan: Pick<ReplicationPlan, 'primary' | 'replicas'>,
+  note: string,
+  timeoutMs: number,
+): Promise<Record<string, number>> {
+  const sql = GTID_SQL[lab.flavour];
+  const primary = connections[plan.primary.server];
+  await primary.query(`INSERT INTO ${MARKER_TABLE} (note) VALUES (?)`, [note.slice(0, 64)]);
+  const committed = performance.now();
+  const [rows] = await primary.query<RowDataPacket[]>(sql.position);
+  const position = String(rows[0]?.pos ?? '');
+  const lags: Record<string, number> = {};
+  await Promise.all(
+    plan.replicas.map(async (replica) => {
+      const [result] = await connections[replica.server].query<RowDataPacket[]>(sql.wait, [
+        position,
+        Math.ceil(timeoutMs / 1000),
+      ]);
+      if (Number(result[0]?.r) === sql.timedOut) {
+        throw new StepError(
+          `${replica.server}: did not apply the primary's write (GTID ${position}) within ${Math.ceil(timeoutMs / 1000)} s`,
+        );
+      }
+      lags[replica.server] = performance.now() - committed;
+    }),
+  );
+  return lags;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
