@@ -7,6 +7,8 @@ import path from 'node:path';
 export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const templatesDir = path.join(packageRoot, 'templates');
 export const schemaFile = path.join(packageRoot, 'schema', 'infra.schema.json');
+/** The lab's application server, bundled with mysql2 by `npm run build` (scripts/bundle-app.mjs). */
+export const labAppBundle = path.join(packageRoot, 'dist', 'lab-app', 'server.cjs');
 
 export const DEFAULT_CONFIG_FILE = 'infra.yaml';
 

@@ -50,13 +50,23 @@ function httpProbe(path: string, port: number): string[] {
   ];
 }
 
-export function composeView(lab: Lab, images: Record<ComponentKind, string>, hostPort: number): ComposeView {
+/** Hash of what a component reads from the lab folder at start; a change makes Compose recreate it. */
+export type ConfigHash = (server: string, kind: ComponentKind) => string;
+
+export function composeView(
+  lab: Lab,
+  images: Record<ComponentKind, string>,
+  hostPort: number,
+  configHash: ConfigHash,
+): ComposeView {
   const services: ServiceView[] = [];
   const dataVolumes: ComposeView['dataVolumes'] = [];
   for (const server of lab.servers) {
     services.push(hostService(lab, server, hostPort));
     for (const component of server.components) {
-      services.push(componentService(lab, server, component, images[component.kind]));
+      const service = componentService(lab, server, component, images[component.kind]);
+      service.labels.push({ key: LABEL.config, value: configHash(server.name, component.kind) });
+      services.push(service);
       if (component.kind === 'db') {
         dataVolumes.push({ name: dataVolumeName(component), labels: labelsFor(lab, server, 'db') });
       }
@@ -123,7 +133,8 @@ function componentService(lab: Lab, server: Server, component: Component, image:
           { key: 'INFRA_DB_PASSWORD', value: secret('INFRA_APP_PASSWORD') },
         ],
         volumes: [`./app:${CONFIG_MOUNT.appDir}:ro`],
-        healthcheck: { test: httpProbe('/api/health', 5000), startPeriod: '20s' },
+        // Liveness only: /api/health also needs the app's database user, which the replication step creates after boot.
+        healthcheck: { test: httpProbe('/api/live', 5000), startPeriod: '20s' },
       };
     case 'db':
       return { ...base, ...databaseService(lab, server, component) };

@@ -8,6 +8,8 @@ export const LABEL = {
   component: 'dev.infra.component',
   /** primary | replica, on database containers. */
   dbRole: 'dev.infra.db-role',
+  /** On components: a hash of the config files they read at start, so a changed file recreates the container. */
+  config: 'dev.infra.config',
   /** On images infra built: their set and kind. */
   image: 'dev.infra.image',
 } as const;

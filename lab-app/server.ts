@@ -1,0 +1,147 @@
+// The lab's application server: one per web server, on that server's 127.0.0.1:5000 behind Nginx. It reads from its
+// own server's database and writes to the primary — the read/write split of the design. Bundled with mysql2 into one
+// file (scripts/bundle-app.mjs) so no container runs `npm install`.
+import http from 'node:http';
+import os from 'node:os';
+import mysql from 'mysql2/promise';
+
+const env = {
+  server: process.env.INFRA_SERVER ?? 'unknown',
+  role: process.env.INFRA_DB_ROLE ?? 'unknown',
+  primaryHost: process.env.INFRA_DB_PRIMARY_HOST ?? '127.0.0.1',
+  user: process.env.INFRA_DB_USER ?? 'app',
+  password: process.env.INFRA_DB_PASSWORD ?? '',
+  database: process.env.INFRA_DB_NAME ?? 'footer',
+};
+
+const poolOptions = {
+  user: env.user,
+  password: env.password,
+  database: env.database,
+  port: 3306,
+  connectTimeout: 2000,
+  connectionLimit: 4,
+  enableKeepAlive: true,
+};
+/** This server's own database: the primary on web-01, a replica elsewhere. Reads go here. */
+const local = mysql.createPool({ ...poolOptions, host: '127.0.0.1' });
+/** The primary, wherever it runs. Writes go here. */
+const primary = mysql.createPool({ ...poolOptions, host: env.primaryHost });
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Rows = mysql.RowDataPacket[];
+
+async function gtidPosition(pool: mysql.Pool): Promise<string> {
+  const [version] = await pool.query<Rows>('SELECT VERSION() AS v');
+  const variable = /mariadb/i.test(String(version[0].v)) ? '@@GLOBAL.gtid_current_pos' : '@@GLOBAL.gtid_executed';
+  const [rows] = await pool.query<Rows>(`SELECT ${variable} AS pos`);
+  return String(rows[0].pos ?? '');
+}
+
+async function readOnly(pool: mysql.Pool): Promise<boolean> {
+  const [rows] = await pool.query<Rows>('SELECT @@GLOBAL.read_only AS ro');
+  return Number(rows[0].ro) === 1;
+}
+
+async function readBody(req: http.IncomingMessage): Promise<unknown> {
+  let body = '';
+  for await (const chunk of req) {
+    body += chunk;
+    if (body.length > 10_000) throw new HttpError(413, 'request body too large (10 kB at most)');
+  }
+  if (body.trim() === '') return {};
+  try {
+    return JSON.parse(body);
+  } catch {
+    throw new HttpError(400, 'the request body is not valid JSON');
+  }
+}
+
+async function route(req: http.IncomingMessage): Promise<[number, unknown]> {
+  const url = new URL(req.url ?? '/', 'http://app');
+  const method = req.method ?? 'GET';
+  // Liveness for Docker's health check: the process answers, whatever its database does.
+  if (url.pathname === '/api/live' && method === 'GET') return [200, { status: 'live', server: env.server }];
+  if (url.pathname === '/api/health' && method === 'GET') {
+    await local.query('SELECT 1');
+    return [200, { status: 'ok', server: env.server }];
+  }
+  if (url.pathname === '/api/whoami' && method === 'GET') {
+    return [
+      200,
+      {
+        server: env.server,
+        app_host: os.hostname(),
+        database: { role: env.role, read_only: await readOnly(local), gtid_position: await gtidPosition(local) },
+      },
+    ];
+  }
+  if (url.pathname === '/api/visits' && method === 'POST') {
+    const body = await readBody(req);
+    const note = (body as { note?: unknown }).note;
+    if (note !== undefined && typeof note !== 'string') throw new HttpError(400, '"note" must be a string');
+    const [result] = await primary.query<mysql.ResultSetHeader>('INSERT INTO visits (server) VALUES (?)', [env.server]);
+    return [
+      201,
+      {
+        id: result.insertId,
+        written_by: env.server,
+        written_to: env.primaryHost,
+        gtid_position: await gtidPosition(primary),
+      },
+    ];
+  }
+  const match = url.pathname.match(/^\/api\/visits\/([^/]+)$/);
+  if (match && method === 'GET') {
+    if (!/^[1-9]\d{0,17}$/.test(match[1])) throw new HttpError(400, 'the visit id must be a positive whole number');
+    const [rows] = await local.query<Rows>('SELECT id, server, created_at FROM visits WHERE id = ?', [match[1]]);
+    if (rows.length === 0)
+      throw new HttpError(404, `no visit ${match[1]} in the ${env.role} database of ${env.server} (yet)`);
+    return [
+      200,
+      {
+        id: Number(rows[0].id),
+        written_by: rows[0].server,
+        created_at: rows[0].created_at,
+        read_from: `${env.server} (${env.role})`,
+      },
+    ];
+  }
+  if (url.pathname.startsWith('/api/visits') || url.pathname === '/api/whoami' || url.pathname === '/api/health') {
+    throw new HttpError(405, `${method} is not allowed on ${url.pathname}`);
+  }
+  throw new HttpError(404, `no such endpoint: ${method} ${url.pathname}`);
+}
+
+const server = http.createServer((req, res) => {
+  route(req)
+    .catch((error: Error & { code?: string; errno?: number }): [number, unknown] => {
+      if (error instanceof HttpError) return [error.status, { error: error.message }];
+      // Any database failure (down, unreachable, read-only) is a 503 for the client, never a crash of the app.
+      return [503, { error: 'database unavailable', detail: error.code ?? error.message, server: env.server }];
+    })
+    .then(([status, body]) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body) + '\n');
+    });
+});
+
+server.keepAliveTimeout = 70_000; // longer than Nginx's upstream keepalive, so Nginx closes first
+server.listen(5000, '127.0.0.1', () =>
+  console.log(`app of ${env.server} listening on 127.0.0.1:5000 (database: ${env.role})`),
+);
+
+// Docker stops containers with SIGTERM; without a handler Node would wait out the stop timeout.
+process.on('SIGTERM', () => {
+  server.close();
+  void Promise.allSettled([local.end(), primary.end()]).then(() => process.exit(0));
+  setTimeout(() => process.exit(0), 2000).unref();
+});
