@@ -14,6 +14,8 @@ import { labContainers, labVolumes, logTail, removeLab, type ComponentState } fr
 import { ensureImages } from './images.js';
 import { renderLabFolder, type RenderOptions, type RenderOutcome } from './render.js';
 import { labUrl } from './status.js';
+import { runSmoke } from './smoke.js';
+import { terminalLine, type SmokeReport } from '../report/smoke-report.js';
 import { withDatabases } from './databases.js';
 import { applyReplication, type ReplicaOutcome } from '../replication/apply.js';
 import { planImages } from '../render/images.js';
@@ -43,6 +45,7 @@ export interface UpOptions extends RenderOptions {
   json: boolean;
   keep: boolean;
   smoke: boolean;
+  skip?: string[];
   timeoutSeconds: number;
   dryRun?: boolean;
 }
@@ -75,6 +78,9 @@ export async function upCommand(io: Io, options: UpOptions): Promise<number> {
   let existedBefore = { containers: true, volumes: true };
   let failure: unknown;
   let replication: ReplicaOutcome[] | undefined;
+  let smoke: SmokeReport | undefined;
+  /** The lab booted and runs; only its checks failed: keep it for inspection rather than remove it. */
+  let smokeFailed = false;
   try {
     rendered = await steps.step('render', async (note) => {
       const r = await renderLabFolder({ ...options, keepEdits: true });
@@ -119,13 +125,23 @@ export async function upCommand(io: Io, options: UpOptions): Promise<number> {
       );
       return outcomes;
     });
-    await steps.step('smoke', async () => {
+    await steps.step('smoke', async (note) => {
       if (!options.smoke) throw new SkipStep('--no-smoke');
-      throw new SkipStep('not there yet: the smoke suite arrives with issue #5');
+      const report = await runSmoke(runtime, lab, {
+        skip: options.skip ?? [],
+        onResult: options.json ? undefined : (r) => io.stderr.write(terminalLine(io, r)),
+      });
+      smoke = report;
+      const failed = report.checks.filter((c) => c.status === 'failed');
+      if (failed.length > 0) {
+        smokeFailed = true;
+        throw new StepError(`smoke check(s) failed: ${failed.map((c) => `${c.name} (${c.detail})`).join('; ')}`);
+      }
+      note(`${report.checks.filter((c) => c.status === 'passed').length} checks passed`);
     });
   } catch (error) {
     failure = error;
-    if (rendered && !options.keep && !existedBefore.containers) {
+    if (rendered && !options.keep && !existedBefore.containers && !smokeFailed) {
       await removeLab(runtime.docker, rendered.lab.name, { volumes: !existedBefore.volumes });
       if (!options.json) io.stderr.write('  removed the failed lab (use --keep to keep it for inspection)\n');
     }
@@ -142,6 +158,7 @@ export async function upCommand(io: Io, options: UpOptions): Promise<number> {
           dir: rendered?.dir,
           steps: steps.records,
           ...(replication ? { replication: { replicas: replication } } : {}),
+          ...(smoke ? { smoke } : {}),
           ...(failure
             ? { error: { message: (failure as Error).message, detail: (failure as StepError).detail ?? '' } }
             : {}),
@@ -151,6 +168,11 @@ export async function upCommand(io: Io, options: UpOptions): Promise<number> {
       ) + '\n',
     );
     return failure ? exitCodeOf(failure) : EXIT.ok;
+  }
+  if (failure && smokeFailed) {
+    io.stderr.write(
+      `\nthe lab is still running for inspection (\`infra status\`, \`infra smoke\`); \`infra down\` removes it\n`,
+    );
   }
   if (failure) throw failure;
   io.stderr.write(

@@ -114,6 +114,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--json', 'print one JSON result on stdout instead of progress')
     .option('--keep', 'keep a lab that failed to come up, for inspection (default: remove it)')
     .option('--no-smoke', 'skip the smoke checks')
+    .option('--skip <checks>', 'comma-separated smoke checks to skip, e.g. failover')
     .option('--dry-run', 'print the files, images, containers and replication SQL up would use, and stop')
     .option('--timeout <seconds>', 'how long to wait for every component to be healthy', (v) => Number(v), 180)
     .addHelpText(
@@ -132,9 +133,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
             smoke: boolean;
             timeout: number;
             dryRun?: boolean;
+            skip?: string;
           },
         ) => {
           const { upCommand } = await import('../app/up.js');
+          const { parseSkip } = await import('../app/smoke.js');
           return upCommand(io, {
             cwd: io.cwd,
             config: o.config,
@@ -147,6 +150,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
             smoke: o.smoke,
             timeoutSeconds: o.timeout,
             dryRun: o.dryRun,
+            skip: parseSkip(o.skip),
           });
         },
       ),
@@ -208,6 +212,65 @@ export async function main(argv: string[], io: Io): Promise<number> {
         });
       }),
     );
+
+  program
+    .command('smoke')
+    .description(
+      'prove the running lab works across its containers: LB, distribution, app path, replication, exposure, failover',
+    )
+    .addOption(configOption())
+    .addOption(nameOption())
+    .option('--json', 'print {passed, checks:[{name,status,duration_ms,detail}]} on stdout')
+    .option('--junit <file>', 'also write a JUnit XML report (for CI test reporters)')
+    .option('--skip <checks>', 'comma-separated checks to skip, e.g. failover (it stops web-01 for a few seconds)')
+    .addHelpText(
+      'after',
+      '\nChecks, in order:\n' +
+        '  lb-serves        the LB answers 200 on / through its published port\n' +
+        '  lb-distribution  requests spread as the balance algorithm and mode say\n' +
+        '  app-path         each web server reaches its app, each app its local database\n' +
+        '  replication      replica threads run, a write reaches the replica, the replica refuses app writes\n' +
+        "  exposure         only the LB's port is published, on 127.0.0.1\n" +
+        '  failover         web-01 stopped: every request served by the others, none failed; it rejoins\n' +
+        '\nExamples:\n  $ infra smoke\n  $ infra smoke --json --junit smoke.xml\n  $ infra smoke --skip failover',
+    )
+    .action(
+      run(async (o: Common & { json?: boolean; junit?: string; skip?: string }) => {
+        const { smokeCommand, parseSkip } = await import('../app/smoke.js');
+        return smokeCommand(io, {
+          cwd: io.cwd,
+          config: o.config,
+          name: o.name,
+          json: Boolean(o.json),
+          junit: o.junit,
+          skip: parseSkip(o.skip),
+        });
+      }),
+    );
+
+  for (const action of ['fail', 'recover'] as const) {
+    program
+      .command(`${action} <server>`)
+      .description(
+        action === 'fail'
+          ? 'take a server off the network: stop every component of it, then the server itself'
+          : 'bring a failed server back: start it, then its components in order; wait until healthy and back in HAProxy',
+      )
+      .addOption(configOption())
+      .addOption(nameOption())
+      .addHelpText(
+        'after',
+        action === 'fail'
+          ? '\nExample:\n  $ infra fail web-01 && curl -sI http://127.0.0.1:8080/ | grep -i x-served-by     (web-02 answers)'
+          : '\nExample:\n  $ infra recover web-01',
+      )
+      .action(
+        run(async (o: Common & { args: string[] }) => {
+          const { powerCommand } = await import('../app/server-power.js');
+          return powerCommand(io, action, { cwd: io.cwd, config: o.config, name: o.name, server: o.args[0] });
+        }),
+      );
+  }
 
   const replication = program.command('replication').description("GTID replication between the web servers' databases");
   replication

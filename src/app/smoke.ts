@@ -1,0 +1,101 @@
+// Use case `smoke` (and the last step of `up`): runs the checks against a running lab and reports them on the
+// terminal, as JSON and as JUnit XML. Exit 0 when every check passed (or was skipped), 1 otherwise.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Io } from '../log.js';
+import { EXIT, StepError, UsageError } from '../errors.js';
+import type { Lab } from '../topology/types.js';
+import { webServers } from '../topology/types.js';
+import { loadLab } from '../topology/load-lab.js';
+import { connectRuntime, type Runtime } from '../runtime/docker.js';
+import { labContainers } from '../runtime/containers.js';
+import { openForward, type Forward } from '../runtime/forward.js';
+import { planImages } from '../render/images.js';
+import { readSecrets } from '../render/secrets.js';
+import { closeAll, connectAll, type Connections } from '../replication/apply.js';
+import { runChecks, CHECK_NAMES } from '../checks/runner.js';
+import type { CheckContext, CheckResult } from '../checks/check.js';
+import { junitXml, smokeReport, terminalLine, type SmokeReport } from '../report/smoke-report.js';
+import { labUrl } from './status.js';
+
+export async function runSmoke(
+  runtime: Runtime,
+  lab: Lab,
+  options: { skip: string[]; onResult?: (result: CheckResult) => void },
+): Promise<SmokeReport> {
+  const containers = await labContainers(runtime.docker, lab.name);
+  const lb = containers.find((c) => c.publishedPort && c.component === 'host');
+  const haproxy = containers.find((c) => c.component === 'haproxy');
+  const dir = containers.find((c) => c.workingDir)?.workingDir;
+  if (!lb?.publishedPort || !haproxy || !dir) {
+    throw new StepError(`lab "${lab.name}" is not running (no published load balancer); start it with \`infra up\``);
+  }
+  const secrets = await readSecrets(dir);
+  if (!secrets) throw new StepError(`cannot read the lab's passwords from ${path.join(dir, '.env')}`);
+  const url = labUrl(lb.publishedPort.port, lb.publishedPort.ip);
+
+  let forward: Forward | undefined;
+  let connections: Connections | undefined;
+  const ports = async () => {
+    forward ??= await openForward(runtime.docker, {
+      lab: lab.name,
+      network: lab.project,
+      image: planImages(lab).refs.forward,
+      servers: webServers(lab).map((s) => s.name),
+    });
+    return forward.ports;
+  };
+  const context: CheckContext = {
+    lab,
+    url,
+    runtime,
+    containers,
+    haproxy: haproxy.name,
+    secrets,
+    databasePorts: ports,
+    databases: async () => (connections ??= await connectAll(await ports(), secrets.rootPassword)),
+  };
+  try {
+    return smokeReport(lab.name, url, await runChecks(context, options));
+  } finally {
+    if (connections) await closeAll(connections);
+    await forward?.close();
+  }
+}
+
+export function parseSkip(value: string | undefined): string[] {
+  const names = (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = names.filter((n) => !CHECK_NAMES.includes(n));
+  if (unknown.length > 0)
+    throw new UsageError(`unknown check ${unknown.join(', ')}`, [`--skip: one or more of ${CHECK_NAMES.join(', ')}`]);
+  return names;
+}
+
+export async function smokeCommand(
+  io: Io,
+  options: { cwd: string; config?: string; name?: string; json: boolean; junit?: string; skip: string[] },
+): Promise<number> {
+  const { lab } = await loadLab(options.cwd, options.config, { name: options.name });
+  const runtime = await connectRuntime();
+  if (!options.json) io.stderr.write(`smoke checks on lab "${lab.name}"\n`);
+  const report = await runSmoke(runtime, lab, {
+    skip: options.skip,
+    onResult: options.json ? undefined : (r) => io.stderr.write(terminalLine(io, r)),
+  });
+  if (options.junit) await writeFile(path.resolve(options.cwd, options.junit), junitXml(report));
+  if (options.json) {
+    io.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  } else {
+    const failed = report.checks.filter((c) => c.status === 'failed').length;
+    io.stderr.write(
+      report.passed
+        ? `all checks passed in ${(report.duration_ms / 1000).toFixed(1)} s\n`
+        : `${failed} check(s) failed\n`,
+    );
+    if (options.junit) io.stderr.write(`JUnit report: ${options.junit}\n`);
+  }
+  return report.passed ? EXIT.ok : EXIT.failed;
+}

@@ -1,0 +1,28 @@
+// Check exposure: the LB's port is the only port the lab publishes on the host, on 127.0.0.1; no database or app port.
+// Read from Docker's port bindings: tests never send traffic to any address but 127.0.0.1.
+import { CheckFailure, type Check } from './check.js';
+
+export const exposure: Check = {
+  name: 'exposure',
+  guards: "only the LB's port is published on the host, on 127.0.0.1",
+  async run({ runtime, containers }) {
+    const published: string[] = [];
+    const wrong: string[] = [];
+    for (const c of containers.filter((c) => c.component !== 'forward')) {
+      const info = await runtime.docker.getContainer(c.id).inspect();
+      for (const [port, bindings] of Object.entries(info.NetworkSettings.Ports ?? {})) {
+        for (const b of bindings ?? []) {
+          const where = `${c.server} ${port} on ${b.HostIp || '0.0.0.0'}:${b.HostPort}`;
+          published.push(where);
+          const isLb =
+            c.component === 'host' && containers.some((o) => o.server === c.server && o.component === 'haproxy');
+          if (!isLb || port !== '80/tcp') wrong.push(`${where}: not the load balancer's port`);
+          else if (b.HostIp !== '127.0.0.1') wrong.push(`${where}: reachable beyond this machine`);
+        }
+      }
+    }
+    if (wrong.length > 0) throw new CheckFailure(`published beyond the LB: ${wrong.join('; ')}`);
+    if (published.length === 0) throw new CheckFailure('the LB port is not published');
+    return `published: ${published.join(', ')}; nothing else (no database, no app port)`;
+  },
+};

@@ -1,0 +1,83 @@
+// Check failover: the first web server dies (`infra fail`), and under a steady stream of requests the LB routes
+// around it with no failed request; it comes back (`infra recover`) and rejoins the rotation. Active-passive: the
+// backup serves only while the first server is down.
+import { webServers } from '../topology/types.js';
+import { serverStates } from '../runtime/haproxy-api.js';
+import { failServer, recoverServer, waitForBackend } from '../app/server-power.js';
+import { CheckFailure, CheckSkipped, request, type Check } from './check.js';
+
+/** Requests sent after HAProxy marks the server DOWN, all of which must be served by the others. */
+const AFTER_DOWN_REQUESTS = 20;
+const TIMEOUT_MS = 60_000;
+
+export const failover: Check = {
+  name: 'failover',
+  guards: 'with web-01 down, every request is served by the others, with none failed; it rejoins when back',
+  async run({ lab, url, runtime, haproxy }) {
+    const web = webServers(lab).map((s) => s.name);
+    const victim = web[0];
+    const states = await serverStates(haproxy);
+    const notUp = web.filter((s) => states[s] !== 'UP');
+    if (notUp.length > 0)
+      throw new CheckSkipped(
+        `needs every web server UP first; not UP: ${notUp.map((s) => `${s} (${states[s]})`).join(', ')}`,
+      );
+
+    // A steady stream of requests through the LB for the whole failure, as a visitor would send them.
+    let streaming = true;
+    const outcomes: { ok: boolean; servedBy: string | null; at: number; detail?: string }[] = [];
+    const stream = (async () => {
+      while (streaming) {
+        const at = performance.now();
+        try {
+          const answer = await request(`${url}/`, { timeoutMs: 5000 });
+          outcomes.push({ ok: answer.status === 200, servedBy: answer.servedBy, at, detail: `HTTP ${answer.status}` });
+        } catch (error) {
+          outcomes.push({ ok: false, servedBy: null, at, detail: (error as Error).message });
+        }
+      }
+    })();
+
+    let stopMs = 0;
+    let downAfterMs = 0;
+    try {
+      const failedAt = performance.now();
+      await failServer(runtime, lab.name, victim);
+      const stoppedAt = performance.now();
+      stopMs = Math.round(stoppedAt - failedAt);
+      await waitForBackend(haproxy, victim, 'DOWN', Date.now() + TIMEOUT_MS);
+      const downAt = performance.now();
+      downAfterMs = Math.round(downAt - stoppedAt);
+      while (outcomes.filter((o) => o.at >= downAt).length < AFTER_DOWN_REQUESTS)
+        await new Promise((r) => setTimeout(r, 5));
+      const duringDown = outcomes.filter((o) => o.at >= downAt);
+      if (duringDown.some((o) => o.servedBy === victim))
+        throw new CheckFailure(`${victim} still served requests after HAProxy marked it DOWN`);
+    } finally {
+      streaming = false;
+      await stream;
+    }
+    const failed = outcomes.filter((o) => !o.ok);
+    if (failed.length > 0) {
+      throw new CheckFailure(
+        `${failed.length} of ${outcomes.length} requests failed while ${victim} went down (first: ${failed[0].detail})`,
+      );
+    }
+    const servers = [...new Set(outcomes.map((o) => o.servedBy))].join(', ');
+
+    const recoverStarted = performance.now();
+    await recoverServer(runtime, lab.name, victim, TIMEOUT_MS);
+    const recoveredMs = Math.round(performance.now() - recoverStarted);
+    const after: string[] = [];
+    for (let i = 0; i < 4; i++) after.push((await request(`${url}/`)).servedBy ?? '?');
+    if (!after.includes(victim))
+      throw new CheckFailure(`${victim} is UP again but took none of 4 requests: ${after.join(' ')}`);
+    if (lab.mode === 'active-passive' && after.some((s) => s !== victim)) {
+      throw new CheckFailure(`active-passive: after ${victim} came back, the backup still served: ${after.join(' ')}`);
+    }
+    return (
+      `${victim} stopped in ${stopMs} ms → HAProxy marked it DOWN ${downAfterMs} ms later; ${outcomes.length} requests during the failure, 0 failed, ` +
+      `served by ${servers}; back UP after ${recoveredMs} ms, serving again`
+    );
+  },
+};

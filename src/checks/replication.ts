@@ -1,0 +1,79 @@
+// Check replication: every replica's IO and SQL threads run; a visit written through the LB (the app writes to the
+// primary) is in every replica's database within the lag budget; a replica refuses a write from the app user.
+import mysql, { type RowDataPacket } from 'mysql2/promise';
+import { APP_DB } from '../render/compose-view.js';
+import { webServers } from '../topology/types.js';
+import { replicaStatus } from '../replication/apply.js';
+import { isReplicating } from '../replication/replica-status.js';
+import { CheckFailure, json, request, type Check } from './check.js';
+
+/** How long a write may take to show on a replica before the check fails. */
+export const LAG_BUDGET_MS = 2000;
+
+export const replicationCheck: Check = {
+  name: 'replication',
+  guards: 'replica threads run, a write through the LB reaches every replica in time, replicas refuse app writes',
+  async run({ lab, url, databases, databasePorts, secrets }) {
+    const replicas = webServers(lab)
+      .filter((s) => s.database?.role === 'replica')
+      .map((s) => s.name);
+    const connections = await databases();
+    for (const replica of replicas) {
+      const status = await replicaStatus(connections[replica], lab.flavour);
+      if (!isReplicating(status)) {
+        throw new CheckFailure(
+          `${replica}: IO thread ${status.io_running}, SQL thread ${status.sql_running}` +
+            (status.last_error ? `: ${status.last_error}` : ''),
+        );
+      }
+    }
+
+    const written = await request(`${url}/api/visits`, { method: 'POST' });
+    if (written.status !== 201)
+      throw new CheckFailure(`POST /api/visits answered ${written.status}: ${written.body.trim().slice(0, 160)}`);
+    const visit = json<{ id: number; written_by: string }>(written);
+    const started = performance.now();
+    const lags: string[] = [];
+    for (const replica of replicas) {
+      for (;;) {
+        const [rows] = await connections[replica].query<RowDataPacket[]>(
+          `SELECT id FROM ${APP_DB.database}.visits WHERE id = ?`,
+          [visit.id],
+        );
+        if (rows.length > 0) break;
+        if (performance.now() - started > LAG_BUDGET_MS) {
+          throw new CheckFailure(
+            `visit ${visit.id} (written via ${visit.written_by}) not on ${replica} after ${LAG_BUDGET_MS} ms`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      lags.push(`${replica} ${(performance.now() - started).toFixed(1)} ms`);
+    }
+
+    const ports = await databasePorts();
+    for (const replica of replicas) {
+      const app = await mysql.createConnection({
+        host: '127.0.0.1',
+        port: ports[replica],
+        user: APP_DB.user,
+        password: secrets.appPassword,
+        database: APP_DB.database,
+      });
+      try {
+        await app.query('INSERT INTO visits (server) VALUES (?)', ['smoke-must-be-refused']);
+        throw new CheckFailure(`${replica} accepted a write from the app user: it is not read-only`);
+      } catch (error) {
+        if (error instanceof CheckFailure) throw error;
+        if ((error as { code?: string }).code !== 'ER_OPTION_PREVENTS_STATEMENT') {
+          throw new CheckFailure(
+            `${replica}: the app user's write failed, but not as read-only: ${(error as Error).message}`,
+          );
+        }
+      } finally {
+        await app.end();
+      }
+    }
+    return `visit ${visit.id} via ${visit.written_by} → on ${lags.join(', ')}; replicas refuse app writes (read-only)`;
+  },
+};

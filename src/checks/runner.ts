@@ -1,0 +1,42 @@
+// Runs the smoke checks in order, each timed, each ending passed, failed (with what it saw) or skipped. A check
+// that crashes is a failure with its error, never a crash of the suite.
+import { appPath } from './app-path.js';
+import { CheckFailure, CheckSkipped, type Check, type CheckContext, type CheckResult } from './check.js';
+import { exposure } from './exposure.js';
+import { failover } from './failover.js';
+import { lbDistribution } from './lb-distribution.js';
+import { lbServes } from './lb-serves.js';
+import { replicationCheck } from './replication.js';
+
+/** Failover runs last: it stops web-01 (and its primary database) for a few seconds. */
+export const CHECKS: Check[] = [lbServes, lbDistribution, appPath, replicationCheck, exposure, failover];
+export const CHECK_NAMES = CHECKS.map((c) => c.name);
+
+export async function runChecks(
+  context: CheckContext,
+  options: { skip: string[]; onResult?: (result: CheckResult) => void },
+): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const check of CHECKS) {
+    const started = performance.now();
+    let result: Omit<CheckResult, 'duration_ms'>;
+    if (options.skip.includes(check.name)) {
+      result = { name: check.name, status: 'skipped', detail: 'skipped on request (--skip)' };
+    } else {
+      try {
+        result = { name: check.name, status: 'passed', detail: await check.run(context) };
+      } catch (error) {
+        const status = error instanceof CheckSkipped ? 'skipped' : 'failed';
+        const detail =
+          error instanceof CheckFailure || error instanceof CheckSkipped
+            ? error.message
+            : `error: ${(error as Error).message}`;
+        result = { name: check.name, status, detail };
+      }
+    }
+    const full = { ...result, duration_ms: Math.round(performance.now() - started) };
+    results.push(full);
+    options.onResult?.(full);
+  }
+  return results;
+}
