@@ -1,0 +1,196 @@
+// The smoke suite on the default lab, against real containers: it passes as the last step of `up`; then, for each
+// check, exactly the property it guards is broken and that check — and only it — fails with a useful detail.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { XMLValidator } from 'fast-xml-parser';
+import { describeWithDocker, requireEngine, uniqueLabName, tempDir, infra, get } from '../helpers/e2e.js';
+
+const lab = uniqueLabName('smoke');
+const cwd = tempDir();
+const dir = path.join(cwd, 'infra-labs', lab);
+const container = (name: string) => `infra-${lab}-${name}`;
+
+interface Report {
+  passed: boolean;
+  checks: { name: string; status: string; duration_ms: number; detail: string }[];
+}
+
+async function smoke(...args: string[]): Promise<{ exitCode: number; report: Report }> {
+  const run = await infra(['smoke', '--name', lab, '--json', ...args], { cwd });
+  return { exitCode: run.exitCode, report: JSON.parse(run.stdout) };
+}
+
+function statuses(report: Report): Record<string, string> {
+  return Object.fromEntries(report.checks.map((c) => [c.name, c.status]));
+}
+
+const haproxyApi = (command: string) =>
+  execa('docker', [
+    'exec',
+    container('lb-01-haproxy'),
+    'bash',
+    '-c',
+    `exec 3<>/dev/tcp/127.0.0.1/9999; echo "${command}" >&3; cat <&3`,
+  ]);
+const sqlAsRoot = (server: string, query: string) =>
+  execa('docker', ['exec', container(`${server}-db`), 'mariadb', '-e', query]);
+
+describeWithDocker('smoke suite', () => {
+  let url = '';
+
+  beforeAll(async () => {
+    requireEngine();
+  });
+  afterAll(async () => {
+    await infra(['reset', '--name', lab, '--yes'], { cwd });
+  });
+
+  it('passes every check as the last step of up', async () => {
+    const up = await infra(['up', '--name', lab, '--port', 'auto', '--json'], { cwd });
+    const result = JSON.parse(up.stdout);
+    expect(result.smoke.checks.map((c: { name: string; status: string }) => [c.name, c.status])).toEqual([
+      ['lb-serves', 'passed'],
+      ['lb-distribution', 'passed'],
+      ['app-path', 'passed'],
+      ['replication', 'passed'],
+      ['exposure', 'passed'],
+      ['failover', 'passed'],
+    ]);
+    expect(result.smoke.checks.find((c: { name: string }) => c.name === 'failover').detail).toMatch(/0 failed/);
+    expect(up.exitCode).toBe(0);
+    url = result.url;
+  });
+
+  it('infra smoke writes JSON and a JUnit report, exit 0', async () => {
+    const junit = path.join(cwd, 'smoke.xml');
+    const { exitCode, report } = await smoke('--junit', junit, '--skip', 'failover');
+    expect(exitCode).toBe(0);
+    expect(report.passed).toBe(true);
+    expect(statuses(report).failover).toBe('skipped');
+    const xml = readFileSync(junit, 'utf8');
+    expect(XMLValidator.validate(xml)).toBe(true);
+    expect(xml).toContain('<testcase classname="infra.smoke.' + lab + '" name="replication"');
+  });
+
+  it('the app answers JSON, 4xx for bad requests, and reads a visit back from the replica', async () => {
+    const bad = await fetch(`${url}/api/visits/not-a-number`);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: 'the visit id must be a positive whole number' });
+    expect((await fetch(`${url}/api/visits`, { method: 'POST', body: '{oops' })).status).toBe(400);
+    const created = await fetch(`${url}/api/visits`, { method: 'POST' });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: number };
+    await new Promise((r) => setTimeout(r, 200));
+    const read = await fetch(`${url}/api/visits/${id}`, { headers: { 'x-infra-server': 'web-02' } });
+    expect(await read.json()).toMatchObject({ id, read_from: 'web-02 (replica)' });
+  });
+
+  it('a backend in maintenance fails lb-distribution only', async () => {
+    await haproxyApi('set server web/web-02 state maint');
+    try {
+      const { exitCode, report } = await smoke();
+      expect(exitCode).toBe(1);
+      expect(statuses(report)).toEqual({
+        'lb-serves': 'passed',
+        'lb-distribution': 'failed',
+        'app-path': 'passed',
+        replication: 'passed',
+        exposure: 'passed',
+        failover: 'skipped',
+      });
+      expect(report.checks[1].detail).toMatch(
+        /expected every active server \(web-01, web-02\).*saw roundrobin, active-active: web-01 web-01/,
+      );
+    } finally {
+      await haproxyApi('set server web/web-02 state ready');
+    }
+  });
+
+  it('an app that cannot reach its database fails app-path only', async () => {
+    // web-02's app logs in from 127.0.0.1: a more specific account with another password shuts it out of its local
+    // database, not binlogged, while replication and the primary stay untouched.
+    await sqlAsRoot(
+      'web-02',
+      "SET SESSION sql_log_bin=0; CREATE USER 'app'@'127.0.0.1' IDENTIFIED BY 'not-the-app-password'",
+    );
+    // Close the app's open connections, so its pool has to log in again.
+    const ids = (await sqlAsRoot('web-02', "SELECT id FROM information_schema.processlist WHERE user='app'")).stdout;
+    for (const id of ids.split('\n').slice(1).filter(Boolean))
+      await sqlAsRoot('web-02', `KILL CONNECTION ${id}`).catch(() => undefined);
+    try {
+      const { exitCode, report } = await smoke('--skip', 'failover');
+      expect(exitCode).toBe(1);
+      expect(statuses(report)).toMatchObject({
+        'lb-distribution': 'passed',
+        'app-path': 'failed',
+        replication: 'passed',
+        exposure: 'passed',
+      });
+      expect(report.checks[2].detail).toMatch(
+        /^web-02: \/api\/whoami answered 503: .*database unavailable.*ER_ACCESS_DENIED_ERROR/,
+      );
+    } finally {
+      await sqlAsRoot('web-02', "SET SESSION sql_log_bin=0; DROP USER 'app'@'127.0.0.1'");
+    }
+  });
+
+  it("the replica's SQL thread stopped fails replication only", async () => {
+    await sqlAsRoot('web-02', 'STOP REPLICA SQL_THREAD');
+    try {
+      const { exitCode, report } = await smoke('--skip', 'failover');
+      expect(exitCode).toBe(1);
+      expect(statuses(report)).toMatchObject({
+        'lb-distribution': 'passed',
+        'app-path': 'passed',
+        replication: 'failed',
+        exposure: 'passed',
+      });
+      expect(report.checks[3].detail).toBe('web-02: IO thread Yes, SQL thread No');
+    } finally {
+      await sqlAsRoot('web-02', 'START REPLICA');
+    }
+  });
+
+  it('infra fail takes a server out of rotation and infra recover brings it back', async () => {
+    expect((await infra(['fail', 'web-02', '--name', lab], { cwd })).exitCode).toBe(0);
+    const served = new Set<string | null>();
+    for (let i = 0; i < 6; i++) served.add((await get(`${url}/`)).servedBy);
+    expect(served).toEqual(new Set(['web-01']));
+    const recover = await infra(['recover', 'web-02', '--name', lab], { cwd });
+    expect(recover.stderr).toContain('web-02 is back');
+    expect(recover.exitCode).toBe(0);
+    expect((await infra(['status', '--name', lab], { cwd })).exitCode).toBe(0);
+  });
+
+  it('a database port published by an edited compose file fails exposure only (up keeps the edit, runs smoke)', async () => {
+    const composeFile = path.join(dir, 'compose.yaml');
+    const original = readFileSync(composeFile, 'utf8');
+    // Publish web-01's database on the host: the ports go on its host container.
+    writeFileSync(
+      composeFile,
+      original.replace(
+        /(\n {2}web-01:\n(?: {4}.*\n)*? {4}command: \["sleep","infinity"\]\n)/,
+        '$1    ports: ["127.0.0.1::3306"]\n',
+      ),
+    );
+    expect(readFileSync(composeFile, 'utf8')).not.toBe(original);
+    const up = await infra(['up', '--name', lab, '--port', 'auto', '--json', '--skip', 'failover'], { cwd });
+    expect(up.exitCode).toBe(1);
+    const result = JSON.parse(up.stdout);
+    expect(result.steps.map((s: { name: string; status: string }) => s.status)).toEqual([
+      'ok',
+      'ok',
+      'ok',
+      'ok',
+      'failed',
+    ]);
+    expect(statuses(result.smoke)).toMatchObject({
+      'lb-distribution': 'passed',
+      'app-path': 'passed',
+      replication: 'passed',
+      exposure: 'failed',
+    });
+    expect(result.smoke.checks[4].detail).toMatch(/web-01 3306\/tcp on 127\.0\.0\.1:\d+: not the load balancer's port/);
+  });
+});
