@@ -39,16 +39,26 @@ class HttpError extends Error {
 
 type Rows = mysql.RowDataPacket[];
 
+let gtidVariable: Promise<string> | undefined;
+
+/** The variable holding a server's executed GTIDs: asked once, the flavour does not change under a running app. */
+function gtidVariableOf(pool: mysql.Pool): Promise<string> {
+  gtidVariable ??= pool
+    .query<Rows>('SELECT VERSION() AS v')
+    .then(([rows]) => (/mariadb/i.test(String(rows[0].v)) ? '@@GLOBAL.gtid_current_pos' : '@@GLOBAL.gtid_executed'));
+  gtidVariable.catch(() => (gtidVariable = undefined));
+  return gtidVariable;
+}
+
 async function gtidPosition(pool: mysql.Pool): Promise<string> {
-  const [version] = await pool.query<Rows>('SELECT VERSION() AS v');
-  const variable = /mariadb/i.test(String(version[0].v)) ? '@@GLOBAL.gtid_current_pos' : '@@GLOBAL.gtid_executed';
-  const [rows] = await pool.query<Rows>(`SELECT ${variable} AS pos`);
+  const [rows] = await pool.query<Rows>(`SELECT ${await gtidVariableOf(pool)} AS pos`);
   return String(rows[0].pos ?? '');
 }
 
-async function readOnly(pool: mysql.Pool): Promise<boolean> {
-  const [rows] = await pool.query<Rows>('SELECT @@GLOBAL.read_only AS ro');
-  return Number(rows[0].ro) === 1;
+/** Read-only flag and GTID position of a database in one round trip. */
+async function databaseState(pool: mysql.Pool): Promise<{ read_only: boolean; gtid_position: string }> {
+  const [rows] = await pool.query<Rows>(`SELECT @@GLOBAL.read_only AS ro, ${await gtidVariableOf(pool)} AS pos`);
+  return { read_only: Number(rows[0].ro) === 1, gtid_position: String(rows[0].pos ?? '') };
 }
 
 async function readBody(req: http.IncomingMessage): Promise<unknown> {
@@ -80,7 +90,7 @@ async function route(req: http.IncomingMessage): Promise<[number, unknown]> {
       {
         server: env.server,
         app_host: os.hostname(),
-        database: { role: env.role, read_only: await readOnly(local), gtid_position: await gtidPosition(local) },
+        database: { role: env.role, ...(await databaseState(local)) },
       },
     ];
   }
