@@ -74,3 +74,22 @@ it('--help and render load neither dockerode nor mysql2', async () => {
   expect(JSON.parse(result.stdout)).toEqual([]);
   expect(existsSync(path.join(cwd, 'infra-labs/lab/compose.yaml'))).toBe(true);
 });
+
+it('explain --json returns the same facts structured; an unknown topic exits 2', async () => {
+  const t = io(tmp());
+  expect(
+    await main(['explain', 'mode', '--json', '-c', path.join(fixturesDir, 'valid-active-passive.yaml')], t.io),
+  ).toBe(0);
+  const facts = JSON.parse(t.out());
+  expect(facts).toMatchObject({
+    lab: 'passive',
+    topic: 'mode',
+    mode: { mode: 'active-passive', active: ['web-01'], backup: ['web-02'] },
+  });
+  const text = io(tmp());
+  await main(['explain', 'mode', '-c', path.join(fixturesDir, 'valid-active-passive.yaml')], text.io);
+  expect(text.out()).toContain('web-02 is a backup, used only while web-01 is down');
+  const bad = io(tmp());
+  expect(await main(['explain', 'weather'], bad.io)).toBe(2);
+  expect(bad.err()).toContain('[topic]: one of elements, algorithm, mode, replication, spof, security, monitoring');
+});

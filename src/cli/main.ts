@@ -272,6 +272,32 @@ export async function main(argv: string[], io: Io): Promise<number> {
       );
   }
 
+  program
+    .command('explain')
+    .description(
+      "the lab's answers to the design's questions, computed from this lab (and its live state when it runs)",
+    )
+    .argument('[topic]', 'elements | algorithm | mode | replication | spof | security | monitoring (none: an overview)')
+    .addOption(configOption())
+    .addOption(nameOption())
+    .option('--json', 'the same facts, structured')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ infra explain                 one screen on everything\n  $ infra explain spof            what can take this lab down\n  $ infra explain algorithm       and, when the lab runs, the distribution seen just now\n  $ infra explain mode --json',
+    )
+    .action(
+      run(async (o: Common & { json?: boolean; args: string[] }) => {
+        const { explainCommand } = await import('../app/explain.js');
+        return explainCommand(io, {
+          cwd: io.cwd,
+          config: o.config,
+          name: o.name,
+          topic: o.args[0],
+          json: Boolean(o.json),
+        });
+      }),
+    );
+
   const replication = program.command('replication').description("GTID replication between the web servers' databases");
   replication
     .command('plan')

@@ -6,6 +6,7 @@ import { labAppBundle } from '../paths.js';
 import { loadBalancer, webServers, type ComponentKind, type Lab, type Server } from '../topology/types.js';
 import { composeView } from './compose-view.js';
 import { renderTemplate } from './engine.js';
+import { readmeView } from './readme-view.js';
 import { planImages } from './images.js';
 import { file, type RenderedFile } from './rendered-file.js';
 
@@ -37,6 +38,7 @@ export function renderLab(lab: Lab, hostPort: number): RenderedFile[] {
     return contentHash(files.filter((f) => mounted.includes(f.path)).map((f) => f.content));
   });
   files.push(file('compose.yaml', renderTemplate('compose.yaml', view)));
+  files.push(file('README.md', renderTemplate('README.md', readmeView(lab, hostPort))));
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }
 

@@ -1,5 +1,7 @@
 // The default lab on a real engine: up → traffic reaches both web servers → status → the namespace trap →
 // a second lab beside it → down keeps data → down --volumes removes it.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import {
   describeWithDocker,
   requireEngine,
@@ -66,6 +68,19 @@ describeWithDocker('lab lifecycle', () => {
     for (const c of components) expect(c).toMatchObject({ state: 'running', health: 'healthy', network: 'ok' });
   });
 
+  it("the lab folder's README lists the same servers and components as status --json", async () => {
+    const status = JSON.parse((await infra(['status', '--name', lab, '--json'], { cwd })).stdout);
+    const readme = readFileSync(path.join(status.dir, 'README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| (\S+) \| (\S+) \| [^|]+ \| [^|]+ \| ([^|]+) \|$/gm)]
+      .filter((m) => m[1] !== 'server')
+      .map((m) => `${m[1]}/${m[2]}`);
+    const live = status.servers.flatMap((s: { name: string; components: { name: string }[] }) =>
+      s.components.map((c) => `${s.name}/${c.name}`),
+    );
+    expect(rows.sort()).toEqual(live.sort());
+    expect(readme).toContain(`| lb-01 | lb-01-haproxy | haproxy | lb-01:80 | ${url.replace('http://', '')} |`);
+  });
+
   it('publishes only the LB port, on 127.0.0.1', async () => {
     const ports = await docker(['ps', '--filter', `label=${label(lab)}`, '--format', '{{.Names}} {{.Ports}}']);
     const published = ports.split('\n').filter((l) => l.includes('->'));
@@ -80,7 +95,7 @@ describeWithDocker('lab lifecycle', () => {
     const web02 = JSON.parse(broken.stdout).servers.find((s: { name: string }) => s.name === 'web-02');
     expect(web02.components.every((c: { network: string }) => c.network === 'stale')).toBe(true);
 
-    const up = await infra(['up', '--name', lab, '--port', 'auto'], { cwd });
+    const up = await infra(['up', '--name', lab, '--port', 'auto', '--no-smoke'], { cwd });
     expect(up.exitCode).toBe(0);
     expect(up.stderr).toMatch(/reattached .*web-02-nginx/);
     expect((await infra(['status', '--name', lab], { cwd })).exitCode).toBe(0);

@@ -1,0 +1,55 @@
+// Use case `explain`: the lab's answers to the design's questions, from its model and, when it runs, from what the
+// lab does right now (the distribution observed through the LB, the replication state).
+import type { Io } from '../log.js';
+import { EXIT, UsageError } from '../errors.js';
+import { loadLab } from '../topology/load-lab.js';
+import type { Lab } from '../topology/types.js';
+import { labFacts, TOPICS, type LiveFacts, type Topic } from '../explain/facts.js';
+import { overviewText, topicText } from '../explain/text.js';
+import { labUrl } from './status.js';
+
+const OBSERVED_REQUESTS = 6;
+
+async function liveFacts(lab: Lab): Promise<LiveFacts | undefined> {
+  const { connectRuntime } = await import('../runtime/docker.js');
+  const { labContainers } = await import('../runtime/containers.js');
+  let runtime;
+  try {
+    runtime = await connectRuntime();
+  } catch {
+    return undefined; // no engine: the model alone still answers
+  }
+  const containers = await labContainers(runtime.docker, lab.name);
+  const published = containers.find((c) => c.publishedPort && c.state === 'running')?.publishedPort;
+  if (!published) return undefined;
+  const url = labUrl(published.port, published.ip);
+  const observed: string[] = [];
+  for (let i = 0; i < OBSERVED_REQUESTS; i++) {
+    const response = await fetch(`${url}/`, { signal: AbortSignal.timeout(3000) }).catch(() => undefined);
+    observed.push(response?.headers.get('x-served-by') ?? (response ? `HTTP ${response.status}` : 'no answer'));
+  }
+  const { readReplicationState } = await import('./replication-status.js');
+  const replication = await readReplicationState(runtime, lab.name, containers);
+  return { url, observed, replication };
+}
+
+export async function explainCommand(
+  io: Io,
+  options: { cwd: string; config?: string; name?: string; topic?: string; json: boolean },
+): Promise<number> {
+  if (options.topic !== undefined && !TOPICS.includes(options.topic as Topic)) {
+    throw new UsageError(`unknown topic "${options.topic}"`, [
+      `[topic]: one of ${TOPICS.join(', ')}, or none for an overview`,
+    ]);
+  }
+  const { lab } = await loadLab(options.cwd, options.config, { name: options.name });
+  const facts = labFacts(lab, await liveFacts(lab));
+  const topic = options.topic as Topic | undefined;
+  if (options.json) {
+    const body = topic ? { lab: facts.lab, running: facts.running, topic, [topic]: facts[topic] } : facts;
+    io.stdout.write(JSON.stringify(body, null, 2) + '\n');
+  } else {
+    io.stdout.write(topic ? topicText(facts, topic) : overviewText(facts));
+  }
+  return EXIT.ok;
+}

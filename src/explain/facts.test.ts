@@ -1,0 +1,84 @@
+import { buildLab } from '../topology/build-lab.js';
+import type { Lab } from '../topology/types.js';
+import { labFacts } from './facts.js';
+
+const spofElements = (lab: Lab) => labFacts(lab).spof.map((s) => s.element);
+
+it('the default lab names lb-01 and the primary on web-01 as single points of failure', () => {
+  const elements = spofElements(buildLab({}));
+  expect(elements).toContain('lb-01');
+  expect(elements).toContain('web-01-db');
+  expect(elements).toContain('web-01-app, web-02-app');
+});
+
+it('a second load balancer removes lb-01 from the SPOFs (the answer comes from the model)', () => {
+  const lab = buildLab({});
+  const lb = lab.servers[0];
+  const twoLbs: Lab = {
+    ...lab,
+    servers: [
+      lb,
+      { ...lb, name: 'lb-02', components: [{ kind: 'haproxy', name: 'lb-02-haproxy' }] },
+      ...lab.servers.slice(1),
+    ],
+  };
+  expect(spofElements(twoLbs)).not.toContain('lb-01');
+  expect(spofElements(twoLbs)).toContain('web-01-db');
+});
+
+it('with no primary database on a web server, no database is a SPOF', () => {
+  const lab = buildLab({});
+  const noPrimary: Lab = { ...lab, servers: lab.servers.map((s) => ({ ...s, database: undefined })) };
+  expect(spofElements(noPrimary).some((e) => e.endsWith('-db'))).toBe(false);
+  expect(spofElements(noPrimary)).toContain('lb-01');
+});
+
+it('mode says which servers take traffic; active-passive makes web-02 the backup', () => {
+  expect(labFacts(buildLab({})).mode).toMatchObject({
+    mode: 'active-active',
+    active: ['web-01', 'web-02'],
+    backup: [],
+  });
+  expect(labFacts(buildLab({ mode: 'active-passive' })).mode).toMatchObject({
+    mode: 'active-passive',
+    active: ['web-01'],
+    backup: ['web-02'],
+  });
+});
+
+it('changing the balance changes the algorithm answer', () => {
+  const rr = labFacts(buildLab({})).algorithm;
+  const lc = labFacts(buildLab({ balance: 'leastconn' })).algorithm;
+  expect(rr.balance).toBe('roundrobin');
+  expect(rr.how).toMatch(/next server in turn \(web-01, web-02, then web-01 again\)/);
+  expect(lc.balance).toBe('leastconn');
+  expect(lc.how).toMatch(/fewest open connections/);
+});
+
+it('replication says who is primary, who replicates, and where each app reads and writes', () => {
+  const facts = labFacts(buildLab({})).replication;
+  expect(facts).toMatchObject({ primary: 'web-01', replicas: ['web-02'] });
+  expect(facts.application).toEqual([
+    { server: 'web-01', reads_from: 'web-01-db (primary)', writes_to: 'web-01-db (primary)' },
+    { server: 'web-02', reads_from: 'web-02-db (replica)', writes_to: 'web-01-db (primary)' },
+  ]);
+});
+
+it('security lists what is exposed and what infra narrows', () => {
+  const facts = labFacts(buildLab({})).security;
+  expect(facts.filter((f) => f.exposed).map((f) => f.what)).toEqual(
+    expect.arrayContaining([expect.stringMatching(/plain HTTP/), expect.stringMatching(/no firewall/)]),
+  );
+  expect(facts.find((f) => f.what.startsWith('databases'))?.exposed).toBe(false);
+  expect(
+    labFacts(buildLab({ database: { flavour: 'mysql' } })).security.find((f) => f.what.startsWith('replication'))
+      ?.exposed,
+  ).toBe(true);
+});
+
+it('live facts add the observed distribution and the stats URL', () => {
+  const facts = labFacts(buildLab({}), { url: 'http://127.0.0.1:8080', observed: ['web-01', 'web-02'] });
+  expect(facts.running).toBe(true);
+  expect(facts.algorithm.observed).toEqual(['web-01', 'web-02']);
+  expect(facts.monitoring.stats_url).toBe('http://127.0.0.1:8080/haproxy/stats');
+});

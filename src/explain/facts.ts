@@ -1,0 +1,258 @@
+// `infra explain` answers the design write-up's questions about *this* lab, computed from its model (and, when the
+// lab runs, from live state): no canned text. Pure: Lab (+ live observations) → facts; text.ts words them.
+import { loadBalancer, webServers, type Component, type Lab, type Server } from '../topology/types.js';
+import { STATS_PATH } from '../render/render-lab.js';
+
+export const TOPICS = ['elements', 'algorithm', 'mode', 'replication', 'spof', 'security', 'monitoring'] as const;
+export type Topic = (typeof TOPICS)[number];
+
+/** What a running lab adds: the distribution observed through the LB and the replication state. */
+export interface LiveFacts {
+  url: string;
+  observed?: string[];
+  replication?: {
+    primary: { server: string; gtid_position: string | null } | null;
+    replicas: {
+      server: string;
+      io_running: string;
+      sql_running: string;
+      lag_seconds: number | null;
+      last_error: string | null;
+    }[];
+    error?: string;
+  };
+}
+
+export interface ElementFact {
+  server: string;
+  role: Server['role'];
+  why: string;
+  components: { name: string; kind: Component['kind']; why: string }[];
+}
+
+export interface SpofFact {
+  element: string;
+  why: string;
+  consequence: string;
+}
+
+export interface ExposureFact {
+  what: string;
+  exposed: boolean;
+  consequence: string;
+}
+
+export interface LabFacts {
+  lab: string;
+  running: boolean;
+  elements: ElementFact[];
+  algorithm: { balance: Lab['balance']; servers: string[]; how: string; observed?: string[] };
+  mode: { mode: Lab['mode']; active: string[]; backup: string[]; difference: string; switch: string };
+  replication: {
+    flavour: Lab['flavour'];
+    primary: string;
+    replicas: string[];
+    how: string;
+    application: { server: string; reads_from: string; writes_to: string }[];
+    live?: LiveFacts['replication'];
+  };
+  spof: SpofFact[];
+  security: ExposureFact[];
+  monitoring: { watched: { what: string; how: string }[]; missing: string[]; stats_url: string | null };
+}
+
+const COMPONENT_WHY: Record<Component['kind'], (lab: Lab, server: Server) => string> = {
+  haproxy: (lab) =>
+    `HAProxy receives every request for ${lab.domain} and passes it to a web server (${lab.balance}), so no single web server is the only way in and a dead one is routed around`,
+  nginx: () =>
+    'Nginx serves the application files (the static pages) itself and passes /api/ requests to the application server on 127.0.0.1:5000',
+  app: (lab, server) =>
+    `the application server runs the code: it reads from ${server.name}'s own database and writes to the primary on ${primaryName(lab)}`,
+  db: (lab, server) =>
+    server.database?.role === 'primary'
+      ? `the ${flavourName(lab)} primary keeps the data and takes every write; its changes are replicated to the other web servers`
+      : `a ${flavourName(lab)} replica: a read-only copy of the primary's data, kept current by GTID replication, serving this server's reads`,
+};
+
+function flavourName(lab: Lab): string {
+  return lab.flavour === 'mysql' ? 'MySQL 8.4' : 'MariaDB';
+}
+
+function primaryName(lab: Lab): string {
+  return lab.servers.find((s) => s.database?.role === 'primary')?.name ?? '(none)';
+}
+
+export function labFacts(lab: Lab, live?: LiveFacts): LabFacts {
+  const web = webServers(lab);
+  const lbs = lab.servers.filter((s) => s.role === 'lb');
+  const active = web.filter((s) => !s.backup).map((s) => s.name);
+  const backup = web.filter((s) => s.backup).map((s) => s.name);
+  const primary = lab.servers.filter((s) => s.database?.role === 'primary');
+  const replicas = lab.servers.filter((s) => s.database?.role === 'replica').map((s) => s.name);
+
+  const elements: ElementFact[] = lab.servers.map((server) => ({
+    server: server.name,
+    role: server.role,
+    why:
+      server.role === 'lb'
+        ? 'the load balancer: the one address visitors use, in front of the web servers'
+        : server.database?.role === 'primary'
+          ? 'a web server that also holds the primary database'
+          : server.backup
+            ? 'a standby web server (HAProxy backup) that also holds a replica of the database'
+            : 'a second web server: it takes its share of the traffic and holds a replica of the database, so losing one web server does not take the site down',
+    components: server.components.map((c) => ({ name: c.name, kind: c.kind, why: COMPONENT_WHY[c.kind](lab, server) })),
+  }));
+
+  const spof: SpofFact[] = [];
+  if (lbs.length === 1) {
+    spof.push({
+      element: lbs[0].name,
+      why: 'the only load balancer: every request passes through it',
+      consequence: 'if it dies the whole site is unreachable, however many web servers are up',
+    });
+  }
+  if (primary.length === 1) {
+    spof.push({
+      element: `${primary[0].name}-db`,
+      why: `the only primary database: every write goes to it (replicas${replicas.length ? ` on ${replicas.join(', ')}` : ''} are read-only)`,
+      consequence:
+        'if it dies, nothing can be written (new visits, sign-ups) until it is back or a replica is promoted by hand',
+    });
+    spof.push({
+      element: web.map((s) => `${s.name}-app`).join(', '),
+      why: `every application server writes to ${primary[0].name}'s database`,
+      consequence: `the apps keep reading from their local databases but fail every write while ${primary[0].name}'s database is down`,
+    });
+  }
+  if (active.length === 1 && backup.length === 0) {
+    spof.push({ element: active[0], why: 'the only web server', consequence: 'if it dies the site is down' });
+  }
+  spof.push({
+    element: 'the Docker host',
+    why: 'every server of this lab is a container on one machine',
+    consequence:
+      'a reboot or a crash of this machine stops all of them at once; real redundancy needs separate machines',
+  });
+
+  const lb = lbs[0] ?? loadBalancer(lab);
+  const port = lab.port === 'auto' ? 'a free port chosen at render' : `127.0.0.1:${lab.port}`;
+  const security: ExposureFact[] = [
+    {
+      what: `${lb.name}:80 published on ${port} over plain HTTP`,
+      exposed: true,
+      consequence:
+        'no TLS: anyone who can see the traffic can read and change it (passwords, cookies); bound to 127.0.0.1 so only this machine can reach it',
+    },
+    {
+      what: `HAProxy stats page at ${STATS_PATH} on the same port, without a password`,
+      exposed: true,
+      consequence: 'anyone who reaches the LB sees the servers, their states and traffic figures',
+    },
+    {
+      what: 'the X-Infra-Server request header picks the web server',
+      exposed: true,
+      consequence: 'any client can aim its requests at one server (handy in a lab; a real site would not honour it)',
+    },
+    {
+      what: 'no firewall between the servers: one flat lab network',
+      exposed: true,
+      consequence: `any container on the lab network reaches every port of every server, including ${flavourName(lab)} on 3306 and the apps on 5000`,
+    },
+    {
+      what: 'databases (3306) and application servers (5000)',
+      exposed: false,
+      consequence:
+        'not published on the host: only the lab network reaches them (infra itself uses a short-lived forwarder)',
+    },
+    {
+      what: 'replication traffic between the databases',
+      exposed: lab.flavour === 'mysql',
+      consequence:
+        lab.flavour === 'mysql'
+          ? 'unencrypted (the password travels RSA-encrypted with GET_SOURCE_PUBLIC_KEY, the data in clear)'
+          : 'encrypted with TLS; MariaDB verifies the primary from the replication password',
+    },
+    {
+      what: "passwords in the lab folder's .env",
+      exposed: false,
+      consequence: 'generated per lab, mode 0600, never printed; anyone with this account can read them',
+    },
+  ];
+
+  const health = web[0]?.healthCheck;
+  return {
+    lab: lab.name,
+    running: live !== undefined,
+    elements,
+    algorithm: {
+      balance: lab.balance,
+      servers: active,
+      how: algorithmHow(lab, active),
+      ...(live?.observed ? { observed: live.observed } : {}),
+    },
+    mode: {
+      mode: lab.mode,
+      active,
+      backup,
+      difference:
+        'active-active: every web server takes traffic at the same time, so the load is shared and a failure only removes capacity. ' +
+        'active-passive: one server takes all the traffic while the other stands by, idle, and takes over only when the active one fails.',
+      switch:
+        lab.mode === 'active-active'
+          ? 'set `mode: active-passive` in infra.yaml, then `infra up`: web-02 becomes a backup'
+          : 'set `mode: active-active` in infra.yaml, then `infra up`: every web server takes traffic',
+    },
+    replication: {
+      flavour: lab.flavour,
+      primary: primary[0]?.name ?? '(none)',
+      replicas,
+      how:
+        'The primary writes every change to its binary log, each transaction tagged with a global transaction ID (GTID). ' +
+        'On each replica an IO thread streams those events into a relay log and an SQL thread applies them; the replica asks for ' +
+        'everything after the GTIDs it already has, so it resumes exactly where it stopped after a restart. Replicas are read-only.',
+      application: web.map((s) => ({
+        server: s.name,
+        reads_from: `${s.name}-db (${s.database?.role})`,
+        writes_to: `${primaryName(lab)}-db (primary)`,
+      })),
+      ...(live?.replication ? { live: live.replication } : {}),
+    },
+    spof,
+    security,
+    monitoring: {
+      watched: [
+        { what: 'every component', how: 'a Docker health check every second (`infra status` shows them)' },
+        {
+          what: 'the web servers, from the LB',
+          how: health
+            ? `HAProxy requests /health every ${health.intervalMs} ms; DOWN after ${health.fall} failures, UP after ${health.rise} successes`
+            : 'HAProxy health checks',
+        },
+        { what: 'traffic and server states', how: `HAProxy's stats page (${STATS_PATH}) and its runtime API` },
+        { what: 'replication', how: "`infra status` reads each replica's IO and SQL threads, lag and last error" },
+      ],
+      missing: [
+        "no metrics history: nothing records request rates, latencies or errors over time (HAProxy's Prometheus exporter is not enabled, nothing scrapes it)",
+        'no alerting: nobody is told when a server or the replica fails',
+        'no central logs: each container keeps its own `docker logs`',
+        'nothing watches the load balancer or the Docker host from outside',
+      ],
+      stats_url: live ? `${live.url}${STATS_PATH}` : null,
+    },
+  };
+}
+
+function algorithmHow(lab: Lab, active: string[]): string {
+  const list = active.join(', ');
+  switch (lab.balance) {
+    case 'roundrobin':
+      return `HAProxy hands each new request to the next server in turn (${list}, then ${active[0]} again), weighted equally; a server marked DOWN is skipped`;
+    case 'leastconn':
+      return `each request goes to the server among ${list} with the fewest open connections; ties go round robin. Suits long requests`;
+    case 'source':
+      return `HAProxy hashes the client's IP address to pick one of ${list}, so a given client keeps landing on the same server`;
+    case 'first':
+      return `every request goes to the first server with a free slot (${active[0]}); the next one (${active.slice(1).join(', ') || 'none'}) is used only when it is full or down`;
+  }
+}

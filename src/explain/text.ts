@@ -1,0 +1,77 @@
+// Words the facts of `infra explain` for a terminal: one section per topic, or a one-screen overview.
+import type { LabFacts, Topic } from './facts.js';
+
+type Section = (f: LabFacts) => string[];
+
+const SECTIONS: Record<Topic, Section> = {
+  elements: (f) =>
+    f.elements.flatMap((e) => [`${e.server}: ${e.why}`, ...e.components.map((c) => `  ${c.name}: ${c.why}`)]),
+  algorithm: (f) => [
+    `balance ${f.algorithm.balance}: ${f.algorithm.how}.`,
+    ...(f.algorithm.observed
+      ? [`observed over ${f.algorithm.observed.length} requests just now: ${f.algorithm.observed.join(' → ')}`]
+      : []),
+  ],
+  mode: (f) => [
+    `this lab is ${f.mode.mode}: ` +
+      (f.mode.backup.length
+        ? `${f.mode.active.join(', ')} takes all traffic; ${f.mode.backup.join(', ')} is a backup, used only while ${f.mode.active.join(', ')} is down.`
+        : `${f.mode.active.join(' and ')} take traffic at the same time.`),
+    f.mode.difference,
+    `to switch: ${f.mode.switch}.`,
+  ],
+  replication: (f) => [
+    `${f.replication.flavour}: primary on ${f.replication.primary}, replica(s) on ${f.replication.replicas.join(', ') || 'none'}.`,
+    f.replication.how,
+    ...f.replication.application.map((a) => `  ${a.server}'s app reads from ${a.reads_from}, writes to ${a.writes_to}`),
+    ...liveReplication(f),
+  ],
+  spof: (f) => f.spof.map((s) => `${s.element}: ${s.why}; ${s.consequence}.`),
+  security: (f) => f.security.map((s) => `${s.exposed ? '!' : '✓'} ${s.what}: ${s.consequence}.`),
+  monitoring: (f) => [
+    'watched today:',
+    ...f.monitoring.watched.map((w) => `  ${w.what}: ${w.how}`),
+    ...(f.monitoring.stats_url ? [`  stats page: ${f.monitoring.stats_url}`] : []),
+    'missing:',
+    ...f.monitoring.missing.map((m) => `  ${m}`),
+  ],
+};
+
+function liveReplication(f: LabFacts): string[] {
+  const live = f.replication.live;
+  if (!live) return [];
+  if (live.error) return [`live: cannot read it (${live.error})`];
+  return [
+    `live: primary ${live.primary?.server} at ${live.primary?.gtid_position ?? '(empty)'}`,
+    ...live.replicas.map(
+      (r) =>
+        `live: ${r.server} IO ${r.io_running}, SQL ${r.sql_running}, lag ${r.lag_seconds ?? '-'} s${r.last_error ? `, error: ${r.last_error}` : ''}`,
+    ),
+  ];
+}
+
+export function topicText(facts: LabFacts, topic: Topic): string {
+  return SECTIONS[topic](facts).join('\n') + '\n';
+}
+
+/** Everything on one screen: the first line or two of each topic. */
+export function overviewText(facts: LabFacts): string {
+  const first = (topic: Topic, lines = 1) => SECTIONS[topic](facts).slice(0, lines);
+  const out = [
+    `lab "${facts.lab}"${facts.running ? ' (running)' : ' (not running: live facts appear once it is up)'}`,
+    '',
+    `elements     ${facts.elements.map((e) => `${e.server} (${e.components.map((c) => c.kind).join(', ')})`).join('; ')}`,
+    `algorithm    ${first('algorithm', 2).join('\n             ')}`,
+    `mode         ${first('mode')[0]}`,
+    `replication  ${first('replication')[0]}`,
+    `spof         ${facts.spof.map((s) => s.element).join('; ')}`,
+    `security     exposed: ${facts.security.filter((s) => s.exposed).length}, narrowed: ${facts.security
+      .filter((s) => !s.exposed)
+      .map((s) => s.what)
+      .join('; ')}`,
+    `monitoring   ${facts.monitoring.watched.length} things watched, ${facts.monitoring.missing.length} missing (no metrics history, no alerting)`,
+    '',
+    'more: infra explain <elements|algorithm|mode|replication|spof|security|monitoring> [--json]',
+  ];
+  return out.join('\n') + '\n';
+}
