@@ -19,13 +19,21 @@ export async function forwardImage(runtime: Runtime): Promise<string> {
 
 export async function withDatabases<T>(
   runtime: Runtime,
-  options: { lab: string; network: string; image: string; servers: string[]; rootPassword: string },
+  options: {
+    lab: string;
+    network: string;
+    image: string;
+    servers: string[];
+    rootPassword: string;
+    /** How long to keep retrying a database that refuses connections (it may be starting). */
+    connectDeadlineMs?: number;
+  },
   fn: (connections: Connections) => Promise<T>,
 ): Promise<T> {
   const forward = await openForward(runtime.docker, options);
   let connections: Connections = {};
   try {
-    connections = await connectAll(forward.ports, options.rootPassword);
+    connections = await connectAll(forward.ports, options.rootPassword, options.connectDeadlineMs);
     return await fn(connections);
   } finally {
     await closeAll(connections);

@@ -48,6 +48,8 @@ export async function readReplicationState(
       image: await forwardImage(runtime),
       servers: dbs.map((c) => c.server),
       rootPassword: secrets.rootPassword,
+      // status reports what is, now: a database that does not answer is a finding, not something to wait for.
+      connectDeadlineMs: 2000,
     };
     return await withDatabases(runtime, target, async (connections) => {
       const flavour = await flavourOf(connections[primary.server]);
