@@ -156,7 +156,7 @@ function databaseService(
       volumes: [`./${server.name}/my.cnf:/etc/mysql/conf.d/99-infra.cnf:ro`, data],
       // TCP, not the socket: the image's init server runs without networking and must not count as healthy.
       healthcheck: {
-        test: ['CMD', 'mysqladmin', 'ping', '-h127.0.0.1', '--protocol=tcp', '--silent'],
+        test: adminPing('mysqladmin', 'MYSQL_ROOT_PASSWORD'),
         startPeriod: '120s',
       },
     };
@@ -168,11 +168,19 @@ function databaseService(
     volumes: [`./${server.name}/my.cnf:/etc/mysql/${debian ? 'mariadb.conf.d' : 'conf.d'}/99-infra.cnf:ro`, data],
     healthcheck: {
       test: debian
-        ? ['CMD', 'mariadb-admin', 'ping', '-h127.0.0.1', '--protocol=tcp', '--silent']
+        ? adminPing('mariadb-admin', 'MARIADB_ROOT_PASSWORD')
         : ['CMD', 'healthcheck.sh', '--connect', '--innodb_initialized'],
       startPeriod: '120s',
     },
   };
+}
+
+/**
+ * A TCP ping that logs in: an anonymous ping also answers, but makes the server log "Access denied" every second.
+ * `$$` keeps Compose from interpolating the variable; the container's shell expands it.
+ */
+function adminPing(tool: string, passwordVariable: string): string[] {
+  return ['CMD-SHELL', `${tool} ping -h127.0.0.1 --protocol=tcp -uroot -p"$$${passwordVariable}" --silent`];
 }
 
 function primaryName(lab: Lab): string {
