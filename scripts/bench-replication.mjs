@@ -3,7 +3,7 @@
 //  - replication step: from its start to both replica threads running (as `infra up --json` reports it);
 //  - write on primary → visible on replica, over N writes: INSERT commits on web-01, then web-02 waits for that GTID
 //    (MASTER_GTID_WAIT). Measured from the host through infra's forwarder, so each figure includes two client round
-//    trips; the round trip of a bare `SELECT 1` is printed beside it.
+//    trips (the round trip of a bare `SELECT 1` is printed beside it), and again from a container on the lab network.
 // Usage: npm run build && node scripts/bench-replication.mjs [--writes 100]
 import { execa } from 'execa';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -56,12 +56,39 @@ try {
     return { latencies, rtts };
   });
   const ms = (x) => `${x.toFixed(2)} ms`;
+  // The same loop from a container on the lab network (the app image's Node, the repo's mysql2): no docker-proxy,
+  // no forwarder, only the lab's own network between client and databases, as the app itself sees them.
+  const inside = await execa('docker', [
+    'run',
+    '--rm',
+    '--network',
+    `infra-${lab}`,
+    '-e',
+    'NODE_PATH=/nm',
+    '-e',
+    `ROOT_PASSWORD=${rootPassword}`,
+    '-e',
+    `WRITES=${writes}`,
+    '-v',
+    `${path.join(root, 'node_modules')}:/nm:ro`,
+    '-v',
+    `${path.join(root, 'scripts/replication-latency.cjs')}:/bench.cjs:ro`,
+    (await execa('docker', ['inspect', '-f', '{{.Config.Image}}', `infra-${lab}-web-01-app`])).stdout,
+    'node',
+    '/bench.cjs',
+  ]);
+  const insideFigures = JSON.parse(inside.stdout);
   console.log(`replication step              ${step.duration_ms} ms (forwarder start, connections, SQL, verify)`);
   console.log(`step start → threads running   ${replica.threads_running_ms} ms (action: ${replica.action})`);
   console.log(
     `write → visible on replica     p50 ${ms(pct(latencies, 50))}  p99 ${ms(pct(latencies, 99))}  max ${ms(Math.max(...latencies))}  (${writes} writes)`,
   );
   console.log(`client round trip (SELECT 1)   p50 ${ms(pct(rtts, 50))}  p99 ${ms(pct(rtts, 99))}`);
+  console.log(`from the lab network:`);
+  console.log(
+    `write → visible on replica     p50 ${ms(insideFigures.p50)}  p99 ${ms(insideFigures.p99)}  max ${ms(insideFigures.max)}  (${writes} writes)`,
+  );
+  console.log(`client round trip (SELECT 1)   p50 ${ms(insideFigures.rttP50)}  p99 ${ms(insideFigures.rttP99)}`);
 } finally {
   await infra('reset', '--yes');
 }
