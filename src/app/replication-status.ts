@@ -8,24 +8,9 @@ import { GTID_SQL } from '../replication/plan.js';
 import { replicaStatus } from '../replication/apply.js';
 import { adviceFor, isReplicating } from '../replication/replica-status.js';
 import { flavourOf, forwardImage, withDatabases } from './databases.js';
+import type { ReplicationState } from '../replication/replica-status.js';
 
-export interface ReplicationState {
-  primary: { server: string; gtid_position: string | null } | null;
-  replicas: {
-    server: string;
-    io_running: string;
-    sql_running: string;
-    lag_seconds: number | null;
-    last_error: string | null;
-    advice?: string;
-    gtid_retrieved: string | null;
-    gtid_executed: string | null;
-    read_only: boolean;
-  }[];
-  healthy: boolean;
-  /** Why the state could not be read, when it could not. */
-  error?: string;
-}
+export type { ReplicationState };
 
 export async function readReplicationState(
   runtime: Runtime,

@@ -2,6 +2,7 @@
 // lab runs, from live state): no canned text. Pure: Lab (+ live observations) → facts; text.ts words them.
 import { loadBalancer, webServers, type Component, type Lab, type Server } from '../topology/types.js';
 import { STATS_PATH } from '../render/render-lab.js';
+import type { ReplicationState } from '../replication/replica-status.js';
 
 export const TOPICS = ['elements', 'algorithm', 'mode', 'replication', 'spof', 'security', 'monitoring'] as const;
 export type Topic = (typeof TOPICS)[number];
@@ -10,17 +11,7 @@ export type Topic = (typeof TOPICS)[number];
 export interface LiveFacts {
   url: string;
   observed?: string[];
-  replication?: {
-    primary: { server: string; gtid_position: string | null } | null;
-    replicas: {
-      server: string;
-      io_running: string;
-      sql_running: string;
-      lag_seconds: number | null;
-      last_error: string | null;
-    }[];
-    error?: string;
-  };
+  replication?: ReplicationState;
 }
 
 export interface ElementFact {
@@ -54,7 +45,7 @@ export interface LabFacts {
     replicas: string[];
     how: string;
     application: { server: string; reads_from: string; writes_to: string }[];
-    live?: LiveFacts['replication'];
+    live?: ReplicationState;
   };
   spof: SpofFact[];
   security: ExposureFact[];

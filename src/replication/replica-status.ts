@@ -14,6 +14,25 @@ export interface ReplicaStatus {
   gtid_executed: string | null;
 }
 
+/** The live replication state of a lab, as `status` and `explain` report it. */
+export interface ReplicationState {
+  primary: { server: string; gtid_position: string | null } | null;
+  replicas: {
+    server: string;
+    io_running: string;
+    sql_running: string;
+    lag_seconds: number | null;
+    last_error: string | null;
+    advice?: string;
+    gtid_retrieved: string | null;
+    gtid_executed: string | null;
+    read_only: boolean;
+  }[];
+  healthy: boolean;
+  /** Why the state could not be read, when it could not. */
+  error?: string;
+}
+
 type Row = Record<string, unknown>;
 
 function pick(row: Row, ...names: string[]): unknown {
