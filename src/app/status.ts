@@ -6,6 +6,7 @@ import { EXIT } from '../errors.js';
 import { connectRuntime } from '../runtime/docker.js';
 import { labContainers, type ComponentState } from '../runtime/containers.js';
 import { resolveLabName } from './lab-name.js';
+import { serverStates } from '../runtime/haproxy-api.js';
 import { readReplicationState, type ReplicationState } from './replication-status.js';
 
 export function labUrl(port: number, ip = '127.0.0.1'): string {
@@ -19,6 +20,8 @@ export interface LabStatus {
   url: string | null;
   dir: string | null;
   replication?: ReplicationState;
+  /** Each web server's state as HAProxy sees it (UP, DOWN, MAINT), when the LB runs. */
+  load_balancer?: Record<string, string>;
   servers: {
     name: string;
     state: string;
@@ -69,6 +72,8 @@ export async function statusCommand(
   const containers = await labContainers(runtime.docker, lab);
   const status = summarise(lab, containers);
   if (status.servers.length > 0) {
+    const haproxy = containers.find((c) => c.component === 'haproxy' && c.state === 'running');
+    if (haproxy) status.load_balancer = await serverStates(haproxy.name).catch(() => undefined);
     status.replication = await readReplicationState(runtime, lab, containers);
     status.healthy = status.healthy && status.replication.healthy;
   }
@@ -101,6 +106,12 @@ function printStatus(io: Io, status: LabStatus): void {
           : '';
       io.stdout.write(`  ${mark} ${c.name.padEnd(16)} ${c.state.padEnd(9)} ${c.health}${net}\n`);
     }
+  }
+  if (status.load_balancer) {
+    const states = Object.entries(status.load_balancer).map(
+      ([server, state]) => `${server} ${state === 'UP' ? paint('green', state) : paint('red', state)}`,
+    );
+    io.stdout.write(`\nload balancer sees: ${states.join(', ')}\n`);
   }
   const replication = status.replication;
   if (!replication) return;
