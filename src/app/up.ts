@@ -20,7 +20,8 @@ import { withDatabases } from './databases.js';
 import { applyReplication, type ReplicaOutcome } from '../replication/apply.js';
 import { planImages } from '../render/images.js';
 import { readSecrets } from '../render/secrets.js';
-import { webServers, type Lab } from '../topology/types.js';
+import { loadBalancer, webServers, type Lab } from '../topology/types.js';
+import { waitForBackend } from './server-power.js';
 
 /** How long the replication step waits for replica threads and for a write to reach the replica. */
 const REPLICATION_TIMEOUT_MS = 30_000;
@@ -108,8 +109,15 @@ export async function upCommand(io: Io, options: UpOptions): Promise<number> {
     await steps.step('start', async (note) => {
       const repaired = await startLab(runtime, rendered!, options.timeoutSeconds);
       const states = await labContainers(runtime.docker, lab.name);
+      // Healthy containers are not yet a serving lab: HAProxy must see every web server UP (a recreated server
+      // has a new address to resolve and must pass its checks again).
+      const haproxy = `${lab.project}-${loadBalancer(lab).name}-haproxy`;
+      const deadline = Date.now() + options.timeoutSeconds * 1000;
+      await Promise.all(webServers(lab).map((s) => waitForBackend(haproxy, s.name, 'UP', deadline)));
       note(
-        `${states.length} containers healthy` +
+        `${states.length} containers healthy, ${webServers(lab)
+          .map((s) => s.name)
+          .join(' and ')} UP in HAProxy` +
           (repaired.length ? `; reattached ${repaired.join(', ')} to their server's network` : ''),
       );
     });

@@ -40,34 +40,40 @@ export const failover: Check = {
 
     let stopMs = 0;
     let downAfterMs = 0;
+    let recoveredMs = 0;
     try {
-      const failedAt = performance.now();
-      await failServer(runtime, lab.name, victim);
-      const stoppedAt = performance.now();
-      stopMs = Math.round(stoppedAt - failedAt);
-      await waitForBackend(haproxy, victim, 'DOWN', Date.now() + TIMEOUT_MS);
-      const downAt = performance.now();
-      downAfterMs = Math.round(downAt - stoppedAt);
-      while (outcomes.filter((o) => o.at >= downAt).length < AFTER_DOWN_REQUESTS)
-        await new Promise((r) => setTimeout(r, 5));
-      const duringDown = outcomes.filter((o) => o.at >= downAt);
-      if (duringDown.some((o) => o.servedBy === victim))
-        throw new CheckFailure(`${victim} still served requests after HAProxy marked it DOWN`);
+      try {
+        const failedAt = performance.now();
+        await failServer(runtime, lab.name, victim);
+        const stoppedAt = performance.now();
+        stopMs = Math.round(stoppedAt - failedAt);
+        await waitForBackend(haproxy, victim, 'DOWN', Date.now() + TIMEOUT_MS);
+        const downAt = performance.now();
+        downAfterMs = Math.round(downAt - stoppedAt);
+        while (outcomes.filter((o) => o.at >= downAt).length < AFTER_DOWN_REQUESTS) {
+          await new Promise((r) => setTimeout(r, 5));
+        }
+        if (outcomes.some((o) => o.at >= downAt && o.servedBy === victim)) {
+          throw new CheckFailure(`${victim} still served requests after HAProxy marked it DOWN`);
+        }
+      } finally {
+        streaming = false;
+        await stream;
+      }
     } finally {
-      streaming = false;
-      await stream;
+      // Pass or fail, the lab is left as the check found it: the server back, healthy and UP.
+      const recoverStarted = performance.now();
+      await recoverServer(runtime, lab.name, victim, TIMEOUT_MS);
+      recoveredMs = Math.round(performance.now() - recoverStarted);
     }
     const failed = outcomes.filter((o) => !o.ok);
     if (failed.length > 0) {
       throw new CheckFailure(
-        `${failed.length} of ${outcomes.length} requests failed while ${victim} went down (first: ${failed[0].detail})`,
+        `${failed.length} of ${outcomes.length} requests failed while ${victim} went down (first: ${failed[0].detail}); it is back UP`,
       );
     }
     const servers = [...new Set(outcomes.map((o) => o.servedBy))].join(', ');
 
-    const recoverStarted = performance.now();
-    await recoverServer(runtime, lab.name, victim, TIMEOUT_MS);
-    const recoveredMs = Math.round(performance.now() - recoverStarted);
     const after: string[] = [];
     for (let i = 0; i < 4; i++) after.push((await request(`${url}/`)).servedBy ?? '?');
     if (!after.includes(victim))

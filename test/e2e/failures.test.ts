@@ -39,3 +39,28 @@ describeWithDocker('failures', () => {
     expect(run.stderr).toMatch(/cannot reach the Docker engine at unix:\/\/\/nonexistent\/docker.sock .* start it/);
   });
 });
+
+describeWithDocker('image builds', () => {
+  it('a failing build step is reported with its output', async () => {
+    const { buildImage } = await import('../../src/runtime/images.js');
+    const dir = tempDir();
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(path.join(dir, 'images', 'nginx'), { recursive: true });
+    writeFileSync(
+      path.join(dir, 'images', 'nginx', 'Dockerfile'),
+      'FROM debian:trixie-slim\nRUN echo about to fail && false\n',
+    );
+    const error = await buildImage(dir, {
+      kind: 'nginx',
+      tag: 'infra-nginx:e2e-broken',
+      contextDir: 'images/nginx',
+      files: [],
+    }).then(
+      () => undefined,
+      (e: unknown) => e as { message: string; detail: string },
+    );
+    expect(error?.message).toBe('building the nginx image failed');
+    expect(error?.detail).toContain('about to fail');
+    expect(error?.detail).toMatch(/returned a non-zero code: 1/);
+  });
+});
