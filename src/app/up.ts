@@ -73,8 +73,7 @@ async function dryRun(io: Io, options: UpOptions): Promise<number> {
 export async function upCommand(io: Io, options: UpOptions): Promise<number> {
   if (options.dryRun) return dryRun(io, options);
   const steps = new StepRunner(io, options.json);
-  const runtime = await connectRuntime();
-  await composeVersion();
+  const [runtime] = await Promise.all([connectRuntime(), composeVersion()]);
   let rendered: RenderOutcome | undefined;
   let existedBefore = { containers: true, volumes: true };
   let failure: unknown;
@@ -90,7 +89,10 @@ export async function upCommand(io: Io, options: UpOptions): Promise<number> {
     });
     const { lab, dir } = rendered;
     if (!options.json) io.stderr.write(`  lab "${lab.name}": ${lab.servers.map((s) => s.name).join(', ')}\n`);
-    const running = await labContainers(runtime.docker, lab.name);
+    const [running, volumes] = await Promise.all([
+      labContainers(runtime.docker, lab.name),
+      labVolumes(runtime.docker, lab.name),
+    ]);
     const otherDir = running.find((c) => c.workingDir && path.resolve(c.workingDir) !== dir)?.workingDir;
     if (otherDir) {
       // Same name, other folder: converging would replace that lab's containers with this folder's (other secrets).
@@ -100,22 +102,21 @@ export async function upCommand(io: Io, options: UpOptions): Promise<number> {
     }
     existedBefore = {
       containers: running.length > 0,
-      volumes: (await labVolumes(runtime.docker, lab.name)).length > 0,
+      volumes: volumes.length > 0,
     };
     await steps.step('images', async (note) => {
       const built = await ensureImages(runtime, lab, dir);
       note(built.length ? `built ${built.length}: ${built.join(', ')}` : 'up to date, nothing built');
     });
     await steps.step('start', async (note) => {
-      const repaired = await startLab(runtime, rendered!, options.timeoutSeconds);
-      const states = await labContainers(runtime.docker, lab.name);
+      const { containers, repaired } = await startLab(runtime, rendered!, options.timeoutSeconds);
       // Healthy containers are not yet a serving lab: HAProxy must see every web server UP (a recreated server
       // has a new address to resolve and must pass its checks again).
       const haproxy = `${lab.project}-${loadBalancer(lab).name}-haproxy`;
       const deadline = Date.now() + options.timeoutSeconds * 1000;
       await Promise.all(webServers(lab).map((s) => waitForBackend(haproxy, s.name, 'UP', deadline)));
       note(
-        `${states.length} containers healthy, ${webServers(lab)
+        `${containers} containers healthy, ${webServers(lab)
           .map((s) => s.name)
           .join(' and ')} UP in HAProxy` +
           (repaired.length ? `; reattached ${repaired.join(', ')} to their server's network` : ''),
@@ -193,17 +194,22 @@ export async function upCommand(io: Io, options: UpOptions): Promise<number> {
 }
 
 /** `compose up --wait`, then the server model's repair: components stranded in a dead namespace are restarted. */
-async function startLab(runtime: Runtime, rendered: RenderOutcome, timeoutSeconds: number): Promise<string[]> {
+async function startLab(
+  runtime: Runtime,
+  rendered: RenderOutcome,
+  timeoutSeconds: number,
+): Promise<{ containers: number; repaired: string[] }> {
   const up = ['up', '-d', '--wait', '--wait-timeout', String(timeoutSeconds), '--remove-orphans'];
   const result = await compose(rendered.dir, up, { reject: false });
   if (result.exitCode !== 0) throw await explainStartFailure(runtime, rendered.lab.name, result.stderr);
 
-  const stale = (await labContainers(runtime.docker, rendered.lab.name)).filter((c) => c.staleNetwork);
-  if (stale.length === 0) return [];
+  const states = await labContainers(runtime.docker, rendered.lab.name);
+  const stale = states.filter((c) => c.staleNetwork);
+  if (stale.length === 0) return { containers: states.length, repaired: [] };
   await Promise.all(stale.map((c) => runtime.docker.getContainer(c.id).restart({ t: 5 })));
   const again = await compose(rendered.dir, up, { reject: false });
   if (again.exitCode !== 0) throw await explainStartFailure(runtime, rendered.lab.name, again.stderr);
-  return stale.map((c) => c.name);
+  return { containers: states.length, repaired: stale.map((c) => c.name) };
 }
 
 /** Names the failing server and component and shows its last log lines. */
