@@ -6,7 +6,8 @@ import { defaultLabDir } from '../paths.js';
 import { loadLab } from '../topology/load-lab.js';
 import { renderLab } from '../render/render-lab.js';
 import { formatPlan, planReplication } from '../replication/plan.js';
-import { EXIT, exitCodeOf, StepError, UsageError } from '../errors.js';
+import { EnvironmentError, EXIT, exitCodeOf, StepError, UsageError } from '../errors.js';
+import { isPortFree } from './free-port.js';
 import { StepRunner, SkipStep } from '../report/steps.js';
 import { connectRuntime, composeVersion, type Runtime } from '../runtime/docker.js';
 import { compose } from '../runtime/compose.js';
@@ -104,6 +105,7 @@ export async function upCommand(io: Io, options: UpOptions): Promise<number> {
       containers: running.length > 0,
       volumes: volumes.length > 0,
     };
+    await ensurePortAvailable(runtime, lab.name, rendered.hostPort, running);
     await steps.step('images', async (note) => {
       const built = await ensureImages(runtime, lab, dir);
       note(built.length ? `built ${built.length}: ${built.join(', ')}` : 'up to date, nothing built');
@@ -151,8 +153,10 @@ export async function upCommand(io: Io, options: UpOptions): Promise<number> {
   } catch (error) {
     failure = error;
     if (rendered && !options.keep && !existedBefore.containers && !smokeFailed) {
-      await removeLab(runtime.docker, rendered.lab.name, { volumes: !existedBefore.volumes });
-      if (!options.json) io.stderr.write('  removed the failed lab (use --keep to keep it for inspection)\n');
+      const removed = await removeLab(runtime.docker, rendered.lab.name, { volumes: !existedBefore.volumes });
+      if (!options.json && removed.containers > 0) {
+        io.stderr.write('  removed the failed lab (use --keep to keep it for inspection)\n');
+      }
     }
   }
 
@@ -191,6 +195,28 @@ export async function upCommand(io: Io, options: UpOptions): Promise<number> {
       `  next     infra status · infra down\n`,
   );
   return EXIT.ok;
+}
+
+/**
+ * Fails before anything starts when the LB's port is taken by someone else (another lab, another program): Docker
+ * would otherwise create half the lab and report only that the host container could not start.
+ */
+async function ensurePortAvailable(
+  runtime: Runtime,
+  lab: string,
+  port: number,
+  running: ComponentState[],
+): Promise<void> {
+  if (running.some((c) => c.publishedPort?.port === port) || (await isPortFree(port))) return;
+  const all = await labContainers(runtime.docker);
+  const holder = all.find((c) => c.publishedPort?.port === port && c.state === 'running');
+  throw new EnvironmentError(
+    `127.0.0.1:${port} is already in use` +
+      (holder
+        ? ` by the lab "${holder.name.replace(/^infra-/, '').replace(/-lb-01$/, '')}" (${holder.name})`
+        : ' by another program') +
+      `; nothing was started. Run \`infra up --name ${lab} --port auto\` for a free port, or --port <n>`,
+  );
 }
 
 /** `compose up --wait`, then the server model's repair: components stranded in a dead namespace are restarted. */

@@ -5,6 +5,7 @@ import { LABEL, labFilter } from '../topology/labels.js';
 
 export interface ComponentState {
   name: string;
+  lab: string;
   id: string;
   server: string;
   component: string;
@@ -38,6 +39,7 @@ export async function labContainers(docker: Docker, lab?: string): Promise<Compo
       const joinsHost = c.HostConfig.NetworkMode?.startsWith('container:') ?? false;
       return {
         name: c.Name.replace(/^\//, ''),
+        lab: labels[LABEL.lab] ?? '',
         id: c.Id,
         server: labels[LABEL.server] ?? '',
         component: labels[LABEL.component] ?? '',

@@ -1,6 +1,7 @@
 // How `up` fails: a broken Nginx config names web-01 and shows its log tail, exits 1, and leaves no container,
 // network or volume behind. And with no engine reachable, one clear sentence and exit 3.
 import { appendFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { describeWithDocker, requireEngine, uniqueLabName, tempDir, infra, byLabel } from '../helpers/e2e.js';
 
@@ -28,6 +29,21 @@ describeWithDocker('failures', () => {
     expect(await byLabel('container', `dev.infra.lab=${lab}`)).toEqual([]);
     expect(await byLabel('network', `dev.infra.lab=${lab}`)).toEqual([]);
     expect(await byLabel('volume', `dev.infra.lab=${lab}`)).toEqual([]);
+  });
+
+  it('a taken LB port fails up before anything starts, and says how to pick another', async () => {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      const run = await infra(['up', '--name', lab, '--port', String(port)], { cwd });
+      expect(run.exitCode).toBe(3);
+      expect(run.stderr).toContain(`127.0.0.1:${port} is already in use by another program; nothing was started`);
+      expect(run.stderr).toContain('--port auto');
+      expect(await byLabel('container', `dev.infra.lab=${lab}`)).toEqual([]);
+    } finally {
+      server.close();
+    }
   });
 
   it('with no engine reachable, says how to start it and exits 3', async () => {
