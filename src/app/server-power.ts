@@ -8,6 +8,7 @@ import { connectRuntime, type Runtime } from '../runtime/docker.js';
 import { labContainers, type ComponentState } from '../runtime/containers.js';
 import { serverStates } from '../runtime/haproxy-api.js';
 import { resolveLabName } from './lab-name.js';
+import { waitFor } from '../wait/wait-for.js';
 
 /** Start order inside a server: data first, then what depends on it. */
 const START_ORDER = ['db', 'app', 'nginx', 'haproxy'];
@@ -56,16 +57,20 @@ export async function recoverServer(runtime: Runtime, lab: string, server: strin
   for (const kind of START_ORDER) for (const c of mine.filter((m) => m.component === kind)) await start(c);
 
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const now = (await labContainers(runtime.docker, lab)).filter((c) => c.server === server && c.component !== 'host');
-    const pending = now.filter((c) => !(c.state === 'running' && (c.health === 'healthy' || c.health === 'none')));
-    if (pending.length === 0) break;
-    if (pending.some((c) => c.state !== 'running' || c.health === 'unhealthy') || Date.now() > deadline) {
+  await waitFor(
+    async () => {
+      const now = (await labContainers(runtime.docker, lab)).filter(
+        (c) => c.server === server && c.component !== 'host',
+      );
+      const pending = now.filter((c) => !(c.state === 'running' && (c.health === 'healthy' || c.health === 'none')));
       const seen = pending.map((c) => `${c.server}-${c.component} ${c.state}/${c.health}`).join(', ');
-      throw new StepError(`${server} did not come back healthy: ${seen}`);
-    }
-    await sleep(100);
-  }
+      if (pending.some((c) => c.state !== 'running' || c.health === 'unhealthy')) {
+        throw new StepError(`${server} did not come back healthy: ${seen}`);
+      }
+      return pending.length === 0 ? { done: true, value: undefined } : { done: false, seen };
+    },
+    { what: `${server} to be healthy`, timeoutMs, intervalMs: 100 },
+  );
   const lb = all.find((c) => c.component === 'haproxy');
   const isWeb = mine.some((c) => c.component === 'nginx');
   if (lb && isWeb) await waitForBackend(lb.name, server, 'UP', deadline);
@@ -79,17 +84,14 @@ export async function waitForBackend(
   deadline: number,
 ): Promise<number> {
   const started = Date.now();
-  let seen = '';
-  while (Date.now() < deadline) {
-    seen = (await serverStates(haproxyContainer))[server] ?? 'absent';
-    if (seen === state) return Date.now() - started;
-    await sleep(100);
-  }
-  throw new StepError(`HAProxy did not mark ${server} ${state} in time (last seen: ${seen})`);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  await waitFor(
+    async () => {
+      const seen = (await serverStates(haproxyContainer))[server] ?? 'absent';
+      return seen === state ? { done: true, value: undefined } : { done: false, seen };
+    },
+    { what: `HAProxy to mark ${server} ${state}`, timeoutMs: Math.max(0, deadline - started), intervalMs: 100 },
+  );
+  return Date.now() - started;
 }
 
 export async function powerCommand(

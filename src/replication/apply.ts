@@ -13,6 +13,7 @@ import {
   type Statement,
 } from './plan.js';
 import { adviceFor, isReplicating, parseReplicaStatus, type ReplicaStatus } from './replica-status.js';
+import { waitFor } from '../wait/wait-for.js';
 
 export type Connections = Record<string, Connection>;
 
@@ -141,21 +142,22 @@ async function waitForThreads(
   timeoutMs: number,
 ): Promise<void> {
   const start = Date.now();
-  let status: ReplicaStatus | undefined;
-  while (Date.now() - start < timeoutMs) {
-    status = await replicaStatus(connection, lab.flavour);
-    if (isReplicating(status)) return;
-    // A first connection attempt may fail while the primary settles; errors that persist are real.
-    if (status.last_error && Date.now() - start > 3000) break;
-    await sleep(status.io_running === 'Connecting' ? 50 : 10);
-  }
-  const seen = status
-    ? `IO thread ${status.io_running}, SQL thread ${status.sql_running}${status.last_error ? `: ${status.last_error}` : ''}`
-    : 'no status';
-  throw new StepError(
-    `${server}: replication did not start (${seen})`,
-    (status?.last_error && adviceFor(status.last_error, server, primary)) ??
-      `Look at \`infra status\` and the logs of ${server}'s database.`,
+  await waitFor(
+    async () => {
+      const status = await replicaStatus(connection, lab.flavour);
+      if (isReplicating(status)) return { done: true, value: undefined };
+      const seen = `IO thread ${status.io_running}, SQL thread ${status.sql_running}${status.last_error ? `: ${status.last_error}` : ''}`;
+      // A first connection attempt may fail while the primary settles; errors that persist are real.
+      if (status.last_error && Date.now() - start > 3000) {
+        throw new StepError(
+          `${server}: replication did not start (${seen})`,
+          adviceFor(status.last_error, server, primary) ??
+            `Look at \`infra status\` and the logs of ${server}'s database.`,
+        );
+      }
+      return { done: false, seen };
+    },
+    { what: `${server}'s replica threads to run`, timeoutMs, intervalMs: 10 },
   );
 }
 
