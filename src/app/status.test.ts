@@ -1,0 +1,49 @@
+import { summarise } from './status.js';
+import type { ComponentState } from '../runtime/containers.js';
+
+function state(server: string, component: string, overrides: Partial<ComponentState> = {}): ComponentState {
+  return {
+    name: `infra-lab-${server}${component === 'host' ? '' : `-${component}`}`,
+    lab: 'lab',
+    id: `${server}-${component}`,
+    server,
+    component,
+    state: 'running',
+    health: component === 'host' ? 'none' : 'healthy',
+    startedAt: '2026-11-27T05:00:00Z',
+    workingDir: '/labs/lab',
+    staleNetwork: false,
+    image: 'x',
+    ...overrides,
+  };
+}
+
+const lab = [
+  state('lb-01', 'host', { publishedPort: { ip: '127.0.0.1', port: 8080 } }),
+  state('lb-01', 'haproxy'),
+  state('web-01', 'host'),
+  state('web-01', 'nginx'),
+  state('web-01', 'app'),
+  state('web-01', 'db', { dbRole: 'primary' }),
+];
+
+it('groups components under their servers, with the URL and folder', () => {
+  const status = summarise('lab', lab);
+  expect(status).toMatchObject({ lab: 'lab', healthy: true, url: 'http://127.0.0.1:8080', dir: '/labs/lab' });
+  expect(status.servers.map((s) => [s.name, s.components.map((c) => c.name)])).toEqual([
+    ['lb-01', ['lb-01-haproxy']],
+    ['web-01', ['web-01-nginx', 'web-01-app', 'web-01-db']],
+  ]);
+});
+
+it('is not healthy when a component is unhealthy, stopped, or cut off from its server', () => {
+  expect(summarise('lab', [...lab.slice(0, 4), state('web-01', 'app', { health: 'unhealthy' })]).healthy).toBe(false);
+  expect(summarise('lab', [...lab.slice(0, 4), state('web-01', 'app', { state: 'exited' })]).healthy).toBe(false);
+  const stale = summarise('lab', [...lab.slice(0, 4), state('web-01', 'app', { staleNetwork: true })]);
+  expect(stale.healthy).toBe(false);
+  expect(stale.servers[1].components.find((c) => c.kind === 'app')?.network).toBe('stale');
+});
+
+it('a lab with no containers is neither running nor healthy', () => {
+  expect(summarise('lab', [])).toMatchObject({ running: false, healthy: false, url: null, servers: [] });
+});
