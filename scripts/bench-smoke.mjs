@@ -53,7 +53,8 @@ try {
   if (wrk.exitCode === null || (wrk.failed && !String(wrk.stdout + wrk.stderr).includes('wrk'))) {
     console.log("LB throughput: skipped (install Debian's wrk package)");
   } else {
-    for (const target of ['/', '/api/whoami']) {
+    // /health is Nginx's own tiny answer, / the 1.5 kB index page (with SSI), /api/whoami the app and its database.
+    for (const target of ['/health', '/', '/api/whoami']) {
       const out = await execa('wrk', ['-t2', '-c32', `-d${seconds}s`, `${up.url}${target}`], { reject: false });
       const rps = String(out.stdout).match(/Requests\/sec:\s+([\d.]+)/)?.[1];
       const errors = String(out.stdout).match(/Non-2xx or 3xx responses: (\d+)/)?.[1] ?? '0';
