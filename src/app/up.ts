@@ -82,6 +82,20 @@ export async function upCommand(io: Io, options: UpOptions): Promise<number> {
   let smoke: SmokeReport | undefined;
   /** The lab booted and runs; only its checks failed: keep it for inspection rather than remove it. */
   let smokeFailed = false;
+  // Ctrl-C or a CI cancel: finish the current step, then clean up like any failure. A second signal quits at once.
+  let interrupted: string | undefined;
+  const onSignal = (signal: string) => {
+    if (interrupted) process.exit(130);
+    interrupted = signal;
+    io.stderr.write(
+      `\n${signal}: stopping after the current step, then removing what this run created (again to quit now)\n`,
+    );
+  };
+  const checkInterrupted = () => {
+    if (interrupted) throw new StepError(`interrupted by ${interrupted}`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     rendered = await steps.step('render', async (note) => {
       const r = await renderLabFolder({ ...options, keepEdits: true });
@@ -106,10 +120,12 @@ export async function upCommand(io: Io, options: UpOptions): Promise<number> {
       volumes: volumes.length > 0,
     };
     await ensurePortAvailable(runtime, lab.name, rendered.hostPort, running);
+    checkInterrupted();
     await steps.step('images', async (note) => {
       const built = await ensureImages(runtime, lab, dir);
       note(built.length ? `built ${built.length}: ${built.join(', ')}` : 'up to date, nothing built');
     });
+    checkInterrupted();
     await steps.step('start', async (note) => {
       const { containers, repaired } = await startLab(runtime, rendered!, options.timeoutSeconds);
       // Healthy containers are not yet a serving lab: HAProxy must see every web server UP (a recreated server
@@ -124,6 +140,7 @@ export async function upCommand(io: Io, options: UpOptions): Promise<number> {
           (repaired.length ? `; reattached ${repaired.join(', ')} to their server's network` : ''),
       );
     });
+    checkInterrupted();
     replication = await steps.step('replication', async (note) => {
       const outcomes = await configureReplication(runtime, lab, dir);
       note(
@@ -136,6 +153,7 @@ export async function upCommand(io: Io, options: UpOptions): Promise<number> {
       );
       return outcomes;
     });
+    checkInterrupted();
     await steps.step('smoke', async (note) => {
       if (!options.smoke) throw new SkipStep('--no-smoke');
       const report = await runSmoke(runtime, lab, {
@@ -150,6 +168,7 @@ export async function upCommand(io: Io, options: UpOptions): Promise<number> {
       }
       note(`${report.checks.filter((c) => c.status === 'passed').length} checks passed`);
     });
+    checkInterrupted();
   } catch (error) {
     failure = error;
     if (rendered && !options.keep && !existedBefore.containers && !smokeFailed) {
@@ -159,6 +178,9 @@ export async function upCommand(io: Io, options: UpOptions): Promise<number> {
       }
     }
   }
+
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
 
   const url = rendered ? labUrl(rendered.hostPort) : undefined;
   if (options.json) {
@@ -173,7 +195,13 @@ export async function upCommand(io: Io, options: UpOptions): Promise<number> {
           ...(replication ? { replication: { replicas: replication } } : {}),
           ...(smoke ? { smoke } : {}),
           ...(failure
-            ? { error: { message: (failure as Error).message, detail: (failure as StepError).detail ?? '' } }
+            ? {
+                error: {
+                  message: (failure as Error).message,
+                  detail: (failure as StepError).detail ?? '',
+                  problems: (failure as UsageError).problems ?? [],
+                },
+              }
             : {}),
         },
         null,
@@ -190,9 +218,10 @@ export async function upCommand(io: Io, options: UpOptions): Promise<number> {
   if (failure) throw failure;
   io.stderr.write(
     `\nlab "${rendered!.lab.name}" is up: ${url}\n` +
-      `  folder   ${rendered!.dir}\n` +
+      `  folder   ${rendered!.dir}   (its README.md draws the topology)\n` +
       `  try      curl -sI ${url}/ | grep -i x-served-by     (run it twice)\n` +
-      `  next     infra status · infra down\n`,
+      `  learn    infra explain              (what you got, and why)\n` +
+      `  next     infra status · infra fail ${webServers(rendered!.lab)[0].name} · infra down\n`,
   );
   return EXIT.ok;
 }
