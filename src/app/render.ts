@@ -25,11 +25,14 @@ export interface RenderOutcome extends WriteResult {
 }
 
 export async function renderLabFolder(options: RenderOptions): Promise<RenderOutcome> {
-  const { lab } = await loadLab(options.cwd, options.config, { name: options.name, port: options.port });
+  const { lab, portChosen } = await loadLab(options.cwd, options.config, { name: options.name, port: options.port });
   const dir = path.resolve(options.cwd, options.dir ?? defaultLabDir(options.cwd, lab.name));
   const state = await readLabState(dir);
   // `auto` picks a port once and keeps it: a port that changed at every render would break bookmarks and scripts.
-  const hostPort = lab.port === 'auto' ? (state?.hostPort ?? (await findFreePort())) : lab.port;
+  // A lab keeps its port when neither a flag nor the file names one: `infra up` after `infra up --port auto` must
+  // not move the lab to the default port.
+  const hostPort =
+    lab.port === 'auto' || (!portChosen && state) ? (state?.hostPort ?? (await findFreePort())) : lab.port;
   const secrets = (await readSecrets(dir)) ?? generateSecrets();
   const result = await writeLab(
     dir,

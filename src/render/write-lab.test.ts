@@ -73,8 +73,11 @@ describe('secrets', () => {
     expect(secrets).toMatch(/^INFRA_ROOT_PASSWORD=[A-Za-z0-9_-]{24}$/m);
     const second = await renderLabFolder({ cwd, port: 'auto' });
     expect(readFileSync(envFile, 'utf8')).toBe(secrets);
-    // `auto` chose a port once and kept it.
+    // `auto` chose a port once and kept it, also when a later command names no port at all.
     expect(second.hostPort).toBe(first.hostPort);
+    expect((await renderLabFolder({ cwd })).hostPort).toBe(first.hostPort);
+    // Naming a port moves it.
+    expect((await renderLabFolder({ cwd, port: 18123 })).hostPort).toBe(18123);
     expect(readFileSync(path.join(first.dir, 'compose.yaml'), 'utf8')).not.toContain(
       secrets.split('\n')[1].split('=')[1],
     );

@@ -11,6 +11,8 @@ export interface LoadedLab {
   lab: Lab;
   /** The file it came from, or undefined for the built-in lab. */
   configFile?: string;
+  /** Whether the port was chosen (flag or file) rather than defaulted. */
+  portChosen: boolean;
 }
 
 export async function loadLab(
@@ -37,7 +39,11 @@ export async function loadLab(
   }
   const label = text !== undefined ? path.relative(cwd, file) || file : 'the built-in lab';
   try {
-    return { lab: buildLab(definition, overrides), configFile: text !== undefined ? file : undefined };
+    return {
+      lab: buildLab(definition, overrides),
+      configFile: text !== undefined ? file : undefined,
+      portChosen: overrides.port !== undefined || definition.port !== undefined,
+    };
   } catch (error) {
     if (error instanceof UsageError) throw new UsageError(`${label} is invalid`, error.problems);
     throw error;
