@@ -24,7 +24,16 @@ export async function missingImages(docker: Docker, builds: ImageBuild[]): Promi
 
 /** Builds one image; on failure the error carries the failing step's output. */
 export async function buildImage(dir: string, build: ImageBuild): Promise<void> {
-  const args = ['build', '--label', `${LABEL.image}=${build.kind}`, '-t', build.tag, path.join(dir, build.contextDir)];
+  // --force-rm: a failed step's container would otherwise stay behind, an orphan of the failed build.
+  const args = [
+    'build',
+    '--force-rm',
+    '--label',
+    `${LABEL.image}=${build.kind}`,
+    '-t',
+    build.tag,
+    path.join(dir, build.contextDir),
+  ];
   const result = await execa('docker', args, { reject: false, all: true, env: { DOCKER_BUILDKIT: '0' } });
   if (result.exitCode !== 0) {
     throw new CommandError(`docker ${args.join(' ')}`, String(result.all), `building the ${build.kind} image failed`);

@@ -3,7 +3,7 @@
 import { appendFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { describeWithDocker, requireEngine, uniqueLabName, tempDir, infra, byLabel } from '../helpers/e2e.js';
+import { describeWithDocker, requireEngine, uniqueLabName, tempDir, infra, byLabel, docker } from '../helpers/e2e.js';
 
 const cwd = tempDir();
 const lab = uniqueLabName('fail');
@@ -66,6 +66,7 @@ describeWithDocker('image builds', () => {
       path.join(dir, 'images', 'nginx', 'Dockerfile'),
       'FROM debian:trixie-slim\nRUN echo about to fail && false\n',
     );
+    const exitedBefore = await docker(['ps', '-aq', '--filter', 'status=exited']);
     const error = await buildImage(dir, {
       kind: 'nginx',
       tag: 'infra-nginx:e2e-broken',
@@ -78,5 +79,7 @@ describeWithDocker('image builds', () => {
     expect(error?.message).toBe('building the nginx image failed');
     expect(error?.detail).toContain('about to fail');
     expect(error?.detail).toMatch(/returned a non-zero code: 1/);
+    // The failed step's container does not stay behind.
+    expect(await docker(['ps', '-aq', '--filter', 'status=exited'])).toBe(exitedBefore);
   });
 });
