@@ -89,7 +89,7 @@ export function adviceFor(lastError: string, replica: string, primary: string): 
     e.includes('more gtids') ||
     e.includes('which is not in the master') ||
     e.includes('errant') ||
-    e.includes('gtid_strict_mode')
+    e.includes('out-of-order sequence number')
   ) {
     return (
       `${replica} holds transactions ${primary} never had (errant GTIDs), so it cannot follow ${primary}. ` +

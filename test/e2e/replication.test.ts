@@ -128,4 +128,17 @@ describeWithDocker('GTID replication (MariaDB)', () => {
     expect(after.split('-').slice(0, 2)).toEqual(before.split('-').slice(0, 2));
     expect(Number(after.split('-')[2])).toBeGreaterThan(Number(before.split('-')[2]));
   });
+
+  it('a transaction written on the replica itself (an errant GTID) stops replication, and status says why and what to do', async () => {
+    // root bypasses read_only: a write on the replica gets a GTID of its own server id, which strict mode then refuses
+    // to put before the primary's next transaction.
+    await sql('web-02', "INSERT INTO footer.visits (server) VALUES ('errant')");
+    await sql('web-01', "INSERT INTO footer.visits (server) VALUES ('after-errant')");
+    const broken = await waitFor(async () => (await replicationOf()).replicas[0]?.sql_running === 'No');
+    expect(broken).toBe(true);
+    const { exitCode, replicas } = await replicationOf();
+    expect(exitCode).toBe(1);
+    expect(replicas[0].last_error).toMatch(/SQL: .*out-of-order sequence number.*gtid strict mode/i);
+    expect(replicas[0].advice).toMatch(/web-02 holds transactions web-01 never had \(errant GTIDs\)/);
+  });
 });
