@@ -191,7 +191,10 @@ export function labFacts(lab: Lab, live?: LiveFacts): LabFacts {
         'active-passive: one server takes all the traffic while the other stands by, idle, and takes over only when the active one fails.',
       switch:
         lab.mode === 'active-active'
-          ? 'set `mode: active-passive` in infra.yaml, then `infra up`: web-02 becomes a backup'
+          ? `set \`mode: active-passive\` in infra.yaml (\`infra init\` writes one), then \`infra up\`: ${web
+              .slice(1)
+              .map((s) => s.name)
+              .join(', ')} become${web.length > 2 ? '' : 's'} a backup`
           : 'set `mode: active-active` in infra.yaml, then `infra up`: every web server takes traffic',
     },
     replication: {
