@@ -2,13 +2,14 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { DEFAULT_CONFIG_FILE } from '../paths.js';
+import { DEFAULT_CONFIG_FILE, schemaFile } from '../paths.js';
 import { renderTemplate } from '../render/engine.js';
 import { DEFAULT_LAB } from '../topology/build-lab.js';
 
 export async function initConfig(cwd: string, file: string | undefined, force: boolean): Promise<string> {
   const target = path.resolve(cwd, file ?? DEFAULT_CONFIG_FILE);
-  const content = renderTemplate('infra.yaml', DEFAULT_LAB);
+  // The schema's absolute path: editors with the YAML language server then complete and check the file.
+  const content = renderTemplate('infra.yaml', { ...DEFAULT_LAB, schema: schemaFile });
   try {
     // 'wx' fails when the file exists: the check and the write are one step, so nothing is overwritten by a race.
     await writeFile(target, content, { flag: force ? 'w' : 'wx' });
