@@ -46,6 +46,28 @@ describeWithDocker('failures', () => {
     }
   });
 
+  it('doctor passes on this machine, and names the LB port when it is taken', async () => {
+    const ok = await infra(['doctor', '--port', 'auto'], { cwd });
+    expect(ok.stdout).toMatch(/^✓ docker engine/m);
+    expect(ok.stdout).toMatch(/^✓ compose v2 +2\./m);
+    expect(ok.stdout).toMatch(/^✓ base image +debian:trixie-slim present/m);
+    expect(ok.exitCode).toBe(0);
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      const taken = await infra(['doctor', '--port', String(port)], { cwd });
+      expect(taken.stdout).toContain(`✗ lb port        127.0.0.1:${port} in use`);
+      expect(taken.stdout).toContain('fix: choose another with `--port <n>` or `--port auto`');
+      expect(taken.exitCode).toBe(1);
+    } finally {
+      server.close();
+    }
+    const noEngine = await infra(['doctor'], { cwd, env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
+    expect(noEngine.stdout).toMatch(/^✗ docker engine .*\n {2}fix: start Docker/m);
+    expect(noEngine.exitCode).toBe(3);
+  });
+
   it('with no engine reachable, says how to start it and exits 3', async () => {
     const run = await infra(['status', '--name', lab], {
       cwd,
