@@ -100,6 +100,14 @@ export async function upCommand(io: Io, options: UpOptions): Promise<number> {
     rendered = await steps.step('render', async (note) => {
       const r = await renderLabFolder({ ...options, keepEdits: true });
       note(`${r.dir} (${r.written.length} written${r.kept.length ? `; kept your edits to ${r.kept.join(', ')}` : ''})`);
+      const images = r.kept.filter((f) => f.startsWith('images/'));
+      if (images.length > 0 && !options.json) {
+        // Image tags are hashes of infra's own Dockerfiles, shared by every lab: an edit here is not built.
+        io.stderr.write(
+          `  note: ${images.join(', ')} edited by hand is not built (images are tagged from infra's templates); ` +
+            '`infra render --force` restores it\n',
+        );
+      }
       return r;
     });
     const { lab, dir } = rendered;
