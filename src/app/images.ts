@@ -2,7 +2,6 @@
 import { planImages } from '../render/images.js';
 import { connectRuntime, type Runtime } from '../runtime/docker.js';
 import { buildImage, missingImages } from '../runtime/images.js';
-import { loadLab } from '../topology/load-lab.js';
 import type { Lab } from '../topology/types.js';
 import type { Io } from '../log.js';
 import { renderLabFolder } from './render.js';
@@ -21,10 +20,10 @@ export async function imagesBuildCommand(
 ): Promise<number> {
   const runtime = await connectRuntime();
   const steps = new StepRunner(io, false);
-  const { lab } = await loadLab(options.cwd, options.config, { name: options.name });
-  const rendered = await steps.step('render', async () => renderLabFolder({ ...options }));
+  // Keeps hand edits like `up` does: building images must not fail over an edited nginx.conf.
+  const rendered = await steps.step('render', async () => renderLabFolder({ ...options, keepEdits: true }));
   await steps.step('images', async (note) => {
-    const built = await ensureImages(runtime, lab, rendered.dir);
+    const built = await ensureImages(runtime, rendered.lab, rendered.dir);
     note(built.length ? `built ${built.join(', ')}` : 'all present, nothing to build');
   });
   return 0;
