@@ -5,10 +5,10 @@ import { painter } from '../log.js';
 import { EXIT } from '../errors.js';
 import { composeVersion, connectRuntime, type Runtime } from '../runtime/docker.js';
 import { hasImage } from '../runtime/images.js';
-import { labContainers } from '../runtime/containers.js';
 import { BASE_IMAGE } from '../render/images.js';
 import { loadLab } from '../topology/load-lab.js';
 import { isPortFree } from './free-port.js';
+import { lbPortUse } from './lb-port.js';
 
 interface Finding {
   name: string;
@@ -60,16 +60,16 @@ export async function doctorCommand(
     });
   }
   if (lab.port !== 'auto') {
-    const mine = runtime
-      ? (await labContainers(runtime.docker, lab.name)).some((c) => c.publishedPort?.port === lab.port)
-      : false;
-    const free = mine || (await isPortFree(lab.port));
+    const use = runtime ? await lbPortUse(runtime.docker, lab.name, lab.port) : undefined;
+    const free = use ? !use.taken : await isPortFree(lab.port);
+    const holder = use?.taken && use.holder ? ` by the lab "${use.holder.lab}"` : '';
     findings.push({
       name: 'lb port',
       ok: free,
-      detail: mine
-        ? `127.0.0.1:${lab.port} (lab "${lab.name}" has it)`
-        : `127.0.0.1:${lab.port} ${free ? 'free' : 'in use'}`,
+      detail:
+        use && !use.taken && use.byThisLab
+          ? `127.0.0.1:${lab.port} (lab "${lab.name}" has it)`
+          : `127.0.0.1:${lab.port} ${free ? 'free' : `in use${holder}`}`,
       fix: free ? undefined : 'choose another with `--port <n>` or `--port auto`',
     });
   }

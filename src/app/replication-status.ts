@@ -5,7 +5,7 @@ import type { Runtime } from '../runtime/docker.js';
 import type { ComponentState } from '../runtime/containers.js';
 import { readSecrets } from '../render/secrets.js';
 import { GTID_SQL } from '../replication/plan.js';
-import { replicaStatus } from '../replication/apply.js';
+import { isReadOnly, replicaStatus } from '../replication/apply.js';
 import { adviceFor, isReplicating } from '../replication/replica-status.js';
 import { flavourOf, forwardImage, withDatabases } from './databases.js';
 import type { ReplicationState } from '../replication/replica-status.js';
@@ -47,9 +47,6 @@ export async function readReplicationState(
       for (const r of replicas) {
         const connection = connections[r.server];
         const status = await replicaStatus(connection, flavour);
-        const [ro] = await connection.query<RowDataPacket[]>(
-          flavour === 'mysql' ? 'SELECT @@GLOBAL.super_read_only AS ro' : 'SELECT @@GLOBAL.read_only AS ro',
-        );
         const advice = status.last_error ? adviceFor(status.last_error, r.server, primary.server) : undefined;
         state.replicas.push({
           server: r.server,
@@ -65,7 +62,7 @@ export async function readReplicationState(
           ...(advice ? { advice } : {}),
           gtid_retrieved: status.gtid_retrieved,
           gtid_executed: status.gtid_executed,
-          read_only: Number(ro[0]?.ro) === 1,
+          read_only: await isReadOnly(connection, flavour),
         });
         if (!isReplicating(status)) state.healthy = false;
       }

@@ -5,7 +5,7 @@ import type { Io } from '../log.js';
 import { formatDuration } from '../log.js';
 import { EXIT, StepError, UsageError } from '../errors.js';
 import { connectRuntime, type Runtime } from '../runtime/docker.js';
-import { labContainers, type ComponentState } from '../runtime/containers.js';
+import { isReady, labContainers, type ComponentState } from '../runtime/containers.js';
 import { serverStates } from '../runtime/haproxy-api.js';
 import { resolveLabName } from './lab-name.js';
 import { waitFor } from '../wait/wait-for.js';
@@ -62,7 +62,7 @@ export async function recoverServer(runtime: Runtime, lab: string, server: strin
       const now = (await labContainers(runtime.docker, lab)).filter(
         (c) => c.server === server && c.component !== 'host',
       );
-      const pending = now.filter((c) => !(c.state === 'running' && (c.health === 'healthy' || c.health === 'none')));
+      const pending = now.filter((c) => !isReady(c));
       const seen = pending.map((c) => `${c.server}-${c.component} ${c.state}/${c.health}`).join(', ');
       if (pending.some((c) => c.state !== 'running' || c.health === 'unhealthy')) {
         throw new StepError(`${server} did not come back healthy: ${seen}`);

@@ -4,7 +4,7 @@ import type { Io } from '../log.js';
 import { painter } from '../log.js';
 import { EXIT } from '../errors.js';
 import { connectRuntime } from '../runtime/docker.js';
-import { labContainers, type ComponentState } from '../runtime/containers.js';
+import { isReady, labContainers, type ComponentState } from '../runtime/containers.js';
 import { resolveLabName } from './lab-name.js';
 import { serverStates } from '../runtime/haproxy-api.js';
 import { readReplicationState, type ReplicationState } from './replication-status.js';
@@ -54,9 +54,7 @@ export function summarise(lab: string, containers: ComponentState[]): LabStatus 
     healthy:
       list.length > 0 &&
       list.every((s) => s.state === 'running') &&
-      components.every(
-        (c) => c.state === 'running' && c.health !== 'unhealthy' && c.health !== 'starting' && c.network === 'ok',
-      ),
+      components.every((c) => isReady(c) && c.network === 'ok'),
     url: published ? labUrl(published.port, published.ip) : null,
     dir: containers.find((c) => c.workingDir)?.workingDir ?? null,
     servers: list,
@@ -98,7 +96,7 @@ function printStatus(io: Io, status: LabStatus): void {
   for (const server of status.servers) {
     io.stdout.write(`${server.name.padEnd(10)} ${server.state}\n`);
     for (const c of server.components) {
-      const ok = c.state === 'running' && (c.health === 'healthy' || c.health === 'none') && c.network === 'ok';
+      const ok = isReady(c) && c.network === 'ok';
       const mark = ok ? paint('green', '✓') : paint('red', '✗');
       const net =
         c.network === 'stale'

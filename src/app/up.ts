@@ -7,11 +7,11 @@ import { loadLab } from '../topology/load-lab.js';
 import { renderLab } from '../render/render-lab.js';
 import { formatPlan, planReplication } from '../replication/plan.js';
 import { EnvironmentError, EXIT, exitCodeOf, StepError, UsageError } from '../errors.js';
-import { isPortFree } from './free-port.js';
+import { lbPortUse } from './lb-port.js';
 import { StepRunner, SkipStep } from '../report/steps.js';
 import { connectRuntime, composeVersion, type Runtime } from '../runtime/docker.js';
 import { compose } from '../runtime/compose.js';
-import { labContainers, labVolumes, logTail, removeLab, type ComponentState } from '../runtime/containers.js';
+import { isReady, labContainers, labVolumes, logTail, removeLab, type ComponentState } from '../runtime/containers.js';
 import { ensureImages } from './images.js';
 import { renderLabFolder, type RenderOptions, type RenderOutcome } from './render.js';
 import { labUrl } from './status.js';
@@ -127,7 +127,7 @@ export async function upCommand(io: Io, options: UpOptions): Promise<number> {
       containers: running.length > 0,
       volumes: volumes.length > 0,
     };
-    await ensurePortAvailable(runtime, lab.name, rendered.hostPort, running);
+    await ensurePortAvailable(runtime, lab.name, rendered.hostPort);
     checkInterrupted();
     await steps.step('images', async (note) => {
       const built = await ensureImages(runtime, lab, dir);
@@ -238,20 +238,12 @@ export async function upCommand(io: Io, options: UpOptions): Promise<number> {
  * Fails before anything starts when the LB's port is taken by someone else (another lab, another program): Docker
  * would otherwise create half the lab and report only that the host container could not start.
  */
-async function ensurePortAvailable(
-  runtime: Runtime,
-  lab: string,
-  port: number,
-  running: ComponentState[],
-): Promise<void> {
-  if (running.some((c) => c.publishedPort?.port === port) || (await isPortFree(port))) return;
-  const all = await labContainers(runtime.docker);
-  const holder = all.find((c) => c.publishedPort?.port === port && c.state === 'running');
+async function ensurePortAvailable(runtime: Runtime, lab: string, port: number): Promise<void> {
+  const use = await lbPortUse(runtime.docker, lab, port);
+  if (!use.taken) return;
   throw new EnvironmentError(
     `127.0.0.1:${port} is already in use` +
-      (holder
-        ? ` by the lab "${holder.name.replace(/^infra-/, '').replace(/-lb-01$/, '')}" (${holder.name})`
-        : ' by another program') +
+      (use.holder ? ` by the lab "${use.holder.lab}" (${use.holder.name})` : ' by another program') +
       `; nothing was started. Run \`infra up --name ${lab} --port auto\` for a free port, or --port <n>`,
   );
 }
@@ -278,7 +270,7 @@ async function startLab(
 /** Names the failing server and component and shows its last log lines. */
 async function explainStartFailure(runtime: Runtime, lab: string, composeOutput: string): Promise<StepError> {
   const states = await labContainers(runtime.docker, lab);
-  const bad = states.filter((c) => c.state !== 'running' || c.health === 'unhealthy' || c.health === 'starting');
+  const bad = states.filter((c) => !isReady(c));
   if (bad.length === 0) return new StepError('docker compose up failed', composeOutput);
   const worst = bad.find((c) => c.state !== 'running') ?? bad.find((c) => c.health === 'unhealthy') ?? bad[0];
   const tail = await logTail(runtime.docker, worst.id, 20).catch(() => '(no logs)');

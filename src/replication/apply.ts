@@ -87,7 +87,8 @@ export async function replicaStatus(connection: Connection, flavour: Lab['flavou
   return parseReplicaStatus(rows as Record<string, unknown>[], executed);
 }
 
-async function isReadOnly(connection: Connection, flavour: Lab['flavour']): Promise<boolean> {
+/** MySQL's super_read_only, MariaDB's read_only: the flag infra sets on replicas. */
+export async function isReadOnly(connection: Connection, flavour: Lab['flavour']): Promise<boolean> {
   const variable = flavour === 'mysql' ? '@@GLOBAL.super_read_only' : '@@GLOBAL.read_only';
   const [rows] = await connection.query<RowDataPacket[]>(`SELECT ${variable} AS ro`);
   return Number(rows[0]?.ro) === 1;

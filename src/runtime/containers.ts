@@ -23,6 +23,11 @@ export interface ComponentState {
   image: string;
 }
 
+/** Running, and healthy or without a health check of its own (hosts): ready to serve. */
+export function isReady(c: Pick<ComponentState, 'state' | 'health'>): boolean {
+  return c.state === 'running' && (c.health === 'healthy' || c.health === 'none');
+}
+
 export async function labContainers(docker: Docker, lab?: string): Promise<ComponentState[]> {
   const list = await docker.listContainers({ all: true, filters: { label: labFilter(lab) } });
   const inspected = await Promise.all(list.map((c) => docker.getContainer(c.Id).inspect()));
