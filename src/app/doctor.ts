@@ -1,58 +1,65 @@
 // Use case `doctor`: checks what `up` needs from this machine and prints, for each miss, how to fix it.
 import os from 'node:os';
-import type { Io } from '../log.js';
 import { painter } from '../log.js';
 import { EXIT } from '../errors.js';
-import { composeVersion, connectRuntime, type Runtime } from '../runtime/docker.js';
-import { hasImage } from '../runtime/images.js';
-import { BASE_IMAGE } from '../render/images.js';
+import type { ContainerRuntime } from '../runtime/port.js';
+import { BASE_IMAGE } from '../render/base-image.js';
+import type { Status } from '../report/status.js';
 import { loadLab } from '../topology/load-lab.js';
 import { isPortFree } from './free-port.js';
 import { lbPortUse } from './lb-port.js';
+import type { AppEnv } from './context.js';
 
 interface Finding {
   name: string;
-  ok: boolean;
+  status: Status;
   detail: string;
   fix?: string;
+  /** Without it nothing can run: the exit code says environment (3), not a failed check. */
+  environment?: boolean;
 }
 
 const MIN_FREE_MEMORY = 1024 ** 3;
 
 export async function doctorCommand(
-  io: Io,
+  env: AppEnv,
   options: { cwd: string; config?: string; name?: string; port?: number | 'auto' },
 ): Promise<number> {
+  const { io } = env;
   const { lab } = await loadLab(options.cwd, options.config, { name: options.name, port: options.port });
   const findings: Finding[] = [];
-  let runtime: Runtime | undefined;
+  const candidate = await env.open();
+  let runtime: ContainerRuntime | undefined;
   try {
-    runtime = await connectRuntime();
-    const info = await runtime.docker.version();
-    findings.push({ name: 'docker engine', ok: true, detail: `${info.Version} (API ${info.ApiVersion})` });
+    await candidate.ping();
+    const info = await candidate.version();
+    runtime = candidate;
+    findings.push({ name: 'docker engine', status: 'passed', detail: `${info.version} (API ${info.apiVersion})` });
   } catch (error) {
     findings.push({
       name: 'docker engine',
-      ok: false,
+      status: 'failed',
       detail: (error as Error).message,
       fix: 'start Docker (`sudo systemctl start docker`)',
+      environment: true,
     });
   }
   try {
-    findings.push({ name: 'compose v2', ok: true, detail: await composeVersion() });
+    findings.push({ name: 'compose v2', status: 'passed', detail: await candidate.composeVersion() });
   } catch (error) {
     findings.push({
       name: 'compose v2',
-      ok: false,
+      status: 'failed',
       detail: (error as Error).message,
       fix: 'install docker-compose-plugin',
+      environment: true,
     });
   }
   if (runtime) {
-    const base = await hasImage(runtime.docker, BASE_IMAGE);
+    const base = await runtime.hasImage(BASE_IMAGE);
     findings.push({
       name: 'base image',
-      ok: base,
+      status: base ? 'passed' : 'failed',
       detail: base ? `${BASE_IMAGE} present` : `${BASE_IMAGE} missing`,
       fix: base
         ? undefined
@@ -60,12 +67,12 @@ export async function doctorCommand(
     });
   }
   if (lab.port !== 'auto') {
-    const use = runtime ? await lbPortUse(runtime.docker, lab.name, lab.port) : undefined;
+    const use = runtime ? await lbPortUse(runtime, lab.name, lab.port) : undefined;
     const free = use ? !use.taken : await isPortFree(lab.port);
     const holder = use?.taken && use.holder ? ` by the lab "${use.holder.lab}"` : '';
     findings.push({
       name: 'lb port',
-      ok: free,
+      status: free ? 'passed' : 'failed',
       detail:
         use && !use.taken && use.byThisLab
           ? `127.0.0.1:${lab.port} (lab "${lab.name}" has it)`
@@ -74,18 +81,20 @@ export async function doctorCommand(
     });
   }
   const free = os.freemem();
+  const enough = free >= MIN_FREE_MEMORY;
   findings.push({
     name: 'free memory',
-    ok: free >= MIN_FREE_MEMORY,
+    status: enough ? 'passed' : 'failed',
     detail: `${(free / 1024 ** 3).toFixed(1)} GiB free (a lab needs about 0.3 GiB, 1 GiB recommended)`,
-    fix: free >= MIN_FREE_MEMORY ? undefined : 'stop other labs (`infra reset --all`) or programs',
+    fix: enough ? undefined : 'stop other labs (`infra reset --all`) or programs',
   });
 
   const paint = painter(io.stdout, io.env);
   for (const f of findings) {
-    io.stdout.write(`${f.ok ? paint('green', '✓') : paint('red', '✗')} ${f.name.padEnd(14)} ${f.detail}\n`);
+    const mark = f.status === 'passed' ? paint('green', '✓') : paint('red', '✗');
+    io.stdout.write(`${mark} ${f.name.padEnd(14)} ${f.detail}\n`);
     if (f.fix) io.stdout.write(`  fix: ${f.fix}\n`);
   }
-  if (findings.find((f) => !f.ok && (f.name === 'docker engine' || f.name === 'compose v2'))) return EXIT.environment;
-  return findings.every((f) => f.ok) ? EXIT.ok : EXIT.failed;
+  if (findings.some((f) => f.status === 'failed' && f.environment)) return EXIT.environment;
+  return findings.every((f) => f.status !== 'failed') ? EXIT.ok : EXIT.failed;
 }

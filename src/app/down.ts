@@ -1,18 +1,17 @@
 // Use case `down`: removes the lab's containers and network, found by label; volumes (the data) only with --volumes.
-import type { Io } from '../log.js';
 import { EXIT } from '../errors.js';
-import { connectRuntime } from '../runtime/docker.js';
-import { labVolumes, removeLab } from '../runtime/containers.js';
 import { resolveLabName } from './lab-name.js';
+import type { AppEnv } from './context.js';
 
 export async function downCommand(
-  io: Io,
+  env: AppEnv,
   options: { cwd: string; config?: string; name?: string; volumes: boolean },
 ): Promise<number> {
+  const { io } = env;
   const lab = await resolveLabName(options.cwd, options.config, options.name);
-  const runtime = await connectRuntime();
-  const removed = await removeLab(runtime.docker, lab, { volumes: options.volumes });
-  const kept = options.volumes ? [] : await labVolumes(runtime.docker, lab);
+  const runtime = await env.connect();
+  const removed = await runtime.removeLab(lab, { volumes: options.volumes });
+  const kept = options.volumes ? [] : await runtime.volumes(lab);
   if (removed.containers + removed.networks + removed.volumes === 0 && kept.length === 0) {
     io.stderr.write(`lab "${lab}" is not on this host; nothing to do\n`);
     return EXIT.ok;

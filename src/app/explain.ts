@@ -1,25 +1,23 @@
 // Use case `explain`: the lab's answers to the design's questions, from its model and, when it runs, from what the
 // lab does right now (the distribution observed through the LB, the replication state).
-import type { Io } from '../log.js';
 import { EXIT, UsageError } from '../errors.js';
 import { loadLab } from '../topology/load-lab.js';
 import type { Lab } from '../topology/types.js';
 import { labFacts, TOPICS, type LiveFacts, type Topic } from '../explain/facts.js';
 import { overviewText, topicText } from '../explain/text.js';
 import { labUrl } from './status.js';
+import type { AppEnv } from './context.js';
 
 const OBSERVED_REQUESTS = 6;
 
-async function liveFacts(lab: Lab): Promise<LiveFacts | undefined> {
-  const { connectRuntime } = await import('../runtime/docker.js');
-  const { labContainers } = await import('../runtime/containers.js');
+async function liveFacts(env: AppEnv, lab: Lab): Promise<LiveFacts | undefined> {
   let runtime;
   try {
-    runtime = await connectRuntime();
+    runtime = await env.connect();
   } catch {
     return undefined; // no engine: the model alone still answers
   }
-  const containers = await labContainers(runtime.docker, lab.name);
+  const containers = await runtime.containers(lab.name);
   const published = containers.find((c) => c.publishedPort && c.state === 'running')?.publishedPort;
   if (!published) return undefined;
   const url = labUrl(published.port, published.ip);
@@ -29,12 +27,12 @@ async function liveFacts(lab: Lab): Promise<LiveFacts | undefined> {
     observed.push(response?.headers.get('x-served-by') ?? (response ? `HTTP ${response.status}` : 'no answer'));
   }
   const { readReplicationState } = await import('./replication-status.js');
-  const replication = await readReplicationState(runtime, lab.name, containers);
+  const replication = await readReplicationState(runtime, env.openSession, lab.name, containers);
   return { url, observed, replication };
 }
 
 export async function explainCommand(
-  io: Io,
+  env: AppEnv,
   options: { cwd: string; config?: string; name?: string; topic?: string; json: boolean },
 ): Promise<number> {
   if (options.topic !== undefined && !TOPICS.includes(options.topic as Topic)) {
@@ -43,7 +41,8 @@ export async function explainCommand(
     ]);
   }
   const { lab } = await loadLab(options.cwd, options.config, { name: options.name });
-  const facts = labFacts(lab, await liveFacts(lab));
+  const facts = labFacts(lab, await liveFacts(env, lab));
+  const { io } = env;
   const topic = options.topic as Topic | undefined;
   if (options.json) {
     const body = topic ? { lab: facts.lab, running: facts.running, topic, [topic]: facts[topic] } : facts;

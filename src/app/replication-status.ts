@@ -1,19 +1,19 @@
 // Reads the live replication state of a running lab for `status`: the primary's GTID position and, per replica, its
 // threads, lag, last error (with what to do) and GTID positions. Needs only labels and the lab folder's .env.
-import type { RowDataPacket } from 'mysql2/promise';
-import type { Runtime } from '../runtime/docker.js';
-import type { ComponentState } from '../runtime/containers.js';
+import type { SessionOpener } from '../database/session.js';
+import type { ComponentState, ContainerRuntime } from '../runtime/port.js';
 import { readSecrets } from '../render/secrets.js';
-import { GTID_SQL } from '../replication/plan.js';
 import { isReadOnly, replicaStatus } from '../replication/apply.js';
 import { adviceFor, isReplicating } from '../replication/replica-status.js';
-import { flavourOf, forwardImage, withDatabases } from './databases.js';
+import { labNetwork } from '../topology/types.js';
+import { detectFlavour, forwardImage, withDatabases } from '../ops/databases.js';
 import type { ReplicationState } from '../replication/replica-status.js';
 
 export type { ReplicationState };
 
 export async function readReplicationState(
-  runtime: Runtime,
+  runtime: ContainerRuntime,
+  openSession: SessionOpener,
   lab: string,
   containers: ComponentState[],
 ): Promise<ReplicationState> {
@@ -29,16 +29,16 @@ export async function readReplicationState(
   try {
     const target = {
       lab,
-      network: `infra-${lab}`,
+      network: labNetwork(lab),
       image: await forwardImage(runtime),
       servers: dbs.map((c) => c.server),
       rootPassword: secrets.rootPassword,
       // status reports what is, now: a database that does not answer is a finding, not something to wait for.
       connectDeadlineMs: 2000,
     };
-    return await withDatabases(runtime, target, async (connections) => {
-      const flavour = await flavourOf(connections[primary.server]);
-      const [rows] = await connections[primary.server].query<RowDataPacket[]>(GTID_SQL[flavour].position);
+    return await withDatabases(runtime, openSession, target, async (connections) => {
+      const flavour = await detectFlavour(connections[primary.server]);
+      const rows = await connections[primary.server].query(flavour.gtid.position);
       const state: ReplicationState = {
         primary: { server: primary.server, gtid_position: String(rows[0]?.pos ?? '') || null },
         replicas: [],

@@ -2,28 +2,25 @@
 // terminal, as JSON and as JUnit XML. Exit 0 when every check passed (or was skipped), 1 otherwise.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Io } from '../log.js';
 import { EXIT, StepError, UsageError } from '../errors.js';
-import type { Lab } from '../topology/types.js';
-import { webServers } from '../topology/types.js';
 import { loadLab } from '../topology/load-lab.js';
-import { connectRuntime, type Runtime } from '../runtime/docker.js';
-import { labContainers } from '../runtime/containers.js';
-import { openForward, type Forward } from '../runtime/forward.js';
+import { labNetwork, webServers } from '../topology/types.js';
+import type { Forward } from '../runtime/port.js';
 import { planImages } from '../render/images.js';
 import { readSecrets } from '../render/secrets.js';
 import { closeAll, connectAll, type Connections } from '../replication/apply.js';
 import { runChecks, CHECK_NAMES } from '../checks/runner.js';
 import type { CheckContext, CheckResult } from '../checks/check.js';
 import { junitXml, smokeReport, terminalLine, type SmokeReport } from '../report/smoke-report.js';
+import { labContext, type AppEnv, type LabContext } from './context.js';
 import { labUrl } from './status.js';
 
 export async function runSmoke(
-  runtime: Runtime,
-  lab: Lab,
+  context: Omit<LabContext, 'dir'>,
   options: { skip: string[]; onResult?: (result: CheckResult) => void },
 ): Promise<SmokeReport> {
-  const containers = await labContainers(runtime.docker, lab.name);
+  const { lab, runtime } = context;
+  const containers = await context.containers(true);
   const lb = containers.find((c) => c.publishedPort && c.component === 'host');
   const haproxy = containers.find((c) => c.component === 'haproxy');
   const dir = containers.find((c) => c.workingDir)?.workingDir;
@@ -37,26 +34,28 @@ export async function runSmoke(
   let forward: Forward | undefined;
   let connections: Connections | undefined;
   const ports = async () => {
-    forward ??= await openForward(runtime.docker, {
+    forward ??= await runtime.openForward({
       lab: lab.name,
-      network: lab.project,
+      network: labNetwork(lab.name),
       image: planImages(lab).refs.forward,
       servers: webServers(lab).map((s) => s.name),
     });
     return forward.ports;
   };
-  const context: CheckContext = {
+  const checkContext: CheckContext = {
     lab,
     url,
     runtime,
+    clock: context.clock,
+    openSession: context.openSession,
     containers,
     haproxy: haproxy.name,
     secrets,
     databasePorts: ports,
-    databases: async () => (connections ??= await connectAll(await ports(), secrets.rootPassword)),
+    databases: async () => (connections ??= await connectAll(context.openSession, await ports(), secrets.rootPassword)),
   };
   try {
-    return smokeReport(lab.name, url, await runChecks(context, options));
+    return smokeReport(lab.name, url, await runChecks(checkContext, options));
   } finally {
     if (connections) await closeAll(connections);
     await forward?.close();
@@ -74,14 +73,21 @@ export function parseSkip(value: string | undefined): string[] {
   return names;
 }
 
-export async function smokeCommand(
-  io: Io,
-  options: { cwd: string; config?: string; name?: string; json: boolean; junit?: string; skip: string[] },
-): Promise<number> {
+export interface SmokeOptions {
+  cwd: string;
+  config?: string;
+  name?: string;
+  json: boolean;
+  junit?: string;
+  skip: string[];
+}
+
+export async function smokeCommand(env: AppEnv, options: SmokeOptions): Promise<number> {
+  const { io } = env;
   const { lab } = await loadLab(options.cwd, options.config, { name: options.name });
-  const runtime = await connectRuntime();
+  const runtime = await env.connect();
   if (!options.json) io.stderr.write(`smoke checks on lab "${lab.name}"\n`);
-  const report = await runSmoke(runtime, lab, {
+  const report = await runSmoke(labContext(env, runtime, lab, ''), {
     skip: options.skip,
     onResult: options.json ? undefined : (r) => io.stderr.write(terminalLine(io, r)),
   });

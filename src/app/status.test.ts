@@ -1,7 +1,7 @@
 import { summarise } from './status.js';
-import type { ComponentState } from '../runtime/containers.js';
+import type { ComponentState, LiveComponent } from '../runtime/port.js';
 
-function state(server: string, component: string, overrides: Partial<ComponentState> = {}): ComponentState {
+function state(server: string, component: LiveComponent, overrides: Partial<ComponentState> = {}): ComponentState {
   return {
     name: `infra-lab-${server}${component === 'host' ? '' : `-${component}`}`,
     lab: 'lab',

@@ -3,10 +3,10 @@
 import type { Io } from '../log.js';
 import { painter } from '../log.js';
 import { EXIT } from '../errors.js';
-import { connectRuntime } from '../runtime/docker.js';
-import { isReady, labContainers, type ComponentState } from '../runtime/containers.js';
+import { isReady, type ComponentState, type ContainerState, type Health } from '../runtime/port.js';
 import { resolveLabName } from './lab-name.js';
-import { serverStates } from '../runtime/haproxy-api.js';
+import { serverStates } from '../ops/haproxy.js';
+import type { AppEnv } from './context.js';
 import { readReplicationState, type ReplicationState } from './replication-status.js';
 
 export function labUrl(port: number, ip = '127.0.0.1'): string {
@@ -24,8 +24,15 @@ export interface LabStatus {
   load_balancer?: Record<string, string>;
   servers: {
     name: string;
-    state: string;
-    components: { name: string; kind: string; state: string; health: string; network: 'ok' | 'stale' }[];
+    /** `missing` when components of a server remain but its host container is gone. */
+    state: ContainerState | 'missing';
+    components: {
+      name: string;
+      kind: ComponentState['component'];
+      state: ContainerState;
+      health: Health;
+      network: 'ok' | 'stale';
+    }[];
   }[];
 }
 
@@ -62,17 +69,18 @@ export function summarise(lab: string, containers: ComponentState[]): LabStatus 
 }
 
 export async function statusCommand(
-  io: Io,
+  env: AppEnv,
   options: { cwd: string; config?: string; name?: string; json: boolean },
 ): Promise<number> {
+  const { io } = env;
   const lab = await resolveLabName(options.cwd, options.config, options.name);
-  const runtime = await connectRuntime();
-  const containers = await labContainers(runtime.docker, lab);
+  const runtime = await env.connect();
+  const containers = await runtime.containers(lab);
   const status = summarise(lab, containers);
   if (status.servers.length > 0) {
     const haproxy = containers.find((c) => c.component === 'haproxy' && c.state === 'running');
-    if (haproxy) status.load_balancer = await serverStates(haproxy.name).catch(() => undefined);
-    status.replication = await readReplicationState(runtime, lab, containers);
+    if (haproxy) status.load_balancer = await serverStates(runtime, haproxy.name).catch(() => undefined);
+    status.replication = await readReplicationState(runtime, env.openSession, lab, containers);
     status.healthy = status.healthy && status.replication.healthy;
   }
   if (options.json) {

@@ -2,7 +2,7 @@
 // reaches its own database (the primary on web-01, a replica elsewhere). Servers HAProxy has not UP are reported but
 // left to lb-distribution and failover.
 import { webServers } from '../topology/types.js';
-import { serverStates } from '../runtime/haproxy-api.js';
+import { serverStates } from '../ops/haproxy.js';
 import { CheckFailure, json, request, type Check } from './check.js';
 
 interface Whoami {
@@ -13,8 +13,8 @@ interface Whoami {
 export const appPath: Check = {
   name: 'app-path',
   guards: 'each web server reaches its app through the LB, and each app its local database',
-  async run({ lab, url, haproxy }) {
-    const states = await serverStates(haproxy);
+  async run({ lab, url, runtime, haproxy }) {
+    const states = await serverStates(runtime, haproxy);
     const up = webServers(lab).filter((s) => states[s.name] === 'UP');
     if (up.length === 0) throw new CheckFailure(`no web server is UP in HAProxy (${JSON.stringify(states)})`);
     const seen: string[] = [];

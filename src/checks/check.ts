@@ -1,12 +1,15 @@
 // What a smoke check is: a name, what it guards, and a function that returns what it saw or throws CheckFailure with
 // what it saw. The context carries the lab model, its URL and lazy access to Docker, HAProxy and the databases.
 import type { Lab } from '../topology/types.js';
-import type { Runtime } from '../runtime/docker.js';
-import type { ComponentState } from '../runtime/containers.js';
+import type { ComponentState, ContainerRuntime } from '../runtime/port.js';
+import type { Clock } from '../wait/wait-for.js';
+import type { SessionOpener } from '../database/session.js';
 import type { Connections } from '../replication/apply.js';
 import type { LabSecrets } from '../render/secrets.js';
 
-export type CheckStatus = 'passed' | 'failed' | 'skipped';
+import type { Status } from '../report/status.js';
+
+export type CheckStatus = Status;
 
 export interface CheckResult {
   name: string;
@@ -18,7 +21,10 @@ export interface CheckResult {
 export interface CheckContext {
   lab: Lab;
   url: string;
-  runtime: Runtime;
+  runtime: ContainerRuntime;
+  clock: Clock;
+  /** Opens a database session as another user (the app's), through a forwarder port. */
+  openSession: SessionOpener;
   containers: ComponentState[];
   /** The lab's haproxy container, for its runtime API. */
   haproxy: string;

@@ -9,16 +9,13 @@ export const exposure: Check = {
     const published: string[] = [];
     const wrong: string[] = [];
     for (const c of containers.filter((c) => c.component !== 'forward')) {
-      const info = await runtime.docker.getContainer(c.id).inspect();
-      for (const [port, bindings] of Object.entries(info.NetworkSettings.Ports ?? {})) {
-        for (const b of bindings ?? []) {
-          const where = `${c.server} ${port} on ${b.HostIp || '0.0.0.0'}:${b.HostPort}`;
-          published.push(where);
-          const isLb =
-            c.component === 'host' && containers.some((o) => o.server === c.server && o.component === 'haproxy');
-          if (!isLb || port !== '80/tcp') wrong.push(`${where}: not the load balancer's port`);
-          else if (b.HostIp !== '127.0.0.1') wrong.push(`${where}: reachable beyond this machine`);
-        }
+      for (const b of await runtime.publishedPorts(c.id)) {
+        const where = `${c.server} ${b.port} on ${b.hostIp || '0.0.0.0'}:${b.hostPort}`;
+        published.push(where);
+        const isLb =
+          c.component === 'host' && containers.some((o) => o.server === c.server && o.component === 'haproxy');
+        if (!isLb || b.port !== '80/tcp') wrong.push(`${where}: not the load balancer's port`);
+        else if (b.hostIp !== '127.0.0.1') wrong.push(`${where}: reachable beyond this machine`);
       }
     }
     if (wrong.length > 0) throw new CheckFailure(`published beyond the LB: ${wrong.join('; ')}`);

@@ -2,8 +2,8 @@
 // around it with no failed request; it comes back (`infra recover`) and rejoins the rotation. Active-passive: the
 // backup serves only while the first server is down.
 import { webServers } from '../topology/types.js';
-import { serverStates } from '../runtime/haproxy-api.js';
-import { failServer, recoverServer, waitForBackend } from '../app/server-power.js';
+import { serverStates, waitForBackend } from '../ops/haproxy.js';
+import { failServer, recoverServer } from '../ops/server-power.js';
 import { CheckFailure, CheckSkipped, request, type Check } from './check.js';
 
 /** Requests sent after HAProxy marks the server DOWN, all of which must be served by the others. */
@@ -13,10 +13,10 @@ const TIMEOUT_MS = 60_000;
 export const failover: Check = {
   name: 'failover',
   guards: 'with web-01 down, every request is served by the others, with none failed; it rejoins when back',
-  async run({ lab, url, runtime, haproxy }) {
+  async run({ lab, url, runtime, clock, haproxy }) {
     const web = webServers(lab).map((s) => s.name);
     const victim = web[0];
-    const states = await serverStates(haproxy);
+    const states = await serverStates(runtime, haproxy);
     const notUp = web.filter((s) => states[s] !== 'UP');
     if (notUp.length > 0)
       throw new CheckSkipped(
@@ -47,7 +47,7 @@ export const failover: Check = {
         await failServer(runtime, lab.name, victim);
         const stoppedAt = performance.now();
         stopMs = Math.round(stoppedAt - failedAt);
-        await waitForBackend(haproxy, victim, 'DOWN', Date.now() + TIMEOUT_MS);
+        await waitForBackend(runtime, haproxy, victim, 'DOWN', clock.now() + TIMEOUT_MS, clock);
         const downAt = performance.now();
         downAfterMs = Math.round(downAt - stoppedAt);
         while (outcomes.filter((o) => o.at >= downAt).length < AFTER_DOWN_REQUESTS) {
@@ -63,7 +63,7 @@ export const failover: Check = {
     } finally {
       // Pass or fail, the lab is left as the check found it: the server back, healthy and UP.
       const recoverStarted = performance.now();
-      await recoverServer(runtime, lab.name, victim, TIMEOUT_MS);
+      await recoverServer(runtime, lab.name, victim, { timeoutMs: TIMEOUT_MS, clock });
       recoveredMs = Math.round(performance.now() - recoverStarted);
     }
     const failed = outcomes.filter((o) => !o.ok);

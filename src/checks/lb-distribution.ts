@@ -1,6 +1,7 @@
 // Check lb-distribution: over N requests the LB spreads traffic as the lab's algorithm and mode say.
 import { webServers, type Lab } from '../topology/types.js';
-import { serverStates } from '../runtime/haproxy-api.js';
+import { serverStates } from '../ops/haproxy.js';
+import type { ContainerRuntime } from '../runtime/port.js';
 import { CheckFailure, request, type Check } from './check.js';
 
 export const DISTRIBUTION_REQUESTS = 8;
@@ -32,10 +33,10 @@ export function judgeDistribution(lab: Lab, seen: string[]): string | undefined 
 const SETTLE_MS = 3000;
 
 /** HAProxy's view of the web servers once none is in a transition (`UP 1/2`, `DOWN 1/2`), or after SETTLE_MS. */
-async function settledStates(haproxy: string): Promise<Record<string, string>> {
+async function settledStates(runtime: ContainerRuntime, haproxy: string): Promise<Record<string, string>> {
   const deadline = Date.now() + SETTLE_MS;
   for (;;) {
-    const states = await serverStates(haproxy);
+    const states = await serverStates(runtime, haproxy);
     if (Object.values(states).every((s) => !s.includes('/')) || Date.now() > deadline) return states;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -53,16 +54,16 @@ async function sample(url: string): Promise<string[]> {
 export const lbDistribution: Check = {
   name: 'lb-distribution',
   guards: 'the LB spreads requests as its balance algorithm and mode say',
-  async run({ lab, url, haproxy }) {
+  async run({ lab, url, runtime, haproxy }) {
     const describe = (seen: string[]) => `${lab.balance}, ${lab.mode}: ${seen.join(' ')}`;
     // A server that just restarted may be between DOWN and UP for a moment (rise 2): let HAProxy settle, briefly.
     // A server held DOWN or in MAINT stays so, and the distribution shows it.
-    await settledStates(haproxy);
+    await settledStates(runtime, haproxy);
     const first = await sample(url);
     if (!judgeDistribution(lab, first)) return describe(first);
     // One more sample after HAProxy settles again, so a momentary blip is told apart from a distribution that is
     // really off (seen once in about ten e2e runs right after a server was recreated); both samples are reported.
-    const states = await settledStates(haproxy);
+    const states = await settledStates(runtime, haproxy);
     const second = await sample(url);
     const problem = judgeDistribution(lab, second);
     const view = Object.entries(states)

@@ -1,8 +1,9 @@
 // Check replication: every replica's IO and SQL threads run; a visit written through the LB (the app writes to the
 // primary) is in every replica's database within the lag budget; a replica refuses a write from the app user.
-import mysql, { type RowDataPacket } from 'mysql2/promise';
-import { APP_DB } from '../render/compose-view.js';
-import { webServers } from '../topology/types.js';
+import type { DbError } from '../database/session.js';
+import { flavourOf } from '../flavours/index.js';
+import { APP_DB } from '../topology/lab-constants.js';
+import { replicaServers } from '../topology/types.js';
 import { replicaStatus } from '../replication/apply.js';
 import { isReplicating } from '../replication/replica-status.js';
 import { CheckFailure, json, request, type Check } from './check.js';
@@ -13,13 +14,11 @@ export const LAG_BUDGET_MS = 2000;
 export const replicationCheck: Check = {
   name: 'replication',
   guards: 'replica threads run, a write through the LB reaches every replica in time, replicas refuse app writes',
-  async run({ lab, url, databases, databasePorts, secrets }) {
-    const replicas = webServers(lab)
-      .filter((s) => s.database?.role === 'replica')
-      .map((s) => s.name);
+  async run({ lab, url, databases, databasePorts, secrets, openSession }) {
+    const replicas = replicaServers(lab).map((s) => s.name);
     const connections = await databases();
     for (const replica of replicas) {
-      const status = await replicaStatus(connections[replica], lab.flavour);
+      const status = await replicaStatus(connections[replica], flavourOf(lab));
       if (!isReplicating(status)) {
         throw new CheckFailure(
           `${replica}: IO thread ${status.io_running}, SQL thread ${status.sql_running}` +
@@ -36,10 +35,9 @@ export const replicationCheck: Check = {
     const lags: string[] = [];
     for (const replica of replicas) {
       for (;;) {
-        const [rows] = await connections[replica].query<RowDataPacket[]>(
-          `SELECT id FROM ${APP_DB.database}.visits WHERE id = ?`,
-          [visit.id],
-        );
+        const rows = await connections[replica].query(`SELECT id FROM ${APP_DB.database}.visits WHERE id = ?`, [
+          visit.id,
+        ]);
         if (rows.length > 0) break;
         if (performance.now() - started > LAG_BUDGET_MS) {
           throw new CheckFailure(
@@ -53,8 +51,7 @@ export const replicationCheck: Check = {
 
     const ports = await databasePorts();
     for (const replica of replicas) {
-      const app = await mysql.createConnection({
-        host: '127.0.0.1',
+      const app = await openSession({
         port: ports[replica],
         user: APP_DB.user,
         password: secrets.appPassword,
@@ -65,7 +62,7 @@ export const replicationCheck: Check = {
         throw new CheckFailure(`${replica} accepted a write from the app user: it is not read-only`);
       } catch (error) {
         if (error instanceof CheckFailure) throw error;
-        if ((error as { code?: string }).code !== 'ER_OPTION_PREVENTS_STATEMENT') {
+        if ((error as DbError).code !== 'ER_OPTION_PREVENTS_STATEMENT') {
           throw new CheckFailure(
             `${replica}: the app user's write failed, but not as read-only: ${(error as Error).message}`,
           );

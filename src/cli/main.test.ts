@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { execa } from 'execa';
 import { main } from './main.js';
 import { fixturesDir, repoRoot } from '../../test/helpers/fixtures.js';
+import { runNode } from '../../test/helpers/run-node.js';
 
 function io(cwd: string) {
   const stdout = new PassThrough();
@@ -70,7 +70,7 @@ it('--help and render load neither dockerode nor mysql2', async () => {
     const loaded = Object.keys(createRequire(import.meta.url).cache);
     console.log(JSON.stringify(loaded.filter((p) => /node_modules\\/(dockerode|mysql2|docker-modem)\\//.test(p))));
   `;
-  const result = await execa('node', ['--input-type=module', '-e', probe], { cwd });
+  const result = await runNode(['--input-type=module', '-e', probe], { cwd });
   expect(JSON.parse(result.stdout)).toEqual([]);
   expect(existsSync(path.join(cwd, 'infra-labs/lab/compose.yaml'))).toBe(true);
 });

@@ -1,8 +1,9 @@
 // Commander wiring only (DESIGN.md habit 1): flags → an options object → one call into src/app. Use cases that touch
 // Docker or MySQL are imported lazily, so `--help`, `init` and `render` never load dockerode or mysql2.
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option, type OptionValues } from 'commander';
 import { EXIT, exitCodeOf, StepError, UsageError } from '../errors.js';
 import { indent, painter, type Io } from '../log.js';
+import { dockerEnv, type AppEnv } from '../app/context.js';
 
 interface Common {
   config?: string;
@@ -28,7 +29,10 @@ const portOption = () =>
     parsePort,
   );
 
-export async function main(argv: string[], io: Io): Promise<number> {
+/** Builds what a use case runs with; tests pass one over FakeRuntime. */
+export type EnvFactory = (io: Io, signal?: AbortSignal) => AppEnv;
+
+export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerEnv): Promise<number> {
   let exitCode: number = EXIT.ok;
   let verbose = false;
   const program = new Command('infra')
@@ -49,12 +53,35 @@ export async function main(argv: string[], io: Io): Promise<number> {
     verbose = Boolean(cmd.opts().verbose);
   });
 
+  // Each action declares the options its command defines; commander fills them in from the parsed flags.
   const run =
-    (fn: (opts: never) => Promise<number | void>) =>
+    <O extends OptionValues>(fn: (opts: O & { args: string[] }) => Promise<number | void>) =>
     async (...args: unknown[]) => {
       const cmd = args[args.length - 1] as Command;
-      exitCode = (await fn({ ...(cmd.optsWithGlobals() as object), args: cmd.args } as never)) ?? EXIT.ok;
+      exitCode = (await fn({ ...cmd.optsWithGlobals<O>(), args: cmd.args })) ?? EXIT.ok;
     };
+  const env = () => makeEnv(io);
+
+  /**
+   * Ctrl-C or a CI cancel (SIGTERM) aborts the signal a long use case watches: it finishes its current step, then
+   * cleans up. A second signal quits at once.
+   */
+  const interruptible = async <T>(what: string, fn: (env: AppEnv) => Promise<T>): Promise<T> => {
+    const controller = new AbortController();
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (controller.signal.aborted) process.exit(130);
+      controller.abort(signal);
+      io.stderr.write(`\n${signal}: stopping after the current step, then ${what} (again to quit now)\n`);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      return await fn(makeEnv(io, controller.signal));
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  };
 
   program
     .command('init')
@@ -138,20 +165,23 @@ export async function main(argv: string[], io: Io): Promise<number> {
         ) => {
           const { upCommand } = await import('../app/up.js');
           const { parseSkip } = await import('../app/smoke.js');
-          return upCommand(io, {
-            cwd: io.cwd,
-            config: o.config,
-            name: o.name,
-            dir: o.dir,
-            port: o.port,
-            force: o.force,
-            json: Boolean(o.json),
-            keep: Boolean(o.keep),
-            smoke: o.smoke,
-            timeoutSeconds: o.timeout,
-            dryRun: o.dryRun,
-            skip: parseSkip(o.skip),
-          });
+          const skip = parseSkip(o.skip);
+          return interruptible('removing what this run created', (upEnv) =>
+            upCommand(upEnv, {
+              cwd: io.cwd,
+              config: o.config,
+              name: o.name,
+              dir: o.dir,
+              port: o.port,
+              force: o.force,
+              json: Boolean(o.json),
+              keep: Boolean(o.keep),
+              smoke: o.smoke,
+              timeoutSeconds: o.timeout,
+              dryRun: o.dryRun,
+              skip,
+            }),
+          );
         },
       ),
     );
@@ -166,7 +196,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .action(
       run(async (o: Common & { json?: boolean }) => {
         const { statusCommand } = await import('../app/status.js');
-        return statusCommand(io, { cwd: io.cwd, config: o.config, name: o.name, json: Boolean(o.json) });
+        return statusCommand(env(), { cwd: io.cwd, config: o.config, name: o.name, json: Boolean(o.json) });
       }),
     );
 
@@ -183,7 +213,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .action(
       run(async (o: Common & { volumes?: boolean }) => {
         const { downCommand } = await import('../app/down.js');
-        return downCommand(io, { cwd: io.cwd, config: o.config, name: o.name, volumes: Boolean(o.volumes) });
+        return downCommand(env(), { cwd: io.cwd, config: o.config, name: o.name, volumes: Boolean(o.volumes) });
       }),
     );
 
@@ -203,7 +233,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .action(
       run(async (o: Common & { all?: boolean; yes?: boolean }) => {
         const { resetCommand } = await import('../app/reset.js');
-        return resetCommand(io, {
+        return resetCommand(env(), {
           cwd: io.cwd,
           config: o.config,
           name: o.name,
@@ -237,7 +267,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .action(
       run(async (o: Common & { json?: boolean; junit?: string; skip?: string }) => {
         const { smokeCommand, parseSkip } = await import('../app/smoke.js');
-        return smokeCommand(io, {
+        return smokeCommand(env(), {
           cwd: io.cwd,
           config: o.config,
           name: o.name,
@@ -266,8 +296,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       )
       .action(
         run(async (o: Common & { args: string[] }) => {
-          const { powerCommand } = await import('../app/server-power.js');
-          return powerCommand(io, action, { cwd: io.cwd, config: o.config, name: o.name, server: o.args[0] });
+          const { powerCommand } = await import('../app/power.js');
+          return powerCommand(env(), action, { cwd: io.cwd, config: o.config, name: o.name, server: o.args[0] });
         }),
       );
   }
@@ -288,7 +318,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .action(
       run(async (o: Common & { json?: boolean; args: string[] }) => {
         const { explainCommand } = await import('../app/explain.js');
-        return explainCommand(io, {
+        return explainCommand(env(), {
           cwd: io.cwd,
           config: o.config,
           name: o.name,
@@ -326,7 +356,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .action(
       run(async (o: Common & { dir?: string }) => {
         const { imagesBuildCommand } = await import('../app/images.js');
-        return imagesBuildCommand(io, { cwd: io.cwd, config: o.config, name: o.name, dir: o.dir });
+        return imagesBuildCommand(env(), { cwd: io.cwd, config: o.config, name: o.name, dir: o.dir });
       }),
     );
 
@@ -340,7 +370,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .action(
       run(async (o: Common & { port?: number | 'auto' }) => {
         const { doctorCommand } = await import('../app/doctor.js');
-        return doctorCommand(io, { cwd: io.cwd, config: o.config, name: o.name, port: o.port });
+        return doctorCommand(env(), { cwd: io.cwd, config: o.config, name: o.name, port: o.port });
       }),
     );
 

@@ -1,7 +1,16 @@
 // `infra explain` answers the design write-up's questions about *this* lab, computed from its model (and, when the
 // lab runs, from live state): no canned text. Pure: Lab (+ live observations) → facts; text.ts words them.
-import { loadBalancer, webServers, type Component, type Lab, type Server } from '../topology/types.js';
-import { STATS_PATH } from '../render/render-lab.js';
+import { flavourOf } from '../flavours/index.js';
+import { KINDS } from '../kinds/index.js';
+import { STATS_PATH } from '../topology/lab-constants.js';
+import {
+  frontLoadBalancer,
+  loadBalancers,
+  webServers,
+  type Component,
+  type Lab,
+  type Server,
+} from '../topology/types.js';
 import type { ReplicationState } from '../replication/replica-status.js';
 
 export const TOPICS = ['elements', 'algorithm', 'mode', 'replication', 'spof', 'security', 'monitoring'] as const;
@@ -52,30 +61,17 @@ export interface LabFacts {
   monitoring: { watched: { what: string; how: string }[]; missing: string[]; stats_url: string | null };
 }
 
-const COMPONENT_WHY: Record<Component['kind'], (lab: Lab, server: Server) => string> = {
-  haproxy: (lab) =>
-    `HAProxy receives every request for ${lab.domain} and passes it to a web server (${lab.balance}), so no single web server is the only way in and a dead one is routed around`,
-  nginx: () =>
-    'Nginx serves the application files (the static pages) itself and passes /api/ requests to the application server on 127.0.0.1:5000',
-  app: (lab, server) =>
-    `the application server runs the code: it reads from ${server.name}'s own database and writes to the primary on ${primaryName(lab)}`,
-  db: (lab, server) =>
-    server.database?.role === 'primary'
-      ? `the ${flavourName(lab)} primary keeps the data and takes every write; its changes are replicated to the other web servers`
-      : `a ${flavourName(lab)} replica: a read-only copy of the primary's data, kept current by GTID replication, serving this server's reads`,
-};
-
 function flavourName(lab: Lab): string {
-  return lab.flavour === 'mysql' ? 'MySQL 8.4' : 'MariaDB';
+  return flavourOf(lab).title;
 }
 
 function primaryName(lab: Lab): string {
-  return lab.servers.find((s) => s.database?.role === 'primary')?.name ?? '(none)';
+  return lab.primary;
 }
 
 export function labFacts(lab: Lab, live?: LiveFacts): LabFacts {
   const web = webServers(lab);
-  const lbs = lab.servers.filter((s) => s.role === 'lb');
+  const lbs = loadBalancers(lab);
   const active = web.filter((s) => !s.backup).map((s) => s.name);
   const backup = web.filter((s) => s.backup).map((s) => s.name);
   const primary = lab.servers.filter((s) => s.database?.role === 'primary');
@@ -87,12 +83,12 @@ export function labFacts(lab: Lab, live?: LiveFacts): LabFacts {
     why:
       server.role === 'lb'
         ? 'the load balancer: the one address visitors use, in front of the web servers'
-        : server.database?.role === 'primary'
+        : server.name === lab.primary
           ? 'a web server that also holds the primary database'
           : server.backup
             ? 'a standby web server (HAProxy backup) that also holds a replica of the database'
             : 'a second web server: it takes its share of the traffic and holds a replica of the database, so losing one web server does not take the site down',
-    components: server.components.map((c) => ({ name: c.name, kind: c.kind, why: COMPONENT_WHY[c.kind](lab, server) })),
+    components: server.components.map((c) => ({ name: c.name, kind: c.kind, why: KINDS[c.kind].why(lab, server) })),
   }));
 
   const spof: SpofFact[] = [];
@@ -126,7 +122,7 @@ export function labFacts(lab: Lab, live?: LiveFacts): LabFacts {
       'a reboot or a crash of this machine stops all of them at once; real redundancy needs separate machines',
   });
 
-  const lb = lbs[0] ?? loadBalancer(lab);
+  const lb = frontLoadBalancer(lab);
   const port = lab.port === 'auto' ? 'a free port chosen at render' : `127.0.0.1:${lab.port}`;
   const security: ExposureFact[] = [
     {
@@ -158,11 +154,8 @@ export function labFacts(lab: Lab, live?: LiveFacts): LabFacts {
     },
     {
       what: 'replication traffic between the databases',
-      exposed: lab.flavour === 'mysql',
-      consequence:
-        lab.flavour === 'mysql'
-          ? 'unencrypted (the password travels RSA-encrypted with GET_SOURCE_PUBLIC_KEY, the data in clear)'
-          : 'encrypted with TLS; MariaDB verifies the primary from the replication password',
+      exposed: !flavourOf(lab).replicationTraffic.encrypted,
+      consequence: flavourOf(lab).replicationTraffic.how,
     },
     {
       what: "passwords in the lab folder's .env",

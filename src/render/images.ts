@@ -1,21 +1,13 @@
 // Which image each component runs. The debian set builds its images here from rendered Dockerfiles, tagged by a hash
-// of their build context (same context → same tag → nothing to rebuild); the upstream set names official images.
+// of their build context (same context → same tag → nothing to rebuild); elsewhere a kind runs its official image.
 import { createHash } from 'node:crypto';
-import type { ComponentKind, Lab } from '../topology/types.js';
+import { KINDS } from '../kinds/index.js';
+import { COMPONENT_KINDS, type ComponentKind, type Lab } from '../topology/types.js';
+import { BASE_IMAGE } from './base-image.js';
 import { renderTemplate } from './engine.js';
 import { file, type RenderedFile } from './rendered-file.js';
 
-export const BASE_IMAGE = 'debian:trixie-slim';
-/** Host containers only hold a network namespace and a PID 1; the base image does that in both sets. */
-export const HOST_IMAGE = BASE_IMAGE;
-
-const UPSTREAM: Record<ComponentKind, string> = {
-  haproxy: 'haproxy:3.0',
-  nginx: 'nginx:1.26',
-  app: 'node:20-bookworm-slim',
-  db: 'mariadb:11.8',
-};
-const MYSQL_IMAGE = 'mysql:8.4';
+export { BASE_IMAGE };
 
 /** Component images, plus infra's own database forwarder (never part of the lab's compose file). */
 export type ImageKind = ComponentKind | 'forward';
@@ -34,25 +26,26 @@ export interface ImagePlan {
 }
 
 export function planImages(lab: Lab): ImagePlan {
-  const refs: Record<ImageKind, string> = { ...UPSTREAM, forward: '' };
-  // Debian has no MySQL server package: the mysql flavour always runs the official image.
-  if (lab.flavour === 'mysql') refs.db = MYSQL_IMAGE;
-  const components: ImageKind[] =
-    lab.flavour === 'mysql' ? ['haproxy', 'nginx', 'app'] : ['haproxy', 'nginx', 'app', 'db'];
+  const refs = { forward: '' } as Record<ImageKind, string>;
+  const builds: ImageBuild[] = [];
+  for (const kind of COMPONENT_KINDS) {
+    const spec = KINDS[kind];
+    if (spec.builtHere(lab)) builds.push(imageBuild(kind, spec.buildExtras));
+    else refs[kind] = spec.upstreamImage(lab);
+  }
   // The forwarder is built in both sets: it is infra's own tool, not one of the lab's components.
-  const kinds: ImageKind[] = lab.imageSet === 'upstream' ? ['forward'] : [...components, 'forward'];
-  const builds = kinds.map((kind) => {
-    const contextDir = `images/${kind}`;
-    const files = [
-      file(`${contextDir}/Dockerfile`, renderTemplate(`images/${kind}/Dockerfile`, { baseImage: BASE_IMAGE })),
-    ];
-    if (kind === 'db')
-      files.push(file(`${contextDir}/entrypoint.sh`, renderTemplate('images/db/entrypoint.sh', {}), 0o755));
-    const tag = `infra-${kind}:${contextHash(files)}`;
-    refs[kind] = tag;
-    return { kind, tag, contextDir, files };
-  });
+  builds.push(imageBuild('forward', []));
+  for (const build of builds) refs[build.kind] = build.tag;
   return { refs, builds };
+}
+
+function imageBuild(kind: ImageKind, extras: readonly { name: string; mode: number }[]): ImageBuild {
+  const contextDir = `images/${kind}`;
+  const files = [
+    file(`${contextDir}/Dockerfile`, renderTemplate(`images/${kind}/Dockerfile`, { baseImage: BASE_IMAGE })),
+    ...extras.map((e) => file(`${contextDir}/${e.name}`, renderTemplate(`images/${kind}/${e.name}`, {}), e.mode)),
+  ];
+  return { kind, tag: `infra-${kind}:${contextHash(files)}`, contextDir, files };
 }
 
 function contextHash(files: RenderedFile[]): string {

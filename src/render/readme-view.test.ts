@@ -1,13 +1,13 @@
-import { execa } from 'execa';
 import path from 'node:path';
 import { buildLab } from '../topology/build-lab.js';
 import { parseDefinition } from '../topology/definition.js';
 import { renderLab } from './render-lab.js';
 import { mermaidDiagram } from './readme-view.js';
 import { fixtureNames, fixtureText, repoRoot } from '../../test/helpers/fixtures.js';
+import { runNode } from '../../test/helpers/run-node.js';
 
 async function parseMermaid(sources: string[]): Promise<{ ok: boolean; type?: string; error?: string }[]> {
-  const result = await execa('node', [path.join(repoRoot, 'test/helpers/mermaid-parse.mjs')], {
+  const result = await runNode([path.join(repoRoot, 'test/helpers/mermaid-parse.mjs')], {
     input: JSON.stringify(sources),
     cwd: repoRoot,
   });

@@ -1,9 +1,8 @@
 // The view model of the lab folder's README.md: a Mermaid diagram of the topology, the table of servers and
 // components, and commands to try, all derived from the Lab model.
-import { loadBalancer, webServers, type ComponentKind, type Lab } from '../topology/types.js';
-import { STATS_PATH } from './render-lab.js';
-
-const LISTENS: Record<ComponentKind, number> = { haproxy: 80, nginx: 80, app: 5000, db: 3306 };
+import { KINDS } from '../kinds/index.js';
+import { STATS_PATH } from '../topology/lab-constants.js';
+import { frontLoadBalancer, replicaServers, webServers, type Lab } from '../topology/types.js';
 
 const id = (name: string) => name.replace(/[^a-zA-Z0-9]/g, '_');
 
@@ -22,26 +21,13 @@ export interface ReadmeView {
   otherWeb: string;
 }
 
-function label(lab: Lab, kind: ComponentKind, role?: string): string {
-  switch (kind) {
-    case 'haproxy':
-      return `HAProxy :80<br/>balance ${lab.balance}`;
-    case 'nginx':
-      return 'Nginx :80<br/>files + /api/ proxy';
-    case 'app':
-      return 'App server :5000';
-    case 'db':
-      return `${lab.flavour === 'mysql' ? 'MySQL 8.4' : 'MariaDB'} :3306<br/>${role}`;
-  }
-}
-
 export function mermaidDiagram(lab: Lab, url: string): string {
-  const lb = loadBalancer(lab);
+  const lb = frontLoadBalancer(lab);
   const lines = ['flowchart LR', `  client(["Visitor"]) -->|"${url}"| ${id(lb.name)}_haproxy`];
   for (const server of lab.servers) {
     lines.push(`  subgraph ${id(server.name)}["${server.name}"]`);
     for (const c of server.components) {
-      const text = label(lab, c.kind, server.database?.role);
+      const text = KINDS[c.kind].diagramLabel(lab, server);
       lines.push(c.kind === 'db' ? `    ${id(c.name)}[("${text}")]` : `    ${id(c.name)}["${text}"]`);
     }
     if (server.role === 'web') {
@@ -50,7 +36,7 @@ export function mermaidDiagram(lab: Lab, url: string): string {
     }
     lines.push('  end');
   }
-  const primary = webServers(lab).find((s) => s.database?.role === 'primary');
+  const primary = webServers(lab).find((s) => s.name === lab.primary);
   for (const server of webServers(lab)) {
     lines.push(`  ${id(lb.name)}_haproxy ${server.backup ? '-.->|backup|' : '-->'} ${id(server.name)}_nginx`);
     if (primary && server !== primary) {
@@ -63,7 +49,7 @@ export function mermaidDiagram(lab: Lab, url: string): string {
 
 export function readmeView(lab: Lab, hostPort: number): ReadmeView {
   const url = `http://127.0.0.1:${hostPort}`;
-  const lb = loadBalancer(lab);
+  const lb = frontLoadBalancer(lab);
   const web = webServers(lab);
   return {
     lab: lab.name,
@@ -75,15 +61,14 @@ export function readmeView(lab: Lab, hostPort: number): ReadmeView {
         server: server.name,
         component: c.name,
         kind: c.kind === 'db' ? `${c.kind} (${server.database?.role})` : c.kind,
-        listens: `${server.name}:${LISTENS[c.kind]}`,
+        listens: `${server.name}:${KINDS[c.kind].listens}`,
         published: server === lb && c.kind === 'haproxy' ? `127.0.0.1:${hostPort}` : '-',
       })),
     ),
     balance: lab.balance,
     mode: lab.mode,
-    primary: web.find((s) => s.database?.role === 'primary')?.name ?? '',
-    replicas: web
-      .filter((s) => s.database?.role === 'replica')
+    primary: lab.primary,
+    replicas: replicaServers(lab)
       .map((s) => s.name)
       .join(', '),
     statsPath: STATS_PATH,

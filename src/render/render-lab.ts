@@ -1,40 +1,28 @@
 // Render is pure (DESIGN.md flow): Lab model + the chosen host port → the files of a lab folder. No I/O beyond
-// reading templates; the writer is the only module that touches the lab folder.
+// reading templates; the writer is the only module that touches the lab folder. Each component kind renders its own
+// files; this module adds what belongs to the lab as a whole.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { labAppBundle } from '../paths.js';
-import { loadBalancer, webServers, type ComponentKind, type Lab, type Server } from '../topology/types.js';
+import { KINDS } from '../kinds/index.js';
+import { COMPONENT_KINDS, type Lab } from '../topology/types.js';
 import { composeView } from './compose-view.js';
 import { renderTemplate } from './engine.js';
 import { readmeView } from './readme-view.js';
 import { planImages } from './images.js';
 import { file, type RenderedFile } from './rendered-file.js';
 
-/** HAProxy's stats page, on the LB's published port. */
-export const STATS_PATH = '/haproxy/stats';
-
 export function renderLab(lab: Lab, hostPort: number): RenderedFile[] {
   const images = planImages(lab);
-  const files: RenderedFile[] = [file(`${loadBalancer(lab).name}/haproxy.cfg`, renderHaproxy(lab))];
-  for (const server of webServers(lab)) {
-    const nginx = { lab: lab.name, server: server.name, domain: lab.domain };
-    files.push(file(`${server.name}/nginx.conf`, renderTemplate('nginx.conf', nginx)));
-    files.push(file(`${server.name}/my.cnf`, renderMyCnf(lab, server)));
+  const files: RenderedFile[] = [];
+  for (const server of lab.servers) {
+    for (const component of server.components) files.push(...KINDS[component.kind].files(lab, server));
   }
-  files.push(file('app/server.js', appBundle()));
-  const page = {
-    lab: lab.name,
-    domain: lab.domain,
-    balance: lab.balance,
-    mode: lab.mode,
-    activePassive: lab.mode === 'active-passive',
-  };
-  files.push(file('app/public/index.html', renderTemplate('app/public/index.html', page)));
+  const used = new Set(lab.servers.flatMap((s) => s.components.map((c) => c.kind)));
+  for (const kind of COMPONENT_KINDS.filter((k) => used.has(k))) files.push(...KINDS[kind].sharedFiles(lab));
   for (const build of images.builds) files.push(...build.files);
   // Compose recreates a container when its definition changes, not when a file it mounts does: each component
   // carries a hash of its mounted config, so `up` after a re-render restarts exactly what changed.
   const view = composeView(lab, images.refs, hostPort, (server, kind) => {
-    const mounted = CONFIG_FILES[kind](server);
+    const mounted = KINDS[kind].configFiles(server);
     return contentHash(files.filter((f) => mounted.includes(f.path)).map((f) => f.content));
   });
   files.push(file('compose.yaml', renderTemplate('compose.yaml', view)));
@@ -42,53 +30,8 @@ export function renderLab(lab: Lab, hostPort: number): RenderedFile[] {
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-/** The files each component reads at start (Nginx reads app/public on every request, so it needs no restart). */
-const CONFIG_FILES: Record<ComponentKind, (server: string) => string[]> = {
-  haproxy: (server) => [`${server}/haproxy.cfg`],
-  nginx: (server) => [`${server}/nginx.conf`],
-  app: () => ['app/server.js'],
-  db: (server) => [`${server}/my.cnf`],
-};
-
 function contentHash(contents: string[]): string {
   const hash = createHash('sha256');
   for (const c of contents) hash.update(c).update('\0');
   return hash.digest('hex').slice(0, 12);
-}
-
-let bundle: string | undefined;
-
-/** The bundled app is a build product, not a template: the same bytes in every lab. */
-function appBundle(): string {
-  try {
-    bundle ??= readFileSync(labAppBundle, 'utf8');
-  } catch {
-    throw new Error(`the bundled application server is missing (${labAppBundle}); run \`npm run build\``);
-  }
-  return bundle;
-}
-
-function renderHaproxy(lab: Lab): string {
-  const lb = loadBalancer(lab);
-  return renderTemplate('haproxy.cfg', {
-    lab: lab.name,
-    server: lb.name,
-    container: `${lab.project}-${lb.name}-haproxy`,
-    balance: lab.balance,
-    domain: lab.domain,
-    statsPath: STATS_PATH,
-    backends: webServers(lab).map((s) => ({ name: s.name, backup: s.backup, ...s.healthCheck })),
-  });
-}
-
-function renderMyCnf(lab: Lab, server: Server): string {
-  const database = server.database;
-  if (!database) throw new Error(`${server.name} has no database`);
-  return renderTemplate(`my.cnf.${lab.flavour}`, {
-    lab: lab.name,
-    server: server.name,
-    dbRole: database.role,
-    serverId: database.serverId,
-    replica: database.role === 'replica',
-  });
 }

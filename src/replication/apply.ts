@@ -1,11 +1,11 @@
 // Applies the replication plan over mysql2 and proves it: runs the primary's statements, configures (first time) or
 // resumes (afterwards) each replica, waits until both replica threads run, then writes a marker row on the primary
 // and waits for its GTID on every replica. Idempotent: a replicating lab is left as it is.
-import mysql, { type Connection, type RowDataPacket } from 'mysql2/promise';
+import type { DbError, DbSession, SessionOpener } from '../database/session.js';
 import { StepError } from '../errors.js';
+import { flavourOf, type DatabaseFlavour } from '../flavours/index.js';
 import type { Lab } from '../topology/types.js';
 import {
-  GTID_SQL,
   MARKER_TABLE,
   planReplication,
   type ReplicationPlan,
@@ -15,7 +15,7 @@ import {
 import { adviceFor, isReplicating, parseReplicaStatus, type ReplicaStatus } from './replica-status.js';
 import { waitFor } from '../wait/wait-for.js';
 
-export type Connections = Record<string, Connection>;
+export type Connections = Record<string, DbSession>;
 
 export interface ReplicaOutcome {
   server: string;
@@ -28,25 +28,32 @@ export interface ReplicaOutcome {
 
 /** Opens a root session per server through the forwarder; failures name the server and what to do. */
 export async function connectAll(
+  open: SessionOpener,
   ports: Record<string, number>,
   rootPassword: string,
   deadlineMs = 15_000,
 ): Promise<Connections> {
   const entries = await Promise.all(
     Object.entries(ports).map(
-      async ([server, port]) => [server, await connect(server, port, rootPassword, deadlineMs)] as const,
+      async ([server, port]) => [server, await connect(open, server, port, rootPassword, deadlineMs)] as const,
     ),
   );
   return Object.fromEntries(entries);
 }
 
-async function connect(server: string, port: number, password: string, deadlineMs: number): Promise<Connection> {
+async function connect(
+  open: SessionOpener,
+  server: string,
+  port: number,
+  password: string,
+  deadlineMs: number,
+): Promise<DbSession> {
   const deadline = Date.now() + deadlineMs;
   for (;;) {
     try {
-      return await mysql.createConnection({ host: '127.0.0.1', port, user: 'root', password, connectTimeout: 3000 });
+      return await open({ port, user: 'root', password });
     } catch (error) {
-      const e = error as { code?: string; message: string };
+      const e = error as DbError;
       if (e.code === 'ER_ACCESS_DENIED_ERROR') {
         throw new StepError(
           `${server}: the database refused the root password from the lab's .env (${e.message})`,
@@ -69,7 +76,7 @@ export async function closeAll(connections: Connections): Promise<void> {
   await Promise.all(Object.values(connections).map((c) => c.end().catch(() => undefined)));
 }
 
-async function run(connection: Connection, server: string, statement: Statement): Promise<void> {
+async function run(connection: DbSession, server: string, statement: Statement): Promise<void> {
   try {
     await connection.query(statement.sql);
   } catch (error) {
@@ -77,20 +84,19 @@ async function run(connection: Connection, server: string, statement: Statement)
   }
 }
 
-export async function replicaStatus(connection: Connection, flavour: Lab['flavour']): Promise<ReplicaStatus> {
-  const [rows] = await connection.query<RowDataPacket[]>('SHOW REPLICA STATUS');
+export async function replicaStatus(connection: DbSession, flavour: DatabaseFlavour): Promise<ReplicaStatus> {
+  const rows = await connection.query('SHOW REPLICA STATUS');
   let executed: string | null = null;
-  if (flavour === 'mariadb') {
-    const [pos] = await connection.query<RowDataPacket[]>('SELECT @@GLOBAL.gtid_slave_pos AS pos');
+  if (flavour.gtid.replicaExecuted) {
+    const pos = await connection.query(flavour.gtid.replicaExecuted);
     executed = String(pos[0]?.pos ?? '') || null;
   }
-  return parseReplicaStatus(rows as Record<string, unknown>[], executed);
+  return parseReplicaStatus(rows, executed);
 }
 
-/** MySQL's super_read_only, MariaDB's read_only: the flag infra sets on replicas. */
-export async function isReadOnly(connection: Connection, flavour: Lab['flavour']): Promise<boolean> {
-  const variable = flavour === 'mysql' ? '@@GLOBAL.super_read_only' : '@@GLOBAL.read_only';
-  const [rows] = await connection.query<RowDataPacket[]>(`SELECT ${variable} AS ro`);
+/** The flag infra sets on replicas (MySQL's super_read_only, MariaDB's read_only). */
+export async function isReadOnly(connection: DbSession, flavour: DatabaseFlavour): Promise<boolean> {
+  const rows = await connection.query(`SELECT ${flavour.readOnly.variable} AS ro`);
   return Number(rows[0]?.ro) === 1;
 }
 
@@ -101,6 +107,7 @@ export async function applyReplication(
   options: { timeoutMs: number },
 ): Promise<ReplicaOutcome[]> {
   const started = performance.now();
+  const flavour = flavourOf(lab);
   const plan: ReplicationPlan = planReplication(lab, secrets);
   const primary = connections[plan.primary.server];
   for (const statement of plan.primary.statements) await run(primary, plan.primary.server, statement);
@@ -108,9 +115,9 @@ export async function applyReplication(
   const actions = new Map<string, ReplicaOutcome['action']>();
   for (const replica of plan.replicas) {
     const connection = connections[replica.server];
-    const status = await replicaStatus(connection, lab.flavour);
+    const status = await replicaStatus(connection, flavour);
     if (status.configured && status.source_host === plan.primary.server) {
-      const untouched = isReplicating(status) && (await isReadOnly(connection, lab.flavour));
+      const untouched = isReplicating(status) && (await isReadOnly(connection, flavour));
       if (!untouched) for (const statement of replica.resume) await run(connection, replica.server, statement);
       actions.set(replica.server, untouched ? 'unchanged' : 'resumed');
     } else {
@@ -137,7 +144,7 @@ export async function applyReplication(
 /** Polls until both threads run; fails with the replica's own error text once it has had a moment to connect. */
 async function waitForThreads(
   lab: Lab,
-  connection: Connection,
+  connection: DbSession,
   server: string,
   primary: string,
   timeoutMs: number,
@@ -145,7 +152,7 @@ async function waitForThreads(
   const start = Date.now();
   await waitFor(
     async () => {
-      const status = await replicaStatus(connection, lab.flavour);
+      const status = await replicaStatus(connection, flavourOf(lab));
       if (isReplicating(status)) return { done: true, value: undefined };
       const seen = `IO thread ${status.io_running}, SQL thread ${status.sql_running}${status.last_error ? `: ${status.last_error}` : ''}`;
       // A first connection attempt may fail while the primary settles; errors that persist are real.
@@ -173,19 +180,16 @@ export async function verifyReplication(
   note: string,
   timeoutMs: number,
 ): Promise<Record<string, number>> {
-  const sql = GTID_SQL[lab.flavour];
+  const sql = flavourOf(lab).gtid;
   const primary = connections[plan.primary.server];
   await primary.query(`INSERT INTO ${MARKER_TABLE} (note) VALUES (?)`, [note.slice(0, 64)]);
   const committed = performance.now();
-  const [rows] = await primary.query<RowDataPacket[]>(sql.position);
+  const rows = await primary.query(sql.position);
   const position = String(rows[0]?.pos ?? '');
   const lags: Record<string, number> = {};
   await Promise.all(
     plan.replicas.map(async (replica) => {
-      const [result] = await connections[replica.server].query<RowDataPacket[]>(sql.wait, [
-        position,
-        Math.ceil(timeoutMs / 1000),
-      ]);
+      const result = await connections[replica.server].query(sql.wait, [position, Math.ceil(timeoutMs / 1000)]);
       if (Number(result[0]?.r) === sql.timedOut) {
         throw new StepError(
           `${replica.server}: did not apply the primary's write (GTID ${position}) within ${Math.ceil(timeoutMs / 1000)} s`,

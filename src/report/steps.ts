@@ -1,14 +1,25 @@
 // A named list of steps with status lines (DESIGN.md habit 3): each step prints ✓, ✗ or – with its duration as it
 // ends, and the record of every step is kept for --json.
 import { formatDuration, painter, type Io } from '../log.js';
-
-export type StepStatus = 'ok' | 'failed' | 'skipped';
+import { stepStatusJson, type Status, type StepStatusJson } from './status.js';
 
 export interface StepRecord {
   name: string;
-  status: StepStatus;
+  status: Status;
   duration_ms: number;
   detail?: string;
+}
+
+/** A step as `up --json` prints it. */
+export interface StepJson {
+  name: string;
+  status: StepStatusJson;
+  duration_ms: number;
+  detail?: string;
+}
+
+export function stepsJson(records: StepRecord[]): StepJson[] {
+  return records.map((r) => ({ ...r, status: stepStatusJson(r.status) }));
 }
 
 /** Thrown inside a step to end it as skipped, with the reason shown. */
@@ -34,7 +45,7 @@ export class StepRunner {
     if (!this.quiet && this.io.stderr.isTTY) this.io.stderr.write(`  … ${name}\r`);
     try {
       const value = await fn(note);
-      this.finish(name, 'ok', performance.now() - started, detail);
+      this.finish(name, 'passed', performance.now() - started, detail);
       return value;
     } catch (error) {
       if (error instanceof SkipStep) {
@@ -46,11 +57,11 @@ export class StepRunner {
     }
   }
 
-  private finish(name: string, status: StepStatus, ms: number, detail?: string): void {
+  private finish(name: string, status: Status, ms: number, detail?: string): void {
     this.records.push({ name, status, duration_ms: Math.round(ms), ...(detail ? { detail } : {}) });
     if (this.quiet) return;
     const mark =
-      status === 'ok'
+      status === 'passed'
         ? this.paint('green', '✓')
         : status === 'failed'
           ? this.paint('red', '✗')

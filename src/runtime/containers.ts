@@ -2,31 +2,8 @@
 // health, and the network-namespace trap of the server model (a component joined to a host that restarted since).
 import type Docker from 'dockerode';
 import { LABEL, labFilter } from '../topology/labels.js';
-
-export interface ComponentState {
-  name: string;
-  lab: string;
-  id: string;
-  server: string;
-  component: string;
-  state: string;
-  /** healthy | unhealthy | starting | none (no health check) */
-  health: string;
-  startedAt: string;
-  dbRole?: string;
-  /** The lab folder Compose recorded when it created the container. */
-  workingDir?: string;
-  /** The host port published for container port 80, on the LB's host container. */
-  publishedPort?: { ip: string; port: number };
-  /** Joined to a network namespace its host container no longer has (host restarted after it started). */
-  staleNetwork: boolean;
-  image: string;
-}
-
-/** Running, and healthy or without a health check of its own (hosts): ready to serve. */
-export function isReady(c: Pick<ComponentState, 'state' | 'health'>): boolean {
-  return c.state === 'running' && (c.health === 'healthy' || c.health === 'none');
-}
+import type { ComponentState, ContainerState, Health, LiveComponent, Removed } from './port.js';
+import type { DbRole } from '../topology/types.js';
 
 export async function labContainers(docker: Docker, lab?: string): Promise<ComponentState[]> {
   const list = await docker.listContainers({ all: true, filters: { label: labFilter(lab) } });
@@ -47,11 +24,11 @@ export async function labContainers(docker: Docker, lab?: string): Promise<Compo
         lab: labels[LABEL.lab] ?? '',
         id: c.Id,
         server: labels[LABEL.server] ?? '',
-        component: labels[LABEL.component] ?? '',
-        state: c.State.Status,
-        health: c.State.Health?.Status ?? 'none',
+        component: (labels[LABEL.component] ?? 'forward') as LiveComponent,
+        state: c.State.Status as ContainerState,
+        health: (c.State.Health?.Status ?? 'none') as Health,
         startedAt: c.State.StartedAt,
-        dbRole: labels[LABEL.dbRole],
+        dbRole: labels[LABEL.dbRole] as DbRole | undefined,
         workingDir: labels['com.docker.compose.project.working_dir'],
         publishedPort: binding ? { ip: binding.HostIp, port: Number(binding.HostPort) } : undefined,
         // A joined container enters its host's namespace when it starts; if the host started later, that
@@ -116,11 +93,7 @@ export function demuxLogs(buffer: Buffer): string {
  * Removes a lab's containers and networks, and its volumes when asked: the shared core of `down` and `reset`.
  * Works from labels alone, so a lost lab folder never leaves anything behind.
  */
-export async function removeLab(
-  docker: Docker,
-  lab: string,
-  options: { volumes: boolean },
-): Promise<{ containers: number; networks: number; volumes: number }> {
+export async function removeLab(docker: Docker, lab: string, options: { volumes: boolean }): Promise<Removed> {
   const containers = await docker.listContainers({ all: true, filters: { label: labFilter(lab) } });
   // Components first, hosts last: stopping a host first would strand its components' network namespace.
   const isHost = (c: Docker.ContainerInfo) => c.Labels[LABEL.component] === 'host';

@@ -5,12 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import { StepError } from '../errors.js';
 import { LABEL } from '../topology/labels.js';
-
-export interface Forward {
-  /** Host port on 127.0.0.1 for each server's database. */
-  ports: Record<string, number>;
-  close(): Promise<void>;
-}
+import type { Forward } from './port.js';
 
 const FIRST_PORT = 13306;
 

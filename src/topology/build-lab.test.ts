@@ -1,6 +1,6 @@
 import { buildLab } from './build-lab.js';
 import { UsageError } from '../errors.js';
-import { loadBalancer, primaryServer, webServers } from './types.js';
+import { frontLoadBalancer, primaryServer, webServers } from './types.js';
 
 describe('the built-in lab is the design in shared/writeup', () => {
   const lab = buildLab({});
@@ -21,7 +21,7 @@ describe('the built-in lab is the design in shared/writeup', () => {
       { role: 'primary', serverId: 1 },
       { role: 'replica', serverId: 2 },
     ]);
-    expect(loadBalancer(lab).database).toBeUndefined();
+    expect(frontLoadBalancer(lab).database).toBeUndefined();
   });
   it('uses MariaDB and the Debian image set', () => {
     expect(lab).toMatchObject({ flavour: 'mariadb', imageSet: 'debian', name: 'lab', project: 'infra-lab' });
@@ -76,4 +76,37 @@ it('reports every model problem at once', () => {
       'servers: needs exactly one server with role lb (found 0)',
     ]);
   }
+});
+
+describe('the primary is named in the model, not implied by position', () => {
+  it('defaults to the first web server', () => {
+    expect(buildLab({}).primary).toBe('web-01');
+  });
+  it('can be another web server, which then holds the primary and the others replicas', () => {
+    const lab = buildLab({ database: { primary: 'web-02' } });
+    expect(primaryServer(lab).name).toBe('web-02');
+    expect(webServers(lab).map((s) => [s.name, s.database?.role])).toEqual([
+      ['web-01', 'replica'],
+      ['web-02', 'primary'],
+    ]);
+  });
+  it('must name a web server', () => {
+    expect(() => buildLab({ database: { primary: 'lb-01' } })).toThrow(UsageError);
+    try {
+      buildLab({ database: { primary: 'web-09' } });
+    } catch (error) {
+      expect((error as UsageError).problems).toEqual([
+        'database.primary: "web-09" is not a web server of this lab; name one of web-01, web-02',
+      ]);
+    }
+  });
+});
+
+it('the built-in lab has no profiles; a profile not built yet is refused by name, not ignored', () => {
+  expect(buildLab({}).profiles).toEqual([]);
+  expect(() => buildLab({ profiles: ['secured'] })).toThrow(
+    expect.objectContaining({
+      problems: ['profiles[0]: "secured" is not available in this version of infra yet; remove it'],
+    }),
+  );
 });

@@ -2,7 +2,7 @@
 // a schema cannot (unique names, one load balancer), and build the Lab model. All problems are reported together.
 import { UsageError } from '../errors.js';
 import type { LabDefinition } from './definition.js';
-import type { Component, ComponentKind, HealthCheck, Lab, Role, Server } from './types.js';
+import type { Component, ComponentKind, HealthCheck, Lab, Profile, Role, Server } from './types.js';
 
 export const DEFAULT_LAB = {
   name: 'lab',
@@ -31,6 +31,9 @@ const COMPONENTS_BY_ROLE: Record<Role, ComponentKind[]> = {
   web: ['nginx', 'app', 'db'],
 };
 
+/** Profiles named in the schema whose issue has not landed yet: asking for one is an error, never a silent no-op. */
+const NOT_YET_BUILT: readonly Profile[] = ['secured', 'monitored', 'redundant'];
+
 export function buildLab(definition: LabDefinition, overrides: LabOverrides = {}): Lab {
   const problems: string[] = [];
   const labHealth: HealthCheck = { ...DEFAULT_LAB.healthCheck, ...definition.healthCheck };
@@ -58,8 +61,22 @@ export function buildLab(definition: LabDefinition, overrides: LabOverrides = {}
       `--name: must be lowercase letters, digits and '-', starting with a letter, at most 31 characters (got "${overrides.name}")`,
     );
   }
+  const webNames = serverDefs.filter((s) => s.role === 'web').map((s) => s.name);
+  const primary = definition.database?.primary ?? webNames[0] ?? '';
+  if (definition.database?.primary !== undefined && !webNames.includes(primary)) {
+    problems.push(
+      `database.primary: "${primary}" is not a web server of this lab; name one of ${webNames.join(', ') || '(none)'}`,
+    );
+  }
+  const profiles = [...new Set(definition.profiles ?? [])];
+  (definition.profiles ?? []).forEach((profile, i) => {
+    if (NOT_YET_BUILT.includes(profile)) {
+      problems.push(`profiles[${i}]: "${profile}" is not available in this version of infra yet; remove it`);
+    }
+  });
   if (problems.length > 0) throw new UsageError('the lab definition is invalid', problems);
 
+  // Server ids follow the web servers' order, so the built-in lab keeps web-01 = 1, web-02 = 2.
   let webIndex = 0;
   const servers: Server[] = serverDefs.map((def) => {
     const components: Component[] = COMPONENTS_BY_ROLE[def.role].map((kind) => ({ kind, name: `${def.name}-${kind}` }));
@@ -73,7 +90,7 @@ export function buildLab(definition: LabDefinition, overrides: LabOverrides = {}
     if (def.role === 'web') {
       webIndex += 1;
       server.backup = mode === 'active-passive' && webIndex > 1;
-      server.database = { role: webIndex === 1 ? 'primary' : 'replica', serverId: webIndex };
+      server.database = { role: def.name === primary ? 'primary' : 'replica', serverId: webIndex };
     }
     return server;
   });
@@ -87,6 +104,8 @@ export function buildLab(definition: LabDefinition, overrides: LabOverrides = {}
     flavour: definition.database?.flavour ?? DEFAULT_LAB.flavour,
     imageSet: definition.images ?? DEFAULT_LAB.imageSet,
     port: overrides.port ?? definition.port ?? DEFAULT_LAB.port,
+    primary,
+    profiles,
     servers,
   };
 }

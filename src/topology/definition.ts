@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { Ajv, type ErrorObject } from 'ajv';
 import { schemaFile } from '../paths.js';
-import type { Balance, Flavour, ImageSet, Mode, Role } from './types.js';
+import type { Balance, Flavour, ImageSet, Mode, Profile, Role } from './types.js';
 
 /** infra.yaml as a user writes it: every key optional. */
 export interface LabDefinition {
@@ -12,7 +12,8 @@ export interface LabDefinition {
   domain?: string;
   balance?: Balance;
   mode?: Mode;
-  database?: { flavour?: Flavour };
+  database?: { flavour?: Flavour; primary?: string };
+  profiles?: Profile[];
   images?: ImageSet;
   port?: number | 'auto';
   healthCheck?: Partial<HealthCheckDefinition>;

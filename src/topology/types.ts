@@ -1,18 +1,24 @@
 // The Lab model (DESIGN.md): a lab is servers, a server is one network identity, a component is one process of a
 // server. Everything downstream (render, runtime, replication, checks) reads this model, never the raw infra.yaml.
+// The enums here are the single source: the JSON Schema's copies are checked against them by a unit test.
 
 export const BALANCES = ['roundrobin', 'leastconn', 'source', 'first'] as const;
 export const MODES = ['active-active', 'active-passive'] as const;
 export const FLAVOURS = ['mariadb', 'mysql'] as const;
 export const IMAGE_SETS = ['debian', 'upstream'] as const;
 export const ROLES = ['lb', 'web'] as const;
+/** The processes a server runs; each kind is one file in src/kinds/. */
+export const COMPONENT_KINDS = ['haproxy', 'nginx', 'app', 'db'] as const;
+/** Optional additions to the lab, each a function of the model; the built-in lab has none. */
+export const PROFILES = ['secured', 'monitored', 'redundant'] as const;
 
 export type Balance = (typeof BALANCES)[number];
 export type Mode = (typeof MODES)[number];
 export type Flavour = (typeof FLAVOURS)[number];
 export type ImageSet = (typeof IMAGE_SETS)[number];
 export type Role = (typeof ROLES)[number];
-export type ComponentKind = 'haproxy' | 'nginx' | 'app' | 'db';
+export type ComponentKind = (typeof COMPONENT_KINDS)[number];
+export type Profile = (typeof PROFILES)[number];
 export type DbRole = 'primary' | 'replica';
 
 /** How HAProxy probes a web server: every `intervalMs`, DOWN after `fall` failures, UP after `rise` successes. */
@@ -50,6 +56,9 @@ export interface Lab {
   imageSet: ImageSet;
   /** The LB's port on 127.0.0.1; `auto` picks a free one once and keeps it in the lab folder. */
   port: number | 'auto';
+  /** The web server whose database takes every write; named, not implied by position. */
+  primary: string;
+  profiles: Profile[];
   servers: Server[];
 }
 
@@ -57,14 +66,28 @@ export function webServers(lab: Lab): Server[] {
   return lab.servers.filter((s) => s.role === 'web');
 }
 
-export function loadBalancer(lab: Lab): Server {
-  const lb = lab.servers.find((s) => s.role === 'lb');
+export function loadBalancers(lab: Lab): Server[] {
+  return lab.servers.filter((s) => s.role === 'lb');
+}
+
+/** The LB whose port is published and whose runtime API infra reads: the first one. */
+export function frontLoadBalancer(lab: Lab): Server {
+  const lb = loadBalancers(lab)[0];
   if (!lb) throw new Error('a validated lab always has a load balancer');
   return lb;
 }
 
 export function primaryServer(lab: Lab): Server {
-  const primary = lab.servers.find((s) => s.database?.role === 'primary');
+  const primary = lab.servers.find((s) => s.name === lab.primary);
   if (!primary) throw new Error('a validated lab always has a primary database');
   return primary;
+}
+
+export function replicaServers(lab: Lab): Server[] {
+  return lab.servers.filter((s) => s.database?.role === 'replica');
+}
+
+/** A lab's Docker network, as Compose names it (the project name). */
+export function labNetwork(labName: string): string {
+  return `infra-${labName}`;
 }

@@ -80,7 +80,7 @@ describeWithDocker('failures', () => {
 
 describeWithDocker('image builds', () => {
   it('a failing build step is reported with its output', async () => {
-    const { buildImage } = await import('../../src/runtime/images.js');
+    const { dockerRuntime } = await import('../../src/runtime/docker-runtime.js');
     const dir = tempDir();
     const { mkdirSync, writeFileSync } = await import('node:fs');
     mkdirSync(path.join(dir, 'images', 'nginx'), { recursive: true });
@@ -89,15 +89,17 @@ describeWithDocker('image builds', () => {
       'FROM debian:trixie-slim\nRUN echo about to fail && false\n',
     );
     const exitedBefore = await docker(['ps', '-aq', '--filter', 'status=exited']);
-    const error = await buildImage(dir, {
-      kind: 'nginx',
-      tag: 'infra-nginx:e2e-broken',
-      contextDir: 'images/nginx',
-      files: [],
-    }).then(
-      () => undefined,
-      (e: unknown) => e as { message: string; detail: string },
-    );
+    const error = await dockerRuntime()
+      .buildImage(dir, {
+        kind: 'nginx',
+        tag: 'infra-nginx:e2e-broken',
+        contextDir: 'images/nginx',
+        files: [],
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e as { message: string; detail: string },
+      );
     expect(error?.message).toBe('building the nginx image failed');
     expect(error?.detail).toContain('about to fail');
     expect(error?.detail).toMatch(/returned a non-zero code: 1/);

@@ -1,4 +1,4 @@
-import { parseServerStates } from './haproxy-api.js';
+import { parseServerStates } from './haproxy.js';
 
 // The first columns of `show stat` from the lab's HAProxy 3.0, with web-02 in maintenance.
 const csv = `# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,dreq,dresp,ereq,econ,eresp,wretr,wredis,status,weight

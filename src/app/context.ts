@@ -1,0 +1,78 @@
+// What every use case runs with (DESIGN.md, "Steps over one context"): the output streams, the container runtime,
+// a clock and an abort signal from the CLI; and, once a lab is known, the lab, its folder and a cached listing of
+// its containers. Tests build the same context over FakeRuntime.
+import type { SessionOpener } from '../database/session.js';
+import type { Io } from '../log.js';
+import type { ComponentState, ContainerRuntime } from '../runtime/port.js';
+import type { Lab } from '../topology/types.js';
+import { realClock, type Clock } from '../wait/wait-for.js';
+
+/** What the CLI hands a use case. The runtime is opened only when the command needs one. */
+export interface AppEnv {
+  io: Io;
+  clock: Clock;
+  /** Aborted by Ctrl-C or a CI cancel: long work finishes its current step, then cleans up. */
+  signal: AbortSignal;
+  /** The runtime, not yet contacted (doctor reports an absent engine instead of failing on it). */
+  open(): Promise<ContainerRuntime>;
+  /** The runtime, once its engine answered; else an EnvironmentError (exit 3) saying how to start it. */
+  connect(): Promise<ContainerRuntime>;
+  /** Opens a database session through a forwarder port (mysql2, or scripted sessions in tests). */
+  openSession: SessionOpener;
+}
+
+/** The real engine, loaded lazily so commands that never touch Docker never load dockerode. */
+export function dockerEnv(io: Io, signal: AbortSignal = new AbortController().signal): AppEnv {
+  return runtimeEnv(io, async () => (await import('../runtime/docker-runtime.js')).dockerRuntime(), { signal });
+}
+
+/** mysql2 is loaded only by the commands that talk to a database. */
+const openRealSession: SessionOpener = async (options) => (await import('../database/session.js')).openSession(options);
+
+export function runtimeEnv(
+  io: Io,
+  open: () => Promise<ContainerRuntime>,
+  options: { signal?: AbortSignal; clock?: Clock; openSession?: SessionOpener } = {},
+): AppEnv {
+  return {
+    io,
+    clock: options.clock ?? realClock,
+    signal: options.signal ?? new AbortController().signal,
+    openSession: options.openSession ?? openRealSession,
+    open,
+    async connect() {
+      const runtime = await open();
+      await runtime.ping();
+      return runtime;
+    },
+  };
+}
+
+export interface LabContext {
+  io: Io;
+  runtime: ContainerRuntime;
+  clock: Clock;
+  signal: AbortSignal;
+  openSession: SessionOpener;
+  lab: Lab;
+  dir: string;
+  /** The lab's containers: read once, reused until `fresh` asks to read them again. */
+  containers(fresh?: boolean): Promise<ComponentState[]>;
+}
+
+export function labContext(env: AppEnv, runtime: ContainerRuntime, lab: Lab, dir: string): LabContext {
+  let cached: Promise<ComponentState[]> | undefined;
+  return {
+    io: env.io,
+    runtime,
+    clock: env.clock,
+    signal: env.signal,
+    openSession: env.openSession,
+    lab,
+    dir,
+    containers(fresh = false) {
+      if (fresh || !cached) cached = runtime.containers(lab.name);
+      return cached;
+    },
+  };
+}

@@ -1,0 +1,30 @@
+// Use cases `infra fail <server>` and `infra recover <server>`: a server of a running lab off the network and back.
+import { formatDuration } from '../log.js';
+import { EXIT } from '../errors.js';
+import { failServer, recoverServer } from '../ops/server-power.js';
+import { resolveLabName } from './lab-name.js';
+import type { AppEnv } from './context.js';
+
+export async function powerCommand(
+  env: AppEnv,
+  action: 'fail' | 'recover',
+  options: { cwd: string; config?: string; name?: string; server: string },
+): Promise<number> {
+  const { io } = env;
+  const lab = await resolveLabName(options.cwd, options.config, options.name);
+  const runtime = await env.connect();
+  const started = performance.now();
+  if (action === 'fail') {
+    await failServer(runtime, lab, options.server);
+    io.stderr.write(
+      `${options.server} is down (every component stopped, then the server) in ${formatDuration(performance.now() - started)}.\n` +
+        `  watch: infra status · bring it back: infra recover ${options.server}\n`,
+    );
+  } else {
+    await recoverServer(runtime, lab, options.server, { clock: env.clock });
+    io.stderr.write(
+      `${options.server} is back: healthy and in HAProxy's rotation after ${formatDuration(performance.now() - started)}\n`,
+    );
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,161 @@
+// The boot steps of `up`, in order, each an object over one context (DESIGN.md, "Steps over one context"):
+// images → start → replication → smoke. Each reads the lab, its folder and the runtime from the context and leaves
+// what later steps and the JSON result need in `context.result`.
+import { StepError } from '../errors.js';
+import { planImages } from '../render/images.js';
+import { readSecrets } from '../render/secrets.js';
+import { applyReplication, type ReplicaOutcome } from '../replication/apply.js';
+import { SkipStep } from '../report/steps.js';
+import { terminalLine, type SmokeReport } from '../report/smoke-report.js';
+import { isReady, type ComponentState } from '../runtime/port.js';
+import { frontLoadBalancer, labNetwork, webServers } from '../topology/types.js';
+import { waitForBackend } from '../ops/haproxy.js';
+import { withDatabases } from '../ops/databases.js';
+import type { LabContext } from './context.js';
+import { ensureImages } from './images.js';
+import { runSmoke } from './smoke.js';
+
+/** How long the replication step waits for replica threads and for a write to reach the replica. */
+const REPLICATION_TIMEOUT_MS = 30_000;
+
+export interface UpSettings {
+  json: boolean;
+  smoke: boolean;
+  skip: string[];
+  timeoutSeconds: number;
+}
+
+export interface UpContext extends LabContext {
+  settings: UpSettings;
+  result: {
+    replication?: ReplicaOutcome[];
+    smoke?: SmokeReport;
+    /** The lab booted and runs; only its checks failed: keep it for inspection rather than remove it. */
+    smokeFailed?: boolean;
+  };
+}
+
+export interface UpStep {
+  name: string;
+  /** Does the step's work; `note` sets the detail printed beside ✓. */
+  run(context: UpContext, note: (detail: string) => void): Promise<void>;
+}
+
+export const imagesStep: UpStep = {
+  name: 'images',
+  async run({ runtime, lab, dir }, note) {
+    const built = await ensureImages(runtime, lab, dir);
+    note(built.length ? `built ${built.length}: ${built.join(', ')}` : 'up to date, nothing built');
+  },
+};
+
+export const startStep: UpStep = {
+  name: 'start',
+  async run(context, note) {
+    const { runtime, lab, clock, settings } = context;
+    const repaired = await startLab(context);
+    const containers = await context.containers(true);
+    // Healthy containers are not yet a serving lab: HAProxy must see every web server UP (a recreated server
+    // has a new address to resolve and must pass its checks again).
+    const haproxy = `${lab.project}-${frontLoadBalancer(lab).name}-haproxy`;
+    const deadline = clock.now() + settings.timeoutSeconds * 1000;
+    await Promise.all(webServers(lab).map((s) => waitForBackend(runtime, haproxy, s.name, 'UP', deadline, clock)));
+    note(
+      `${containers.length} containers healthy, ${webServers(lab)
+        .map((s) => s.name)
+        .join(' and ')} UP in HAProxy` +
+        (repaired.length ? `; reattached ${repaired.join(', ')} to their server's network` : ''),
+    );
+  },
+};
+
+export const replicationStep: UpStep = {
+  name: 'replication',
+  async run(context, note) {
+    const { runtime, lab, dir } = context;
+    const secrets = await readSecrets(dir);
+    if (!secrets)
+      throw new StepError(`the lab folder ${dir} has no .env with the lab's passwords; run \`infra render\``);
+    const target = {
+      lab: lab.name,
+      network: labNetwork(lab.name),
+      image: planImages(lab).refs.forward,
+      servers: webServers(lab).map((s) => s.name),
+      rootPassword: secrets.rootPassword,
+    };
+    const outcomes = await withDatabases(runtime, context.openSession, target, (connections) =>
+      applyReplication(lab, secrets, connections, { timeoutMs: REPLICATION_TIMEOUT_MS }),
+    );
+    context.result.replication = outcomes;
+    note(
+      outcomes
+        .map(
+          (o) =>
+            `${o.server} ${o.action}: threads running at ${o.threads_running_ms}ms, write→replica ${o.lag_ms.toFixed(1)}ms`,
+        )
+        .join('; '),
+    );
+  },
+};
+
+export const smokeStep: UpStep = {
+  name: 'smoke',
+  async run(context, note) {
+    const { io, settings } = context;
+    if (!settings.smoke) throw new SkipStep('--no-smoke');
+    const report = await runSmoke(context, {
+      skip: settings.skip,
+      onResult: settings.json ? undefined : (r) => io.stderr.write(terminalLine(io, r)),
+    });
+    context.result.smoke = report;
+    const failed = report.checks.filter((c) => c.status === 'failed');
+    if (failed.length > 0) {
+      context.result.smokeFailed = true;
+      throw new StepError(`smoke check(s) failed: ${failed.map((c) => `${c.name} (${c.detail})`).join('; ')}`);
+    }
+    note(`${report.checks.filter((c) => c.status === 'passed').length} checks passed`);
+  },
+};
+
+/** After `render`, in this order. */
+export const BOOT_STEPS: readonly UpStep[] = [imagesStep, startStep, replicationStep, smokeStep];
+
+/**
+ * `compose up --wait`, then the server model's repair: components stranded in a dead namespace are restarted.
+ * Returns the names of the components it reattached.
+ */
+async function startLab(context: UpContext): Promise<string[]> {
+  const { runtime, dir, settings } = context;
+  const result = await runtime.composeUp(dir, settings.timeoutSeconds);
+  if (result.exitCode !== 0) throw await explainStartFailure(context, result.stderr);
+  const stale = (await context.containers(true)).filter((c) => c.staleNetwork);
+  if (stale.length === 0) return [];
+  await Promise.all(stale.map((c) => runtime.restart(c.id, 5)));
+  const again = await runtime.composeUp(dir, settings.timeoutSeconds);
+  if (again.exitCode !== 0) throw await explainStartFailure(context, again.stderr);
+  return stale.map((c) => c.name);
+}
+
+/** Names the failing server and component and shows its last log lines. */
+async function explainStartFailure(context: UpContext, composeOutput: string): Promise<StepError> {
+  const states = await context.containers(true);
+  const bad = states.filter((c) => !isReady(c));
+  if (bad.length === 0) return new StepError('docker compose up failed', composeOutput);
+  const worst = bad.find((c) => c.state !== 'running') ?? bad.find((c) => c.health === 'unhealthy') ?? bad[0];
+  const tail = await context.runtime.logTail(worst.id, 20).catch(() => '(no logs)');
+  return new StepError(
+    `${worst.server}: ${worst.component} (${worst.name}) ${describe(worst)}; ` +
+      `others not ready: ${
+        bad
+          .filter((c) => c !== worst)
+          .map((c) => c.name)
+          .join(', ') || 'none'
+      }`,
+    `last log lines of ${worst.name}:\n${tail.trimEnd() || '(empty)'}`,
+  );
+}
+
+function describe(c: ComponentState): string {
+  if (c.state !== 'running') return `is ${c.state}`;
+  return c.health === 'starting' ? 'did not become healthy in time' : `is ${c.health}`;
+}

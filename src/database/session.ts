@@ -1,0 +1,48 @@
+// The one module that knows mysql2: a database session is something that runs a query and returns rows. Everything
+// else (replication apply, status, the checks) works on DbSession, so unit tests hand it scripted sessions.
+import mysql from 'mysql2/promise';
+
+export type Row = Record<string, unknown>;
+
+export interface DbSession {
+  /** Runs one statement; SELECTs and SHOWs return their rows, other statements an empty list. */
+  query(sql: string, params?: unknown[]): Promise<Row[]>;
+  end(): Promise<void>;
+}
+
+/** A server's error as the client library reports it: `code` is the symbolic name (ER_ACCESS_DENIED_ERROR). */
+export interface DbError extends Error {
+  code?: string;
+  errno?: number;
+}
+
+export interface SessionOptions {
+  /** A port on 127.0.0.1 (the forwarder's). */
+  port: number;
+  user: string;
+  password: string;
+  database?: string;
+  connectTimeoutMs?: number;
+}
+
+/** Opens a session: openSession on real databases, a scripted one in unit tests. */
+export type SessionOpener = (options: SessionOptions) => Promise<DbSession>;
+
+export async function openSession(options: SessionOptions): Promise<DbSession> {
+  // Only 127.0.0.1: the lab's databases are reached through the forwarder's ports published there.
+  const connection = await mysql.createConnection({
+    host: '127.0.0.1',
+    port: options.port,
+    user: options.user,
+    password: options.password,
+    database: options.database,
+    connectTimeout: options.connectTimeoutMs ?? 3000,
+  });
+  return {
+    async query(sql, params) {
+      const [rows] = await connection.query(sql, params);
+      return Array.isArray(rows) ? (rows as Row[]) : [];
+    },
+    end: () => connection.end(),
+  };
+}

@@ -1,0 +1,37 @@
+// What a database flavour is: everything infra does differently for MariaDB and MySQL, behind one interface. Each
+// flavour is one file; src/flavours/index.ts joins them in an exhaustive record, so a third flavour that forgets a
+// part does not compile (and no code elsewhere asks `flavour === 'mysql'`).
+import type { ImageSet } from '../topology/types.js';
+import type { Flavour } from '../topology/types.js';
+import type { ServiceParts } from '../kinds/service.js';
+import type { Statement } from '../replication/statement.js';
+
+export interface DatabaseFlavour {
+  readonly name: Flavour;
+  /** The product a student reads about: "MariaDB", "MySQL 8.4". */
+  readonly title: string;
+  /** The official image (the upstream set; the debian set too when Debian does not package the server). */
+  readonly upstreamImage: string;
+  /** Debian packages this server, so the debian image set builds its image here. */
+  readonly debianPackaged: boolean;
+  /** The template of each database's my.cnf. */
+  readonly myCnfTemplate: string;
+  /** Environment, mounts and health check of a database container; `dataMount` is its volume's mount entry. */
+  service(imageSet: ImageSet, server: string, dataMount: string): ServiceParts;
+  /** First-time replica setup: wipe its own GTID history, point it at the primary, start it, make it read-only. */
+  configureReplica(primary: string, user: string, password: string): Statement[];
+  /** The flag that keeps writes off a replica: the statement that sets it and the variable that shows it. */
+  readonly readOnly: { set: Statement; variable: string };
+  /** Reading the primary's GTID position and waiting for it on a replica. */
+  readonly gtid: {
+    position: string;
+    /** `SELECT …(?, ?) AS r` with the position and a timeout in seconds. */
+    wait: string;
+    /** The wait's `r` when it timed out. */
+    timedOut: number;
+    /** What a replica has applied, when SHOW REPLICA STATUS does not say it (MariaDB). */
+    replicaExecuted?: string;
+  };
+  /** Whether replication traffic is encrypted, and how, for `explain security`. */
+  readonly replicationTraffic: { encrypted: boolean; how: string };
+}

@@ -1,0 +1,21 @@
+// Every database flavour, in one exhaustive record: adding one to FLAVOURS without a file here fails to compile.
+import type { Flavour, Lab } from '../topology/types.js';
+import type { DatabaseFlavour } from './flavour.js';
+import { mariadb } from './mariadb.js';
+import { mysql } from './mysql.js';
+
+export type { DatabaseFlavour };
+
+export const DATABASE_FLAVOURS: { [F in Flavour]: DatabaseFlavour & { name: F } } = {
+  mariadb: mariadb as DatabaseFlavour & { name: 'mariadb' },
+  mysql: mysql as DatabaseFlavour & { name: 'mysql' },
+};
+
+export function flavourOf(lab: Pick<Lab, 'flavour'>): DatabaseFlavour {
+  return DATABASE_FLAVOURS[lab.flavour];
+}
+
+/** The flavour a running server reports in `SELECT VERSION()` ("11.8.3-MariaDB-…", "8.4.6"). */
+export function flavourFromVersion(version: string): DatabaseFlavour {
+  return /mariadb/i.test(version) ? mariadb : mysql;
+}

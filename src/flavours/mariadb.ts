@@ -1,0 +1,62 @@
+// MariaDB (Debian's 11.8 or the official mariadb:11.8): MASTER_USE_GTID replication, TLS verified from the
+// replication password, read_only on replicas.
+import { adminPing, secret } from '../kinds/service.js';
+import { quote, stmt } from '../replication/statement.js';
+import type { DatabaseFlavour } from './flavour.js';
+
+/** Seconds between the replica's reconnection attempts; small so a restarted primary is picked up at once. */
+const CONNECT_RETRY_SECONDS = 1;
+
+// MariaDB has only read_only (root keeps READ ONLY ADMIN), not MySQL's super_read_only.
+const readOnly = { set: stmt('SET GLOBAL read_only = ON'), variable: '@@GLOBAL.read_only' };
+
+export const mariadb: DatabaseFlavour = {
+  name: 'mariadb',
+  title: 'MariaDB',
+  upstreamImage: 'mariadb:11.8',
+  debianPackaged: true,
+  myCnfTemplate: 'my.cnf.mariadb',
+  service(imageSet, server, dataMount) {
+    const debian = imageSet === 'debian';
+    return {
+      environment: [{ key: 'MARIADB_ROOT_PASSWORD', value: secret('INFRA_ROOT_PASSWORD') }],
+      // Debian reads mariadb.conf.d/ after conf.d/, and its 50-server.cnf would otherwise bind 127.0.0.1.
+      volumes: [`./${server}/my.cnf:/etc/mysql/${debian ? 'mariadb.conf.d' : 'conf.d'}/99-infra.cnf:ro`, dataMount],
+      healthcheck: {
+        test: debian
+          ? adminPing('mariadb-admin', 'MARIADB_ROOT_PASSWORD')
+          : ['CMD', 'healthcheck.sh', '--connect', '--innodb_initialized'],
+        startPeriod: '120s',
+      },
+    };
+  },
+  configureReplica(primary, user, password) {
+    return [
+      stmt('STOP REPLICA'),
+      // The replica's own initialisation must leave no GTIDs behind: clear its binlog and its replication position.
+      stmt('RESET MASTER'),
+      stmt(`SET GLOBAL gtid_slave_pos = ''`),
+      stmt(
+        `CHANGE MASTER TO MASTER_HOST=${quote(primary)}, MASTER_PORT=3306, MASTER_USER='${user}', ` +
+          `MASTER_PASSWORD=${quote(password)}, MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=${CONNECT_RETRY_SECONDS}, ` +
+          // 11.4+ encrypts and verifies by default; with a password-authenticated user MariaDB verifies the primary's
+          // self-signed certificate from the password itself, so TLS stays on without a lab CA.
+          'MASTER_SSL=1, MASTER_SSL_VERIFY_SERVER_CERT=1',
+        [password],
+      ),
+      stmt('START REPLICA'),
+      readOnly.set,
+    ];
+  },
+  readOnly,
+  gtid: {
+    position: 'SELECT @@GLOBAL.gtid_binlog_pos AS pos',
+    wait: 'SELECT MASTER_GTID_WAIT(?, ?) AS r',
+    timedOut: -1,
+    replicaExecuted: 'SELECT @@GLOBAL.gtid_slave_pos AS pos',
+  },
+  replicationTraffic: {
+    encrypted: true,
+    how: 'encrypted with TLS; MariaDB verifies the primary from the replication password',
+  },
+};

@@ -1,0 +1,55 @@
+// MySQL 8.4 (the official mysql:8.4; Debian has no MySQL server package): CHANGE REPLICATION SOURCE with
+// auto-positioning, super_read_only persisted on replicas, none of the removed MASTER/SLAVE spellings.
+import { adminPing, secret } from '../kinds/service.js';
+import { quote, stmt } from '../replication/statement.js';
+import type { DatabaseFlavour } from './flavour.js';
+
+const CONNECT_RETRY_SECONDS = 1;
+/** MySQL gives up after SOURCE_RETRY_COUNT attempts; a day of retries outlasts any lab pause. */
+const RETRY_COUNT = 86_400;
+
+// super_read_only also stops root. PERSIST also sets the global value now; mysqld-auto.cnf is read after my.cnf, so
+// after a restart this replica comes back read-only.
+const readOnly = { set: stmt('SET GLOBAL super_read_only = ON'), variable: '@@GLOBAL.super_read_only' };
+
+export const mysql: DatabaseFlavour = {
+  name: 'mysql',
+  title: 'MySQL 8.4',
+  upstreamImage: 'mysql:8.4',
+  debianPackaged: false,
+  myCnfTemplate: 'my.cnf.mysql',
+  service(_imageSet, server, dataMount) {
+    return {
+      environment: [{ key: 'MYSQL_ROOT_PASSWORD', value: secret('INFRA_ROOT_PASSWORD') }],
+      volumes: [`./${server}/my.cnf:/etc/mysql/conf.d/99-infra.cnf:ro`, dataMount],
+      // TCP, not the socket: the image's init server runs without networking and must not count as healthy.
+      healthcheck: { test: adminPing('mysqladmin', 'MYSQL_ROOT_PASSWORD'), startPeriod: '120s' },
+    };
+  },
+  configureReplica(primary, user, password) {
+    return [
+      stmt('STOP REPLICA'),
+      stmt('RESET BINARY LOGS AND GTIDS'),
+      stmt(
+        `CHANGE REPLICATION SOURCE TO SOURCE_HOST=${quote(primary)}, SOURCE_PORT=3306, SOURCE_USER='${user}', ` +
+          `SOURCE_PASSWORD=${quote(password)}, SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1, ` +
+          `SOURCE_CONNECT_RETRY=${CONNECT_RETRY_SECONDS}, SOURCE_RETRY_COUNT=${RETRY_COUNT}`,
+        [password],
+      ),
+      stmt('START REPLICA'),
+      // Persisted, so a restarted replica comes back read-only and resumes replication by itself.
+      stmt('SET PERSIST super_read_only = ON'),
+      stmt('SET PERSIST_ONLY skip_replica_start = OFF'),
+    ];
+  },
+  readOnly,
+  gtid: {
+    position: 'SELECT @@GLOBAL.gtid_executed AS pos',
+    wait: 'SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?) AS r',
+    timedOut: 1,
+  },
+  replicationTraffic: {
+    encrypted: false,
+    how: 'unencrypted (the password travels RSA-encrypted with GET_SOURCE_PUBLIC_KEY, the data in clear)',
+  },
+};

@@ -1,0 +1,66 @@
+// The application server: one bundled file (lab-app/server.ts with mysql2) and its static files, the same in every
+// lab; it reads from its own server's database and writes to the primary.
+import { readFileSync } from 'node:fs';
+import { labAppBundle } from '../paths.js';
+import { renderTemplate } from '../render/engine.js';
+import { file } from '../render/rendered-file.js';
+import { APP_DB, PORTS } from '../topology/lab-constants.js';
+import type { KindSpec } from './kind.js';
+import { httpProbe, secret } from './service.js';
+
+const APP_DIR = '/srv/app';
+const BUNDLE = 'app/server.js';
+
+let bundle: string | undefined;
+
+/** The bundled app is a build product, not a template: the same bytes in every lab. */
+function appBundle(): string {
+  try {
+    bundle ??= readFileSync(labAppBundle, 'utf8');
+  } catch {
+    throw new Error(`the bundled application server is missing (${labAppBundle}); run \`npm run build\``);
+  }
+  return bundle;
+}
+
+export const app: KindSpec<'app'> = {
+  kind: 'app',
+  startRank: 1,
+  listens: PORTS.app,
+  upstreamImage: () => 'node:20-bookworm-slim',
+  builtHere: (lab) => lab.imageSet === 'debian',
+  buildExtras: [],
+  files: () => [],
+  sharedFiles: (lab) => [
+    file(BUNDLE, appBundle()),
+    file(
+      'app/public/index.html',
+      renderTemplate('app/public/index.html', {
+        lab: lab.name,
+        domain: lab.domain,
+        balance: lab.balance,
+        mode: lab.mode,
+        activePassive: lab.mode === 'active-passive',
+      }),
+    ),
+  ],
+  configFiles: () => [BUNDLE],
+  service: (lab, server) => ({
+    command: ['node', `${APP_DIR}/server.js`],
+    environment: [
+      { key: 'INFRA_SERVER', value: server.name },
+      { key: 'INFRA_DB_ROLE', value: server.database?.role ?? 'none' },
+      { key: 'INFRA_DB_PRIMARY_HOST', value: lab.primary },
+      { key: 'INFRA_DB_USER', value: APP_DB.user },
+      { key: 'INFRA_DB_NAME', value: APP_DB.database },
+      { key: 'INFRA_DB_PASSWORD', value: secret('INFRA_APP_PASSWORD') },
+    ],
+    volumes: [`./app:${APP_DIR}:ro`],
+    // Liveness only: /api/health also needs the app's database user, which the replication step creates after boot.
+    healthcheck: { test: httpProbe('/api/live', PORTS.app), startPeriod: '20s' },
+  }),
+  dataVolumes: () => [],
+  why: (lab, server) =>
+    `the application server runs the code: it reads from ${server.name}'s own database and writes to the primary on ${lab.primary}`,
+  diagramLabel: () => `App server :${PORTS.app}`,
+};

@@ -1,0 +1,45 @@
+// The database: MariaDB or MySQL (the flavour decides image, config mount, health check and SQL), primary on the
+// lab's primary server, a replica on every other web server, its data in a named volume.
+import { flavourOf } from '../flavours/index.js';
+import { renderTemplate } from '../render/engine.js';
+import { file } from '../render/rendered-file.js';
+import { PORTS } from '../topology/lab-constants.js';
+import type { Component } from '../topology/types.js';
+import type { KindSpec } from './kind.js';
+
+const dataVolume = (component: Component) => `${component.name}-data`;
+
+export const db: KindSpec<'db'> = {
+  kind: 'db',
+  startRank: 0,
+  listens: PORTS.database,
+  upstreamImage: (lab) => flavourOf(lab).upstreamImage,
+  builtHere: (lab) => lab.imageSet === 'debian' && flavourOf(lab).debianPackaged,
+  buildExtras: [{ name: 'entrypoint.sh', mode: 0o755 }],
+  files: (lab, server) => {
+    const database = server.database;
+    if (!database) throw new Error(`${server.name} has no database`);
+    return [
+      file(
+        `${server.name}/my.cnf`,
+        renderTemplate(flavourOf(lab).myCnfTemplate, {
+          lab: lab.name,
+          server: server.name,
+          dbRole: database.role,
+          serverId: database.serverId,
+          replica: database.role === 'replica',
+        }),
+      ),
+    ];
+  },
+  sharedFiles: () => [],
+  configFiles: (server) => [`${server.name}/my.cnf`],
+  service: (lab, server, component) =>
+    flavourOf(lab).service(lab.imageSet, server.name, `${dataVolume(component)}:/var/lib/mysql`),
+  dataVolumes: (component) => [dataVolume(component)],
+  why: (lab, server) =>
+    server.database?.role === 'primary'
+      ? `the ${flavourOf(lab).title} primary keeps the data and takes every write; its changes are replicated to the other web servers`
+      : `a ${flavourOf(lab).title} replica: a read-only copy of the primary's data, kept current by GTID replication, serving this server's reads`,
+  diagramLabel: (lab, server) => `${flavourOf(lab).title} :${PORTS.database}<br/>${server.database?.role}`,
+};

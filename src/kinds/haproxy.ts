@@ -1,0 +1,43 @@
+// The load balancer: HAProxy in front of the web servers, its config rendered per LB server from the model.
+import { renderTemplate } from '../render/engine.js';
+import { file } from '../render/rendered-file.js';
+import { PORTS, STATS_PATH } from '../topology/lab-constants.js';
+import { webServers } from '../topology/types.js';
+import type { KindSpec } from './kind.js';
+
+const CONFIG = '/etc/infra/haproxy.cfg';
+
+export const haproxy: KindSpec<'haproxy'> = {
+  kind: 'haproxy',
+  startRank: 3,
+  listens: PORTS.http,
+  upstreamImage: () => 'haproxy:3.0',
+  builtHere: (lab) => lab.imageSet === 'debian',
+  buildExtras: [],
+  files: (lab, server) => [
+    file(
+      `${server.name}/haproxy.cfg`,
+      renderTemplate('haproxy.cfg', {
+        lab: lab.name,
+        server: server.name,
+        container: `${lab.project}-${server.name}-haproxy`,
+        balance: lab.balance,
+        domain: lab.domain,
+        statsPath: STATS_PATH,
+        backends: webServers(lab).map((s) => ({ name: s.name, backup: s.backup, ...s.healthCheck })),
+      }),
+    ),
+  ],
+  sharedFiles: () => [],
+  configFiles: (server) => [`${server.name}/haproxy.cfg`],
+  service: (_lab, server) => ({
+    command: ['haproxy', '-W', '-db', '-f', CONFIG],
+    environment: [],
+    volumes: [`./${server.name}/haproxy.cfg:${CONFIG}:ro`],
+    healthcheck: { test: ['CMD', 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${PORTS.http}`], startPeriod: '20s' },
+  }),
+  dataVolumes: () => [],
+  why: (lab) =>
+    `HAProxy receives every request for ${lab.domain} and passes it to a web server (${lab.balance}), so no single web server is the only way in and a dead one is routed around`,
+  diagramLabel: (lab) => `HAProxy :${PORTS.http}<br/>balance ${lab.balance}`,
+};

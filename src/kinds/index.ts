@@ -1,0 +1,16 @@
+// Every component kind, in one exhaustive record: adding a kind to COMPONENT_KINDS without a file here fails to
+// compile, and everything that iterates kinds (images, render, compose, start order, explain) picks it up.
+import type { ComponentKind } from '../topology/types.js';
+import { app } from './app.js';
+import { db } from './db.js';
+import { haproxy } from './haproxy.js';
+import type { KindSpec } from './kind.js';
+import { nginx } from './nginx.js';
+
+export type { KindSpec };
+
+export const KINDS: { [K in ComponentKind]: KindSpec<K> } = { haproxy, nginx, app, db };
+
+export function kindOf<K extends ComponentKind>(kind: K): KindSpec<K> {
+  return KINDS[kind];
+}

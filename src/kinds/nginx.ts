@@ -1,0 +1,37 @@
+// The web server: Nginx serves the application files itself and passes /api/ to the application server.
+import { renderTemplate } from '../render/engine.js';
+import { file } from '../render/rendered-file.js';
+import { PORTS } from '../topology/lab-constants.js';
+import type { KindSpec } from './kind.js';
+import { httpProbe } from './service.js';
+
+const CONFIG = '/etc/infra/nginx.conf';
+const STATIC_DIR = '/srv/www';
+
+export const nginx: KindSpec<'nginx'> = {
+  kind: 'nginx',
+  startRank: 2,
+  listens: PORTS.http,
+  upstreamImage: () => 'nginx:1.26',
+  builtHere: (lab) => lab.imageSet === 'debian',
+  buildExtras: [],
+  files: (lab, server) => [
+    file(
+      `${server.name}/nginx.conf`,
+      renderTemplate('nginx.conf', { lab: lab.name, server: server.name, domain: lab.domain }),
+    ),
+  ],
+  sharedFiles: () => [],
+  // Nginx reads app/public on every request, so the static files need no restart.
+  configFiles: (server) => [`${server.name}/nginx.conf`],
+  service: (_lab, server) => ({
+    command: ['nginx', '-c', CONFIG, '-g', 'daemon off;'],
+    environment: [],
+    volumes: [`./${server.name}/nginx.conf:${CONFIG}:ro`, `./app/public:${STATIC_DIR}:ro`],
+    healthcheck: { test: httpProbe('/health', PORTS.http), startPeriod: '20s' },
+  }),
+  dataVolumes: () => [],
+  why: () =>
+    `Nginx serves the application files (the static pages) itself and passes /api/ requests to the application server on 127.0.0.1:${PORTS.app}`,
+  diagramLabel: () => `Nginx :${PORTS.http}<br/>files + /api/ proxy`,
+};

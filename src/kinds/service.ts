@@ -1,0 +1,41 @@
+// What one Compose service of a lab is made of, and the small value builders the kinds and flavours share. The
+// compose view assembles these parts; the template only loops.
+
+export interface KeyValue {
+  key: string;
+  value: string;
+}
+
+export interface Healthcheck {
+  test: string[];
+  startPeriod: string;
+}
+
+/** The parts of a component's service that its kind decides. */
+export interface ServiceParts {
+  command?: string[];
+  environment: KeyValue[];
+  volumes: string[];
+  healthcheck?: Healthcheck;
+}
+
+/** A value Compose reads from the lab's .env, failing with the fix when it is missing. */
+export const secret = (name: string) => `\${${name}:?the lab's .env is missing; run infra render}`;
+
+/** An HTTP probe in bash (every image here has bash; none is guaranteed curl). */
+export function httpProbe(path: string, port: number): string[] {
+  return [
+    'CMD',
+    'bash',
+    '-c',
+    `exec 3<>/dev/tcp/127.0.0.1/${port} && printf 'GET ${path} HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -q ' 200 '`,
+  ];
+}
+
+/**
+ * A TCP ping that logs in: an anonymous ping also answers, but makes the server log "Access denied" every second.
+ * `$$` keeps Compose from interpolating the variable; the container's shell expands it.
+ */
+export function adminPing(tool: string, passwordVariable: string): string[] {
+  return ['CMD-SHELL', `${tool} ping -h127.0.0.1 --protocol=tcp -uroot -p"$$${passwordVariable}" --silent`];
+}

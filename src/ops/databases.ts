@@ -1,0 +1,47 @@
+// Opens root sessions to a running lab's databases for the length of one piece of work (the replication step,
+// `status`, the smoke checks), through the forwarder, and always closes both afterwards.
+import { StepError } from '../errors.js';
+import { flavourFromVersion, type DatabaseFlavour } from '../flavours/index.js';
+import type { DbSession, SessionOpener } from '../database/session.js';
+import type { ContainerRuntime } from '../runtime/port.js';
+import { closeAll, connectAll, type Connections } from '../replication/apply.js';
+
+/** The newest forwarder image infra built, for commands that run without a lab model (status). */
+export async function forwardImage(runtime: ContainerRuntime): Promise<string> {
+  const tag = await runtime.newestImage('forward');
+  if (!tag) throw new StepError('the database forwarder image is missing; run `infra images build` or `infra up`');
+  return tag;
+}
+
+export interface DatabaseTarget {
+  lab: string;
+  network: string;
+  image: string;
+  servers: string[];
+  rootPassword: string;
+  /** How long to keep retrying a database that refuses connections (it may be starting). */
+  connectDeadlineMs?: number;
+}
+
+export async function withDatabases<T>(
+  runtime: ContainerRuntime,
+  open: SessionOpener,
+  target: DatabaseTarget,
+  fn: (connections: Connections) => Promise<T>,
+): Promise<T> {
+  const forward = await runtime.openForward(target);
+  let connections: Connections = {};
+  try {
+    connections = await connectAll(open, forward.ports, target.rootPassword, target.connectDeadlineMs);
+    return await fn(connections);
+  } finally {
+    await closeAll(connections);
+    await forward.close();
+  }
+}
+
+/** The flavour a running database is, from its own version string. */
+export async function detectFlavour(session: DbSession): Promise<DatabaseFlavour> {
+  const rows = await session.query('SELECT VERSION() AS v');
+  return flavourFromVersion(String(rows[0]?.v));
+}

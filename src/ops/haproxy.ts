@@ -1,0 +1,62 @@
+// HAProxy's runtime API, reached inside the LB's haproxy container (its TCP socket listens on the LB's loopback
+// only): server states for status, `fail`/`recover` and the smoke checks, and maintenance for tests.
+import { CommandError } from '../errors.js';
+import { PORTS } from '../topology/lab-constants.js';
+import type { ContainerRuntime } from '../runtime/port.js';
+import { realClock, waitFor, type Clock } from '../wait/wait-for.js';
+
+/** What HAProxy reports for a server: UP, DOWN, MAINT, `UP 1/2` while rising, …. */
+export type BackendState = string;
+
+/** Sends one command to the runtime API of a lab's haproxy container and returns the answer. */
+export async function haproxyCommand(runtime: ContainerRuntime, container: string, command: string): Promise<string> {
+  // bash's /dev/tcp: every haproxy image here has bash, none is guaranteed socat or nc.
+  const script = `exec 3<>/dev/tcp/127.0.0.1/${PORTS.haproxyApi} && printf '%s\\n' "$1" >&3 && cat <&3`;
+  const result = await runtime.exec(container, ['bash', '-c', script, 'haproxy-api', command]);
+  if (result.exitCode !== 0) throw new CommandError(`haproxy runtime API: ${command}`, result.stderr || result.stdout);
+  return result.stdout;
+}
+
+/** Status of each server of a backend as HAProxy sees it. */
+export async function serverStates(
+  runtime: ContainerRuntime,
+  container: string,
+  backend = 'web',
+): Promise<Record<string, BackendState>> {
+  return parseServerStates(await haproxyCommand(runtime, container, 'show stat'), backend);
+}
+
+export function parseServerStates(csv: string, backend: string): Record<string, BackendState> {
+  const [header, ...rows] = csv.trim().split('\n');
+  const columns = header.replace(/^# /, '').split(',');
+  const name = columns.indexOf('svname');
+  const proxy = columns.indexOf('pxname');
+  const status = columns.indexOf('status');
+  const states: Record<string, string> = {};
+  for (const row of rows) {
+    const cells = row.split(',');
+    if (cells[proxy] === backend && cells[name] !== 'BACKEND' && cells[name] !== 'FRONTEND')
+      states[cells[name]] = cells[status];
+  }
+  return states;
+}
+
+/** Polls HAProxy until `server` reaches `state` (UP, DOWN); returns how long it took. */
+export async function waitForBackend(
+  runtime: ContainerRuntime,
+  haproxyContainer: string,
+  server: string,
+  state: 'UP' | 'DOWN',
+  deadline: number,
+  clock: Clock = realClock,
+): Promise<number> {
+  const started = clock.now();
+  await waitFor(
+    async () => {
+      const seen = (await serverStates(runtime, haproxyContainer))[server] ?? 'absent';
+      return seen === state ? { done: true, value: undefined } : { done: false, seen };
+    },
+    { what: `HAProxy to mark ${server} ${state}`, timeoutMs: Math.max(0, deadline - started), intervalMs: 100, clock },
+  );
+  return clock.now() - started;
+}

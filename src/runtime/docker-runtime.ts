@@ -1,0 +1,170 @@
+// The ContainerRuntime on a real engine: dockerode for inspect, state, logs and the forwarder; execa for
+// `docker compose`, `docker build` and `docker exec`. The only module (with its helpers in this folder) that knows
+// either library.
+import Docker from 'dockerode';
+import { execa } from 'execa';
+import path from 'node:path';
+import { CommandError, EnvironmentError } from '../errors.js';
+import { LAB_FILES } from '../paths.js';
+import type { ImageBuild } from '../render/images.js';
+import { LABEL } from '../topology/labels.js';
+import { labContainers, labNames, labVolumes, logTail, removeLab } from './containers.js';
+import { openForward } from './forward.js';
+import type { CommandResult, ContainerRuntime, Forward, PortBinding } from './port.js';
+
+export class DockerRuntime implements ContainerRuntime {
+  constructor(private readonly docker: Docker = new Docker()) {}
+
+  async ping(): Promise<void> {
+    try {
+      await this.docker.ping();
+    } catch (error) {
+      const where = process.env.DOCKER_HOST ?? '/var/run/docker.sock';
+      throw new EnvironmentError(
+        `cannot reach the Docker engine at ${where} (${(error as Error).message}); start it ` +
+          '(`sudo systemctl start docker`, or open Docker Desktop) and try again',
+      );
+    }
+  }
+
+  async version() {
+    const info = await this.docker.version();
+    return { version: info.Version, apiVersion: info.ApiVersion };
+  }
+
+  async composeVersion(): Promise<string> {
+    const result = await execa('docker', ['compose', 'version', '--short'], { reject: false });
+    if (result.exitCode !== 0) {
+      throw new EnvironmentError(
+        'Docker Compose v2 is missing (`docker compose version` failed); install the docker-compose-plugin package ' +
+          '(or Docker Desktop) and try again',
+      );
+    }
+    return String(result.stdout).trim().replace(/^v/, '');
+  }
+
+  containers(lab?: string) {
+    return labContainers(this.docker, lab);
+  }
+
+  labNames() {
+    return labNames(this.docker);
+  }
+
+  volumes(lab: string) {
+    return labVolumes(this.docker, lab);
+  }
+
+  removeLab(lab: string, options: { volumes: boolean }) {
+    return removeLab(this.docker, lab, options);
+  }
+
+  async composeUp(dir: string, timeoutSeconds: number): Promise<CommandResult> {
+    const args = [
+      'compose',
+      '--project-directory',
+      dir,
+      '-f',
+      path.join(dir, LAB_FILES.compose),
+      'up',
+      '-d',
+      '--wait',
+      '--wait-timeout',
+      String(timeoutSeconds),
+      '--remove-orphans',
+    ];
+    const result = await execa('docker', args, { reject: false, env: { COMPOSE_ANSI: 'never' } });
+    return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
+  }
+
+  async start(id: string) {
+    await this.docker.getContainer(id).start();
+  }
+
+  async stop(id: string, timeoutSeconds: number) {
+    await this.docker
+      .getContainer(id)
+      .stop({ t: timeoutSeconds })
+      .catch((error: { statusCode?: number }) => {
+        // 304: already stopped; 404: already gone.
+        if (error.statusCode !== 304 && error.statusCode !== 404) throw error;
+      });
+  }
+
+  async restart(id: string, timeoutSeconds: number) {
+    await this.docker.getContainer(id).restart({ t: timeoutSeconds });
+  }
+
+  async isRunning(id: string) {
+    return (await this.docker.getContainer(id).inspect()).State.Running;
+  }
+
+  async exec(container: string, command: string[]): Promise<CommandResult> {
+    const result = await execa('docker', ['exec', container, ...command], { reject: false });
+    return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
+  }
+
+  logTail(id: string, lines: number) {
+    return logTail(this.docker, id, lines);
+  }
+
+  async publishedPorts(id: string): Promise<PortBinding[]> {
+    const info = await this.docker.getContainer(id).inspect();
+    return Object.entries(info.NetworkSettings.Ports ?? {}).flatMap(([port, bindings]) =>
+      (bindings ?? []).map((b) => ({ port, hostIp: b.HostIp, hostPort: b.HostPort })),
+    );
+  }
+
+  async hasImage(ref: string) {
+    return this.docker
+      .getImage(ref)
+      .inspect()
+      .then(
+        () => true,
+        () => false,
+      );
+  }
+
+  async buildImage(dir: string, build: ImageBuild): Promise<void> {
+    // --force-rm: a failed step's container would otherwise stay behind, an orphan of the failed build.
+    const args = [
+      'build',
+      '--force-rm',
+      '--label',
+      `${LABEL.image}=${build.kind}`,
+      '-t',
+      build.tag,
+      path.join(dir, build.contextDir),
+    ];
+    const result = await execa('docker', args, { reject: false, all: true, env: { DOCKER_BUILDKIT: '0' } });
+    if (result.exitCode !== 0) {
+      throw new CommandError(`docker ${args.join(' ')}`, String(result.all), `building the ${build.kind} image failed`);
+    }
+  }
+
+  async newestImage(kind: string) {
+    const images = await this.docker.listImages({ filters: { label: [`${LABEL.image}=${kind}`] } });
+    const newest = images.sort((a, b) => b.Created - a.Created)[0];
+    return newest?.RepoTags?.find((t) => t !== '<none>:<none>');
+  }
+
+  async removeBuiltImages() {
+    const images = await this.docker.listImages({ filters: { label: [LABEL.image] } });
+    for (const image of images) {
+      await this.docker
+        .getImage(image.Id)
+        .remove({ force: true })
+        .catch(() => undefined);
+    }
+    return images.length;
+  }
+
+  openForward(options: { lab: string; network: string; image: string; servers: string[] }): Promise<Forward> {
+    return openForward(this.docker, options);
+  }
+}
+
+/** The engine named by DOCKER_HOST, else the default socket; not contacted until first used. */
+export function dockerRuntime(): DockerRuntime {
+  return new DockerRuntime();
+}

@@ -1,0 +1,97 @@
+// The Docker port (DESIGN.md, "One Docker port with a fake"): everything infra asks of a container engine, as one
+// narrow interface. DockerRuntime implements it with dockerode and execa (the only modules that import them);
+// FakeRuntime implements it in memory for unit tests. Use cases, steps and checks get it from their context.
+import type { ImageBuild } from '../render/images.js';
+import type { ComponentKind, DbRole } from '../topology/types.js';
+
+/** What a container of a lab is: a server's host, one of its components, or one of infra's helpers. */
+export type LiveComponent = ComponentKind | 'host' | 'forward';
+export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+/** `none`: no health check of its own (hosts, helpers). */
+export type Health = 'healthy' | 'unhealthy' | 'starting' | 'none';
+
+export interface ComponentState {
+  name: string;
+  lab: string;
+  id: string;
+  server: string;
+  component: LiveComponent;
+  state: ContainerState;
+  health: Health;
+  startedAt: string;
+  dbRole?: DbRole;
+  /** The lab folder Compose recorded when it created the container. */
+  workingDir?: string;
+  /** The host port published for container port 80, on the LB's host container. */
+  publishedPort?: { ip: string; port: number };
+  /** Joined to a network namespace its host container no longer has (host restarted after it started). */
+  staleNetwork: boolean;
+  image: string;
+}
+
+/** Running, and healthy or without a health check of its own (hosts): ready to serve. */
+export function isReady(c: Pick<ComponentState, 'state' | 'health'>): boolean {
+  return c.state === 'running' && (c.health === 'healthy' || c.health === 'none');
+}
+
+export interface CommandResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface PortBinding {
+  /** Container port and protocol, `80/tcp`. */
+  port: string;
+  hostIp: string;
+  hostPort: string;
+}
+
+/** A short-lived forwarder: a 127.0.0.1 port per server's database, for as long as a piece of work needs it. */
+export interface Forward {
+  ports: Record<string, number>;
+  close(): Promise<void>;
+}
+
+export interface Removed {
+  containers: number;
+  networks: number;
+  volumes: number;
+}
+
+export interface ContainerRuntime {
+  /** Fails with an EnvironmentError saying how to start the engine when it does not answer. */
+  ping(): Promise<void>;
+  /** Engine version, for doctor. */
+  version(): Promise<{ version: string; apiVersion: string }>;
+  /** Compose v2's version, or an EnvironmentError saying how to get it. */
+  composeVersion(): Promise<string>;
+
+  /** Every container of a lab (or of every lab), with state, health and labels read back. */
+  containers(lab?: string): Promise<ComponentState[]>;
+  /** Names of every lab with a container, network or volume on this engine. */
+  labNames(): Promise<string[]>;
+  volumes(lab: string): Promise<string[]>;
+  /** Removes a lab's containers (components before hosts) and networks, its volumes only when asked. */
+  removeLab(lab: string, options: { volumes: boolean }): Promise<Removed>;
+
+  /** `docker compose up -d --wait` on a lab folder; never throws for a failed start, the result says it. */
+  composeUp(dir: string, timeoutSeconds: number): Promise<CommandResult>;
+  start(id: string): Promise<void>;
+  stop(id: string, timeoutSeconds: number): Promise<void>;
+  restart(id: string, timeoutSeconds: number): Promise<void>;
+  isRunning(id: string): Promise<boolean>;
+  /** Runs a command in a running container. */
+  exec(container: string, command: string[]): Promise<CommandResult>;
+  logTail(id: string, lines: number): Promise<string>;
+  publishedPorts(id: string): Promise<PortBinding[]>;
+
+  hasImage(ref: string): Promise<boolean>;
+  buildImage(dir: string, build: ImageBuild): Promise<void>;
+  /** The newest image infra built of one kind (its `dev.infra.image` label), for commands without a lab model. */
+  newestImage(kind: string): Promise<string | undefined>;
+  /** Removes every image infra built; returns how many. */
+  removeBuiltImages(): Promise<number>;
+
+  openForward(options: { lab: string; network: string; image: string; servers: string[] }): Promise<Forward>;
+}
