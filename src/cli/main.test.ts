@@ -5,16 +5,9 @@ import { PassThrough } from 'node:stream';
 import { main } from './main.js';
 import { fixturesDir, repoRoot } from '../../test/helpers/fixtures.js';
 import { runNode } from '../../test/helpers/run-node.js';
+import { captureIo } from '../../test/helpers/capture-io.js';
 
-function io(cwd: string) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  return { io: { stdout, stderr, stdin: new PassThrough(), env: {}, cwd }, out: () => out, err: () => err };
-}
+const io = (cwd: string) => captureIo(cwd);
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'infra-cli-'));
 
 it('render with a bad infra.yaml exits 2, names each field, and writes nothing', async () => {

@@ -1,0 +1,115 @@
+// `up` over the fake runtime and scripted databases: the order of its steps, what it asks of Docker and the
+// databases, and what it leaves behind when a step fails or the run is interrupted.
+import { fakeLab, type FakeLab } from '../../test/helpers/fake-lab.js';
+import { FakeRuntime } from '../runtime/fake-runtime.js';
+import { upCommand, type UpOptions } from './up.js';
+
+const LAB = 'unit';
+
+function options(t: FakeLab, extra: Partial<UpOptions> = {}): UpOptions {
+  return { cwd: t.cwd, name: LAB, port: 'auto', json: true, keep: false, smoke: false, timeoutSeconds: 5, ...extra };
+}
+
+async function up(t: FakeLab, extra: Partial<UpOptions> = {}, signal?: AbortSignal) {
+  const before = t.stdout().length;
+  const code = await upCommand(t.env(signal), options(t, extra));
+  return { code, result: JSON.parse(t.stdout().slice(before)) };
+}
+
+const steps = (result: { steps: { name: string; status: string }[] }) =>
+  result.steps.map((s) => `${s.name} ${s.status}`);
+
+it('renders, builds, starts, replicates and (asked to skip it) skips smoke, in that order', async () => {
+  const t = fakeLab();
+  const { code, result } = await up(t);
+  expect(code).toBe(0);
+  expect(steps(result)).toEqual(['render ok', 'images ok', 'start ok', 'replication ok', 'smoke skipped']);
+  expect(result).toMatchObject({
+    ok: true,
+    lab: LAB,
+    replication: { replicas: [{ server: 'web-02', action: 'configured' }] },
+  });
+  // Images before containers, the forwarder only for the replication step, and closed after it.
+  const calls = t.runtime.calls;
+  expect(calls.filter((c) => c.startsWith('build '))).toHaveLength(5);
+  expect(calls.indexOf('composeUp')).toBeGreaterThan(
+    calls.length - 1 - [...calls].reverse().findIndex((c) => c.startsWith('build ')),
+  );
+  expect(calls.slice(calls.indexOf('composeUp') + 1)).toEqual(['openForward', 'closeForward']);
+  expect(t.runtime.openForwards).toBe(0);
+  // Users and schema on the primary only; the replica is pointed at it and made read-only.
+  expect(t.databases.get('web-01').statements.filter((s) => s.startsWith('CREATE USER'))).toHaveLength(2);
+  expect(t.databases.get('web-02').statements.some((s) => s.startsWith('CREATE USER'))).toBe(false);
+  expect(t.databases.get('web-02')).toMatchObject({ source: 'web-01', io: true, sql: true, readOnly: true });
+});
+
+it('a second up builds nothing and leaves a replicating replica unchanged', async () => {
+  const t = fakeLab();
+  await up(t);
+  const replica = t.databases.get('web-02');
+  const statementsBefore = replica.statements.length;
+  const callsBefore = t.runtime.calls.length;
+  const { code, result } = await up(t);
+  expect(code).toBe(0);
+  expect(result.replication.replicas[0].action).toBe('unchanged');
+  expect(t.runtime.calls.slice(callsBefore).some((c) => c.startsWith('build '))).toBe(false);
+  const again = replica.statements.slice(statementsBefore);
+  expect(again.some((s) => s.startsWith('CHANGE MASTER') || s === 'START REPLICA')).toBe(false);
+});
+
+it('a failed start names the server and component, and removes the containers and volumes this run made', async () => {
+  const t = fakeLab();
+  t.runtime.faults.exitOnStart = `infra-${LAB}-web-01-db`;
+  const { code, result } = await up(t);
+  expect(code).toBe(1);
+  expect(steps(result)).toEqual(['render ok', 'images ok', 'start failed']);
+  expect(result.error.message).toBe(`web-01: db (infra-${LAB}-web-01-db) is exited; others not ready: none`);
+  expect(result.error.detail).toContain(`last words of infra-${LAB}-web-01-db`);
+  expect(await t.runtime.containers(LAB)).toEqual([]);
+  expect(await t.runtime.volumes(LAB)).toEqual([]);
+});
+
+it('a lab that ran before keeps its containers and data when a later up fails', async () => {
+  const t = fakeLab();
+  await up(t);
+  t.runtime.faults.exitOnStart = `infra-${LAB}-web-02-app`;
+  const { code } = await up(t);
+  expect(code).toBe(1);
+  expect((await t.runtime.containers(LAB)).length).toBe(10);
+  expect(await t.runtime.volumes(LAB)).toEqual(['web-01-db-data', 'web-02-db-data']);
+});
+
+it('a failed image build stops before anything starts', async () => {
+  const t = fakeLab();
+  t.runtime.faults.buildKind = 'nginx';
+  const { code, result } = await up(t);
+  expect(code).toBe(1);
+  expect(steps(result)).toEqual(['render ok', 'images failed']);
+  expect(result.error.message).toBe('building the nginx image failed');
+  expect(t.runtime.calls).not.toContain('composeUp');
+});
+
+it('an abort during start lets the step finish, then removes what the run created', async () => {
+  const controller = new AbortController();
+  class AbortedDuringStart extends FakeRuntime {
+    override async composeUp(dir: string) {
+      const result = await super.composeUp(dir);
+      controller.abort('SIGTERM');
+      return result;
+    }
+  }
+  const t = fakeLab(new AbortedDuringStart());
+  const { code, result } = await up(t, {}, controller.signal);
+  expect(code).toBe(1);
+  expect(steps(result)).toEqual(['render ok', 'images ok', 'start ok']);
+  expect(result.error.message).toBe('interrupted by SIGTERM');
+  expect(await t.runtime.containers(LAB)).toEqual([]);
+  expect(t.runtime.calls.filter((c) => c.startsWith('remove ')).at(-1)).toMatch(/^remove infra-unit-(lb|web)-0\d$/);
+});
+
+it('with no engine it fails as an environment problem before rendering anything', async () => {
+  const t = fakeLab();
+  t.runtime.engineDown = true;
+  await expect(upCommand(t.env(), options(t))).rejects.toMatchObject({ exitCode: 3 });
+  expect(t.runtime.calls).toEqual([]);
+});

@@ -1,0 +1,108 @@
+// Scripted MariaDB servers for unit tests: each answers the statements infra sends (replica status, GTID
+// positions, CHANGE MASTER, START/STOP REPLICA, read_only) from a small state, and logs every statement, so a test
+// asserts what infra decided to run without a database. It speaks the MariaDB flavour only.
+import type { DbError, DbSession, Row, SessionOpener } from './session.js';
+
+export interface FakeDatabase {
+  server: string;
+  /** Source host once CHANGE MASTER ran (or as a test sets it up). */
+  source: string | null;
+  io: boolean;
+  sql: boolean;
+  readOnly: boolean;
+  lastSqlError: string;
+  /** Every statement it was sent, in order. */
+  statements: string[];
+  /** Rows of footer.visits by id, for the replication check. */
+  visits: Set<number>;
+}
+
+export class FakeDatabases {
+  readonly servers = new Map<string, FakeDatabase>();
+  /** Who logs in as whom: the app user's write on a replica is refused as read-only. */
+  readonly logins: { server: string; user: string }[] = [];
+
+  constructor(private readonly serverForPort: (port: number) => string | undefined) {}
+
+  get(server: string): FakeDatabase {
+    let db = this.servers.get(server);
+    if (!db) {
+      db = {
+        server,
+        source: null,
+        io: false,
+        sql: false,
+        readOnly: false,
+        lastSqlError: '',
+        statements: [],
+        visits: new Set(),
+      };
+      this.servers.set(server, db);
+    }
+    return db;
+  }
+
+  /** A replica already following `primary`, threads running, read-only: what a second `up` finds. */
+  replicating(server: string, primary: string): FakeDatabase {
+    return Object.assign(this.get(server), { source: primary, io: true, sql: true, readOnly: true });
+  }
+
+  readonly open: SessionOpener = async ({ port, user }) => {
+    const server = this.serverForPort(port);
+    if (!server) throw Object.assign(new Error(`connect ECONNREFUSED 127.0.0.1:${port}`), { code: 'ECONNREFUSED' });
+    this.logins.push({ server, user });
+    return this.session(this.get(server), user);
+  };
+
+  /** A root session straight to one server, as the forwarder would give. */
+  sessionTo(server: string): DbSession {
+    return this.session(this.get(server), 'root');
+  }
+
+  private session(db: FakeDatabase, user: string): DbSession {
+    return {
+      query: async (sql, params) => {
+        db.statements.push(sql);
+        return answer(db, user, sql, params ?? []);
+      },
+      end: async () => undefined,
+    };
+  }
+}
+
+function answer(db: FakeDatabase, user: string, sql: string, params: unknown[]): Row[] {
+  const change = /^CHANGE MASTER TO MASTER_HOST='([^']+)'/.exec(sql);
+  if (change) {
+    db.source = change[1];
+    return [];
+  }
+  if (sql === 'SHOW REPLICA STATUS') {
+    if (!db.source) return [];
+    return [
+      {
+        Master_Host: db.source,
+        Slave_IO_Running: db.io ? 'Yes' : 'No',
+        Slave_SQL_Running: db.sql ? 'Yes' : 'No',
+        Seconds_Behind_Master: db.io && db.sql ? 0 : null,
+        Last_IO_Error: '',
+        Last_SQL_Error: db.lastSqlError,
+        Gtid_IO_Pos: '0-1-20',
+      },
+    ];
+  }
+  if (sql === 'START REPLICA') Object.assign(db, { io: true, sql: true });
+  if (sql === 'STOP REPLICA') Object.assign(db, { io: false, sql: false });
+  if (sql === 'SET GLOBAL read_only = ON') db.readOnly = true;
+  if (sql.includes('@@GLOBAL.read_only')) return [{ ro: db.readOnly ? 1 : 0 }];
+  if (sql.includes('gtid_binlog_pos') || sql.includes('gtid_slave_pos')) return [{ pos: '0-1-20' }];
+  if (sql.startsWith('SELECT MASTER_GTID_WAIT')) return [{ r: db.io && db.sql ? 0 : -1 }];
+  if (sql.startsWith('SELECT VERSION()')) return [{ v: '11.8.3-MariaDB-deb13' }];
+  if (sql.startsWith('INSERT INTO visits') && db.readOnly && user !== 'root') {
+    const error: DbError = Object.assign(new Error('The MariaDB server is running with the --read-only option'), {
+      code: 'ER_OPTION_PREVENTS_STATEMENT',
+    });
+    throw error;
+  }
+  if (/FROM footer\.visits WHERE id = \?/.test(sql)) return db.visits.has(Number(params[0])) ? [{ id: params[0] }] : [];
+  return [];
+}

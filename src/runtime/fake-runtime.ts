@@ -1,0 +1,258 @@
+// An in-memory ContainerRuntime for unit tests (DESIGN.md habit 5). `composeUp` boots what a lab folder's
+// compose.yaml describes, labels and all; containers start, stop and answer HAProxy's `show stat` as a lab would.
+// Tests script faults (a failing start, a failing build, a published port) and read back the calls made.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { CommandError, EnvironmentError } from '../errors.js';
+import { LAB_FILES } from '../paths.js';
+import type { ImageBuild } from '../render/images.js';
+import { LABEL } from '../topology/labels.js';
+import type { DbRole } from '../topology/types.js';
+import type {
+  CommandResult,
+  ComponentState,
+  ContainerRuntime,
+  Forward,
+  Health,
+  LiveComponent,
+  PortBinding,
+  Removed,
+} from './port.js';
+
+interface FakeContainer extends ComponentState {
+  hasHealthcheck: boolean;
+  bindings: PortBinding[];
+}
+
+interface ComposeFile {
+  services: Record<
+    string,
+    { container_name: string; image: string; ports?: string[]; healthcheck?: unknown; labels: Record<string, string> }
+  >;
+  volumes?: Record<string, { labels?: Record<string, string> }>;
+}
+
+export const FORWARD_FIRST_PORT = 40_000;
+
+export class FakeRuntime implements ContainerRuntime {
+  /** Every call that changes something, in order: `composeUp`, `start web-01-db`, `build infra-app:…`, …. */
+  readonly calls: string[] = [];
+  readonly images = new Set<string>(['debian:trixie-slim']);
+  /** Forwarder ports handed out, each mapped to the server whose database it reaches. */
+  readonly forwardedServer = new Map<number, string>();
+  openForwards = 0;
+  engineDown = false;
+  /** Scripted faults. */
+  faults: {
+    /** composeUp leaves this container (by name) exited and fails. */
+    exitOnStart?: string;
+    /** buildImage of this kind fails. */
+    buildKind?: string;
+    /** `show stat` reports this state for a server instead of what its containers say. */
+    backend?: Record<string, string>;
+  } = {};
+  private readonly byId = new Map<string, FakeContainer>();
+  private readonly volumeLabels = new Map<string, string>();
+  private nextId = 1;
+  private clockTick = 0;
+
+  async ping() {
+    if (this.engineDown) throw new EnvironmentError('cannot reach the Docker engine (fake)');
+  }
+
+  async version() {
+    return { version: 'fake', apiVersion: '1.41' };
+  }
+
+  async composeVersion() {
+    return '2.0.0-fake';
+  }
+
+  async containers(lab?: string) {
+    return [...this.byId.values()]
+      .filter((c) => lab === undefined || c.lab === lab)
+      .map(({ hasHealthcheck: _h, bindings: _b, ...state }) => ({ ...state }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async labNames() {
+    const names = new Set([...this.byId.values()].map((c) => c.lab));
+    for (const lab of this.volumeLabels.values()) names.add(lab);
+    return [...names].sort();
+  }
+
+  async volumes(lab: string) {
+    return [...this.volumeLabels.entries()].filter(([, l]) => l === lab).map(([name]) => name);
+  }
+
+  async removeLab(lab: string, options: { volumes: boolean }): Promise<Removed> {
+    const mine = [...this.byId.values()].filter((c) => c.lab === lab);
+    for (const c of [...mine.filter((c) => c.component !== 'host'), ...mine.filter((c) => c.component === 'host')]) {
+      this.calls.push(`remove ${c.name}`);
+      this.byId.delete(c.id);
+    }
+    const volumes = options.volumes ? await this.volumes(lab) : [];
+    for (const v of volumes) this.volumeLabels.delete(v);
+    return { containers: mine.length, networks: mine.length > 0 ? 1 : 0, volumes: volumes.length };
+  }
+
+  async composeUp(dir: string): Promise<CommandResult> {
+    this.calls.push('composeUp');
+    const compose = parse(readFileSync(path.join(dir, LAB_FILES.compose), 'utf8')) as ComposeFile;
+    for (const [volume, spec] of Object.entries(compose.volumes ?? {})) {
+      this.volumeLabels.set(volume, spec?.labels?.[LABEL.lab] ?? '');
+    }
+    for (const service of Object.values(compose.services)) {
+      const existing = [...this.byId.values()].find((c) => c.name === service.container_name);
+      const container = existing ?? this.create(service, dir);
+      this.run(container);
+    }
+    const broken = this.faults.exitOnStart && this.find(this.faults.exitOnStart);
+    if (broken) {
+      broken.state = 'exited';
+      broken.health = 'none';
+      return { exitCode: 1, stdout: '', stderr: `container ${broken.name} exited (1)` };
+    }
+    return { exitCode: 0, stdout: '', stderr: '' };
+  }
+
+  async start(id: string) {
+    const c = this.get(id);
+    this.calls.push(`start ${c.name}`);
+    this.run(c);
+  }
+
+  async stop(id: string) {
+    const c = this.get(id);
+    this.calls.push(`stop ${c.name}`);
+    c.state = 'exited';
+  }
+
+  async restart(id: string) {
+    const c = this.get(id);
+    this.calls.push(`restart ${c.name}`);
+    this.run(c);
+  }
+
+  async isRunning(id: string) {
+    return this.get(id).state === 'running';
+  }
+
+  async exec(container: string, command: string[]): Promise<CommandResult> {
+    const c = this.find(container);
+    if (!c || c.state !== 'running')
+      return { exitCode: 1, stdout: '', stderr: `container ${container} is not running` };
+    if (command.at(-1) === 'show stat') return { exitCode: 0, stdout: this.showStat(c.lab), stderr: '' };
+    return { exitCode: 127, stdout: '', stderr: `the fake runs no ${command.join(' ')}` };
+  }
+
+  async logTail(id: string) {
+    return `last words of ${this.get(id).name}`;
+  }
+
+  async publishedPorts(id: string) {
+    return this.get(id).bindings;
+  }
+
+  /** A test publishes a port by hand, as an edited compose file would; the returned function takes it back. */
+  publish(container: string, binding: PortBinding): () => void {
+    const bindings = this.find(container)!.bindings;
+    bindings.push(binding);
+    return () => bindings.splice(bindings.indexOf(binding), 1);
+  }
+
+  async hasImage(ref: string) {
+    return this.images.has(ref);
+  }
+
+  async buildImage(_dir: string, build: ImageBuild) {
+    this.calls.push(`build ${build.tag}`);
+    if (this.faults.buildKind === build.kind) {
+      throw new CommandError(`docker build ${build.tag}`, 'E: apt failed', `building the ${build.kind} image failed`);
+    }
+    this.images.add(build.tag);
+  }
+
+  async newestImage(kind: string) {
+    return [...this.images].reverse().find((tag) => tag.startsWith(`infra-${kind}:`));
+  }
+
+  async removeBuiltImages() {
+    const built = [...this.images].filter((tag) => tag.startsWith('infra-'));
+    for (const tag of built) this.images.delete(tag);
+    return built.length;
+  }
+
+  async openForward(options: { servers: string[] }): Promise<Forward> {
+    this.calls.push('openForward');
+    this.openForwards += 1;
+    const ports: Record<string, number> = {};
+    options.servers.forEach((server, i) => {
+      ports[server] = FORWARD_FIRST_PORT + i;
+      this.forwardedServer.set(FORWARD_FIRST_PORT + i, server);
+    });
+    return {
+      ports,
+      close: async () => {
+        this.calls.push('closeForward');
+        this.openForwards -= 1;
+      },
+    };
+  }
+
+  private create(service: ComposeFile['services'][string], dir: string): FakeContainer {
+    const labels = service.labels;
+    const bindings = (service.ports ?? []).map((p) => {
+      const [ip, hostPort, port] = p.split(':');
+      return { port: `${port}/tcp`, hostIp: ip, hostPort };
+    });
+    const lb = bindings.find((b) => b.port === '80/tcp');
+    const container: FakeContainer = {
+      id: `fake${this.nextId++}`,
+      name: service.container_name,
+      lab: labels[LABEL.lab],
+      server: labels[LABEL.server],
+      component: labels[LABEL.component] as LiveComponent,
+      dbRole: labels[LABEL.dbRole] as DbRole | undefined,
+      state: 'created',
+      health: 'none',
+      startedAt: '',
+      workingDir: dir,
+      publishedPort: lb ? { ip: lb.hostIp, port: Number(lb.hostPort) } : undefined,
+      staleNetwork: false,
+      image: service.image,
+      hasHealthcheck: service.healthcheck !== undefined,
+      bindings,
+    };
+    this.byId.set(container.id, container);
+    return container;
+  }
+
+  private run(c: FakeContainer): void {
+    c.state = 'running';
+    c.health = (c.hasHealthcheck ? 'healthy' : 'none') as Health;
+    c.startedAt = new Date(Date.UTC(2026, 10, 30) + ++this.clockTick * 1000).toISOString();
+  }
+
+  /** HAProxy's view: a web server is UP while its host and nginx run, unless a fault says otherwise. */
+  private showStat(lab: string): string {
+    const mine = [...this.byId.values()].filter((c) => c.lab === lab);
+    const web = [...new Set(mine.filter((c) => c.component === 'nginx').map((c) => c.server))].sort();
+    const rows = web.map((server) => {
+      const up = mine.filter((c) => c.server === server).every((c) => c.state === 'running');
+      return `web,${server},${this.faults.backend?.[server] ?? (up ? 'UP' : 'DOWN')}`;
+    });
+    return ['# pxname,svname,status', 'www,FRONTEND,OPEN', ...rows, 'web,BACKEND,UP'].join('\n') + '\n';
+  }
+
+  private find(name: string): FakeContainer | undefined {
+    return [...this.byId.values()].find((c) => c.name === name);
+  }
+
+  private get(id: string): FakeContainer {
+    const c = this.byId.get(id);
+    if (!c) throw Object.assign(new Error(`no such container: ${id}`), { statusCode: 404 });
+    return c;
+  }
+}
