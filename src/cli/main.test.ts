@@ -1,7 +1,6 @@
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { main } from './main.js';
 import { fixturesDir, repoRoot } from '../../test/helpers/fixtures.js';
 import { runNode } from '../../test/helpers/run-node.js';

@@ -1,0 +1,57 @@
+// The layering DESIGN.md asks for, checked on every run: no import cycle, Docker libraries only behind the runtime
+// port, mysql2 in one module, checks never reaching into use cases, and the model importing nothing downstream.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import madge from 'madge';
+import { repoRoot } from './helpers/fixtures.js';
+
+const src = path.join(repoRoot, 'src');
+
+function sources(dir = src): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory()
+      ? sources(path.join(dir, e.name))
+      : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')
+        ? [path.relative(src, path.join(dir, e.name))]
+        : [],
+  );
+}
+
+const importsOf = (file: string) =>
+  [...readFileSync(path.join(src, file), 'utf8').matchAll(/^(?:import|export)[^;]*?from '([^']+)'/gm)].map((m) => m[1]);
+
+const importers = (pattern: RegExp) => sources().filter((f) => importsOf(f).some((i) => pattern.test(i)));
+
+it('has no import cycle', async () => {
+  const graph = await madge(src, {
+    fileExtensions: ['ts'],
+    tsConfig: path.join(repoRoot, 'tsconfig.json'),
+    excludeRegExp: [/\.test\.ts$/],
+  });
+  expect(Object.keys(graph.obj()).length).toBeGreaterThan(50);
+  expect(graph.circular()).toEqual([]);
+});
+
+it('only src/runtime/ imports dockerode or execa', () => {
+  expect(importers(/^(dockerode|execa)$/).filter((f) => !f.startsWith('runtime/'))).toEqual([]);
+});
+
+it('mysql2 is imported by one module, the database session', () => {
+  expect(importers(/^mysql2/)).toEqual(['database/session.ts']);
+});
+
+it('no check imports a use case', () => {
+  expect(importers(/\/app\//).filter((f) => f.startsWith('checks/'))).toEqual([]);
+});
+
+it('the model imports nothing from render, runtime, replication, checks or use cases', () => {
+  const downstream = /\.\.\/(render|runtime|replication|checks|app|kinds|flavours|ops)\//;
+  expect(importers(downstream).filter((f) => f.startsWith('topology/'))).toEqual([]);
+});
+
+it("only the flavour files name a flavour's value", () => {
+  const asks = sources().filter((f) =>
+    /flavour === '|=== '(mysql|mariadb)'/.test(readFileSync(path.join(src, f), 'utf8')),
+  );
+  expect(asks.filter((f) => !f.startsWith('flavours/'))).toEqual([]);
+});
