@@ -4,6 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option, type OptionValue
 import { EXIT, exitCodeOf, StepError, UsageError } from '../errors.js';
 import { indent, painter, type Io } from '../log.js';
 import { dockerEnv, type AppEnv } from '../app/context.js';
+import { untilInterrupted } from './signals.js';
 
 interface Common {
   config?: string;
@@ -61,27 +62,8 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
       exitCode = (await fn({ ...cmd.optsWithGlobals<O>(), args: cmd.args })) ?? EXIT.ok;
     };
   const env = () => makeEnv(io);
-
-  /**
-   * Ctrl-C or a CI cancel (SIGTERM) aborts the signal a long use case watches: it finishes its current step, then
-   * cleans up. A second signal quits at once.
-   */
-  const interruptible = async <T>(what: string, fn: (env: AppEnv) => Promise<T>): Promise<T> => {
-    const controller = new AbortController();
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (controller.signal.aborted) process.exit(130);
-      controller.abort(signal);
-      io.stderr.write(`\n${signal}: stopping after the current step, then ${what} (again to quit now)\n`);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    try {
-      return await fn(makeEnv(io, controller.signal));
-    } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    }
-  };
+  /** The options every lab command shares: where it runs, which file, which lab. */
+  const target = (o: Common) => ({ cwd: io.cwd, config: o.config, name: o.name });
 
   program
     .command('init')
@@ -166,11 +148,9 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
           const { upCommand } = await import('../app/up.js');
           const { parseSkip } = await import('../app/smoke.js');
           const skip = parseSkip(o.skip);
-          return interruptible('removing what this run created', (upEnv) =>
-            upCommand(upEnv, {
-              cwd: io.cwd,
-              config: o.config,
-              name: o.name,
+          return untilInterrupted(io, 'removing what this run created', (signal) =>
+            upCommand(makeEnv(io, signal), {
+              ...target(o),
               dir: o.dir,
               port: o.port,
               force: o.force,
@@ -196,7 +176,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .action(
       run(async (o: Common & { json?: boolean }) => {
         const { statusCommand } = await import('../app/status.js');
-        return statusCommand(env(), { cwd: io.cwd, config: o.config, name: o.name, json: Boolean(o.json) });
+        return statusCommand(env(), { ...target(o), json: Boolean(o.json) });
       }),
     );
 
@@ -213,7 +193,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .action(
       run(async (o: Common & { volumes?: boolean }) => {
         const { downCommand } = await import('../app/down.js');
-        return downCommand(env(), { cwd: io.cwd, config: o.config, name: o.name, volumes: Boolean(o.volumes) });
+        return downCommand(env(), { ...target(o), volumes: Boolean(o.volumes) });
       }),
     );
 
@@ -233,13 +213,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .action(
       run(async (o: Common & { all?: boolean; yes?: boolean }) => {
         const { resetCommand } = await import('../app/reset.js');
-        return resetCommand(env(), {
-          cwd: io.cwd,
-          config: o.config,
-          name: o.name,
-          all: Boolean(o.all),
-          yes: Boolean(o.yes),
-        });
+        return resetCommand(env(), { ...target(o), all: Boolean(o.all), yes: Boolean(o.yes) });
       }),
     );
 
@@ -267,14 +241,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .action(
       run(async (o: Common & { json?: boolean; junit?: string; skip?: string }) => {
         const { smokeCommand, parseSkip } = await import('../app/smoke.js');
-        return smokeCommand(env(), {
-          cwd: io.cwd,
-          config: o.config,
-          name: o.name,
-          json: Boolean(o.json),
-          junit: o.junit,
-          skip: parseSkip(o.skip),
-        });
+        return smokeCommand(env(), { ...target(o), json: Boolean(o.json), junit: o.junit, skip: parseSkip(o.skip) });
       }),
     );
 
@@ -297,7 +264,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
       .action(
         run(async (o: Common & { args: string[] }) => {
           const { powerCommand } = await import('../app/power.js');
-          return powerCommand(env(), action, { cwd: io.cwd, config: o.config, name: o.name, server: o.args[0] });
+          return powerCommand(env(), action, { ...target(o), server: o.args[0] });
         }),
       );
   }
@@ -318,13 +285,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .action(
       run(async (o: Common & { json?: boolean; args: string[] }) => {
         const { explainCommand } = await import('../app/explain.js');
-        return explainCommand(env(), {
-          cwd: io.cwd,
-          config: o.config,
-          name: o.name,
-          topic: o.args[0],
-          json: Boolean(o.json),
-        });
+        return explainCommand(env(), { ...target(o), topic: o.args[0], json: Boolean(o.json) });
       }),
     );
 
@@ -341,7 +302,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .action(
       run(async (o: Common) => {
         const { replicationPlanCommand } = await import('../app/replication-plan.js');
-        return replicationPlanCommand(io, { cwd: io.cwd, config: o.config, name: o.name });
+        return replicationPlanCommand(io, target(o));
       }),
     );
 
@@ -356,7 +317,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .action(
       run(async (o: Common & { dir?: string }) => {
         const { imagesBuildCommand } = await import('../app/images.js');
-        return imagesBuildCommand(env(), { cwd: io.cwd, config: o.config, name: o.name, dir: o.dir });
+        return imagesBuildCommand(env(), { ...target(o), dir: o.dir });
       }),
     );
 
@@ -370,7 +331,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .action(
       run(async (o: Common & { port?: number | 'auto' }) => {
         const { doctorCommand } = await import('../app/doctor.js');
-        return doctorCommand(env(), { cwd: io.cwd, config: o.config, name: o.name, port: o.port });
+        return doctorCommand(env(), { ...target(o), port: o.port });
       }),
     );
 
