@@ -31,8 +31,9 @@ export interface UpOptions extends RenderOptions {
 export async function upCommand(env: AppEnv, options: UpOptions): Promise<number> {
   const { io } = env;
   if (options.dryRun) return dryRun(io, options);
-  const runtime = await env.connect();
-  await runtime.composeVersion();
+  // The engine and Compose v2 are checked together: both are needed, and each costs a round trip.
+  const runtime = await env.open();
+  await Promise.all([runtime.ping(), runtime.composeVersion()]);
   const steps = new StepRunner(io, options.json);
   let rendered: RenderOutcome | undefined;
   let context: UpContext | undefined;

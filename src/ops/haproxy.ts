@@ -56,7 +56,7 @@ export async function waitForBackend(
       const seen = (await serverStates(runtime, haproxyContainer))[server] ?? 'absent';
       return seen === state ? { done: true, value: undefined } : { done: false, seen };
     },
-    { what: `HAProxy to mark ${server} ${state}`, timeoutMs: Math.max(0, deadline - started), intervalMs: 100, clock },
+    { what: `HAProxy to mark ${server} ${state}`, timeoutMs: Math.max(0, deadline - started), intervalMs: 50, clock },
   );
   return clock.now() - started;
 }
