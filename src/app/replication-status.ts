@@ -4,7 +4,7 @@ import type { SessionOpener } from '../database/session.js';
 import type { ComponentState, ContainerRuntime } from '../runtime/port.js';
 import { readSecrets } from '../render/secrets.js';
 import { isReadOnly, replicaStatus } from '../replication/apply.js';
-import { adviceFor, isReplicating } from '../replication/replica-status.js';
+import { adviceFor, classifyError, errantAdvice, isReplicating } from '../replication/replica-status.js';
 import { labNetwork } from '../topology/types.js';
 import { detectFlavour, forwardImage, withDatabases } from '../ops/databases.js';
 import type { ReplicationState } from '../replication/replica-status.js';
@@ -47,7 +47,11 @@ export async function readReplicationState(
       for (const r of replicas) {
         const connection = connections[r.server];
         const status = await replicaStatus(connection, flavour);
-        const advice = status.last_error ? adviceFor(status.last_error, r.server, primary.server) : undefined;
+        const errant = await flavour.errantTransactions(connection, connections[primary.server]);
+        const problem = classifyError(status);
+        const advice =
+          adviceFor(status, r.server, primary.server) ??
+          (errant ? errantAdvice(r.server, primary.server, errant) : undefined);
         state.replicas.push({
           server: r.server,
           io_running: status.io_running,
@@ -59,12 +63,14 @@ export async function readReplicationState(
               (isReplicating(status)
                 ? null
                 : 'replica threads stopped without an error (stopped by hand?); `infra up` starts them')),
+          ...(problem ? { problem } : {}),
           ...(advice ? { advice } : {}),
+          errant,
           gtid_retrieved: status.gtid_retrieved,
           gtid_executed: status.gtid_executed,
           read_only: await isReadOnly(connection, flavour),
         });
-        if (!isReplicating(status)) state.healthy = false;
+        if (!isReplicating(status) || errant) state.healthy = false;
       }
       return state;
     });

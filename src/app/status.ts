@@ -136,6 +136,7 @@ function printStatus(io: Io, status: LabStatus): void {
         `lag ${r.lag_seconds ?? '-'} s, at ${r.gtid_executed ?? '-'}${r.read_only ? ', read-only' : ', WRITABLE'}\n`,
     );
     if (r.last_error) io.stdout.write(`      last error: ${r.last_error}\n`);
+    if (r.errant) io.stdout.write(`      ${paint('red', 'errant')}: ${r.errant} (written on ${r.server} itself)\n`);
     if (r.advice) io.stdout.write(`      fix: ${r.advice}\n`);
   }
 }

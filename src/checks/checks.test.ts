@@ -84,7 +84,13 @@ beforeEach(() => {
     replicates: true,
   };
   t.runtime.faults = {};
-  Object.assign(t.databases.get('web-02'), { io: true, sql: true, readOnly: true, lastSqlError: '' });
+  Object.assign(t.databases.get('web-02'), {
+    io: true,
+    sql: true,
+    readOnly: true,
+    lastSqlError: '',
+    binlogState: '0-1-20',
+  });
 });
 
 async function context(): Promise<CheckContext> {
@@ -149,6 +155,13 @@ it('app-path fails when no web server is UP in HAProxy', async () => {
 it("replication fails when the replica's SQL thread stopped", async () => {
   Object.assign(t.databases.get('web-02'), { sql: false, lastSqlError: 'Duplicate entry' });
   expect(await failure(replicationCheck)).toBe('web-02: IO thread Yes, SQL thread No: SQL: Duplicate entry');
+});
+
+it('replication fails naming the transactions a replica wrote itself, before writing anything', async () => {
+  t.databases.get('web-02').binlogState = '0-1-20,0-2-21';
+  const visitsBefore = t.databases.get('web-01').visits.size;
+  expect(await failure(replicationCheck)).toMatch(/^web-02 executed transactions web-01 never did \(0-2-21\)/);
+  expect(t.databases.get('web-01').visits.size).toBe(visitsBefore);
 });
 
 it('replication fails when a write does not reach the replica in time', async () => {

@@ -5,7 +5,7 @@ import { flavourOf } from '../flavours/index.js';
 import { APP_DB } from '../topology/lab-constants.js';
 import { replicaServers } from '../topology/types.js';
 import { replicaStatus } from '../replication/apply.js';
-import { isReplicating } from '../replication/replica-status.js';
+import { errantAdvice, isReplicating } from '../replication/replica-status.js';
 import { CheckFailure, json, request, type Check } from './check.js';
 
 /** How long a write may take to show on a replica before the check fails. */
@@ -13,18 +13,26 @@ export const LAG_BUDGET_MS = 2000;
 
 export const replicationCheck: Check = {
   name: 'replication',
-  guards: 'replica threads run, a write through the LB reaches every replica in time, replicas refuse app writes',
+  guards:
+    'replica threads run, no replica holds writes of its own, a write through the LB reaches every replica in time, replicas refuse app writes',
   async run({ lab, url, databases, databasePorts, secrets, openSession }) {
     const replicas = replicaServers(lab).map((s) => s.name);
+    const flavour = flavourOf(lab);
     const connections = await databases();
     for (const replica of replicas) {
-      const status = await replicaStatus(connections[replica], flavourOf(lab));
+      const status = await replicaStatus(connections[replica], flavour);
       if (!isReplicating(status)) {
         throw new CheckFailure(
           `${replica}: IO thread ${status.io_running}, SQL thread ${status.sql_running}` +
             (status.last_error ? `: ${status.last_error}` : ''),
         );
       }
+    }
+
+    // Before writing: with MariaDB's strict mode the primary's next write would stop a replica that has its own.
+    for (const replica of replicas) {
+      const errant = await flavour.errantTransactions(connections[replica], connections[lab.primary]);
+      if (errant) throw new CheckFailure(errantAdvice(replica, lab.primary, errant));
     }
 
     const written = await request(`${url}/api/visits`, { method: 'POST' });

@@ -11,6 +11,8 @@ export interface FakeDatabase {
   sql: boolean;
   readOnly: boolean;
   lastSqlError: string;
+  /** @@gtid_binlog_state: the last GTID logged per domain and server id. */
+  binlogState: string;
   /** Every statement it was sent, in order. */
   statements: string[];
   /** Rows of footer.visits by id, for the replication check. */
@@ -28,6 +30,7 @@ export class FakeDatabases {
     let db = this.servers.get(server);
     if (!db) {
       db = {
+        binlogState: '0-1-20',
         server,
         source: null,
         io: false,
@@ -93,6 +96,7 @@ function answer(db: FakeDatabase, user: string, sql: string, params: unknown[]):
   if (sql === 'START REPLICA') Object.assign(db, { io: true, sql: true });
   if (sql === 'STOP REPLICA') Object.assign(db, { io: false, sql: false });
   if (sql === 'SET GLOBAL read_only = ON') db.readOnly = true;
+  if (sql.includes('gtid_binlog_state')) return [{ s: db.binlogState }];
   if (sql.includes('@@GLOBAL.read_only')) return [{ ro: db.readOnly ? 1 : 0 }];
   if (sql.includes('gtid_binlog_pos') || sql.includes('gtid_slave_pos')) return [{ pos: '0-1-20' }];
   if (sql.startsWith('SELECT MASTER_GTID_WAIT')) return [{ r: db.io && db.sql ? 0 : -1 }];

@@ -5,6 +5,7 @@ import type { ImageSet } from '../topology/types.js';
 import type { Flavour } from '../topology/types.js';
 import type { ServiceParts } from '../kinds/service.js';
 import type { Statement } from '../replication/statement.js';
+import type { DbSession } from '../database/session.js';
 
 export interface DatabaseFlavour {
   readonly name: Flavour;
@@ -32,6 +33,11 @@ export interface DatabaseFlavour {
     /** What a replica has applied, when SHOW REPLICA STATUS does not say it (MariaDB). */
     replicaExecuted?: string;
   };
+  /**
+   * What the replica executed that the primary never did (a write made on the replica itself), in the flavour's
+   * GTID notation, or null. A source checks only its own id when a replica connects, so nothing else reports these.
+   */
+  errantTransactions(replica: DbSession, primary: DbSession): Promise<string | null>;
   /** Whether replication traffic is encrypted, and how, for `explain security`. */
   readonly replicationTraffic: { encrypted: boolean; how: string };
 }

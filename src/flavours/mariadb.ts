@@ -2,6 +2,7 @@
 // replication password, read_only on replicas.
 import { adminPing, secret } from '../kinds/service.js';
 import { quote, stmt } from '../replication/statement.js';
+import type { DbSession } from '../database/session.js';
 import type { DatabaseFlavour } from './flavour.js';
 
 /** Seconds between the replica's reconnection attempts; small so a restarted primary is picked up at once. */
@@ -9,6 +10,32 @@ const CONNECT_RETRY_SECONDS = 1;
 
 // MariaDB has only read_only (root keeps READ ONLY ADMIN), not MySQL's super_read_only.
 const readOnly = { set: stmt('SET GLOBAL read_only = ON'), variable: '@@GLOBAL.read_only' };
+
+/**
+ * MariaDB GTIDs are domain-server-seq, and gtid_binlog_state keeps the last seq logged per (domain, server id). Every
+ * entry of the replica's that the primary's state does not cover (an unknown server id, or a later seq) was written
+ * on the replica itself.
+ */
+export function errantInBinlogState(replicaState: string, primaryState: string): string[] {
+  const parse = (state: string) =>
+    new Map(
+      state
+        .split(',')
+        .map((g) => g.trim())
+        .filter(Boolean)
+        .map((g) => {
+          const [domain, server, seq] = g.split('-');
+          return [`${domain}-${server}`, Number(seq)] as const;
+        }),
+    );
+  const primary = parse(primaryState);
+  return [...parse(replicaState)]
+    .filter(([key, seq]) => (primary.get(key) ?? -1) < seq)
+    .map(([key, seq]) => `${key}-${seq}`);
+}
+
+const binlogState = async (session: DbSession) =>
+  String((await session.query('SELECT @@GLOBAL.gtid_binlog_state AS s'))[0]?.s ?? '');
 
 export const mariadb: DatabaseFlavour = {
   name: 'mariadb',
@@ -54,6 +81,10 @@ export const mariadb: DatabaseFlavour = {
     wait: 'SELECT MASTER_GTID_WAIT(?, ?) AS r',
     timedOut: -1,
     replicaExecuted: 'SELECT @@GLOBAL.gtid_slave_pos AS pos',
+  },
+  async errantTransactions(replica, primary) {
+    const errant = errantInBinlogState(await binlogState(replica), await binlogState(primary));
+    return errant.length > 0 ? errant.join(',') : null;
   },
   replicationTraffic: {
     encrypted: true,

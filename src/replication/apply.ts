@@ -159,8 +159,7 @@ async function waitForThreads(
       if (status.last_error && Date.now() - start > 3000) {
         throw new StepError(
           `${server}: replication did not start (${seen})`,
-          adviceFor(status.last_error, server, primary) ??
-            `Look at \`infra status\` and the logs of ${server}'s database.`,
+          adviceFor(status, server, primary) ?? `Look at \`infra status\` and the logs of ${server}'s database.`,
         );
       }
       return { done: false, seen };

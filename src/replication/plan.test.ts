@@ -60,6 +60,14 @@ describe('MySQL 8.4', () => {
     ]);
   });
 
+  it("wipes the replica's own GTIDs (the image's initialisation) before it points the replica at the primary", () => {
+    const sql = sqlOf(plan.replicas[0].configure);
+    const reset = sql.indexOf('RESET BINARY LOGS AND GTIDS');
+    expect(reset).toBeGreaterThanOrEqual(0);
+    expect(reset).toBeLessThan(sql.findIndex((s) => s.startsWith('CHANGE REPLICATION SOURCE')));
+    expect(reset).toBeLessThan(sql.indexOf('START REPLICA'));
+  });
+
   it("keeps the replication password within MySQL's 32 characters", () => {
     expect(secrets.replicationPassword.length).toBeLessThanOrEqual(32);
   });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { adviceFor, isReplicating, parseReplicaStatus } from './replica-status.js';
+import { adviceFor, classifyError, isReplicating, parseReplicaStatus } from './replica-status.js';
 import { fixturesDir } from '../../test/helpers/fixtures.js';
 
 const rows = (name: string) =>
@@ -30,7 +30,7 @@ it('reads a MariaDB replica that cannot log in, and says what to do', () => {
   const status = parseReplicaStatus(rows('mariadb-11.8-access-denied'));
   expect(status.io_running).toBe('Connecting');
   expect(status.last_error).toMatch(/^IO: error connecting to master .*Access denied/);
-  expect(adviceFor(status.last_error!, 'web-02', 'web-01')).toMatch(/cannot log in to web-01 as the replication user/);
+  expect(adviceFor(status, 'web-02', 'web-01')).toMatch(/cannot log in to web-01 as the replication user/);
 });
 
 it('reads a MySQL 8.4 replica by the new column names', () => {
@@ -47,28 +47,48 @@ it('reads a MySQL 8.4 replica by the new column names', () => {
 it('recognises a MySQL source that purged what the replica needs', () => {
   const status = parseReplicaStatus(rows('mysql-8.4-source-purged'));
   expect(status.lag_seconds).toBeNull();
-  expect(adviceFor(status.last_error!, 'web-02', 'web-01')).toMatch(/web-01 has purged binary logs web-02 still needs/);
+  expect(adviceFor(status, 'web-02', 'web-01')).toMatch(/web-01 has purged binary logs web-02 still needs/);
 });
 
-it("recognises errant GTIDs in either flavour's wording", () => {
-  // MariaDB 11.8, after a write made on the replica itself and the primary's next transaction (seen on a lab):
+// One fixture per class and flavour: MariaDB's captured from a lab (each fault made by hand), MySQL 8.4's written
+// from the 8.4 manual's messages. The class comes from Last_IO_Errno / Last_SQL_Errno, not from digits in the text.
+it.each([
+  ['mariadb-11.8-access-denied', 'access-denied', /cannot log in to web-01 as the replication user/],
+  ['mysql-8.4-access-denied', 'access-denied', /cannot log in to web-01 as the replication user/],
+  ['mariadb-11.8-unreachable', 'unreachable', /cannot reach web-01:3306/],
+  ['mysql-8.4-unreachable', 'unreachable', /cannot reach web-01:3306/],
+  ['mysql-8.4-unknown-host', 'unreachable', /cannot reach web-01:3306/],
+  ['mariadb-11.8-duplicate-key', 'duplicate-key', /a row web-01 inserted already exists on web-02/],
+  ['mysql-8.4-duplicate-key', 'duplicate-key', /a row web-01 inserted already exists on web-02/],
+  ['mariadb-11.8-row-not-found', 'row-not-found', /a row web-01 changed or deleted is missing on web-02/],
+  ['mysql-8.4-row-not-found', 'row-not-found', /a row web-01 changed or deleted is missing on web-02/],
+  ['mariadb-11.8-purged', 'purged', /web-01 has purged binary logs web-02 still needs/],
+  ['mysql-8.4-source-purged', 'purged', /web-01 has purged binary logs web-02 still needs/],
+  ['mariadb-11.8-errant-out-of-order', 'errant', /web-02 holds transactions web-01 never had \(errant GTIDs\)/],
+  ['mysql-8.4-errant-on-connect', 'errant', /web-02 holds transactions web-01 never had \(errant GTIDs\)/],
+])('%s is classified as %s, with what to do', (fixture, problem, advice) => {
+  const status = parseReplicaStatus(rows(fixture));
+  expect(classifyError(status)).toBe(problem);
+  expect(adviceFor(status, 'web-02', 'web-01')).toMatch(advice);
+});
+
+it('a log position in an applier error is not an error number', () => {
+  // "end_log_pos 12003" and "end_log_pos 2005" once read as "cannot reach" (2003, 2005 anywhere in the text).
+  expect(parseReplicaStatus(rows('mysql-8.4-duplicate-key')).last_error).toContain('end_log_pos 12003');
+  expect(parseReplicaStatus(rows('mysql-8.4-row-not-found')).last_error).toContain('end_log_pos 2005');
+  expect(classifyError(parseReplicaStatus(rows('mysql-8.4-row-not-found')))).toBe('row-not-found');
+});
+
+it('a running replica and an unknown error have no class and no advice', () => {
+  expect(classifyError(parseReplicaStatus(rows('mariadb-11.8-running')))).toBeUndefined();
   expect(
-    adviceFor(
-      'SQL: An attempt was made to binlog GTID 0-1-9 which would create an out-of-order sequence number with existing GTID 0-2-9, and gtid strict mode is enabled',
-      'web-02',
-      'web-01',
-    ),
-  ).toMatch(/errant GTIDs/);
-  expect(
-    adviceFor("Slave has more GTIDs than the master has, using the master's SERVER_UUID", 'web-02', 'web-01'),
-  ).toMatch(/errant GTIDs/);
-  expect(
-    adviceFor(
-      "Error: connecting slave requested to start from GTID 0-2-5, which is not in the master's binlog",
-      'web-02',
-      'web-01',
-    ),
-  ).toMatch(/errant GTIDs/);
+    adviceFor({ io_errno: null, sql_errno: 1146, last_error: "SQL: Table 'x' doesn't exist" }, 'web-02', 'web-01'),
+  ).toBeUndefined();
+});
+
+it('reads the error numbers of both flavours, strings (MariaDB) or numbers (MySQL)', () => {
+  expect(parseReplicaStatus(rows('mariadb-11.8-access-denied'))).toMatchObject({ io_errno: 1045, sql_errno: null });
+  expect(parseReplicaStatus(rows('mysql-8.4-duplicate-key'))).toMatchObject({ io_errno: null, sql_errno: 1062 });
 });
 
 it('an empty result is a server that is not a replica', () => {

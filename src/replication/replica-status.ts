@@ -1,6 +1,7 @@
 // Reads a `SHOW REPLICA STATUS` row of either flavour by column name: MariaDB keeps the old names (Slave_IO_Running,
 // Seconds_Behind_Master, Gtid_IO_Pos), MySQL 8.4 uses the new ones (Replica_IO_Running, Seconds_Behind_Source,
-// Retrieved_Gtid_Set). Also classifies the errors a user can act on.
+// Retrieved_Gtid_Set). Also classifies a replica's errors by their numbers (Last_IO_Errno, Last_SQL_Errno), never by
+// digits in the text: applier errors embed log positions ("end_log_pos 12003") that look like error numbers.
 
 export interface ReplicaStatus {
   configured: boolean;
@@ -10,6 +11,9 @@ export interface ReplicaStatus {
   /** NULL while a thread is stopped; can read 0 while the IO thread fails, so read the threads first. */
   lag_seconds: number | null;
   last_error: string | null;
+  /** Last_IO_Errno / Last_SQL_Errno: 0 or null when the thread has no error. */
+  io_errno: number | null;
+  sql_errno: number | null;
   gtid_retrieved: string | null;
   gtid_executed: string | null;
 }
@@ -23,7 +27,11 @@ export interface ReplicationState {
     sql_running: string;
     lag_seconds: number | null;
     last_error: string | null;
+    /** What kind of problem the last error is, when infra knows it. */
+    problem?: ReplicaProblem;
     advice?: string;
+    /** Transactions the replica executed that the primary never did, when it has any. */
+    errant?: string | null;
     gtid_retrieved: string | null;
     gtid_executed: string | null;
     read_only: boolean;
@@ -57,6 +65,8 @@ export function parseReplicaStatus(rows: Row[], executedGtids: string | null = n
       sql_running: 'No',
       lag_seconds: null,
       last_error: null,
+      io_errno: null,
+      sql_errno: null,
       gtid_retrieved: null,
       gtid_executed: executedGtids,
     };
@@ -73,6 +83,8 @@ export function parseReplicaStatus(rows: Row[], executedGtids: string | null = n
     sql_running: sql === 'Yes' ? 'Yes' : 'No',
     lag_seconds: lag === null || lag === undefined || io !== 'Yes' || sql !== 'Yes' ? null : Number(lag),
     last_error: [ioError && `IO: ${ioError}`, sqlError && `SQL: ${sqlError}`].filter(Boolean).join('; ') || null,
+    io_errno: errno(pick(row, 'Last_IO_Errno')),
+    sql_errno: errno(pick(row, 'Last_SQL_Errno')),
     gtid_retrieved: text(pick(row, 'Retrieved_Gtid_Set', 'Gtid_IO_Pos')),
     gtid_executed: text(pick(row, 'Executed_Gtid_Set')) ?? executedGtids,
   };
@@ -82,31 +94,102 @@ export function isReplicating(status: ReplicaStatus): boolean {
   return status.io_running === 'Yes' && status.sql_running === 'Yes';
 }
 
-/** Turns a replica's error into what to do about it, or undefined when the raw text is all we know. */
-export function adviceFor(lastError: string, replica: string, primary: string): string | undefined {
-  const e = lastError.toLowerCase();
-  if (
-    e.includes('more gtids') ||
-    e.includes('which is not in the master') ||
-    e.includes('errant') ||
-    e.includes('out-of-order sequence number')
-  ) {
-    return (
-      `${replica} holds transactions ${primary} never had (errant GTIDs), so it cannot follow ${primary}. ` +
-      "Rebuild the replica from scratch: `infra down --volumes && infra up` (this deletes the lab's data)."
-    );
+function errno(value: unknown): number | null {
+  const n = Number(value);
+  return value === null || value === undefined || value === '' || !Number.isFinite(n) || n === 0 ? null : n;
+}
+
+/** The replica problems infra recognises and can say what to do about. */
+export type ReplicaProblem =
+  'access-denied' | 'unreachable' | 'purged' | 'errant' | 'duplicate-key' | 'row-not-found' | 'source-fatal';
+
+/** Error numbers of both flavours (MySQL 8.4's and MariaDB 11.8's error references). */
+const ERRNO = {
+  accessDenied: 1045,
+  cannotConnect: 2003,
+  unknownHost: 2005,
+  /** The source's fatal error reading its binlog: MariaDB's IO thread reports 1236 itself ... */
+  sourceFatalMariadb: 1236,
+  /** ... MySQL 8.4's wraps it as ER_REPLICA_SOURCE_... 13114. Which one is only in the text. */
+  sourceFatalMysql: 13114,
+  duplicateKey: 1062,
+  rowNotFound: 1032,
+  /** MariaDB's gtid_strict_mode refusing a GTID older than one the replica logged itself. */
+  gtidOutOfOrder: 1950,
+} as const;
+
+/** What kind of problem the replica's last error is, from its number; text only inside the 1236 family. */
+export function classifyError(
+  status: Pick<ReplicaStatus, 'io_errno' | 'sql_errno' | 'last_error'>,
+): ReplicaProblem | undefined {
+  switch (status.io_errno) {
+    case ERRNO.accessDenied:
+      return 'access-denied';
+    case ERRNO.cannotConnect:
+    case ERRNO.unknownHost:
+      return 'unreachable';
+    case ERRNO.sourceFatalMariadb:
+    case ERRNO.sourceFatalMysql: {
+      // One number for several causes: the source's message says which.
+      const e = (status.last_error ?? '').toLowerCase();
+      if (e.includes('purged') || e.includes('could not find gtid state')) return 'purged';
+      if (e.includes('more gtids') || e.includes("which is not in the master's binlog")) return 'errant';
+      return 'source-fatal';
+    }
   }
-  if (e.includes('purged') || e.includes('could not find gtid state')) {
-    return (
-      `${primary} has purged binary logs ${replica} still needs. Rebuild the replica: ` +
-      "`infra down --volumes && infra up` (this deletes the lab's data)."
-    );
-  }
-  if (e.includes('access denied') || e.includes('1045')) {
-    return `${replica} cannot log in to ${primary} as the replication user: the lab's .env no longer matches the data volumes. Restore .env, or start fresh with \`infra down --volumes && infra up\`.`;
-  }
-  if (e.includes("can't connect") || e.includes('error connecting') || e.includes('2003') || e.includes('2005')) {
-    return `${replica} cannot reach ${primary}:3306. Check \`infra status\` (is ${primary}'s database running?).`;
+  switch (status.sql_errno) {
+    case ERRNO.duplicateKey:
+      return 'duplicate-key';
+    case ERRNO.rowNotFound:
+      return 'row-not-found';
+    case ERRNO.gtidOutOfOrder:
+      return 'errant';
   }
   return undefined;
+}
+
+const REBUILD = "`infra down --volumes && infra up` (this deletes the lab's data)";
+
+/** What to do about a replica's last error, or undefined when the raw text is all infra knows. */
+export function adviceFor(
+  status: Pick<ReplicaStatus, 'io_errno' | 'sql_errno' | 'last_error'>,
+  replica: string,
+  primary: string,
+): string | undefined {
+  switch (classifyError(status)) {
+    case 'errant':
+      return (
+        `${replica} holds transactions ${primary} never had (errant GTIDs), so it cannot follow ${primary}. ` +
+        `Rebuild the replica from scratch: ${REBUILD}.`
+      );
+    case 'purged':
+      return `${primary} has purged binary logs ${replica} still needs. Rebuild the replica: ${REBUILD}.`;
+    case 'access-denied':
+      return `${replica} cannot log in to ${primary} as the replication user: the lab's .env no longer matches the data volumes. Restore .env, or start fresh with ${REBUILD}.`;
+    case 'unreachable':
+      return `${replica} cannot reach ${primary}:3306. Check \`infra status\` (is ${primary}'s database running?).`;
+    case 'duplicate-key':
+      return (
+        `a row ${primary} inserted already exists on ${replica}: the replica's data drifted from the primary's ` +
+        `(a write made on ${replica} itself). Rebuild the replica: ${REBUILD}.`
+      );
+    case 'row-not-found':
+      return (
+        `a row ${primary} changed or deleted is missing on ${replica}: the replica's data drifted from the primary's ` +
+        `(a row removed on ${replica} itself). Rebuild the replica: ${REBUILD}.`
+      );
+    case 'source-fatal':
+      return `${primary} could not send its binary log to ${replica} (see the error). \`infra up\` retries; if it persists, rebuild: ${REBUILD}.`;
+    case undefined:
+      return undefined;
+  }
+}
+
+/** Advice about transactions only the replica executed, and why they matter. */
+export function errantAdvice(replica: string, primary: string, errant: string): string {
+  return (
+    `${replica} executed transactions ${primary} never did (${errant}): a write made on the replica itself. ` +
+    `Replication still runs, but the data differ, a later write from ${primary} can collide with them, and promoting ` +
+    `${replica} would hand them to every other server. Rebuild the replica: ${REBUILD}.`
+  );
 }

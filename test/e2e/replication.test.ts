@@ -133,12 +133,22 @@ describeWithDocker('GTID replication (MariaDB)', () => {
     // root bypasses read_only: a write on the replica gets a GTID of its own server id, which strict mode then refuses
     // to put before the primary's next transaction.
     await sql('web-02', "INSERT INTO footer.visits (server) VALUES ('errant')");
+    // Replication still runs, and no error says so: status finds the replica's own transaction by its GTID.
+    const found = await replicationOf();
+    expect(found.exitCode).toBe(1);
+    expect(found.replicas[0]).toMatchObject({
+      io_running: 'Yes',
+      sql_running: 'Yes',
+      errant: expect.stringMatching(/^0-2-\d+$/),
+      advice: expect.stringMatching(/^web-02 executed transactions web-01 never did \(0-2-\d+\)/),
+    });
     await sql('web-01', "INSERT INTO footer.visits (server) VALUES ('after-errant')");
     const broken = await waitFor(async () => (await replicationOf()).replicas[0]?.sql_running === 'No');
     expect(broken).toBe(true);
     const { exitCode, replicas } = await replicationOf();
     expect(exitCode).toBe(1);
     expect(replicas[0].last_error).toMatch(/SQL: .*out-of-order sequence number.*gtid strict mode/i);
+    expect(replicas[0]).toMatchObject({ problem: 'errant', errant: found.replicas[0].errant });
     expect(replicas[0].advice).toMatch(/web-02 holds transactions web-01 never had \(errant GTIDs\)/);
   });
 });

@@ -1,0 +1,58 @@
+// What each flavour computes from a server's own answers: a replica's errant transactions, in its GTID notation.
+import type { DbSession, Row } from '../database/session.js';
+import { errantInBinlogState, mariadb } from './mariadb.js';
+import { mysql } from './mysql.js';
+
+/** A session that answers each statement from a table of (pattern, rows), and records what it was asked. */
+function scripted(answers: [RegExp, Row[]][], seen: { sql: string; params?: unknown[] }[] = []): DbSession {
+  return {
+    query: async (sql, params) => {
+      seen.push({ sql, params });
+      return answers.find(([pattern]) => pattern.test(sql))?.[1] ?? [];
+    },
+    end: async () => undefined,
+  };
+}
+
+describe('MariaDB: errant transactions from gtid_binlog_state, per domain and server id', () => {
+  it('a write on the replica under its own server id (seen on a lab: 0-1-8,0-2-9 vs 0-1-8)', () => {
+    expect(errantInBinlogState('0-1-8,0-2-9', '0-1-8')).toEqual(['0-2-9']);
+  });
+  it('a replica that only applied the primary has none, even when it lags', () => {
+    expect(errantInBinlogState('0-1-8', '0-1-8')).toEqual([]);
+    expect(errantInBinlogState('0-1-5', '0-1-8')).toEqual([]);
+    expect(errantInBinlogState('', '0-1-8')).toEqual([]);
+  });
+  it("a replica ahead of the primary under the primary's own id (the primary lost its binlog) is errant", () => {
+    expect(errantInBinlogState('0-1-12', '0-1-8')).toEqual(['0-1-12']);
+  });
+  it('other domains count too', () => {
+    expect(errantInBinlogState('0-1-8,1-2-3', '0-1-8')).toEqual(['1-2-3']);
+  });
+  it('reads both states from the servers', async () => {
+    const replica = scripted([[/gtid_binlog_state/, [{ s: '0-1-8,0-2-9' }]]]);
+    const primary = scripted([[/gtid_binlog_state/, [{ s: '0-1-8' }]]]);
+    expect(await mariadb.errantTransactions(replica, primary)).toBe('0-2-9');
+    expect(await mariadb.errantTransactions(primary, primary)).toBeNull();
+  });
+});
+
+it("MySQL: GTID_SUBTRACT of the replica's executed set minus the primary's", async () => {
+  const seen: { sql: string; params?: unknown[] }[] = [];
+  const primary = scripted([[/gtid_executed/, [{ g: '3e11fa47-71ca-11e1-9e33-c80aa9429562:1-9' }]]]);
+  const replica = scripted([[/GTID_SUBTRACT/, [{ errant: '9b2f0c1e-0000-11ef-8000-0242c0a8f003:1' }]]], seen);
+  expect(await mysql.errantTransactions(replica, primary)).toBe('9b2f0c1e-0000-11ef-8000-0242c0a8f003:1');
+  expect(seen).toEqual([
+    {
+      sql: 'SELECT GTID_SUBTRACT(@@GLOBAL.gtid_executed, ?) AS errant',
+      params: ['3e11fa47-71ca-11e1-9e33-c80aa9429562:1-9'],
+    },
+  ]);
+  const clean = scripted([[/GTID_SUBTRACT/, [{ errant: '' }]]]);
+  expect(await mysql.errantTransactions(clean, primary)).toBeNull();
+});
+
+it('the official MySQL image skips loading time-zone tables, so a new datadir starts with no GTIDs of its own', () => {
+  const service = mysql.service('upstream', 'web-01', 'web-01-db-data:/var/lib/mysql');
+  expect(service.environment).toContainEqual({ key: 'MYSQL_INITDB_SKIP_TZINFO', value: '1' });
+});
