@@ -1,14 +1,11 @@
 // Use case `down`: removes the lab's containers and network, found by label; volumes (the data) only with --volumes.
 import { EXIT } from '../errors.js';
-import { resolveLabName } from './lab-name.js';
+import { resolveLabName, type LabTarget } from './lab-target.js';
 import type { AppEnv } from './context.js';
 
-export async function downCommand(
-  env: AppEnv,
-  options: { cwd: string; config?: string; name?: string; volumes: boolean },
-): Promise<number> {
+export async function downCommand(env: AppEnv, options: LabTarget & { volumes: boolean }): Promise<number> {
   const { io } = env;
-  const lab = await resolveLabName(options.cwd, options.config, options.name);
+  const lab = await resolveLabName(options);
   const runtime = await env.connect();
   const removed = await runtime.removeLab(lab, { volumes: options.volumes });
   const kept = options.volumes ? [] : await runtime.volumes(lab);

@@ -1,7 +1,7 @@
 // Use case `explain`: the lab's answers to the design's questions, from its model and, when it runs, from what the
 // lab does right now (the distribution observed through the LB, the replication state).
 import { EXIT, UsageError } from '../errors.js';
-import { loadLab } from '../topology/load-lab.js';
+import { renderedLabModel, type LabTarget } from './lab-target.js';
 import type { Lab } from '../topology/types.js';
 import { labFacts, TOPICS, type LiveFacts, type Topic } from '../explain/facts.js';
 import { overviewText, topicText } from '../explain/text.js';
@@ -33,14 +33,14 @@ async function liveFacts(env: AppEnv, lab: Lab): Promise<LiveFacts | undefined> 
 
 export async function explainCommand(
   env: AppEnv,
-  options: { cwd: string; config?: string; name?: string; topic?: string; json: boolean },
+  options: LabTarget & { topic?: string; json: boolean },
 ): Promise<number> {
   if (options.topic !== undefined && !TOPICS.includes(options.topic as Topic)) {
     throw new UsageError(`unknown topic "${options.topic}"`, [
       `[topic]: one of ${TOPICS.join(', ')}, or none for an overview`,
     ]);
   }
-  const { lab } = await loadLab(options.cwd, options.config, { name: options.name });
+  const lab = await renderedLabModel(options);
   const facts = labFacts(lab, await liveFacts(env, lab));
   const { io } = env;
   const topic = options.topic as Topic | undefined;

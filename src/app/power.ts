@@ -2,16 +2,16 @@
 import { formatDuration } from '../log.js';
 import { EXIT } from '../errors.js';
 import { failServer, recoverServer } from '../ops/server-power.js';
-import { resolveLabName } from './lab-name.js';
+import { resolveLabName, type LabTarget } from './lab-target.js';
 import type { AppEnv } from './context.js';
 
 export async function powerCommand(
   env: AppEnv,
   action: 'fail' | 'recover',
-  options: { cwd: string; config?: string; name?: string; server: string },
+  options: LabTarget & { server: string },
 ): Promise<number> {
   const { io } = env;
-  const lab = await resolveLabName(options.cwd, options.config, options.name);
+  const lab = await resolveLabName(options);
   const runtime = await env.connect();
   const started = performance.now();
   if (action === 'fail') {

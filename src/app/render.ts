@@ -8,6 +8,7 @@ import { renderLab } from '../render/render-lab.js';
 import { readLabState, writeLab, type WriteResult } from '../render/write-lab.js';
 import { generateSecrets, readSecrets, secretsFile } from '../render/secrets.js';
 import { findFreePort } from './free-port.js';
+import { targetState } from './lab-target.js';
 
 export interface RenderOptions extends LabOverrides {
   cwd: string;
@@ -25,8 +26,15 @@ export interface RenderOutcome extends WriteResult {
 }
 
 export async function renderLabFolder(options: RenderOptions): Promise<RenderOutcome> {
-  const { lab, portChosen } = await loadLab(options.cwd, options.config, { name: options.name, port: options.port });
-  const dir = path.resolve(options.cwd, options.dir ?? defaultLabDir(options.cwd, lab.name));
+  // A lab folder knows its lab: rendering into one (--dir, or from inside it) keeps its name and definition.
+  const found = await targetState(options);
+  const { lab, portChosen, definition } = await loadLab(
+    options.cwd,
+    options.config,
+    { name: options.name ?? found?.state.lab, port: options.port },
+    found?.state.definition,
+  );
+  const dir = found?.folder ?? path.resolve(options.cwd, options.dir ?? defaultLabDir(options.cwd, lab.name));
   const state = await readLabState(dir);
   // `auto` picks a port once and keeps it: a port that changed at every render would break bookmarks and scripts.
   // A lab keeps its port when neither a flag nor the file names one: `infra up` after `infra up --port auto` must
@@ -36,7 +44,7 @@ export async function renderLabFolder(options: RenderOptions): Promise<RenderOut
   const secrets = (await readSecrets(dir)) ?? generateSecrets();
   const result = await writeLab(
     dir,
-    { lab: lab.name, hostPort },
+    { lab: lab.name, hostPort, definition },
     renderLab(lab, hostPort),
     [secretsFile(secrets)],
     options.force ? 'overwrite' : options.keepEdits ? 'keep' : 'refuse',

@@ -3,18 +3,13 @@
 // did not create is touched. Deleting volumes (student data) needs a yes, on a terminal or as --yes.
 import { createInterface } from 'node:readline/promises';
 import { EXIT, UsageError } from '../errors.js';
-import { resolveLabName } from './lab-name.js';
+import { resolveLabName, type LabTarget } from './lab-target.js';
 import type { AppEnv } from './context.js';
 
-export async function resetCommand(
-  env: AppEnv,
-  options: { cwd: string; config?: string; name?: string; all: boolean; yes: boolean },
-): Promise<number> {
+export async function resetCommand(env: AppEnv, options: LabTarget & { all: boolean; yes: boolean }): Promise<number> {
   const { io } = env;
   const runtime = await env.connect();
-  const labs = options.all
-    ? await runtime.labNames()
-    : [await resolveLabName(options.cwd, options.config, options.name)];
+  const labs = options.all ? await runtime.labNames() : [await resolveLabName(options)];
   const volumes = (await Promise.all(labs.map((lab) => runtime.volumes(lab)))).flat();
   if (volumes.length > 0 && !options.yes) {
     const question = `delete ${volumes.length} data volume(s) of ${labs.map((l) => `"${l}"`).join(', ')} (${volumes.join(', ')})? [y/N] `;

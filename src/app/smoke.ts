@@ -3,7 +3,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT, StepError, UsageError } from '../errors.js';
-import { loadLab } from '../topology/load-lab.js';
 import { labNetwork, webServers } from '../topology/types.js';
 import type { Forward } from '../runtime/port.js';
 import { planImages } from '../render/images.js';
@@ -14,6 +13,7 @@ import type { CheckContext, CheckResult } from '../checks/check.js';
 import { junitXml, smokeReport, terminalLine, type SmokeReport } from '../report/smoke-report.js';
 import { labContext, type AppEnv, type LabContext } from './context.js';
 import { labUrl } from './status.js';
+import { renderedLabModel, resolveLabName, type LabTarget } from './lab-target.js';
 
 export async function runSmoke(
   context: Omit<LabContext, 'dir'>,
@@ -73,10 +73,7 @@ export function parseSkip(value: string | undefined): string[] {
   return names;
 }
 
-export interface SmokeOptions {
-  cwd: string;
-  config?: string;
-  name?: string;
+export interface SmokeOptions extends LabTarget {
   json: boolean;
   junit?: string;
   skip: string[];
@@ -84,8 +81,11 @@ export interface SmokeOptions {
 
 export async function smokeCommand(env: AppEnv, options: SmokeOptions): Promise<number> {
   const { io } = env;
-  const { lab } = await loadLab(options.cwd, options.config, { name: options.name });
+  const name = await resolveLabName(options);
   const runtime = await env.connect();
+  // The model of the lab that runs: the one its folder was rendered from, whatever infra.yaml says now.
+  const folder = (await runtime.containers(name)).find((c) => c.workingDir)?.workingDir;
+  const lab = await renderedLabModel({ ...options, name }, folder);
   if (!options.json) io.stderr.write(`smoke checks on lab "${lab.name}"\n`);
   const report = await runSmoke(labContext(env, runtime, lab, ''), {
     skip: options.skip,

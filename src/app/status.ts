@@ -4,7 +4,7 @@ import type { Io } from '../log.js';
 import { painter } from '../log.js';
 import { EXIT } from '../errors.js';
 import { isReady, type ComponentState, type ContainerState, type Health } from '../runtime/port.js';
-import { resolveLabName } from './lab-name.js';
+import { resolveLabName, type LabTarget } from './lab-target.js';
 import { serverStates } from '../ops/haproxy.js';
 import type { AppEnv } from './context.js';
 import { readReplicationState, type ReplicationState } from './replication-status.js';
@@ -68,12 +68,9 @@ export function summarise(lab: string, containers: ComponentState[]): LabStatus 
   };
 }
 
-export async function statusCommand(
-  env: AppEnv,
-  options: { cwd: string; config?: string; name?: string; json: boolean },
-): Promise<number> {
+export async function statusCommand(env: AppEnv, options: LabTarget & { json: boolean }): Promise<number> {
   const { io } = env;
-  const lab = await resolveLabName(options.cwd, options.config, options.name);
+  const lab = await resolveLabName(options);
   const runtime = await env.connect();
   const containers = await runtime.containers(lab);
   const status = summarise(lab, containers);

@@ -144,13 +144,13 @@ export function labFacts(lab: Lab, live?: LiveFacts): LabFacts {
     {
       what: 'no firewall between the servers: one flat lab network',
       exposed: true,
-      consequence: `any container on the lab network reaches every port of every server, including ${flavourName(lab)} on 3306 and the apps on 5000`,
+      consequence: `any container on the lab network reaches every port of every server, including ${flavourName(lab)} on 3306 (the application servers listen on 127.0.0.1 only, reached through each server's Nginx)`,
     },
     {
       what: 'databases (3306) and application servers (5000)',
       exposed: false,
       consequence:
-        'not published on the host: only the lab network reaches them (infra itself uses a short-lived forwarder)',
+        "not published by the lab: only the lab network reaches the databases, only their own server the apps; infra's own commands reach the databases through a short-lived forwarder that publishes a port on 127.0.0.1 while they run",
     },
     {
       what: 'replication traffic between the databases',

@@ -27,6 +27,7 @@ export const app: KindSpec<'app'> = {
   kind: 'app',
   startRank: 1,
   listens: PORTS.app,
+  reach: 'loopback',
   upstreamImage: () => 'node:20-bookworm-slim',
   builtHere: (lab) => lab.imageSet === 'debian',
   buildExtras: [],

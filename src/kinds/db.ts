@@ -13,6 +13,7 @@ export const db: KindSpec<'db'> = {
   kind: 'db',
   startRank: 0,
   listens: PORTS.database,
+  reach: 'network',
   upstreamImage: (lab) => flavourOf(lab).upstreamImage,
   builtHere: (lab) => lab.imageSet === 'debian' && flavourOf(lab).debianPackaged,
   buildExtras: [{ name: 'entrypoint.sh', mode: 0o755 }],

@@ -6,11 +6,14 @@ import { webServers } from '../topology/types.js';
 import type { KindSpec } from './kind.js';
 
 const CONFIG = '/etc/infra/haproxy.cfg';
+/** Connections a web server takes under `balance first` before the next one is used. */
+export const FIRST_MAXCONN = 32;
 
 export const haproxy: KindSpec<'haproxy'> = {
   kind: 'haproxy',
   startRank: 3,
   listens: PORTS.http,
+  reach: 'network',
   upstreamImage: () => 'haproxy:3.0',
   builtHere: (lab) => lab.imageSet === 'debian',
   buildExtras: [],
@@ -24,7 +27,14 @@ export const haproxy: KindSpec<'haproxy'> = {
         balance: lab.balance,
         domain: lab.domain,
         statsPath: STATS_PATH,
-        backends: webServers(lab).map((s) => ({ name: s.name, backup: s.backup, ...s.healthCheck })),
+        // `first` fills one server before the next, and "full" means its maxconn: without one it is never full.
+        maxconn: lab.balance === 'first' ? FIRST_MAXCONN : 0,
+        backends: webServers(lab).map((s) => ({
+          name: s.name,
+          backup: s.backup,
+          maxconn: lab.balance === 'first' ? FIRST_MAXCONN : 0,
+          ...s.healthCheck,
+        })),
       }),
     ),
   ],

@@ -11,6 +11,8 @@ export interface KindSpec<K extends ComponentKind = ComponentKind> {
   readonly startRank: number;
   /** The port it listens on inside its server's network namespace. */
   readonly listens: number;
+  /** Who reaches that port: the lab network, or only the server's own components (127.0.0.1). */
+  readonly reach: 'network' | 'loopback';
   /** The official image it runs in the upstream set (and wherever infra does not build it). */
   upstreamImage(lab: Lab): string;
   /** Whether infra builds its image here from templates/images/<kind>/ (the debian set). */

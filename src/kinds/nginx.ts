@@ -12,6 +12,7 @@ export const nginx: KindSpec<'nginx'> = {
   kind: 'nginx',
   startRank: 2,
   listens: PORTS.http,
+  reach: 'network',
   upstreamImage: () => 'nginx:1.26',
   builtHere: (lab) => lab.imageSet === 'debian',
   buildExtras: [],

@@ -17,6 +17,7 @@ export interface ReadmeView {
   primary: string;
   replicas: string;
   statsPath: string;
+  nameFlag: string;
   firstWeb: string;
   otherWeb: string;
 }
@@ -61,7 +62,10 @@ export function readmeView(lab: Lab, hostPort: number): ReadmeView {
         server: server.name,
         component: c.name,
         kind: c.kind === 'db' ? `${c.kind} (${server.database?.role})` : c.kind,
-        listens: `${server.name}:${KINDS[c.kind].listens}`,
+        listens:
+          KINDS[c.kind].reach === 'loopback'
+            ? `127.0.0.1:${KINDS[c.kind].listens} (${server.name} only)`
+            : `${server.name}:${KINDS[c.kind].listens}`,
         published: server === lb && c.kind === 'haproxy' ? `127.0.0.1:${hostPort}` : '-',
       })),
     ),
@@ -72,6 +76,9 @@ export function readmeView(lab: Lab, hostPort: number): ReadmeView {
       .map((s) => s.name)
       .join(', '),
     statsPath: STATS_PATH,
+    // Every command in the README names the lab unless it is the default: on a shared machine, a student who follows
+    // it must not act on someone else's lab.
+    nameFlag: lab.name === 'lab' ? '' : ` --name ${lab.name}`,
     firstWeb: web[0].name,
     otherWeb: web[1]?.name ?? web[0].name,
   };

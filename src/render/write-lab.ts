@@ -6,10 +6,14 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { LAB_FILES } from '../paths.js';
 import type { RenderedFile } from './rendered-file.js';
+import type { LabDefinition } from '../topology/definition.js';
 
 export interface LabState {
   lab: string;
   hostPort: number;
+  /** The definition the lab was rendered from (infra.yaml's content, defaults left out), so commands on a running
+   * lab rebuild its model without reading an infra.yaml that may have changed or broken since. */
+  definition?: LabDefinition;
   /** sha256 of each rendered file as infra wrote it. */
   files: Record<string, string>;
 }

@@ -34,6 +34,13 @@ const COMPONENTS_BY_ROLE: Record<Role, ComponentKind[]> = {
 /** Profiles named in the schema whose issue has not landed yet: asking for one is an error, never a silent no-op. */
 const NOT_YET_BUILT: readonly Profile[] = ['secured', 'monitored', 'redundant'];
 
+/** Why a lab name is not one, or undefined: it names containers, networks and the Compose project. */
+export function checkLabName(name: string): string | undefined {
+  return /^[a-z][a-z0-9-]{0,30}$/.test(name)
+    ? undefined
+    : `must be lowercase letters, digits and '-', starting with a letter, at most 31 characters (got "${name}")`;
+}
+
 export function buildLab(definition: LabDefinition, overrides: LabOverrides = {}): Lab {
   const problems: string[] = [];
   const labHealth: HealthCheck = { ...DEFAULT_LAB.healthCheck, ...definition.healthCheck };
@@ -56,11 +63,8 @@ export function buildLab(definition: LabDefinition, overrides: LabOverrides = {}
   if (lbCount !== 1) problems.push(`servers: needs exactly one server with role lb (found ${lbCount})`);
   if (webCount < 2) problems.push(`servers: needs at least two servers with role web (found ${webCount})`);
   const name = overrides.name ?? definition.name ?? DEFAULT_LAB.name;
-  if (overrides.name !== undefined && !/^[a-z][a-z0-9-]{0,30}$/.test(overrides.name)) {
-    problems.push(
-      `--name: must be lowercase letters, digits and '-', starting with a letter, at most 31 characters (got "${overrides.name}")`,
-    );
-  }
+  const nameProblem = overrides.name !== undefined ? checkLabName(overrides.name) : undefined;
+  if (nameProblem) problems.push(`--name: ${nameProblem}`);
   const webNames = serverDefs.filter((s) => s.role === 'web').map((s) => s.name);
   const primary = definition.database?.primary ?? webNames[0] ?? '';
   if (definition.database?.primary !== undefined && !webNames.includes(primary)) {

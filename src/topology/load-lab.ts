@@ -9,16 +9,23 @@ import type { Lab } from './types.js';
 
 export interface LoadedLab {
   lab: Lab;
+  /** What the file said (empty for the built-in lab): the lab folder keeps it. */
+  definition: LabDefinition;
   /** The file it came from, or undefined for the built-in lab. */
   configFile?: string;
   /** Whether the port was chosen (flag or file) rather than defaulted. */
   portChosen: boolean;
 }
 
+/**
+ * `recorded`: the definition a lab folder was rendered from, used when neither --config nor ./infra.yaml names
+ * one, so `infra up` inside a lab folder brings back that lab, not the built-in one.
+ */
 export async function loadLab(
   cwd: string,
   configFile: string | undefined,
   overrides: LabOverrides,
+  recorded?: LabDefinition,
 ): Promise<LoadedLab> {
   const file = configFile ? path.resolve(cwd, configFile) : path.join(cwd, DEFAULT_CONFIG_FILE);
   let definition: LabDefinition = {};
@@ -36,11 +43,19 @@ export async function loadLab(
     const parsed = parseDefinition(text, path.relative(cwd, file) || file);
     if (!parsed.ok) throw new UsageError(`${path.relative(cwd, file) || file} is invalid`, parsed.problems);
     definition = parsed.definition;
+  } else if (recorded) {
+    definition = recorded;
   }
-  const label = text !== undefined ? path.relative(cwd, file) || file : 'the built-in lab';
+  const label =
+    text !== undefined
+      ? path.relative(cwd, file) || file
+      : recorded
+        ? "the lab folder's definition"
+        : 'the built-in lab';
   try {
     return {
       lab: buildLab(definition, overrides),
+      definition,
       configFile: text !== undefined ? file : undefined,
       portChosen: overrides.port !== undefined || definition.port !== undefined,
     };

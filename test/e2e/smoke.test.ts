@@ -180,6 +180,56 @@ describeWithDocker('smoke suite', () => {
     expect((await infra(['status', '--name', lab], { cwd })).exitCode).toBe(0);
   });
 
+  it('a POST is written once when its web server dies after the write: HAProxy replays only safe requests', async () => {
+    const visits = async () =>
+      Number((await sqlAsRoot('web-01', 'SELECT COUNT(*) FROM footer.visits')).stdout.split('\n')[1]);
+    const before = await visits();
+    // Hold the table so the app's INSERT waits inside the database, and find which web server took the request.
+    const lock = sqlAsRoot('web-01', 'LOCK TABLES footer.visits WRITE; SELECT SLEEP(2); UNLOCK TABLES;');
+    await new Promise((r) => setTimeout(r, 500));
+    const post = fetch(`${url}/api/visits`, { method: 'POST' });
+    const web02 = (
+      await execa('docker', [
+        'inspect',
+        '-f',
+        '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}',
+        container('web-02'),
+      ])
+    ).stdout;
+    let writer = '';
+    for (let i = 0; i < 30 && !writer; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const host = (
+        await sqlAsRoot(
+          'web-01',
+          "SELECT SUBSTRING_INDEX(HOST, ':', 1) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'INSERT INTO visits%'",
+        )
+      ).stdout.split('\n')[1];
+      if (host) writer = host === web02 ? 'web-02' : 'web-01';
+    }
+    expect(writer).not.toBe('');
+    // Its app freezes before answering; the lock goes and the write commits; then the web server dies: the visit is
+    // written, and the client has no answer.
+    await execa('docker', ['pause', container(`${writer}-app`)]);
+    await lock;
+    for (let i = 0; i < 40 && (await visits()) === before; i++) await new Promise((r) => setTimeout(r, 50));
+    expect((await visits()) - before).toBe(1);
+    await execa('docker', ['kill', container(`${writer}-nginx`)]);
+    // HAProxy answers 502, or closes the connection when the server aborted mid-response.
+    const answer = await post.then(
+      (response) => response.status,
+      () => 'connection closed',
+    );
+    await execa('docker', ['unpause', container(`${writer}-app`)]);
+    await execa('docker', ['start', container(`${writer}-nginx`)]);
+    // The client is told the request failed (it may send it again itself); the visit exists once, not twice.
+    expect([502, 503, 504, 'connection closed']).toContain(answer);
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await visits()) - before).toBe(1);
+    await waitUntilUp(writer);
+    // GETs are still replayed: the failover check (0 failed requests) proves it in every smoke run.
+  });
+
   it('a database port published by an edited compose file fails exposure only (up keeps the edit, runs smoke)', async () => {
     const composeFile = path.join(dir, 'compose.yaml');
     const original = readFileSync(composeFile, 'utf8');

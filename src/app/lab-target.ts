@@ -1,0 +1,68 @@
+// Which lab a command means, and its model. A lab folder knows its lab: with --dir, or run from inside one, a
+// command acts on that folder's lab. A command on a running lab never needs infra.yaml when --name is given, so a
+// broken infra.yaml cannot stop an instructor's `down` or `reset`.
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import { LAB_FILES } from '../paths.js';
+import { readLabState, type LabState } from '../render/write-lab.js';
+import { buildLab, checkLabName } from '../topology/build-lab.js';
+import { loadLab } from '../topology/load-lab.js';
+import type { Lab } from '../topology/types.js';
+
+export interface LabTarget {
+  cwd: string;
+  config?: string;
+  name?: string;
+  /** The lab folder, when the command was given one. */
+  dir?: string;
+}
+
+/** The lab folder a command points at: --dir, else the working directory when it is a lab folder. */
+export async function targetFolder(target: LabTarget): Promise<string | undefined> {
+  if (target.dir) return path.resolve(target.cwd, target.dir);
+  const here = await access(path.join(target.cwd, LAB_FILES.state)).then(
+    () => true,
+    () => false,
+  );
+  return here ? target.cwd : undefined;
+}
+
+/** The state of the target's lab folder, when there is one that infra rendered. */
+export async function targetState(target: LabTarget): Promise<{ folder: string; state: LabState } | undefined> {
+  const folder = await targetFolder(target);
+  const state = folder ? await readLabState(folder) : undefined;
+  return folder && state ? { folder, state } : undefined;
+}
+
+/** --name, else the lab of the folder, else infra.yaml's name, else the built-in "lab". */
+export async function resolveLabName(target: LabTarget): Promise<string> {
+  if (target.name !== undefined) return checkedName(target.name);
+  const found = await targetState(target);
+  if (found) return found.state.lab;
+  if (target.dir) throw notALabFolder(path.resolve(target.cwd, target.dir));
+  return (await loadLab(target.cwd, target.config, {})).lab.name;
+}
+
+/**
+ * The model of a lab that was rendered: from the definition its folder recorded, so it is the lab that runs, not
+ * what infra.yaml says now. Without a recorded definition, infra.yaml (or the built-in lab) under the lab's name.
+ */
+export async function renderedLabModel(target: LabTarget, folder?: string): Promise<Lab> {
+  const name = await resolveLabName(target);
+  const state = folder ? await readLabState(folder) : (await targetState(target))?.state;
+  if (state?.definition && state.lab === name) return buildLab(state.definition, { name });
+  return (await loadLab(target.cwd, target.config, { name })).lab;
+}
+
+function checkedName(name: string): string {
+  const problem = checkLabName(name);
+  if (problem) throw new UsageError(`"${name}" is not a lab name`, [`--name: ${problem}`]);
+  return name;
+}
+
+function notALabFolder(folder: string): UsageError {
+  return new UsageError(`${folder} is not a lab folder (it has no ${LAB_FILES.state})`, [
+    '--dir: name a folder `infra render` or `infra up` wrote, or leave it out and use --name',
+  ]);
+}
