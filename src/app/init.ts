@@ -14,10 +14,19 @@ export async function initConfig(cwd: string, file: string | undefined, force: b
     // 'wx' fails when the file exists: the check and the write are one step, so nothing is overwritten by a race.
     await writeFile(target, content, { flag: force ? 'w' : 'wx' });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
       throw new UsageError(`${target} already exists; nothing was written`, [
         '--force: overwrite it (your changes to it are lost)',
       ]);
+    }
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new UsageError(`cannot write ${target}: the folder ${path.dirname(target)} does not exist`, [
+        `[file]: create the folder first (\`mkdir -p ${path.dirname(target)}\`), or name a file in an existing one`,
+      ]);
+    }
+    if (code === 'EISDIR') {
+      throw new UsageError(`${target} is a folder`, ['[file]: name a file, e.g. infra.yaml']);
     }
     throw error;
   }

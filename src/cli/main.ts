@@ -4,11 +4,14 @@ import { Command, CommanderError, InvalidArgumentError, Option, type OptionValue
 import { EXIT, exitCodeOf, StepError, UsageError } from '../errors.js';
 import { indent, painter, type Io } from '../log.js';
 import { dockerEnv, type AppEnv } from '../app/context.js';
+import { checkLabName } from '../topology/build-lab.js';
+import { VERSION } from '../version.js';
 import { untilInterrupted } from './signals.js';
 
 interface Common {
   config?: string;
   name?: string;
+  dir?: string;
   verbose?: boolean;
 }
 
@@ -21,10 +24,27 @@ function parsePort(value: string): number | 'auto' {
   return port;
 }
 
+function parseLabName(value: string): string {
+  const problem = checkLabName(value);
+  if (problem) throw new InvalidArgumentError(`${problem}.`);
+  return value;
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!/^\d+$/.test(value) || seconds < 1)
+    throw new InvalidArgumentError('must be a whole number of seconds, 1 or more.');
+  return seconds;
+}
+
 const configOption = () =>
   new Option('-c, --config <file>', 'lab definition (default: ./infra.yaml if present, else the built-in lab)');
-const nameOption = () => new Option('-n, --name <lab>', 'lab name (default: the file\'s name, else "lab")');
-const dirOption = () => new Option('-d, --dir <dir>', 'lab folder (default: ./infra-labs/<name>)');
+const nameOption = () =>
+  new Option('-n, --name <lab>', 'lab name (default: the lab folder\'s, else the file\'s, else "lab")').argParser(
+    parseLabName,
+  );
+const dirOption = () =>
+  new Option('-d, --dir <dir>', "lab folder: the command acts on that folder's lab (default: ./infra-labs/<name>)");
 const portOption = () =>
   new Option('-p, --port <port>', 'LB port on 127.0.0.1, or "auto" for a free one (default: 8080)').argParser(
     parsePort,
@@ -41,7 +61,8 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
       'A real multi-server web stack on one Docker host: HAProxy in front of two web servers, each with Nginx, an ' +
         'application server and MySQL/MariaDB, the database replicated from web-01 to web-02 with GTIDs.',
     )
-    .version('0.1.0')
+    // -v is --verbose (as in most tools' subcommands); the version is --version, -V or `infra version`.
+    .version(VERSION, '-V, --version', 'print the version')
     .option('-v, --verbose', 'show stack traces and the commands infra runs')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride()
@@ -63,7 +84,16 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     };
   const env = () => makeEnv(io);
   /** The options every lab command shares: where it runs, which file, which lab. */
-  const target = (o: Common) => ({ cwd: io.cwd, config: o.config, name: o.name });
+  const target = (o: Common) => ({ cwd: io.cwd, config: o.config, name: o.name, dir: o.dir });
+
+  program
+    .command('version')
+    .description('print the version of infra')
+    .action(
+      run(async () => {
+        io.stdout.write(`${VERSION}\n`);
+      }),
+    );
 
   program
     .command('init')
@@ -86,8 +116,9 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     )
     .addOption(configOption())
     .addOption(nameOption())
+    .addOption(dirOption())
     .addOption(portOption())
-    .option('-o, --out <dir>', 'lab folder (default: ./infra-labs/<name>)')
+    .addOption(new Option('-o, --out <dir>', 'the same as --dir').hideHelp())
     .option('-f, --force', 'overwrite files edited by hand since the last render')
     .addHelpText(
       'after',
@@ -96,18 +127,11 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .action(
       run(async (o: Common & { out?: string; port?: number | 'auto'; force?: boolean }) => {
         const { renderLabFolder } = await import('../app/render.js');
-        const r = await renderLabFolder({
-          cwd: io.cwd,
-          config: o.config,
-          dir: o.out,
-          name: o.name,
-          port: o.port,
-          force: o.force,
-        });
+        const r = await renderLabFolder({ ...target(o), dir: o.dir ?? o.out, port: o.port, force: o.force });
         io.stderr.write(
           `rendered lab "${r.lab.name}" into ${r.dir}: ${r.written.length} written, ${r.unchanged.length} unchanged` +
             (r.removed.length ? `, ${r.removed.length} removed` : '') +
-            `\nnext: infra up${o.config ? ` -c ${o.config}` : ''}${o.out ? ` -d ${o.out}` : ''}\n`,
+            `\nnext: infra up${o.config ? ` -c ${o.config}` : ''}${o.dir || o.out ? ` -d ${o.dir ?? o.out}` : ''}${r.lab.name === 'lab' || o.dir || o.out ? '' : ` --name ${r.lab.name}`}\n`,
         );
       }),
     );
@@ -125,7 +149,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .option('--no-smoke', 'skip the smoke checks')
     .option('--skip <checks>', 'comma-separated smoke checks to skip, e.g. failover')
     .option('--dry-run', 'print the files, images, containers and replication SQL up would use, and stop')
-    .option('--timeout <seconds>', 'how long to wait for every component to be healthy', (v) => Number(v), 180)
+    .option('--timeout <seconds>', 'how long to wait for every component to be healthy', parseSeconds, 180)
     .addHelpText(
       'after',
       '\nExamples:\n  $ infra up                          the built-in lab on http://127.0.0.1:8080\n  $ infra up --name ci-1 --port auto --json\n\nRunning it again on a running lab converges: nothing is rebuilt or restarted that is already right.',
@@ -171,6 +195,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .description('every server and component with its state and health, the LB URL and the lab folder')
     .addOption(configOption())
     .addOption(nameOption())
+    .addOption(dirOption())
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExamples:\n  $ infra status\n  $ infra status --name ci-1 --json | jq .url')
     .action(
@@ -185,6 +210,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .description('stop the lab and remove its containers and network; its data volumes stay unless --volumes')
     .addOption(configOption())
     .addOption(nameOption())
+    .addOption(dirOption())
     .option('--volumes', "also delete the lab's database volumes (its data)")
     .addHelpText(
       'after',
@@ -204,6 +230,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     )
     .addOption(configOption())
     .addOption(nameOption())
+    .addOption(dirOption())
     .option('--all', 'every lab on this Docker host, and the images infra built')
     .option('-y, --yes', 'do not ask before deleting volumes (needed when not on a terminal)')
     .addHelpText(
@@ -224,6 +251,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     )
     .addOption(configOption())
     .addOption(nameOption())
+    .addOption(dirOption())
     .option('--json', 'print {passed, checks:[{name,status,duration_ms,detail}]} on stdout')
     .option('--junit <file>', 'also write a JUnit XML report (for CI test reporters)')
     .option('--skip <checks>', 'comma-separated checks to skip, e.g. failover (it stops web-01 for a few seconds)')
@@ -255,6 +283,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
       )
       .addOption(configOption())
       .addOption(nameOption())
+      .addOption(dirOption())
       .addHelpText(
         'after',
         action === 'fail'
@@ -277,6 +306,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .argument('[topic]', 'elements | algorithm | mode | replication | spof | security | monitoring (none: an overview)')
     .addOption(configOption())
     .addOption(nameOption())
+    .addOption(dirOption())
     .option('--json', 'the same facts, structured')
     .addHelpText(
       'after',
@@ -295,6 +325,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .description('print the SQL infra runs on the primary and on each replica (passwords masked)')
     .addOption(configOption())
     .addOption(nameOption())
+    .addOption(dirOption())
     .addHelpText(
       'after',
       '\nExamples:\n  $ infra replication plan\n  $ infra replication plan -c fixtures/valid-mysql.yaml     the MySQL 8.4 statements',
@@ -326,6 +357,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .description('check this machine: Docker engine, Compose v2, base image, the LB port, free memory')
     .addOption(configOption())
     .addOption(nameOption())
+    .addOption(dirOption())
     .addOption(portOption())
     .addHelpText('after', '\nExample:\n  $ infra doctor')
     .action(
@@ -335,6 +367,11 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
       }),
     );
 
+  if (argv.length === 0) {
+    // Bare `infra` is a request for help, not a mistake: help on stdout, exit 0.
+    io.stdout.write(program.helpInformation());
+    return EXIT.ok;
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

@@ -1,7 +1,7 @@
 // The only writer of a lab folder. Writes atomically (a temporary sibling folder, then renames), keeps a manifest of
 // what it wrote so a re-render can tell a user's edits from its own files, and never overwrites an edit unless forced.
 import { createHash, randomBytes } from 'node:crypto';
-import { access, chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { LAB_FILES } from '../paths.js';
@@ -48,6 +48,7 @@ export async function writeLab(
   extras: RenderedFile[],
   onEdited: OnEdited,
 ): Promise<WriteResult> {
+  await ensureFolderOrAbsent(dir);
   const previous = await readLabState(dir);
   const oldHashes = previous?.files ?? {};
   const result: WriteResult = { written: [], unchanged: [], removed: [], kept: [] };
@@ -126,6 +127,23 @@ export async function writeLab(
   }
   result.written = toWrite.filter((f) => files.includes(f)).map((f) => f.path);
   return result;
+}
+
+/** A lab folder is a folder, or nothing yet: a file in its place (or on its path) is the user's, never replaced. */
+async function ensureFolderOrAbsent(dir: string): Promise<void> {
+  const found = await stat(dir).then(
+    (s) => (s.isDirectory() ? 'folder' : 'file'),
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return 'absent';
+      if (error.code === 'ENOTDIR') return 'file';
+      throw error;
+    },
+  );
+  if (found === 'file') {
+    throw new UsageError(`${dir} is a file (or lies under one), not a lab folder; nothing was written`, [
+      '--dir: name a folder that does not exist yet, or one infra rendered before',
+    ]);
+  }
 }
 
 function sha256(text: string): string {

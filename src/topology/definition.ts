@@ -29,19 +29,43 @@ export type DefinitionResult = { ok: true; definition: LabDefinition } | { ok: f
 
 /** Parses YAML text; syntax errors come back as problems with line and column. */
 export function parseDefinition(text: string, source: string): DefinitionResult {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const doc = parseDocument(text, {
+    prettyErrors: true,
+    uniqueKeys: true,
+    // 0o17 and 0x1F stay strings, so `port: 0o17` is refused by the schema instead of silently meaning 15.
+    customTags: (tags) =>
+      tags.filter((t) => !(typeof t === 'object' && t.tag === INT_TAG && (t.format === 'OCT' || t.format === 'HEX'))),
+  });
   if (doc.errors.length > 0) {
     return {
       ok: false,
       problems: doc.errors.map((e) => {
         const where = e.linePos?.[0] ? `${source}:${e.linePos[0].line}:${e.linePos[0].col}` : source;
+        if (e.code === 'MULTIPLE_DOCS') {
+          return `${where}: a second YAML document starts here (a \`---\` line); a lab definition is one document: remove the line or split the file`;
+        }
         return `${where}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')} (fix the YAML syntax)`;
       }),
     };
   }
-  const value: unknown = doc.toJS() ?? {};
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIASES }) ?? {};
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    return {
+      ok: false,
+      problems: [
+        `${source}: uses YAML aliases (*name) more than ${MAX_ALIASES} times over; write the values out instead`,
+      ],
+    };
+  }
   return checkDefinition(value);
 }
+
+const INT_TAG = 'tag:yaml.org,2002:int';
+/** A lab definition has a handful of repeated values at most; more aliases than this is a YAML bomb. */
+const MAX_ALIASES = 100;
 
 let validator: ReturnType<Ajv['compile']> | undefined;
 let schema: Record<string, unknown> | undefined;

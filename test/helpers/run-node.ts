@@ -16,3 +16,17 @@ export function runNode(args: string[], options: { cwd: string; input?: string }
     child.stdin.end(options.input ?? '');
   });
 }
+
+/** Runs a shell pipeline and returns its stderr and exit code (a pipe's reader closing early is the point). */
+export function runShell(
+  command: string,
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): Promise<{ stderr: string; code: number | null }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('sh', ['-c', command], { cwd: options.cwd, env: { ...process.env, ...options.env } });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ stderr, code }));
+  });
+}
