@@ -4,6 +4,7 @@ import { defaultLabDir } from '../paths.js';
 import { loadLab } from '../topology/load-lab.js';
 import type { LabOverrides } from '../topology/build-lab.js';
 import type { Lab } from '../topology/types.js';
+import type { LabDefinition } from '../topology/definition.js';
 import { renderLab } from '../render/render-lab.js';
 import { readLabState, writeLab, type WriteResult } from '../render/write-lab.js';
 import { generateSecrets, readSecrets, secretsFile } from '../render/secrets.js';
@@ -25,7 +26,15 @@ export interface RenderOutcome extends WriteResult {
   hostPort: number;
 }
 
-export async function renderLabFolder(options: RenderOptions): Promise<RenderOutcome> {
+/** The lab a render means and the folder it goes to, before anything is written. */
+export interface RenderTarget {
+  lab: Lab;
+  dir: string;
+  definition: LabDefinition;
+  portChosen: boolean;
+}
+
+export async function resolveRenderTarget(options: RenderOptions): Promise<RenderTarget> {
   // A lab folder knows its lab: rendering into one (--dir, or from inside it) keeps its name and definition.
   const found = await targetState(options);
   const { lab, portChosen, definition } = await loadLab(
@@ -35,6 +44,11 @@ export async function renderLabFolder(options: RenderOptions): Promise<RenderOut
     found?.state.definition,
   );
   const dir = found?.folder ?? path.resolve(options.cwd, options.dir ?? defaultLabDir(options.cwd, lab.name));
+  return { lab, dir, definition, portChosen };
+}
+
+export async function renderLabFolder(options: RenderOptions, target?: RenderTarget): Promise<RenderOutcome> {
+  const { lab, dir, definition, portChosen } = target ?? (await resolveRenderTarget(options));
   const state = await readLabState(dir);
   // `auto` picks a port once and keeps it: a port that changed at every render would break bookmarks and scripts.
   // A lab keeps its port when neither a flag nor the file names one: `infra up` after `infra up --port auto` must

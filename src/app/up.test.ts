@@ -113,3 +113,57 @@ it('with no engine it fails as an environment problem before rendering anything'
   await expect(upCommand(t.env(), options(t))).rejects.toMatchObject({ exitCode: 3 });
   expect(t.runtime.calls).toEqual([]);
 });
+
+it("refuses a lab whose container names another lab's containers already have, naming both", async () => {
+  const t = fakeLab();
+  const cwd = t.cwd;
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(
+    `${cwd}/a.yaml`,
+    'name: a\nservers:\n  - {name: lb-01, role: lb}\n  - {name: b-web-01, role: web}\n  - {name: web-02, role: web}\n',
+  );
+  expect((await up(t, { name: undefined, config: 'a.yaml' })).code).toBe(0);
+  const { code, result } = await up(t, { name: 'a-b' });
+  expect(code).toBe(2);
+  expect(result.error.message).toBe(
+    'the container name infra-a-b-web-01 is already the lab "a"\'s (its server b-web-01)',
+  );
+  expect((await t.runtime.containers('a')).length).toBe(10);
+  expect(await t.runtime.containers('a-b')).toEqual([]);
+});
+
+it('a second up of the same lab while one runs fails at once, naming the holder, and leaves the first alone', async () => {
+  let releaseStart: () => void = () => undefined;
+  let started: () => void = () => undefined;
+  const startedP = new Promise<void>((r) => (started = r));
+  class SlowStart extends FakeRuntime {
+    private held = false;
+    override async composeUp(dir: string) {
+      // Only the first run's start is held: it holds the lock while the second tries.
+      if (!this.held) {
+        this.held = true;
+        started();
+        await new Promise<void>((r) => (releaseStart = r));
+      }
+      return super.composeUp(dir);
+    }
+  }
+  const t = fakeLab(new SlowStart());
+  const first = upCommand(t.env(), options(t));
+  await startedP;
+  const second = await up(t);
+  expect(second.code).toBe(1);
+  expect(second.result.error.message).toMatch(
+    new RegExp(
+      `^lab "${LAB}" is being changed by another infra run \\(\`infra up\`, pid ${process.pid} on .*; nothing was done$`,
+    ),
+  );
+  expect(second.result.steps.map((s: { name: string; status: string }) => `${s.name} ${s.status}`)).toEqual([
+    'render failed',
+  ]);
+  releaseStart();
+  expect(await first).toBe(0);
+  expect((await t.runtime.containers(LAB)).length).toBe(10);
+  // The lock went with the first run: a third up proceeds.
+  expect((await up(t)).code).toBe(0);
+});

@@ -12,10 +12,17 @@ import { formatPlan, planReplication } from '../replication/plan.js';
 import { EnvironmentError, EXIT, exitCodeOf, StepError, UsageError } from '../errors.js';
 import { StepRunner, stepsJson } from '../report/steps.js';
 import type { ContainerRuntime } from '../runtime/port.js';
-import { webServers } from '../topology/types.js';
+import { containerNames, webServers } from '../topology/types.js';
 import { labContext, type AppEnv } from './context.js';
 import { lbPortUse } from './lb-port.js';
-import { renderLabFolder, type RenderOptions, type RenderOutcome } from './render.js';
+import {
+  renderLabFolder,
+  resolveRenderTarget,
+  type RenderOptions,
+  type RenderOutcome,
+  type RenderTarget,
+} from './render.js';
+import { lockLab, type Release } from './lab-lock.js';
 import { labUrl } from './status.js';
 import { BOOT_STEPS, type UpContext } from './up-steps.js';
 
@@ -39,8 +46,13 @@ export async function upCommand(env: AppEnv, options: UpOptions): Promise<number
   let context: UpContext | undefined;
   let existedBefore = { containers: true, volumes: true };
   let failure: unknown;
+  let unlock: Release | undefined;
   try {
-    rendered = await steps.step('render', (note) => renderStep(io, options, note));
+    rendered = await steps.step('render', async (note) => {
+      const target = await resolveRenderTarget(options);
+      unlock = await lockLab(target.dir, target.lab.name, 'infra up');
+      return renderStep(io, options, target, note);
+    });
     const { lab, dir } = rendered;
     if (!options.json) io.stderr.write(`  lab "${lab.name}": ${lab.servers.map((s) => s.name).join(', ')}\n`);
     context = {
@@ -68,6 +80,8 @@ export async function upCommand(env: AppEnv, options: UpOptions): Promise<number
         io.stderr.write('  removed the failed lab (use --keep to keep it for inspection)\n');
       }
     }
+  } finally {
+    await unlock?.();
   }
 
   const url = rendered ? labUrl(rendered.hostPort) : undefined;
@@ -107,8 +121,13 @@ export async function upCommand(env: AppEnv, options: UpOptions): Promise<number
   return EXIT.ok;
 }
 
-async function renderStep(io: Io, options: UpOptions, note: (detail: string) => void): Promise<RenderOutcome> {
-  const r = await renderLabFolder({ ...options, keepEdits: true });
+async function renderStep(
+  io: Io,
+  options: UpOptions,
+  target: RenderTarget,
+  note: (detail: string) => void,
+): Promise<RenderOutcome> {
+  const r = await renderLabFolder({ ...options, keepEdits: true }, target);
   note(`${r.dir} (${r.written.length} written${r.kept.length ? `; kept your edits to ${r.kept.join(', ')}` : ''})`);
   const images = r.kept.filter((f) => f.startsWith('images/'));
   if (images.length > 0 && !options.json) {
@@ -127,7 +146,19 @@ async function renderStep(io: Io, options: UpOptions, note: (detail: string) => 
  */
 async function preflight(context: UpContext, hostPort: number): Promise<{ containers: boolean; volumes: boolean }> {
   const { runtime, lab, dir } = context;
-  const [running, volumes] = await Promise.all([context.containers(), runtime.volumes(lab.name)]);
+  const [all, volumes] = await Promise.all([runtime.containers(), runtime.volumes(lab.name)]);
+  const running = all.filter((c) => c.lab === lab.name);
+  // Lab and server names join with '-': lab "a-b" and lab "a" with a server "b-web-01" would share a container name.
+  const mine = new Set(containerNames(lab));
+  const taken = all.find((c) => c.lab !== lab.name && mine.has(c.name));
+  if (taken) {
+    throw new UsageError(
+      `the container name ${taken.name} is already the lab "${taken.lab}"'s (its server ${taken.server})`,
+      [
+        `--name: pick a lab name whose containers (infra-<lab>-<server>) cannot be another lab's, or rename that lab's server`,
+      ],
+    );
+  }
   const otherDir = running.find((c) => c.workingDir && path.resolve(c.workingDir) !== dir)?.workingDir;
   if (otherDir) {
     // Same name, other folder: converging would replace that lab's containers with this folder's (other secrets).

@@ -3,7 +3,7 @@
 import { host } from '../kinds/host.js';
 import { KINDS } from '../kinds/index.js';
 import type { KeyValue, ServiceParts } from '../kinds/service.js';
-import type { ComponentKind, Lab, Server } from '../topology/types.js';
+import { containerName, type ComponentKind, type Lab, type Server } from '../topology/types.js';
 import { LABEL } from '../topology/labels.js';
 
 export interface ServiceView extends ServiceParts {
@@ -39,7 +39,7 @@ export function composeView(
     services.push({
       name: server.name,
       image: host.image,
-      containerName: `${lab.project}-${server.name}`,
+      containerName: containerName(lab, server.name),
       hostname: server.name,
       command: [...host.command],
       ports: host.ports(server, hostPort),
@@ -52,7 +52,7 @@ export function composeView(
       services.push({
         name: component.name,
         image: images[component.kind],
-        containerName: `${lab.project}-${component.name}`,
+        containerName: containerName(lab, component.name),
         networkMode: `service:${server.name}`,
         host: server.name,
         ports: [],

@@ -130,7 +130,7 @@ export async function writeLab(
 }
 
 /** A lab folder is a folder, or nothing yet: a file in its place (or on its path) is the user's, never replaced. */
-async function ensureFolderOrAbsent(dir: string): Promise<void> {
+export async function ensureFolderOrAbsent(dir: string): Promise<void> {
   const found = await stat(dir).then(
     (s) => (s.isDirectory() ? 'folder' : 'file'),
     (error: NodeJS.ErrnoException) => {

@@ -110,3 +110,33 @@ it('the built-in lab has no profiles; a profile not built yet is refused by name
     }),
   );
 });
+
+it('refuses a server named like another server\'s component, naming both (two "web-01-app" services)', () => {
+  const servers = [
+    { name: 'lb-01', role: 'lb' as const },
+    { name: 'web-01', role: 'web' as const },
+    { name: 'web-01-app', role: 'web' as const },
+  ];
+  expect(() => buildLab({ servers })).toThrow(
+    expect.objectContaining({
+      problems: [
+        'servers[2].name: "web-01-app" would name both the app of servers[1] (web-01) and servers[2] (web-01-app); rename one of the servers',
+      ],
+    }),
+  );
+});
+
+it('accepts any name for any role: the role decides what a server runs (an LB may be called web-01)', () => {
+  const lab = buildLab({
+    servers: [
+      { name: 'web-01', role: 'lb' },
+      { name: 'app-a', role: 'web' },
+      { name: 'app-b', role: 'web' },
+    ],
+  });
+  expect(lab.servers.map((s) => [s.name, s.role, s.components.map((c) => c.kind)])).toEqual([
+    ['web-01', 'lb', ['haproxy']],
+    ['app-a', 'web', ['nginx', 'app', 'db']],
+    ['app-b', 'web', ['nginx', 'app', 'db']],
+  ]);
+});

@@ -34,6 +34,37 @@ const COMPONENTS_BY_ROLE: Record<Role, ComponentKind[]> = {
 /** Profiles named in the schema whose issue has not landed yet: asking for one is an error, never a silent no-op. */
 const NOT_YET_BUILT: readonly Profile[] = ['secured', 'monitored', 'redundant'];
 
+/**
+ * Every server is a Compose service and a container; so is each of its components, named `<server>-<kind>`. A server
+ * named like another's component (web-01 and web-01-app) would make two services of one name: refuse it here,
+ * naming both, rather than let Compose refuse the file after the images are built.
+ */
+function derivedNameClashes(servers: NonNullable<LabDefinition['servers']>): string[] {
+  const owners = new Map<string, { index: number; what: string }>();
+  const problems: string[] = [];
+  servers.forEach((server, i) => {
+    // A repeated server name is reported once, as such.
+    if (servers.findIndex((s) => s.name === server.name) !== i) return;
+    const derived = [
+      { name: server.name, what: `servers[${i}] (${server.name})` },
+      ...COMPONENTS_BY_ROLE[server.role].map((kind) => ({
+        name: `${server.name}-${kind}`,
+        what: `the ${kind} of servers[${i}] (${server.name})`,
+      })),
+    ];
+    for (const { name, what } of derived) {
+      const owner = owners.get(name);
+      if (!owner) owners.set(name, { index: i, what });
+      else if (owner.index !== i) {
+        problems.push(
+          `servers[${i}].name: "${name}" would name both ${owner.what} and ${what}; rename one of the servers`,
+        );
+      }
+    }
+  });
+  return problems;
+}
+
 /** Why a lab name is not one, or undefined: it names containers, networks and the Compose project. */
 export function checkLabName(name: string): string | undefined {
   return /^[a-z][a-z0-9-]{0,30}$/.test(name)
@@ -58,6 +89,7 @@ export function buildLab(definition: LabDefinition, overrides: LabOverrides = {}
       seen.set(s.name, i);
     }
   });
+  problems.push(...derivedNameClashes(serverDefs));
   const lbCount = serverDefs.filter((s) => s.role === 'lb').length;
   const webCount = serverDefs.filter((s) => s.role === 'web').length;
   if (lbCount !== 1) problems.push(`servers: needs exactly one server with role lb (found ${lbCount})`);

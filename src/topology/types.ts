@@ -87,6 +87,16 @@ export function replicaServers(lab: Lab): Server[] {
   return lab.servers.filter((s) => s.database?.role === 'replica');
 }
 
+/** A service's container name: Docker's names are global to the engine, so they carry the lab's project. */
+export function containerName(lab: Pick<Lab, 'project'>, service: string): string {
+  return `${lab.project}-${service}`;
+}
+
+/** Every container name a lab's compose file gives: a host per server, one per component. */
+export function containerNames(lab: Lab): string[] {
+  return lab.servers.flatMap((s) => [s, ...s.components].map((x) => containerName(lab, x.name)));
+}
+
 /** A lab's Docker network, as Compose names it (the project name). */
 export function labNetwork(labName: string): string {
   return `infra-${labName}`;

@@ -1,0 +1,69 @@
+// One `up` of a lab at a time (two terminals, a CI retry): a lock in the lab folder, held for the whole run. The
+// second run fails at once, naming the holder, and touches nothing. A holder killed with SIGKILL stops refreshing
+// its lock, which goes stale after STALE_MS and is taken over. proper-lockfile does the atomic mkdir, the refresh
+// and the staleness; this module adds who holds it.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import lockfile from 'proper-lockfile';
+import { StepError } from '../errors.js';
+import { ensureFolderOrAbsent } from '../render/write-lab.js';
+
+const LOCK = '.infra/up.lock';
+const HOLDER = '.infra/up.holder.json';
+/** A lock not refreshed for this long belongs to a process that died. */
+const STALE_MS = 10_000;
+
+export interface LockHolder {
+  pid: number;
+  host: string;
+  command: string;
+  since: string;
+}
+
+export type Release = () => Promise<void>;
+
+export async function lockLab(dir: string, labName: string, command: string): Promise<Release> {
+  await ensureFolderOrAbsent(dir);
+  await mkdir(path.join(dir, '.infra'), { recursive: true });
+  let release: Release;
+  try {
+    release = await lockfile.lock(dir, {
+      lockfilePath: path.join(dir, LOCK),
+      realpath: false,
+      stale: STALE_MS,
+      retries: 0,
+      // A lock lost mid-run (the machine slept past STALE_MS) is reported, not thrown from a timer.
+      onCompromised: () => undefined,
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+    const holder = await readHolder(dir);
+    throw new StepError(
+      `lab "${labName}" is being changed by another infra run` +
+        (holder ? ` (\`${holder.command}\`, pid ${holder.pid} on ${holder.host}, since ${holder.since})` : '') +
+        '; nothing was done',
+      'Wait for it to finish, or stop it (Ctrl-C lets it clean up). A run that was killed frees the lock within ' +
+        `${STALE_MS / 1000} s.`,
+    );
+  }
+  const holder: LockHolder = { pid: process.pid, host: os.hostname(), command, since: new Date().toISOString() };
+  await writeFile(path.join(dir, HOLDER), JSON.stringify(holder) + '\n');
+  return release;
+}
+
+/** Who holds the lab's lock right now, or undefined when nobody does (for `reap`, `ls`). */
+export async function lockHolder(dir: string): Promise<LockHolder | undefined> {
+  const locked = await lockfile
+    .check(dir, { lockfilePath: path.join(dir, LOCK), realpath: false, stale: STALE_MS })
+    .catch(() => false);
+  return locked ? ((await readHolder(dir)) ?? { pid: 0, host: '?', command: '?', since: '?' }) : undefined;
+}
+
+async function readHolder(dir: string): Promise<LockHolder | undefined> {
+  try {
+    return JSON.parse(await readFile(path.join(dir, HOLDER), 'utf8')) as LockHolder;
+  } catch {
+    return undefined;
+  }
+}
