@@ -46,6 +46,15 @@ export function tail(text: string, lines: number): string {
   return all.slice(Math.max(0, all.length - lines)).join('\n');
 }
 
+/** An error as `--json` prints it: scripts read `message`, the output's `detail` and the `problems` to fix. */
+export function errorJson(error: unknown): { message: string; detail: string; problems: string[] } {
+  return {
+    message: (error as Error)?.message ?? String(error),
+    detail: error instanceof StepError ? error.detail : '',
+    problems: error instanceof UsageError ? error.problems : [],
+  };
+}
+
 export function exitCodeOf(error: unknown): number {
   if (error instanceof UsageError || error instanceof EnvironmentError || error instanceof StepError) {
     return error.exitCode;

@@ -23,7 +23,7 @@ const MIN_FREE_MEMORY = 1024 ** 3;
 
 export async function doctorCommand(
   env: AppEnv,
-  options: { cwd: string; config?: string; name?: string; port?: number | 'auto' },
+  options: { cwd: string; config?: string; name?: string; port?: number | 'auto'; json?: boolean },
 ): Promise<number> {
   const { io } = env;
   const { lab } = await loadLab(options.cwd, options.config, { name: options.name, port: options.port });
@@ -89,12 +89,23 @@ export async function doctorCommand(
     fix: enough ? undefined : 'stop other labs (`infra reset --all`) or programs',
   });
 
+  const exit = findings.some((f) => f.status === 'failed' && f.environment)
+    ? EXIT.environment
+    : findings.every((f) => f.status !== 'failed')
+      ? EXIT.ok
+      : EXIT.failed;
+  if (options.json) {
+    io.stdout.write(
+      JSON.stringify({ ok: exit === EXIT.ok, findings: findings.map(({ environment: _e, ...f }) => f) }, null, 2) +
+        '\n',
+    );
+    return exit;
+  }
   const paint = painter(io.stdout, io.env);
   for (const f of findings) {
     const mark = f.status === 'passed' ? paint('green', '✓') : paint('red', '✗');
     io.stdout.write(`${mark} ${f.name.padEnd(14)} ${f.detail}\n`);
     if (f.fix) io.stdout.write(`  fix: ${f.fix}\n`);
   }
-  if (findings.some((f) => f.status === 'failed' && f.environment)) return EXIT.environment;
-  return findings.every((f) => f.status !== 'failed') ? EXIT.ok : EXIT.failed;
+  return exit;
 }

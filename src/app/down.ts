@@ -3,12 +3,19 @@ import { EXIT } from '../errors.js';
 import { resolveLabName, type LabTarget } from './lab-target.js';
 import type { AppEnv } from './context.js';
 
-export async function downCommand(env: AppEnv, options: LabTarget & { volumes: boolean }): Promise<number> {
+export async function downCommand(
+  env: AppEnv,
+  options: LabTarget & { volumes: boolean; json?: boolean },
+): Promise<number> {
   const { io } = env;
   const lab = await resolveLabName(options);
   const runtime = await env.connect();
   const removed = await runtime.removeLab(lab, { volumes: options.volumes });
   const kept = options.volumes ? [] : await runtime.volumes(lab);
+  if (options.json) {
+    io.stdout.write(JSON.stringify({ ok: true, lab, removed, kept_volumes: kept }, null, 2) + '\n');
+    return EXIT.ok;
+  }
   if (removed.containers + removed.networks + removed.volumes === 0 && kept.length === 0) {
     io.stderr.write(`lab "${lab}" is not on this host; nothing to do\n`);
     return EXIT.ok;

@@ -17,16 +17,21 @@ export async function ensureImages(runtime: ContainerRuntime, lab: Lab, dir: str
 
 export async function imagesBuildCommand(
   env: AppEnv,
-  options: { cwd: string; config?: string; name?: string; dir?: string },
+  options: { cwd: string; config?: string; name?: string; dir?: string; json?: boolean },
 ): Promise<number> {
   const { io } = env;
   const runtime = await env.connect();
-  const steps = new StepRunner(io, false);
+  const steps = new StepRunner(io, Boolean(options.json));
   // Keeps hand edits like `up` does: building images must not fail over an edited nginx.conf.
   const rendered = await steps.step('render', async () => renderLabFolder({ ...options, keepEdits: true }));
-  await steps.step('images', async (note) => {
-    const built = await ensureImages(runtime, rendered.lab, rendered.dir);
-    note(built.length ? `built ${built.join(', ')}` : 'all present, nothing to build');
+  const built = await steps.step('images', async (note) => {
+    const tags = await ensureImages(runtime, rendered.lab, rendered.dir);
+    note(tags.length ? `built ${tags.join(', ')}` : 'all present, nothing to build');
+    return tags;
   });
+  if (options.json) {
+    const all = planImages(rendered.lab).builds.map((b) => b.tag);
+    io.stdout.write(JSON.stringify({ ok: true, lab: rendered.lab.name, built, present: all }, null, 2) + '\n');
+  }
   return 0;
 }

@@ -6,6 +6,8 @@ import { readSecrets } from '../render/secrets.js';
 import { isReadOnly, replicaStatus } from '../replication/apply.js';
 import { adviceFor, classifyError, errantAdvice, isReplicating } from '../replication/replica-status.js';
 import { labNetwork } from '../topology/types.js';
+import { APP_DB } from '../topology/lab-constants.js';
+import { compareTables } from '../replication/consistency.js';
 import { detectFlavour, forwardImage, withDatabases } from '../ops/databases.js';
 import type { ReplicationState } from '../replication/replica-status.js';
 
@@ -16,6 +18,7 @@ export async function readReplicationState(
   openSession: SessionOpener,
   lab: string,
   containers: ComponentState[],
+  options: { verify?: boolean } = {},
 ): Promise<ReplicationState> {
   const dbs = containers.filter((c) => c.component === 'db');
   const primary = dbs.find((c) => c.dbRole === 'primary');
@@ -70,6 +73,14 @@ export async function readReplicationState(
           gtid_executed: status.gtid_executed,
           read_only: await isReadOnly(connection, flavour),
         });
+        if (options.verify && isReplicating(status)) {
+          const report = await compareTables(connections[primary.server], connection, flavour, APP_DB.database);
+          Object.assign(state.replicas[state.replicas.length - 1], {
+            consistent: report.consistent,
+            differences: report.differences,
+          });
+          if (!report.consistent) state.healthy = false;
+        }
         if (!isReplicating(status) || errant) state.healthy = false;
       }
       return state;

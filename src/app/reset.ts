@@ -6,7 +6,10 @@ import { EXIT, UsageError } from '../errors.js';
 import { resolveLabName, type LabTarget } from './lab-target.js';
 import type { AppEnv } from './context.js';
 
-export async function resetCommand(env: AppEnv, options: LabTarget & { all: boolean; yes: boolean }): Promise<number> {
+export async function resetCommand(
+  env: AppEnv,
+  options: LabTarget & { all: boolean; yes: boolean; json?: boolean },
+): Promise<number> {
   const { io } = env;
   const runtime = await env.connect();
   const labs = options.all ? await runtime.labNames() : [await resolveLabName(options)];
@@ -27,16 +30,22 @@ export async function resetCommand(env: AppEnv, options: LabTarget & { all: bool
       return EXIT.ok;
     }
   }
+  const results = [];
   for (const lab of labs) {
     const removed = await runtime.removeLab(lab, { volumes: true });
-    io.stderr.write(
-      `reset "${lab}": ${removed.containers} containers, ${removed.networks} network(s), ${removed.volumes} volume(s)\n`,
-    );
+    results.push({ lab, removed });
+    if (!options.json) {
+      io.stderr.write(
+        `reset "${lab}": ${removed.containers} containers, ${removed.networks} network(s), ${removed.volumes} volume(s)\n`,
+      );
+    }
   }
-  if (options.all) {
-    const images = await runtime.removeBuiltImages();
-    io.stderr.write(`removed ${images} image(s) infra built\n`);
+  const images = options.all ? await runtime.removeBuiltImages() : 0;
+  if (options.json) {
+    io.stdout.write(JSON.stringify({ ok: true, labs: results, images_removed: images }, null, 2) + '\n');
+    return EXIT.ok;
   }
+  if (options.all) io.stderr.write(`removed ${images} image(s) infra built\n`);
   if (labs.length === 0) io.stderr.write('no infra lab on this host\n');
   return EXIT.ok;
 }

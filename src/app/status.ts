@@ -68,7 +68,10 @@ export function summarise(lab: string, containers: ComponentState[]): LabStatus 
   };
 }
 
-export async function statusCommand(env: AppEnv, options: LabTarget & { json: boolean }): Promise<number> {
+export async function statusCommand(
+  env: AppEnv,
+  options: LabTarget & { json: boolean; verify?: boolean },
+): Promise<number> {
   const { io } = env;
   const lab = await resolveLabName(options);
   const runtime = await env.connect();
@@ -77,7 +80,9 @@ export async function statusCommand(env: AppEnv, options: LabTarget & { json: bo
   if (status.servers.length > 0) {
     const haproxy = containers.find((c) => c.component === 'haproxy' && c.state === 'running');
     if (haproxy) status.load_balancer = await serverStates(runtime, haproxy.name).catch(() => undefined);
-    status.replication = await readReplicationState(runtime, env.openSession, lab, containers);
+    status.replication = await readReplicationState(runtime, env.openSession, lab, containers, {
+      verify: options.verify,
+    });
     status.healthy = status.healthy && status.replication.healthy;
   }
   if (options.json) {
@@ -133,6 +138,7 @@ function printStatus(io: Io, status: LabStatus): void {
         `lag ${r.lag_seconds ?? '-'} s, at ${r.gtid_executed ?? '-'}${r.read_only ? ', read-only' : ', WRITABLE'}\n`,
     );
     if (r.last_error) io.stdout.write(`      last error: ${r.last_error}\n`);
+    if (r.consistent === false) io.stdout.write(`      ${paint('red', 'differs')}: ${r.differences?.join('; ')}\n`);
     if (r.errant) io.stdout.write(`      ${paint('red', 'errant')}: ${r.errant} (written on ${r.server} itself)\n`);
     if (r.advice) io.stdout.write(`      fix: ${r.advice}\n`);
   }

@@ -9,7 +9,7 @@ import { renderLab } from '../render/render-lab.js';
 import { planImages } from '../render/images.js';
 import { flavourOf } from '../flavours/index.js';
 import { formatPlan, planReplication } from '../replication/plan.js';
-import { EnvironmentError, EXIT, exitCodeOf, StepError, UsageError } from '../errors.js';
+import { EnvironmentError, errorJson, EXIT, exitCodeOf, StepError, UsageError } from '../errors.js';
 import { StepRunner, stepsJson } from '../report/steps.js';
 import type { ContainerRuntime } from '../runtime/port.js';
 import { containerNames, webServers } from '../topology/types.js';
@@ -175,14 +175,6 @@ function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new StepError(`interrupted by ${String(signal.reason)}`);
 }
 
-function errorJson(failure: unknown) {
-  return {
-    message: (failure as Error).message,
-    detail: (failure as StepError).detail ?? '',
-    problems: (failure as UsageError).problems ?? [],
-  };
-}
-
 /**
  * Fails before anything starts when the LB's port is taken by someone else (another lab, another program): Docker
  * would otherwise create half the lab and report only that the host container could not start.
@@ -203,6 +195,30 @@ async function dryRun(io: Io, options: UpOptions): Promise<number> {
   const dir = path.resolve(options.cwd, options.dir ?? defaultLabDir(options.cwd, lab.name));
   const files = renderLab(lab, lab.port === 'auto' ? 0 : lab.port);
   const images = planImages(lab);
+  const plan = planReplication(lab, { replicationPassword: '<secret>', appPassword: '<secret>' });
+  if (options.json) {
+    const body = {
+      ok: true,
+      dry_run: true,
+      lab: lab.name,
+      dir,
+      files: files.map((f) => f.path),
+      images: images.builds.map((b) => b.tag),
+      containers: lab.servers.flatMap((s) => [s.name, ...s.components.map((c) => c.name)]),
+      replication: {
+        flavour: plan.flavour,
+        primary: { server: plan.primary.server, statements: plan.primary.statements.map((s) => s.shown) },
+        replicas: plan.replicas.map((r) => ({
+          server: r.server,
+          configure: r.configure.map((s) => s.shown),
+          resume: r.resume.map((s) => s.shown),
+        })),
+      },
+      smoke: options.smoke,
+    };
+    io.stdout.write(JSON.stringify(body, null, 2) + '\n');
+    return EXIT.ok;
+  }
   io.stdout.write(
     `dry run: lab "${lab.name}" (${lab.servers.map((s) => s.name).join(', ')}), nothing is written or started\n\n` +
       `1. render    ${files.length} files into ${dir}\n` +
@@ -210,7 +226,7 @@ async function dryRun(io: Io, options: UpOptions): Promise<number> {
       `2. images    ${images.builds.map((b) => b.tag).join(', ') || 'none to build'} (built when missing)\n` +
       `3. start     docker compose up -d --wait: ${lab.servers.flatMap((s) => [s.name, ...s.components.map((c) => c.name)]).join(', ')}\n` +
       `4. replication (${flavourOf(lab).name}), through a short-lived forwarder container:\n\n` +
-      formatPlan(planReplication(lab, { replicationPassword: '<secret>', appPassword: '<secret>' })) +
+      formatPlan(plan) +
       `\n5. smoke     ${options.smoke ? 'the smoke checks' : 'skipped (--no-smoke)'}\n`,
   );
   return EXIT.ok;

@@ -9,6 +9,7 @@ import { realClock } from '../wait/wait-for.js';
 import { buildLab } from '../topology/build-lab.js';
 import { appPath } from './app-path.js';
 import { CheckFailure, CheckSkipped, type Check, type CheckContext } from './check.js';
+import { consistency } from './consistency.js';
 import { exposure } from './exposure.js';
 import { failover } from './failover.js';
 import { lbDistribution } from './lb-distribution.js';
@@ -90,6 +91,7 @@ beforeEach(() => {
     readOnly: true,
     lastSqlError: '',
     binlogState: '0-1-20',
+    tables: { infra_replication_check: '2/77', visits: '5/123' },
   });
 });
 
@@ -127,6 +129,7 @@ it('every check but failover passes on the healthy lab', async () => {
     'lb-distribution passed',
     'app-path passed',
     'replication passed',
+    'consistency passed',
     'exposure passed',
     'failover skipped',
   ]);
@@ -172,6 +175,14 @@ it('replication fails when a write does not reach the replica in time', async ()
 it('replication fails when the replica accepts a write from the app', async () => {
   t.databases.get('web-02').readOnly = false;
   expect(await failure(replicationCheck)).toBe('web-02 accepted a write from the app user: it is not read-only');
+});
+
+it('consistency fails naming the table whose rows differ on a replica, while replication runs', async () => {
+  t.databases.get('web-02').tables.visits = '5/999';
+  expect(await failure(consistency)).toBe(
+    'web-02 differs from web-01: footer.visits (id all): primary 5 rows/123, replica 5 rows/999. ' +
+      'Something wrote on web-02 outside replication; rebuild it: `infra down --volumes && infra up`',
+  );
 });
 
 it('exposure fails naming a database port published on the host', async () => {

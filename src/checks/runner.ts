@@ -2,6 +2,7 @@
 // that crashes is a failure with its error, never a crash of the suite.
 import { appPath } from './app-path.js';
 import { CheckFailure, CheckSkipped, type Check, type CheckContext, type CheckResult } from './check.js';
+import { consistency } from './consistency.js';
 import { exposure } from './exposure.js';
 import { failover } from './failover.js';
 import { lbDistribution } from './lb-distribution.js';
@@ -9,7 +10,7 @@ import { lbServes } from './lb-serves.js';
 import { replicationCheck } from './replication.js';
 
 /** Failover runs last: it stops web-01 (and its primary database) for a few seconds. */
-export const CHECKS: Check[] = [lbServes, lbDistribution, appPath, replicationCheck, exposure, failover];
+export const CHECKS: Check[] = [lbServes, lbDistribution, appPath, replicationCheck, consistency, exposure, failover];
 export const CHECK_NAMES = CHECKS.map((c) => c.name);
 
 export async function runChecks(

@@ -143,3 +143,41 @@ it('`infra … | head -1` ends quietly: no EPIPE stack trace', async () => {
   expect(stderr).toBe('');
   expect(existsSync(bin)).toBe(true);
 });
+
+describe('--json on every command that reports: stdout holds only JSON, even on failure', () => {
+  it('render --json', async () => {
+    const r = await run(['render', '--json', '--port', '9191']);
+    expect(JSON.parse(r.out)).toMatchObject({
+      ok: true,
+      lab: 'lab',
+      port: 9191,
+      written: expect.arrayContaining(['compose.yaml']),
+    });
+  });
+  it('up --dry-run --json', async () => {
+    const r = await run(['up', '--dry-run', '--json']);
+    const body = JSON.parse(r.out);
+    expect(body).toMatchObject({ ok: true, dry_run: true, lab: 'lab' });
+    expect(body.replication.replicas[0].configure.join('\n')).toContain("MASTER_PASSWORD='***'");
+  });
+  it('a usage error with --json', async () => {
+    const r = await run(['render', '--json'], withDefinition('balance: nope\n'));
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.out)).toEqual({
+      ok: false,
+      error: {
+        message: 'infra.yaml is invalid',
+        detail: '',
+        problems: ['balance: must be one of roundrobin, leastconn, source, first (got "nope")'],
+      },
+    });
+  });
+  it('doctor --json', async () => {
+    const r = await run(['doctor', '--json', '--port', 'auto']);
+    const body = JSON.parse(r.out);
+    expect(body.findings.map((f: { name: string }) => f.name)).toEqual(
+      expect.arrayContaining(['docker engine', 'compose v2', 'free memory']),
+    );
+    for (const f of body.findings) expect(['passed', 'failed', 'skipped']).toContain(f.status);
+  });
+});

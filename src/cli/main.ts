@@ -1,7 +1,7 @@
 // Commander wiring only (DESIGN.md habit 1): flags → an options object → one call into src/app. Use cases that touch
 // Docker or MySQL are imported lazily, so `--help`, `init` and `render` never load dockerode or mysql2.
 import { Command, CommanderError, InvalidArgumentError, Option, type OptionValues } from 'commander';
-import { EXIT, exitCodeOf, StepError, UsageError } from '../errors.js';
+import { errorJson, EXIT, exitCodeOf, StepError, UsageError } from '../errors.js';
 import { indent, painter, type Io } from '../log.js';
 import { dockerEnv, type AppEnv } from '../app/context.js';
 import { checkLabName } from '../topology/build-lab.js';
@@ -71,8 +71,10 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
       'after',
       '\nStart here:\n  $ infra up            boot the built-in lab and prove it works\n  $ infra status        see what runs where\n  $ infra down          stop it (data kept; --volumes deletes it)\n\nExit codes: 0 ok, 1 a step or check failed, 2 bad usage or config, 3 environment (Docker, Compose).',
     );
-  program.hook('preAction', (cmd) => {
+  let jsonMode = false;
+  program.hook('preAction', (cmd, action) => {
     verbose = Boolean(cmd.opts().verbose);
+    jsonMode = Boolean(action.opts().json);
   });
 
   // Each action declares the options its command defines; commander fills them in from the parsed flags.
@@ -120,14 +122,21 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .addOption(portOption())
     .addOption(new Option('-o, --out <dir>', 'the same as --dir').hideHelp())
     .option('-f, --force', 'overwrite files edited by hand since the last render')
+    .option('--json', 'print what was written as JSON on stdout')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ infra render                      the built-in lab into ./infra-labs/lab\n  $ infra render -c infra.yaml -o /tmp/lab',
+      '\nExamples:\n  $ infra render                      the built-in lab into ./infra-labs/lab\n  $ infra render -c infra.yaml -d /tmp/lab',
     )
     .action(
-      run(async (o: Common & { out?: string; port?: number | 'auto'; force?: boolean }) => {
+      run(async (o: Common & { out?: string; port?: number | 'auto'; force?: boolean; json?: boolean }) => {
         const { renderLabFolder } = await import('../app/render.js');
         const r = await renderLabFolder({ ...target(o), dir: o.dir ?? o.out, port: o.port, force: o.force });
+        if (o.json) {
+          const { lab, dir, hostPort, written, unchanged, removed } = r;
+          const body = { ok: true, lab: lab.name, dir, port: hostPort, written, unchanged, removed };
+          io.stdout.write(JSON.stringify(body, null, 2) + '\n');
+          return;
+        }
         io.stderr.write(
           `rendered lab "${r.lab.name}" into ${r.dir}: ${r.written.length} written, ${r.unchanged.length} unchanged` +
             (r.removed.length ? `, ${r.removed.length} removed` : '') +
@@ -197,11 +206,17 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .addOption(nameOption())
     .addOption(dirOption())
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExamples:\n  $ infra status\n  $ infra status --name ci-1 --json | jq .url')
+    .option('--verify', "also compare each replica's tables with the primary's (chunked checksums)")
+    .addHelpText(
+      'after',
+      "\nExamples:\n  $ infra status\n  $ infra status --name ci-1 --json | jq .url\n  $ infra status --verify        is any replica's data drifting?\n" +
+        '\nExit codes: 0 healthy; 1 not healthy, or not running (with --json, `running: false` tells them apart);' +
+        '\n2 bad usage; 3 no Docker engine.',
+    )
     .action(
-      run(async (o: Common & { json?: boolean }) => {
+      run(async (o: Common & { json?: boolean; verify?: boolean }) => {
         const { statusCommand } = await import('../app/status.js');
-        return statusCommand(env(), { ...target(o), json: Boolean(o.json) });
+        return statusCommand(env(), { ...target(o), json: Boolean(o.json), verify: Boolean(o.verify) });
       }),
     );
 
@@ -212,14 +227,15 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .addOption(nameOption())
     .addOption(dirOption())
     .option('--volumes', "also delete the lab's database volumes (its data)")
+    .option('--json', 'print what was removed as JSON on stdout')
     .addHelpText(
       'after',
       '\nExamples:\n  $ infra down                 data kept: `infra up` brings it back as it was\n  $ infra down --volumes       start from scratch next time',
     )
     .action(
-      run(async (o: Common & { volumes?: boolean }) => {
+      run(async (o: Common & { volumes?: boolean; json?: boolean }) => {
         const { downCommand } = await import('../app/down.js');
-        return downCommand(env(), { ...target(o), volumes: Boolean(o.volumes) });
+        return downCommand(env(), { ...target(o), volumes: Boolean(o.volumes), json: Boolean(o.json) });
       }),
     );
 
@@ -233,14 +249,15 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .addOption(dirOption())
     .option('--all', 'every lab on this Docker host, and the images infra built')
     .option('-y, --yes', 'do not ask before deleting volumes (needed when not on a terminal)')
+    .option('--json', 'print what was removed as JSON on stdout')
     .addHelpText(
       'after',
       '\nExamples:\n  $ infra reset --name ci-1\n  $ infra reset --all --yes     wipe a lab machine (only what infra made)\n\nLab folders are left in place: they may hold your edits.',
     )
     .action(
-      run(async (o: Common & { all?: boolean; yes?: boolean }) => {
+      run(async (o: Common & { all?: boolean; yes?: boolean; json?: boolean }) => {
         const { resetCommand } = await import('../app/reset.js');
-        return resetCommand(env(), { ...target(o), all: Boolean(o.all), yes: Boolean(o.yes) });
+        return resetCommand(env(), { ...target(o), all: Boolean(o.all), yes: Boolean(o.yes), json: Boolean(o.json) });
       }),
     );
 
@@ -261,7 +278,9 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
         '  lb-serves        the LB answers 200 on / through its published port\n' +
         '  lb-distribution  requests spread as the balance algorithm and mode say\n' +
         '  app-path         each web server reaches its app, each app its local database\n' +
-        '  replication      replica threads run, a write reaches the replica, the replica refuses app writes\n' +
+        '  replication      replica threads run, no replica writes of its own, a write reaches the replica,\n' +
+        '                   the replica refuses app writes\n' +
+        "  consistency      every replica's tables hold the primary's rows (chunked checksums)\n" +
         "  exposure         only the LB's port is published, on 127.0.0.1\n" +
         '  failover         web-01 stopped: every request served by the others, none failed; it rejoins\n' +
         '\nExamples:\n  $ infra smoke\n  $ infra smoke --json --junit smoke.xml\n  $ infra smoke --skip failover',
@@ -344,11 +363,12 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .addOption(configOption())
     .addOption(nameOption())
     .addOption(dirOption())
+    .option('--json', 'print the images built and present as JSON on stdout')
     .addHelpText('after', '\nExample:\n  $ infra images build')
     .action(
-      run(async (o: Common & { dir?: string }) => {
+      run(async (o: Common & { json?: boolean }) => {
         const { imagesBuildCommand } = await import('../app/images.js');
-        return imagesBuildCommand(env(), { ...target(o), dir: o.dir });
+        return imagesBuildCommand(env(), { ...target(o), json: Boolean(o.json) });
       }),
     );
 
@@ -359,11 +379,27 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .addOption(nameOption())
     .addOption(dirOption())
     .addOption(portOption())
-    .addHelpText('after', '\nExample:\n  $ infra doctor')
+    .option('--json', 'print {ok, findings:[{name,status,detail,fix}]} on stdout')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ infra doctor\n\nExit codes: 0 ready, 1 something to fix, 3 no Docker engine or no Compose v2.',
+    )
     .action(
-      run(async (o: Common & { port?: number | 'auto' }) => {
+      run(async (o: Common & { port?: number | 'auto'; json?: boolean }) => {
         const { doctorCommand } = await import('../app/doctor.js');
-        return doctorCommand(env(), { ...target(o), port: o.port });
+        return doctorCommand(env(), { ...target(o), port: o.port, json: Boolean(o.json) });
+      }),
+    );
+
+  program
+    .command('ls')
+    .description('every lab on this Docker engine: name, state, health, URL, age, folder')
+    .option('--json', 'print the list as JSON on stdout')
+    .addHelpText('after', '\nExamples:\n  $ infra ls\n  $ infra ls --json | jq -r ".[].name"')
+    .action(
+      run(async (o: { json?: boolean }) => {
+        const { lsCommand } = await import('../app/ls.js');
+        return lsCommand(env(), { json: Boolean(o.json) });
       }),
     );
 
@@ -381,6 +417,8 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     reportError(io, error, verbose);
+    // With --json, stdout holds JSON even on failure: scripts parse it before they read the exit code.
+    if (jsonMode) io.stdout.write(JSON.stringify({ ok: false, error: errorJson(error) }, null, 2) + '\n');
     return exitCodeOf(error);
   }
 }

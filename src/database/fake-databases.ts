@@ -13,6 +13,8 @@ export interface FakeDatabase {
   lastSqlError: string;
   /** @@gtid_binlog_state: the last GTID logged per domain and server id. */
   binlogState: string;
+  /** Each table's checksum as the consistency check reads it: `rows/crc`. */
+  tables: Record<string, string>;
   /** Every statement it was sent, in order. */
   statements: string[];
   /** Rows of footer.visits by id, for the replication check. */
@@ -31,6 +33,7 @@ export class FakeDatabases {
     if (!db) {
       db = {
         binlogState: '0-1-20',
+        tables: { infra_replication_check: '2/77', visits: '5/123' },
         server,
         source: null,
         io: false,
@@ -97,6 +100,19 @@ function answer(db: FakeDatabase, user: string, sql: string, params: unknown[]):
   if (sql === 'STOP REPLICA') Object.assign(db, { io: false, sql: false });
   if (sql === 'SET GLOBAL read_only = ON') db.readOnly = true;
   if (sql.includes('gtid_binlog_state')) return [{ s: db.binlogState }];
+  if (sql.includes('FROM information_schema.TABLES')) return Object.keys(db.tables).map((t) => ({ t }));
+  if (sql.includes('FROM information_schema.COLUMNS')) {
+    return [
+      { c: 'id', type: 'bigint', k: 'PRI' },
+      { c: 'server', type: 'varchar', k: '' },
+    ];
+  }
+  if (sql.includes(' AS lo, MAX(')) return [{ lo: 1, hi: 5 }];
+  const checksum = /BIT_XOR\(CRC32.* FROM `footer`\.`(\w+)`/.exec(sql);
+  if (checksum) {
+    const [n, crc] = (db.tables[checksum[1]] ?? '0/0').split('/');
+    return [{ n: Number(n), crc: Number(crc) }];
+  }
   if (sql.includes('@@GLOBAL.read_only')) return [{ ro: db.readOnly ? 1 : 0 }];
   if (sql.includes('gtid_binlog_pos') || sql.includes('gtid_slave_pos')) return [{ pos: '0-1-20' }];
   if (sql.startsWith('SELECT MASTER_GTID_WAIT')) return [{ r: db.io && db.sql ? 0 : -1 }];

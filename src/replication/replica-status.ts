@@ -32,6 +32,9 @@ export interface ReplicationState {
     advice?: string;
     /** Transactions the replica executed that the primary never did, when it has any. */
     errant?: string | null;
+    /** With `status --verify`: whether its tables hold the primary's rows, and where they differ. */
+    consistent?: boolean;
+    differences?: string[];
     gtid_retrieved: string | null;
     gtid_executed: string | null;
     read_only: boolean;

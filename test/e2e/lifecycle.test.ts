@@ -68,6 +68,22 @@ describeWithDocker('lab lifecycle', () => {
     for (const c of components) expect(c).toMatchObject({ state: 'running', health: 'healthy', network: 'ok' });
   });
 
+  it('ls lists the lab, running and healthy, with its URL and folder; status --json from inside its folder', async () => {
+    const ls = await infra(['ls', '--json'], { cwd });
+    expect(ls.exitCode).toBe(0);
+    const mine = JSON.parse(ls.stdout).find((l: { name: string }) => l.name === lab);
+    expect(mine).toMatchObject({
+      state: 'running',
+      healthy: true,
+      url,
+      dir: expect.stringContaining(`infra-labs/${lab}`),
+    });
+    expect(mine.age_seconds).toBeGreaterThanOrEqual(0);
+    // A lab folder knows its lab: no --name needed from inside it.
+    const inside = await infra(['status', '--json'], { cwd: mine.dir });
+    expect(JSON.parse(inside.stdout)).toMatchObject({ lab, healthy: true });
+  });
+
   it("the lab folder's README lists the same servers and components as status --json", async () => {
     const status = JSON.parse((await infra(['status', '--name', lab, '--json'], { cwd })).stdout);
     const readme = readFileSync(path.join(status.dir, 'README.md'), 'utf8');

@@ -69,6 +69,7 @@ describeWithDocker('smoke suite', () => {
       ['lb-distribution', 'passed'],
       ['app-path', 'passed'],
       ['replication', 'passed'],
+      ['consistency', 'passed'],
       ['exposure', 'passed'],
       ['failover', 'passed'],
     ]);
@@ -161,12 +162,41 @@ describeWithDocker('smoke suite', () => {
         'lb-distribution': 'passed',
         'app-path': 'passed',
         replication: 'failed',
+        consistency: 'skipped',
         exposure: 'passed',
       });
       expect(report.checks[3].detail).toBe('web-02: IO thread Yes, SQL thread No');
     } finally {
       await sqlAsRoot('web-02', 'START REPLICA');
     }
+  });
+
+  it('a row changed on the replica outside replication fails consistency only; status --verify shows it', async () => {
+    const [id, server] = (await sqlAsRoot('web-02', 'SELECT id, server FROM footer.visits ORDER BY id LIMIT 1')).stdout
+      .split('\n')[1]
+      .split('\t');
+    await sqlAsRoot('web-02', `SET SESSION sql_log_bin=0; UPDATE footer.visits SET server='drifted' WHERE id=${id}`);
+    try {
+      const { exitCode, report } = await smoke('--skip', 'failover');
+      expect(exitCode).toBe(1);
+      expect(statuses(report)).toMatchObject({ replication: 'passed', consistency: 'failed', exposure: 'passed' });
+      expect(report.checks.find((c) => c.name === 'consistency')?.detail).toMatch(
+        /^web-02 differs from web-01: footer\.visits \(id [^)]+\): primary \d+ rows\/\d+, replica \d+ rows\/\d+/,
+      );
+      const status = await infra(['status', '--name', lab, '--json', '--verify'], { cwd });
+      expect(JSON.parse(status.stdout).replication.replicas[0]).toMatchObject({
+        consistent: false,
+        differences: [expect.stringMatching(/^footer\.visits/)],
+      });
+      expect(status.exitCode).toBe(1);
+    } finally {
+      await sqlAsRoot(
+        'web-02',
+        `SET SESSION sql_log_bin=0; UPDATE footer.visits SET server='${server}' WHERE id=${id}`,
+      );
+    }
+    const status = await infra(['status', '--name', lab, '--json', '--verify'], { cwd });
+    expect(JSON.parse(status.stdout).replication.replicas[0].consistent).toBe(true);
   });
 
   it('infra fail takes a server out of rotation and infra recover brings it back', async () => {
@@ -258,6 +288,8 @@ describeWithDocker('smoke suite', () => {
       replication: 'passed',
       exposure: 'failed',
     });
-    expect(result.smoke.checks[4].detail).toMatch(/web-01 3306\/tcp on 127\.0\.0\.1:\d+: not the load balancer's port/);
+    expect(result.smoke.checks.find((c: { name: string }) => c.name === 'exposure').detail).toMatch(
+      /web-01 3306\/tcp on 127\.0\.0\.1:\d+: not the load balancer's port/,
+    );
   });
 });

@@ -1,0 +1,83 @@
+// Use case `ls`: every lab on this engine, as `kind get clusters` and `containerlab inspect --all` list theirs:
+// name, state, health, URL, age and folder, read from labels alone.
+import { EXIT } from '../errors.js';
+import { painter } from '../log.js';
+import type { AppEnv } from './context.js';
+import { summarise } from './status.js';
+
+export interface LabListing {
+  name: string;
+  /** running: every server up; partial: some; stopped: containers but none running; data-only: volumes only. */
+  state: 'running' | 'partial' | 'stopped' | 'data-only';
+  healthy: boolean;
+  url: string | null;
+  dir: string | null;
+  /** Seconds since its oldest server started, or null when none runs. */
+  age_seconds: number | null;
+}
+
+export async function listLabs(env: AppEnv): Promise<LabListing[]> {
+  const runtime = await env.connect();
+  const [names, containers] = await Promise.all([runtime.labNames(), runtime.containers()]);
+  return names.map((name) => {
+    const mine = containers.filter((c) => c.lab === name && c.component !== 'forward');
+    const status = summarise(name, mine);
+    const hosts = mine.filter((c) => c.component === 'host');
+    const running = hosts.filter((c) => c.state === 'running');
+    const oldest = Math.min(...running.map((c) => Date.parse(c.startedAt)).filter(Number.isFinite));
+    return {
+      name,
+      state:
+        hosts.length === 0
+          ? 'data-only'
+          : running.length === hosts.length
+            ? 'running'
+            : running.length > 0
+              ? 'partial'
+              : 'stopped',
+      healthy: status.healthy,
+      url: status.url,
+      dir: status.dir,
+      age_seconds: Number.isFinite(oldest) ? Math.round((env.clock.now() - oldest) / 1000) : null,
+    };
+  });
+}
+
+export async function lsCommand(env: AppEnv, options: { json: boolean }): Promise<number> {
+  const { io } = env;
+  const labs = await listLabs(env);
+  if (options.json) {
+    io.stdout.write(JSON.stringify(labs, null, 2) + '\n');
+    return EXIT.ok;
+  }
+  if (labs.length === 0) {
+    io.stdout.write('no infra lab on this engine (`infra up` starts one)\n');
+    return EXIT.ok;
+  }
+  const paint = painter(io.stdout, io.env);
+  const rows = labs.map((l) => [
+    l.name,
+    l.state,
+    l.state === 'running' || l.state === 'partial' ? (l.healthy ? 'healthy' : 'NOT healthy') : '-',
+    l.url ?? '-',
+    l.age_seconds === null ? '-' : age(l.age_seconds),
+    l.dir ?? '-',
+  ]);
+  const header = ['NAME', 'STATE', 'HEALTH', 'URL', 'AGE', 'FOLDER'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd() + '\n';
+  io.stdout.write(paint('bold', line(header)));
+  for (const r of rows) io.stdout.write(line(r));
+  return EXIT.ok;
+}
+
+function age(seconds: number): string {
+  if (seconds < 120) return `${seconds}s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)}m`;
+  if (seconds < 172_800) return `${Math.round(seconds / 3600)}h`;
+  return `${Math.round(seconds / 86_400)}d`;
+}
