@@ -19,11 +19,21 @@ export interface AppEnv {
   connect(): Promise<ContainerRuntime>;
   /** Opens a database session through a forwarder port (mysql2, or scripted sessions in tests). */
   openSession: SessionOpener;
+  /** --verbose: show the commands infra runs and the full output of image builds. */
+  verbose: boolean;
 }
 
 /** The real engine, loaded lazily so commands that never touch Docker never load dockerode. */
-export function dockerEnv(io: Io, signal: AbortSignal = new AbortController().signal): AppEnv {
-  return runtimeEnv(io, async () => (await import('../runtime/docker-runtime.js')).dockerRuntime(), { signal });
+export function dockerEnv(
+  io: Io,
+  signal: AbortSignal = new AbortController().signal,
+  options: { verbose?: boolean } = {},
+): AppEnv {
+  const log = options.verbose ? (line: string) => io.stderr.write(`  ${line}\n`) : undefined;
+  return runtimeEnv(io, async () => (await import('../runtime/docker-runtime.js')).dockerRuntime(log), {
+    signal,
+    verbose: options.verbose,
+  });
 }
 
 /** mysql2 is loaded only by the commands that talk to a database. */
@@ -32,13 +42,14 @@ const openRealSession: SessionOpener = async (options) => (await import('../data
 export function runtimeEnv(
   io: Io,
   open: () => Promise<ContainerRuntime>,
-  options: { signal?: AbortSignal; clock?: Clock; openSession?: SessionOpener } = {},
+  options: { signal?: AbortSignal; clock?: Clock; openSession?: SessionOpener; verbose?: boolean } = {},
 ): AppEnv {
   return {
     io,
     clock: options.clock ?? realClock,
     signal: options.signal ?? new AbortController().signal,
     openSession: options.openSession ?? openRealSession,
+    verbose: options.verbose ?? false,
     open,
     async connect() {
       const runtime = await open();
@@ -54,6 +65,7 @@ export interface LabContext {
   clock: Clock;
   signal: AbortSignal;
   openSession: SessionOpener;
+  verbose: boolean;
   lab: Lab;
   dir: string;
   /** The lab's containers: read once, reused until `fresh` asks to read them again. */
@@ -68,6 +80,7 @@ export function labContext(env: AppEnv, runtime: ContainerRuntime, lab: Lab, dir
     clock: env.clock,
     signal: env.signal,
     openSession: env.openSession,
+    verbose: env.verbose,
     lab,
     dir,
     containers(fresh = false) {

@@ -40,7 +40,9 @@ export async function doctorCommand(
       name: 'docker engine',
       status: 'failed',
       detail: (error as Error).message,
-      fix: 'start Docker (`sudo systemctl start docker`)',
+      fix: /permission denied/.test((error as Error).message)
+        ? 'add your user to the docker group, or use rootless Docker (see above)'
+        : 'start Docker (`sudo systemctl start docker`)',
       environment: true,
     });
   }

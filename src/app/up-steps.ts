@@ -43,8 +43,12 @@ export interface UpStep {
 
 export const imagesStep: UpStep = {
   name: 'images',
-  async run({ runtime, lab, dir }, note) {
-    const built = await ensureImages(runtime, lab, dir);
+  async run({ runtime, lab, dir, settings, io, verbose }, note) {
+    const write = (line: string) => io.stderr.write(`${line}\n`);
+    const built = await ensureImages(runtime, lab, dir, {
+      note: settings.json ? undefined : write,
+      output: verbose ? write : undefined,
+    });
     note(built.length ? `built ${built.length}: ${built.join(', ')}` : 'up to date, nothing built');
   },
 };

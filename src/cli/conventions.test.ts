@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { captureIo } from '../../test/helpers/capture-io.js';
 import { repoRoot } from '../../test/helpers/fixtures.js';
-import { runShell } from '../../test/helpers/run-node.js';
+import { runShell, runShellOut } from '../../test/helpers/run-node.js';
 import { VERSION } from '../version.js';
 import { main } from './main.js';
 
@@ -179,5 +179,29 @@ describe('--json on every command that reports: stdout holds only JSON, even on 
       expect.arrayContaining(['docker engine', 'compose v2', 'free memory']),
     );
     for (const f of body.findings) expect(['passed', 'failed', 'skipped']).toContain(f.status);
+  });
+});
+
+describe('shell completion, generated from the commands themselves', () => {
+  const complete = async (line: string[]) => {
+    const script = (await run(['completion', 'bash'])).out;
+    const cwd = tmp();
+    writeFileSync(path.join(cwd, 'c.sh'), script);
+    const words = line.map((w) => `'${w}'`).join(' ');
+    const { stdout } = await runShellOut(
+      `source ./c.sh; COMP_WORDS=(${words}); COMP_CWORD=${line.length - 1}; _infra; echo "\${COMPREPLY[@]}"`,
+      cwd,
+    );
+    return stdout.trim();
+  };
+  it('completes commands, their flags and subcommands in a real bash', async () => {
+    expect(await complete(['infra', 'st'])).toBe('status');
+    expect(await complete(['infra', 'status', '--ve'])).toBe('--verify');
+    expect(await complete(['infra', 'images', ''])).toBe('build');
+    expect(await complete(['infra', 'images', 'build', '--no'])).toBe('--no-cache');
+  });
+  it('zsh gets the same function through bashcompinit; another shell is a usage error', async () => {
+    expect((await run(['completion', 'zsh'])).out).toContain('bashcompinit');
+    expect((await run(['completion', 'fish'])).code).toBe(2);
   });
 });

@@ -51,7 +51,7 @@ const portOption = () =>
   );
 
 /** Builds what a use case runs with; tests pass one over FakeRuntime. */
-export type EnvFactory = (io: Io, signal?: AbortSignal) => AppEnv;
+export type EnvFactory = (io: Io, signal?: AbortSignal, options?: { verbose?: boolean }) => AppEnv;
 
 export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerEnv): Promise<number> {
   let exitCode: number = EXIT.ok;
@@ -84,7 +84,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
       const cmd = args[args.length - 1] as Command;
       exitCode = (await fn({ ...cmd.optsWithGlobals<O>(), args: cmd.args })) ?? EXIT.ok;
     };
-  const env = () => makeEnv(io);
+  const env = () => makeEnv(io, undefined, { verbose });
   /** The options every lab command shares: where it runs, which file, which lab. */
   const target = (o: Common) => ({ cwd: io.cwd, config: o.config, name: o.name, dir: o.dir });
 
@@ -182,7 +182,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
           const { parseSkip } = await import('../app/smoke.js');
           const skip = parseSkip(o.skip);
           return untilInterrupted(io, 'removing what this run created', (signal) =>
-            upCommand(makeEnv(io, signal), {
+            upCommand(makeEnv(io, signal, { verbose }), {
               ...target(o),
               dir: o.dir,
               port: o.port,
@@ -364,11 +364,21 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .addOption(nameOption())
     .addOption(dirOption())
     .option('--json', 'print the images built and present as JSON on stdout')
-    .addHelpText('after', '\nExample:\n  $ infra images build')
+    .option('--pull', 'pull a newer base image first (needs a registry)')
+    .option('--no-cache', "rebuild every image without Docker's cache: picks up Debian's security updates")
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ infra images build\n  $ infra images build --no-cache      monthly, for security updates\n  $ infra -v images build              with the full build output',
+    )
     .action(
-      run(async (o: Common & { json?: boolean }) => {
+      run(async (o: Common & { json?: boolean; pull?: boolean; cache: boolean }) => {
         const { imagesBuildCommand } = await import('../app/images.js');
-        return imagesBuildCommand(env(), { ...target(o), json: Boolean(o.json) });
+        return imagesBuildCommand(env(), {
+          ...target(o),
+          json: Boolean(o.json),
+          pull: Boolean(o.pull),
+          noCache: o.cache === false,
+        });
       }),
     );
 
@@ -400,6 +410,25 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
       run(async (o: { json?: boolean }) => {
         const { lsCommand } = await import('../app/ls.js');
         return lsCommand(env(), { json: Boolean(o.json) });
+      }),
+    );
+
+  program
+    .command('completion')
+    .description('print a shell completion script for bash or zsh')
+    .argument('<shell>', 'bash or zsh')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ eval "$(infra completion bash)"     add it to ~/.bashrc\n  $ eval "$(infra completion zsh)"      add it to ~/.zshrc',
+    )
+    .action(
+      run(async (o: { args: string[] }) => {
+        const shell = o.args[0];
+        if (shell !== 'bash' && shell !== 'zsh') {
+          throw new UsageError(`no completion for "${shell}"`, ['<shell>: bash or zsh']);
+        }
+        const { completionScript } = await import('./completion.js');
+        io.stdout.write(completionScript(program, shell));
       }),
     );
 

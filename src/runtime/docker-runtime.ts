@@ -10,20 +10,29 @@ import type { ImageBuild } from '../render/images.js';
 import { LABEL } from '../topology/labels.js';
 import { labContainers, labNames, labVolumes, logTail, removeLab } from './containers.js';
 import { openForward } from './forward.js';
-import type { CommandResult, ContainerRuntime, Forward, PortBinding } from './port.js';
+import type { BuildOptions, CommandResult, ContainerRuntime, Forward, PortBinding } from './port.js';
 
 export class DockerRuntime implements ContainerRuntime {
-  constructor(private readonly docker: Docker = new Docker()) {}
+  /**
+   * `log` receives each command infra runs (`docker compose …`, `docker build …`, `docker exec …`), for --verbose;
+   * the engine API calls through dockerode are not commands and are not logged.
+   */
+  constructor(
+    private readonly docker: Docker = new Docker(),
+    private readonly log: (line: string) => void = () => undefined,
+  ) {}
+
+  /** Runs `docker <args>` through execa, logging the command line first. */
+  private run(args: string[], options: { all?: boolean; env?: Record<string, string> } = {}) {
+    this.log(`$ docker ${args.join(' ')}`);
+    return execa('docker', args, { reject: false, ...options });
+  }
 
   async ping(): Promise<void> {
     try {
       await this.docker.ping();
     } catch (error) {
-      const where = process.env.DOCKER_HOST ?? '/var/run/docker.sock';
-      throw new EnvironmentError(
-        `cannot reach the Docker engine at ${where} (${(error as Error).message}); start it ` +
-          '(`sudo systemctl start docker`, or open Docker Desktop) and try again',
-      );
+      throw new EnvironmentError(engineProblem(error as NodeJS.ErrnoException, process.env.DOCKER_HOST));
     }
   }
 
@@ -33,13 +42,8 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async composeVersion(): Promise<string> {
-    const result = await execa('docker', ['compose', 'version', '--short'], { reject: false });
-    if (result.exitCode !== 0) {
-      throw new EnvironmentError(
-        'Docker Compose v2 is missing (`docker compose version` failed); install the docker-compose-plugin package ' +
-          '(or Docker Desktop) and try again',
-      );
-    }
+    const result = await this.run(['compose', 'version', '--short']);
+    if (result.exitCode !== 0) throw new EnvironmentError(composeProblem(String(result.stderr)));
     return String(result.stdout).trim().replace(/^v/, '');
   }
 
@@ -73,7 +77,7 @@ export class DockerRuntime implements ContainerRuntime {
       String(timeoutSeconds),
       '--remove-orphans',
     ];
-    const result = await execa('docker', args, { reject: false, env: { COMPOSE_ANSI: 'never' } });
+    const result = await this.run(args, { env: { COMPOSE_ANSI: 'never' } });
     return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
   }
 
@@ -100,7 +104,7 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async exec(container: string, command: string[]): Promise<CommandResult> {
-    const result = await execa('docker', ['exec', container, ...command], { reject: false });
+    const result = await this.run(['exec', container, ...command]);
     return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
   }
 
@@ -125,18 +129,31 @@ export class DockerRuntime implements ContainerRuntime {
       );
   }
 
-  async buildImage(dir: string, build: ImageBuild): Promise<void> {
+  async buildImage(dir: string, build: ImageBuild, options: BuildOptions = {}): Promise<void> {
     // --force-rm: a failed step's container would otherwise stay behind, an orphan of the failed build.
     const args = [
       'build',
       '--force-rm',
+      ...(options.pull ? ['--pull'] : []),
+      ...(options.noCache ? ['--no-cache'] : []),
       '--label',
       `${LABEL.image}=${build.kind}`,
       '-t',
       build.tag,
       path.join(dir, build.contextDir),
     ];
-    const result = await execa('docker', args, { reject: false, all: true, env: { DOCKER_BUILDKIT: '0' } });
+    this.log(`$ docker ${args.join(' ')}`);
+    const child = execa('docker', args, { reject: false, all: true, env: { DOCKER_BUILDKIT: '0' } });
+    if (options.onOutput) {
+      const onOutput = options.onOutput;
+      let partial = '';
+      child.all?.on('data', (chunk: Buffer) => {
+        const lines = (partial + chunk.toString()).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) onOutput(line);
+      });
+    }
+    const result = await child;
     if (result.exitCode !== 0) {
       throw new CommandError(`docker ${args.join(' ')}`, String(result.all), `building the ${build.kind} image failed`);
     }
@@ -164,7 +181,34 @@ export class DockerRuntime implements ContainerRuntime {
   }
 }
 
+/** Why the engine does not answer, and the fix: a permission problem is not an engine that is down. */
+export function engineProblem(error: NodeJS.ErrnoException, dockerHost: string | undefined): string {
+  const where = dockerHost ?? '/var/run/docker.sock';
+  if (error.code === 'EACCES' || /permission denied/i.test(error.message)) {
+    return (
+      `permission denied on the Docker engine's socket ${where}: the engine runs, but this user may not use it. ` +
+      'Add the user to the docker group (`sudo usermod -aG docker $USER`, then log out and in), or use rootless ' +
+      "Docker's socket (`export DOCKER_HOST=unix://$XDG_RUNTIME_DIR/docker.sock`)"
+    );
+  }
+  return (
+    `cannot reach the Docker engine at ${where} (${error.message}); start it ` +
+    '(`sudo systemctl start docker`, or open Docker Desktop) and try again'
+  );
+}
+
+/** Why `docker compose version` failed: Compose absent, or something else that the message must not hide. */
+export function composeProblem(stderr: string): string {
+  if (/is not a docker command|unknown command|unknown shorthand flag/i.test(stderr) || stderr.trim() === '') {
+    return (
+      'Docker Compose v2 is missing (`docker compose version` failed); install the docker-compose-plugin package ' +
+      '(or Docker Desktop) and try again'
+    );
+  }
+  return `\`docker compose version\` failed: ${stderr.trim().split('\n')[0]} (Compose may be installed; fix this first)`;
+}
+
 /** The engine named by DOCKER_HOST, else the default socket; not contacted until first used. */
-export function dockerRuntime(): DockerRuntime {
-  return new DockerRuntime();
+export function dockerRuntime(log?: (line: string) => void): DockerRuntime {
+  return new DockerRuntime(new Docker(), log);
 }

@@ -10,6 +10,7 @@ import type { ImageBuild } from '../render/images.js';
 import { LABEL } from '../topology/labels.js';
 import type { DbRole } from '../topology/types.js';
 import type {
+  BuildOptions,
   CommandResult,
   ComponentState,
   ContainerRuntime,
@@ -166,8 +167,9 @@ export class FakeRuntime implements ContainerRuntime {
     return this.images.has(ref);
   }
 
-  async buildImage(_dir: string, build: ImageBuild) {
-    this.calls.push(`build ${build.tag}`);
+  async buildImage(_dir: string, build: ImageBuild, options: BuildOptions = {}) {
+    this.calls.push(`build ${build.tag}${options.noCache ? ' --no-cache' : ''}`);
+    options.onOutput?.(`Step 1/2 : FROM debian:trixie-slim`);
     if (this.faults.buildKind === build.kind) {
       throw new CommandError(`docker build ${build.tag}`, 'E: apt failed', `building the ${build.kind} image failed`);
     }

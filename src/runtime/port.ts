@@ -53,6 +53,15 @@ export interface Forward {
   close(): Promise<void>;
 }
 
+export interface BuildOptions {
+  /** Each line of the build's output as it comes (for --verbose). */
+  onOutput?: (line: string) => void;
+  /** Pull a newer base image first (needs a registry). */
+  pull?: boolean;
+  /** Ignore the build cache: picks up Debian's security updates. */
+  noCache?: boolean;
+}
+
 export interface Removed {
   containers: number;
   networks: number;
@@ -87,7 +96,7 @@ export interface ContainerRuntime {
   publishedPorts(id: string): Promise<PortBinding[]>;
 
   hasImage(ref: string): Promise<boolean>;
-  buildImage(dir: string, build: ImageBuild): Promise<void>;
+  buildImage(dir: string, build: ImageBuild, options?: BuildOptions): Promise<void>;
   /** The newest image infra built of one kind (its `dev.infra.image` label), for commands without a lab model. */
   newestImage(kind: string): Promise<string | undefined>;
   /** Removes every image infra built; returns how many. */

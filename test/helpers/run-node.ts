@@ -1,32 +1,51 @@
-// Runs a Node script as a child process for the unit tests that need a fresh process (module loading, a parser that
-// needs a DOM). Plain child_process: only src/runtime/ uses execa.
+// Runs Node scripts and shell pipelines as child processes, for the unit tests that need a fresh process (module
+// loading, a parser that needs a DOM, a pipe whose reader leaves, a generated shell script). Plain child_process:
+// only src/runtime/ uses execa.
 import { spawn } from 'node:child_process';
 
-export function runNode(args: string[], options: { cwd: string; input?: string }): Promise<{ stdout: string }> {
+interface Ran {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+}
+
+function collect(
+  command: string,
+  args: string[],
+  options: { cwd: string; input?: string; env?: NodeJS.ProcessEnv },
+): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve({ stdout }) : reject(new Error(`node ${args[0]} exited ${code}: ${stderr}`)),
-    );
+    child.on('close', (code) => resolve({ stdout, stderr, code }));
     child.stdin.end(options.input ?? '');
   });
 }
 
-/** Runs a shell pipeline and returns its stderr and exit code (a pipe's reader closing early is the point). */
-export function runShell(
+async function succeeded(ran: Promise<Ran>, what: string): Promise<{ stdout: string }> {
+  const { stdout, stderr, code } = await ran;
+  if (code !== 0) throw new Error(`${what} exited ${code}: ${stderr}`);
+  return { stdout };
+}
+
+export function runNode(args: string[], options: { cwd: string; input?: string }): Promise<{ stdout: string }> {
+  return succeeded(collect(process.execPath, args, options), `node ${args[0]}`);
+}
+
+/** A shell pipeline's stderr and exit code (a pipe's reader closing early is the point). */
+export async function runShell(
   command: string,
   options: { cwd: string; env?: NodeJS.ProcessEnv },
 ): Promise<{ stderr: string; code: number | null }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', command], { cwd: options.cwd, env: { ...process.env, ...options.env } });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ stderr, code }));
-  });
+  const { stderr, code } = await collect('sh', ['-c', command], options);
+  return { stderr, code };
+}
+
+/** A bash script's stdout (for testing what a generated shell script does). */
+export function runShellOut(script: string, cwd: string): Promise<{ stdout: string }> {
+  return succeeded(collect('bash', ['-c', script], { cwd }), 'bash');
 }
