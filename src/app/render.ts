@@ -7,7 +7,7 @@ import type { Lab } from '../topology/types.js';
 import type { LabDefinition } from '../topology/definition.js';
 import { renderLab } from '../render/render-lab.js';
 import { readLabState, writeLab, type WriteResult } from '../render/write-lab.js';
-import { generateSecrets, readSecrets, secretsFile } from '../render/secrets.js';
+import { generateSecrets, labGitignore, readSecrets, secretsFile } from '../render/secrets.js';
 import { findFreePort } from './free-port.js';
 import { targetState } from './lab-target.js';
 
@@ -60,7 +60,7 @@ export async function renderLabFolder(options: RenderOptions, target?: RenderTar
     dir,
     { lab: lab.name, hostPort, definition },
     renderLab(lab, hostPort),
-    [secretsFile(secrets)],
+    [secretsFile(secrets), labGitignore()],
     options.force ? 'overwrite' : options.keepEdits ? 'keep' : 'refuse',
   );
   return { ...result, lab, dir, hostPort };

@@ -205,3 +205,13 @@ describe('shell completion, generated from the commands themselves', () => {
     expect((await run(['completion', 'fish'])).code).toBe(2);
   });
 });
+
+it("the lab folder keeps its passwords out of git, and a user's own .gitignore is kept", async () => {
+  const cwd = tmp();
+  await run(['render'], cwd);
+  const gitignore = path.join(cwd, 'infra-labs/lab/.gitignore');
+  expect(readFileSync(gitignore, 'utf8').split('\n')).toContain('.env');
+  writeFileSync(gitignore, '.env\nmy-notes/\n');
+  await run(['render'], cwd);
+  expect(readFileSync(gitignore, 'utf8')).toBe('.env\nmy-notes/\n');
+});

@@ -1,6 +1,6 @@
 // MariaDB (Debian's 11.8 or the official mariadb:11.8): MASTER_USE_GTID replication, TLS verified from the
 // replication password, read_only on replicas.
-import { adminPing, secret } from '../kinds/service.js';
+import { secret } from '../kinds/service.js';
 import { quote, stmt } from '../replication/statement.js';
 import type { DbSession } from '../database/session.js';
 import type { DatabaseFlavour } from './flavour.js';
@@ -50,8 +50,10 @@ export const mariadb: DatabaseFlavour = {
       // Debian reads mariadb.conf.d/ after conf.d/, and its 50-server.cnf would otherwise bind 127.0.0.1.
       volumes: [`./${server}/my.cnf:/etc/mysql/${debian ? 'mariadb.conf.d' : 'conf.d'}/99-infra.cnf:ro`, dataMount],
       healthcheck: {
+        // Debian's root@localhost authenticates by the socket's peer (the check runs as root in the container): no
+        // password on any command line. The official image's own script reads its credentials from a file.
         test: debian
-          ? adminPing('mariadb-admin', 'MARIADB_ROOT_PASSWORD')
+          ? ['CMD', 'mariadb-admin', 'ping', '--silent']
           : ['CMD', 'healthcheck.sh', '--connect', '--innodb_initialized'],
         startPeriod: '120s',
       },

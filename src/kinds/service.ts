@@ -34,8 +34,9 @@ export function httpProbe(path: string, port: number): string[] {
 
 /**
  * A TCP ping that logs in: an anonymous ping also answers, but makes the server log "Access denied" every second.
+ * The password goes in MYSQL_PWD, the client's environment, never on its command line (`ps` would show it).
  * `$$` keeps Compose from interpolating the variable; the container's shell expands it.
  */
 export function adminPing(tool: string, passwordVariable: string): string[] {
-  return ['CMD-SHELL', `${tool} ping -h127.0.0.1 --protocol=tcp -uroot -p"$$${passwordVariable}" --silent`];
+  return ['CMD-SHELL', `MYSQL_PWD="$$${passwordVariable}" ${tool} ping -h127.0.0.1 --protocol=tcp -uroot --silent`];
 }

@@ -46,3 +46,12 @@ it("every command in a lab's README names the lab, unless it is the default one"
   for (const line of named) expect(line).toMatch(/^infra [a-z ]+(web-01 )?--name ci-7 /);
   for (const line of commands(rendered({})('README.md'))) expect(line).not.toContain('--name');
 });
+
+it.each(['mariadb', 'mysql'] as const)('no %s health check puts a password on a command line', (flavour) => {
+  for (const images of ['debian', 'upstream'] as const) {
+    const compose = rendered({ database: { flavour }, images })('compose.yaml');
+    const tests = compose.split('\n').filter((l) => l.includes('test: ['));
+    expect(tests.length).toBeGreaterThan(0);
+    for (const line of tests) expect(line).not.toMatch(/ -p|--password/);
+  }
+});

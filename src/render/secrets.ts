@@ -19,6 +19,14 @@ const KEYS: Record<keyof LabSecrets, string> = {
   appPassword: 'INFRA_APP_PASSWORD',
 };
 
+/** The lab folder's .gitignore, written once (it is the user's to extend): the passwords never reach a repository. */
+export function labGitignore(): RenderedFile {
+  return file(
+    '.gitignore',
+    "# Written by infra: the lab's passwords (.env) and run locks stay out of git.\n.env\n.infra/up.*\n",
+  );
+}
+
 export async function readSecrets(dir: string): Promise<LabSecrets | undefined> {
   let text: string;
   try {
