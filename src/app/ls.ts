@@ -4,6 +4,7 @@ import { EXIT } from '../errors.js';
 import { painter } from '../log.js';
 import type { AppEnv } from './context.js';
 import { summarise } from './status.js';
+import { isHelper } from '../runtime/port.js';
 
 export interface LabListing {
   name: string;
@@ -14,14 +15,19 @@ export interface LabListing {
   dir: string | null;
   /** Seconds since its oldest server started, or null when none runs. */
   age_seconds: number | null;
+  /** When `infra reap` may remove it, or null. */
+  expires_at: string | null;
 }
 
 export async function listLabs(env: AppEnv): Promise<LabListing[]> {
   const runtime = await env.connect();
   const [names, containers] = await Promise.all([runtime.labNames(), runtime.containers()]);
   return names.map((name) => {
-    const mine = containers.filter((c) => c.lab === name && c.component !== 'forward');
-    const status = summarise(name, mine);
+    const mine = containers.filter((c) => c.lab === name && !isHelper(c));
+    const status = summarise(
+      name,
+      containers.filter((c) => c.lab === name),
+    );
     const hosts = mine.filter((c) => c.component === 'host');
     const running = hosts.filter((c) => c.state === 'running');
     const oldest = Math.min(...running.map((c) => Date.parse(c.startedAt)).filter(Number.isFinite));
@@ -39,6 +45,7 @@ export async function listLabs(env: AppEnv): Promise<LabListing[]> {
       url: status.url,
       dir: status.dir,
       age_seconds: Number.isFinite(oldest) ? Math.round((env.clock.now() - oldest) / 1000) : null,
+      expires_at: status.expires_at,
     };
   });
 }

@@ -5,12 +5,24 @@ import { createInterface } from 'node:readline/promises';
 import { EXIT, UsageError } from '../errors.js';
 import { resolveLabName, type LabTarget } from './lab-target.js';
 import type { AppEnv } from './context.js';
+import { reapLabs, report } from './reap.js';
 
 export async function resetCommand(
   env: AppEnv,
-  options: LabTarget & { all: boolean; yes: boolean; json?: boolean },
+  options: LabTarget & { all: boolean; yes: boolean; json?: boolean; olderThanMs?: number },
 ): Promise<number> {
   const { io } = env;
+  if (options.olderThanMs !== undefined) {
+    // For cron: no prompt, so the deletion of data volumes is confirmed on the command line.
+    if (!options.yes) {
+      throw new UsageError("reset --older-than deletes the labs' data volumes; nothing was removed", [
+        '--yes: confirm deleting the labs older than that, with their volumes',
+      ]);
+    }
+    const choices = await reapLabs(env, { olderThanMs: options.olderThanMs }, { dryRun: false });
+    report(env, choices, { dryRun: false, json: Boolean(options.json) });
+    return EXIT.ok;
+  }
   const runtime = await env.connect();
   const labs = options.all ? await runtime.labNames() : [await resolveLabName(options)];
   const volumes = (await Promise.all(labs.map((lab) => runtime.volumes(lab)))).flat();

@@ -11,6 +11,7 @@ function state(server: string, component: LiveComponent, overrides: Partial<Comp
     state: 'running',
     health: component === 'host' ? 'none' : 'healthy',
     startedAt: '2026-11-27T05:00:00Z',
+    createdAt: '2026-11-27T05:00:00Z',
     workingDir: '/labs/lab',
     staleNetwork: false,
     image: 'x',

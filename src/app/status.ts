@@ -3,7 +3,7 @@
 import type { Io } from '../log.js';
 import { painter } from '../log.js';
 import { EXIT } from '../errors.js';
-import { isReady, type ComponentState, type ContainerState, type Health } from '../runtime/port.js';
+import { isHelper, isReady, type ComponentState, type ContainerState, type Health } from '../runtime/port.js';
 import { resolveLabName, type LabTarget } from './lab-target.js';
 import { serverStates } from '../ops/haproxy.js';
 import type { AppEnv } from './context.js';
@@ -19,6 +19,8 @@ export interface LabStatus {
   healthy: boolean;
   url: string | null;
   dir: string | null;
+  /** When `infra reap` may remove the lab (`up --ttl`), or null. */
+  expires_at: string | null;
   replication?: ReplicationState;
   /** Each web server's state as HAProxy sees it (UP, DOWN, MAINT), when the LB runs. */
   load_balancer?: Record<string, string>;
@@ -36,7 +38,9 @@ export interface LabStatus {
   }[];
 }
 
-export function summarise(lab: string, containers: ComponentState[]): LabStatus {
+export function summarise(lab: string, all: ComponentState[]): LabStatus {
+  const expiresAt = all.find((c) => c.component === 'lease')?.expiresAt ?? null;
+  const containers = all.filter((c) => !isHelper(c));
   const servers = new Map<string, LabStatus['servers'][number]>();
   for (const c of containers.filter((c) => c.component === 'host')) {
     servers.set(c.server, { name: c.server, state: c.state, components: [] });
@@ -64,6 +68,7 @@ export function summarise(lab: string, containers: ComponentState[]): LabStatus 
       components.every((c) => isReady(c) && c.network === 'ok'),
     url: published ? labUrl(published.port, published.ip) : null,
     dir: containers.find((c) => c.workingDir)?.workingDir ?? null,
+    expires_at: expiresAt,
     servers: list,
   };
 }
@@ -102,7 +107,9 @@ function printStatus(io: Io, status: LabStatus): void {
     return;
   }
   io.stdout.write(`lab "${status.lab}"  ${status.healthy ? paint('green', 'healthy') : paint('red', 'NOT healthy')}\n`);
-  io.stdout.write(`  url     ${status.url ?? '(LB not running)'}\n  folder  ${status.dir ?? '(unknown)'}\n\n`);
+  io.stdout.write(`  url     ${status.url ?? '(LB not running)'}\n  folder  ${status.dir ?? '(unknown)'}\n`);
+  if (status.expires_at) io.stdout.write(`  expires ${status.expires_at} (\`infra reap\` removes it after that)\n`);
+  io.stdout.write('\n');
   for (const server of status.servers) {
     io.stdout.write(`${server.name.padEnd(10)} ${server.state}\n`);
     for (const c of server.components) {

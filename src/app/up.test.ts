@@ -76,7 +76,7 @@ it('a lab that ran before keeps its containers and data when a later up fails', 
   const { code } = await up(t);
   expect(code).toBe(1);
   expect((await t.runtime.containers(LAB)).length).toBe(10);
-  expect(await t.runtime.volumes(LAB)).toEqual(['web-01-db-data', 'web-02-db-data']);
+  expect(await t.runtime.volumes(LAB)).toEqual([`infra-${LAB}_web-01-db-data`, `infra-${LAB}_web-02-db-data`]);
 });
 
 it('a failed image build stops before anything starts', async () => {

@@ -27,6 +27,8 @@ import { labUrl } from './status.js';
 import { BOOT_STEPS, type UpContext } from './up-steps.js';
 
 export interface UpOptions extends RenderOptions {
+  /** The lab expires this long after this run: `infra reap` may then remove it (a new `up --ttl` extends it). */
+  ttlMs?: number;
   json: boolean;
   keep: boolean;
   smoke: boolean;
@@ -66,6 +68,12 @@ export async function upCommand(env: AppEnv, options: UpOptions): Promise<number
       result: {},
     };
     existedBefore = await preflight(context, rendered.hostPort);
+    if (options.ttlMs !== undefined) {
+      // Before anything starts: an `up` killed halfway leaves a lab that reap can still find and remove.
+      const expiresAt = new Date(env.clock.now() + options.ttlMs).toISOString();
+      await runtime.setLease(lab.name, { expiresAt, dir });
+      if (!options.json) io.stderr.write(`  expires ${expiresAt} (\`infra reap\` removes it after that)\n`);
+    }
     for (const step of BOOT_STEPS) {
       throwIfAborted(env.signal);
       const current = context;

@@ -1,6 +1,7 @@
 // Check exposure: the LB's port is the only port the lab publishes on the host, on 127.0.0.1; no database or app port.
 // Read from Docker's port bindings: tests never send traffic to any address but 127.0.0.1.
 import { CheckFailure, type Check } from './check.js';
+import { isHelper } from '../runtime/port.js';
 
 export const exposure: Check = {
   name: 'exposure',
@@ -8,7 +9,7 @@ export const exposure: Check = {
   async run({ runtime, containers }) {
     const published: string[] = [];
     const wrong: string[] = [];
-    for (const c of containers.filter((c) => c.component !== 'forward')) {
+    for (const c of containers.filter((c) => !isHelper(c))) {
       for (const b of await runtime.publishedPorts(c.id)) {
         const where = `${c.server} ${b.port} on ${b.hostIp || '0.0.0.0'}:${b.hostPort}`;
         published.push(where);

@@ -7,6 +7,10 @@ import { dockerEnv, type AppEnv } from '../app/context.js';
 import { checkLabName } from '../topology/build-lab.js';
 import { VERSION } from '../version.js';
 import { untilInterrupted } from './signals.js';
+import { parseDuration } from './duration.js';
+
+/** `up --ephemeral` without --ttl: long enough for a CI job, short enough not to pile up. */
+const EPHEMERAL_TTL_MS = 60 * 60_000;
 
 interface Common {
   config?: string;
@@ -145,58 +149,108 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
       }),
     );
 
-  program
-    .command('up')
+  /** The flags `up` and `run` share: which lab, where, and how it boots. */
+  interface BootFlags extends Common {
+    port?: number | 'auto';
+    force?: boolean;
+    smoke: boolean;
+    timeout: number;
+    skip?: string;
+    ttl?: number;
+  }
+  const bootOptions = (command: Command) =>
+    command
+      .addOption(configOption())
+      .addOption(nameOption())
+      .addOption(dirOption())
+      .addOption(portOption())
+      .option('-f, --force', 'overwrite files edited by hand since the last render')
+      .option('--no-smoke', 'skip the smoke checks')
+      .option('--skip <checks>', 'comma-separated smoke checks to skip, e.g. failover')
+      .option('--timeout <seconds>', 'how long to wait for every component to be healthy', parseSeconds, 180)
+      .option(
+        '--ttl <duration>',
+        'the lab expires after this long (90s, 30m, 2h, 1d): `infra reap` then removes it, volumes too; ' +
+          'again on a running lab to extend it',
+        parseDuration,
+      );
+  const bootSettings = async (o: BootFlags) => {
+    const { parseSkip } = await import('../app/smoke.js');
+    return {
+      ...target(o),
+      port: o.port,
+      force: o.force,
+      smoke: o.smoke,
+      timeoutSeconds: o.timeout,
+      skip: parseSkip(o.skip),
+      ttlMs: o.ttl,
+    };
+  };
+
+  bootOptions(program.command('up'))
     .description('render, build images, boot the lab, wait until healthy, configure replication, run the smoke checks')
-    .addOption(configOption())
-    .addOption(nameOption())
-    .addOption(dirOption())
-    .addOption(portOption())
-    .option('-f, --force', 'overwrite files edited by hand since the last render')
     .option('--json', 'print one JSON result on stdout instead of progress')
     .option('--keep', 'keep a lab that failed to come up, for inspection (default: remove it)')
-    .option('--no-smoke', 'skip the smoke checks')
-    .option('--skip <checks>', 'comma-separated smoke checks to skip, e.g. failover')
     .option('--dry-run', 'print the files, images, containers and replication SQL up would use, and stop')
-    .option('--timeout <seconds>', 'how long to wait for every component to be healthy', parseSeconds, 180)
+    .option('--ephemeral', `a disposable lab for one CI job: it expires in 1h unless --ttl says otherwise`)
     .addHelpText(
       'after',
-      '\nExamples:\n  $ infra up                          the built-in lab on http://127.0.0.1:8080\n  $ infra up --name ci-1 --port auto --json\n\nRunning it again on a running lab converges: nothing is rebuilt or restarted that is already right.',
+      '\nExamples:\n  $ infra up                          the built-in lab on http://127.0.0.1:8080\n  $ infra up --name ci-1 --port auto --json\n  $ infra up --name ci-1 --port auto --ttl 30m      `infra reap` removes it after 30 minutes\n\nRunning it again on a running lab converges: nothing is rebuilt or restarted that is already right.',
     )
     .action(
-      run(
-        async (
-          o: Common & {
-            dir?: string;
-            port?: number | 'auto';
-            force?: boolean;
-            json?: boolean;
-            keep?: boolean;
-            smoke: boolean;
-            timeout: number;
-            dryRun?: boolean;
-            skip?: string;
-          },
-        ) => {
-          const { upCommand } = await import('../app/up.js');
-          const { parseSkip } = await import('../app/smoke.js');
-          const skip = parseSkip(o.skip);
-          return untilInterrupted(io, 'removing what this run created', (signal) =>
-            upCommand(makeEnv(io, signal, { verbose }), {
-              ...target(o),
-              dir: o.dir,
-              port: o.port,
-              force: o.force,
-              json: Boolean(o.json),
-              keep: Boolean(o.keep),
-              smoke: o.smoke,
-              timeoutSeconds: o.timeout,
-              dryRun: o.dryRun,
-              skip,
-            }),
-          );
-        },
-      ),
+      run(async (o: BootFlags & { json?: boolean; keep?: boolean; dryRun?: boolean; ephemeral?: boolean }) => {
+        const { upCommand } = await import('../app/up.js');
+        const settings = await bootSettings(o);
+        return untilInterrupted(io, 'removing what this run created', (signal) =>
+          upCommand(makeEnv(io, signal, { verbose }), {
+            ...settings,
+            ttlMs: settings.ttlMs ?? (o.ephemeral ? EPHEMERAL_TTL_MS : undefined),
+            json: Boolean(o.json),
+            keep: Boolean(o.keep),
+            dryRun: o.dryRun,
+          }),
+        );
+      }),
+    );
+
+  bootOptions(program.command('run'))
+    .description(
+      'for CI: up, run a command with INFRA_URL, INFRA_LAB and INFRA_DIR set, then remove the lab and its volumes, ' +
+        "whatever the command did; exits with the command's code",
+    )
+    .argument('<command...>', 'the command and its arguments, after --')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ infra run --name ci-$CI_JOB_ID --port auto -- sh -c \'curl -sf "$INFRA_URL/"\'\n  $ infra run -- npm run test:integration\n\n' +
+        'If infra itself is killed (SIGKILL), the lab expires after --ttl (default 1h) and `infra reap` removes it.',
+    )
+    .action(
+      run(async (o: BootFlags & { args: string[] }) => {
+        const { runCommand } = await import('../app/run.js');
+        const settings = await bootSettings(o);
+        return untilInterrupted(io, 'removing the lab', (signal) =>
+          runCommand(makeEnv(io, signal, { verbose }), { ...settings, json: false, keep: false, command: o.args }),
+        );
+      }),
+    );
+
+  program
+    .command('reap')
+    .description(
+      'remove every lab whose --ttl has expired, with its containers, network, forwarder and VOLUMES (an expired lab ' +
+        'is disposable); a lab being brought up right now is left alone. Safe from cron or a systemd timer',
+    )
+    .option('--dry-run', 'list what would be removed, remove nothing')
+    .option('--json', 'print what was (or would be) removed as JSON on stdout')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ infra reap --dry-run\n  */5 * * * *  infra reap --json >> /var/log/infra-reap.log     (crontab)',
+    )
+    .action(
+      run(async (o: { dryRun?: boolean; json?: boolean }) => {
+        const { reapCommand } = await import('../app/reap.js');
+        return reapCommand(env(), { dryRun: Boolean(o.dryRun), json: Boolean(o.json) });
+      }),
     );
 
   program
@@ -249,15 +303,26 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .addOption(dirOption())
     .option('--all', 'every lab on this Docker host, and the images infra built')
     .option('-y, --yes', 'do not ask before deleting volumes (needed when not on a terminal)')
+    .option(
+      '--older-than <duration>',
+      'every lab without a --ttl created longer ago than this (e.g. 2h), volumes too',
+      parseDuration,
+    )
     .option('--json', 'print what was removed as JSON on stdout')
     .addHelpText(
       'after',
       '\nExamples:\n  $ infra reset --name ci-1\n  $ infra reset --all --yes     wipe a lab machine (only what infra made)\n\nLab folders are left in place: they may hold your edits.',
     )
     .action(
-      run(async (o: Common & { all?: boolean; yes?: boolean; json?: boolean }) => {
+      run(async (o: Common & { all?: boolean; yes?: boolean; json?: boolean; olderThan?: number }) => {
         const { resetCommand } = await import('../app/reset.js');
-        return resetCommand(env(), { ...target(o), all: Boolean(o.all), yes: Boolean(o.yes), json: Boolean(o.json) });
+        return resetCommand(env(), {
+          ...target(o),
+          all: Boolean(o.all),
+          yes: Boolean(o.yes),
+          json: Boolean(o.json),
+          olderThanMs: o.olderThan,
+        });
       }),
     );
 

@@ -3,7 +3,7 @@
 // HAProxy. Shared by `infra fail/recover` and the failover check.
 import { StepError, UsageError } from '../errors.js';
 import { KINDS } from '../kinds/index.js';
-import { isReady, type ComponentState, type ContainerRuntime } from '../runtime/port.js';
+import { isHelper, isReady, type ComponentState, type ContainerRuntime } from '../runtime/port.js';
 import { realClock, waitFor, type Clock } from '../wait/wait-for.js';
 import { waitForBackend } from './haproxy.js';
 
@@ -13,7 +13,7 @@ async function serverContainers(
   server: string,
 ): Promise<{ all: ComponentState[]; mine: ComponentState[] }> {
   const all = await runtime.containers(lab);
-  const mine = all.filter((c) => c.server === server && c.component !== 'forward');
+  const mine = all.filter((c) => c.server === server && !isHelper(c));
   if (mine.length === 0) {
     const names = [...new Set(all.filter((c) => c.component === 'host').map((c) => c.server))];
     throw new UsageError(`lab "${lab}" has no server "${server}"`, [
@@ -34,7 +34,7 @@ export async function failServer(runtime: ContainerRuntime, lab: string, server:
 /** Start rank of a live container: the host before everything, then its components as their kinds say. */
 function startRank(c: ComponentState): number {
   if (c.component === 'host') return -1;
-  if (c.component === 'forward') return Number.MAX_SAFE_INTEGER;
+  if (c.component === 'forward' || c.component === 'lease') return Number.MAX_SAFE_INTEGER;
   return KINDS[c.component].startRank;
 }
 

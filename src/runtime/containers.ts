@@ -29,7 +29,9 @@ export async function labContainers(docker: Docker, lab?: string): Promise<Compo
         health: (c.State.Health?.Status ?? 'none') as Health,
         startedAt: c.State.StartedAt,
         dbRole: labels[LABEL.dbRole] as DbRole | undefined,
-        workingDir: labels['com.docker.compose.project.working_dir'],
+        workingDir: labels['com.docker.compose.project.working_dir'] ?? labels[LABEL.dir],
+        expiresAt: labels[LABEL.expires],
+        createdAt: c.Created,
         publishedPort: binding ? { ip: binding.HostIp, port: Number(binding.HostPort) } : undefined,
         // A joined container enters its host's namespace when it starts; if the host started later, that
         // namespace is gone and this container is cut off while its own health check may still pass.

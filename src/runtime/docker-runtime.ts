@@ -8,6 +8,7 @@ import { CommandError, EnvironmentError } from '../errors.js';
 import { LAB_FILES } from '../paths.js';
 import type { ImageBuild } from '../render/images.js';
 import { LABEL } from '../topology/labels.js';
+import { BASE_IMAGE } from '../render/base-image.js';
 import { labContainers, labNames, labVolumes, logTail, removeLab } from './containers.js';
 import { openForward } from './forward.js';
 import type { BuildOptions, CommandResult, ContainerRuntime, Forward, PortBinding } from './port.js';
@@ -178,6 +179,30 @@ export class DockerRuntime implements ContainerRuntime {
 
   openForward(options: { lab: string; network: string; image: string; servers: string[] }): Promise<Forward> {
     return openForward(this.docker, options);
+  }
+
+  async setLease(lab: string, lease: { expiresAt: string; dir: string }): Promise<void> {
+    // Labels cannot change on a container: a new expiry is a new lease. Created, never started: it costs nothing.
+    const name = `infra-${lab}-lease`;
+    await this.docker
+      .getContainer(name)
+      .remove({ force: true })
+      .catch((error: { statusCode?: number }) => {
+        if (error.statusCode !== 404) throw error;
+      });
+    await this.docker.createContainer({
+      name,
+      Image: BASE_IMAGE,
+      Cmd: ['true'],
+      Labels: {
+        [LABEL.lab]: lab,
+        [LABEL.server]: 'infra',
+        [LABEL.component]: 'lease',
+        [LABEL.expires]: lease.expiresAt,
+        [LABEL.dir]: lease.dir,
+      },
+      HostConfig: { NetworkMode: 'none' },
+    });
   }
 }
 

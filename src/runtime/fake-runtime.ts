@@ -27,6 +27,7 @@ interface FakeContainer extends ComponentState {
 }
 
 interface ComposeFile {
+  name: string;
   services: Record<
     string,
     { container_name: string; image: string; ports?: string[]; healthcheck?: unknown; labels: Record<string, string> }
@@ -101,8 +102,9 @@ export class FakeRuntime implements ContainerRuntime {
   async composeUp(dir: string): Promise<CommandResult> {
     this.calls.push('composeUp');
     const compose = parse(readFileSync(path.join(dir, LAB_FILES.compose), 'utf8')) as ComposeFile;
+    // Compose scopes volumes to the project, as `<project>_<volume>`.
     for (const [volume, spec] of Object.entries(compose.volumes ?? {})) {
-      this.volumeLabels.set(volume, spec?.labels?.[LABEL.lab] ?? '');
+      this.volumeLabels.set(`${compose.name}_${volume}`, spec?.labels?.[LABEL.lab] ?? '');
     }
     for (const service of Object.values(compose.services)) {
       const existing = [...this.byId.values()].find((c) => c.name === service.container_name);
@@ -203,6 +205,33 @@ export class FakeRuntime implements ContainerRuntime {
     };
   }
 
+  async setLease(lab: string, lease: { expiresAt: string; dir: string }): Promise<void> {
+    this.calls.push(`lease ${lab} ${lease.expiresAt}`);
+    const old = this.find(`infra-${lab}-lease`);
+    if (old) this.byId.delete(old.id);
+    const id = `fake${this.nextId++}`;
+    this.byId.set(id, {
+      id,
+      name: `infra-${lab}-lease`,
+      lab,
+      server: 'infra',
+      component: 'lease',
+      state: 'created',
+      health: 'none',
+      startedAt: '0001-01-01T00:00:00Z',
+      createdAt: this.now(),
+      workingDir: lease.dir,
+      expiresAt: lease.expiresAt,
+      staleNetwork: false,
+      image: 'debian:trixie-slim',
+      hasHealthcheck: false,
+      bindings: [],
+    });
+  }
+
+  /** The fake's clock for creation times: tests that judge ages set it. */
+  now: () => string = () => new Date().toISOString();
+
   private create(service: ComposeFile['services'][string], dir: string): FakeContainer {
     const labels = service.labels;
     const bindings = (service.ports ?? []).map((p) => {
@@ -220,6 +249,7 @@ export class FakeRuntime implements ContainerRuntime {
       state: 'created',
       health: 'none',
       startedAt: '',
+      createdAt: this.now(),
       workingDir: dir,
       publishedPort: lb ? { ip: lb.hostIp, port: Number(lb.hostPort) } : undefined,
       staleNetwork: false,

@@ -4,8 +4,16 @@
 import type { ImageBuild } from '../render/images.js';
 import type { ComponentKind, DbRole } from '../topology/types.js';
 
-/** What a container of a lab is: a server's host, one of its components, or one of infra's helpers. */
-export type LiveComponent = ComponentKind | 'host' | 'forward';
+/**
+ * What a container of a lab is: a server's host, one of its components, or one of infra's helpers: the database
+ * forwarder, and the lease (a container created, never started, whose label holds the lab's expiry).
+ */
+export type LiveComponent = ComponentKind | 'host' | 'forward' | 'lease';
+
+/** infra's own containers, not part of any server. */
+export function isHelper(c: Pick<ComponentState, 'component'>): boolean {
+  return c.component === 'forward' || c.component === 'lease';
+}
 export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 /** `none`: no health check of its own (hosts, helpers). */
 export type Health = 'healthy' | 'unhealthy' | 'starting' | 'none';
@@ -20,8 +28,12 @@ export interface ComponentState {
   health: Health;
   startedAt: string;
   dbRole?: DbRole;
-  /** The lab folder Compose recorded when it created the container. */
+  /** The lab folder Compose recorded when it created the container (on the lease: the folder of the lab). */
   workingDir?: string;
+  /** On the lease: when the lab expires (ISO 8601). */
+  expiresAt?: string;
+  /** When the container was created (ISO 8601): a lab's age. */
+  createdAt: string;
   /** The host port published for container port 80, on the LB's host container. */
   publishedPort?: { ip: string; port: number };
   /** Joined to a network namespace its host container no longer has (host restarted after it started). */
@@ -103,4 +115,6 @@ export interface ContainerRuntime {
   removeBuiltImages(): Promise<number>;
 
   openForward(options: { lab: string; network: string; image: string; servers: string[] }): Promise<Forward>;
+  /** Sets (or moves) a lab's expiry: replaces its lease container, labelled with the time and the lab folder. */
+  setLease(lab: string, lease: { expiresAt: string; dir: string }): Promise<void>;
 }

@@ -10,6 +10,9 @@ export const LABEL = {
   dbRole: 'dev.infra.db-role',
   /** On components: a hash of the config files they read at start, so a changed file recreates the container. */
   config: 'dev.infra.config',
+  /** On a lab's lease container: when the lab expires (ISO 8601), and its folder. */
+  expires: 'dev.infra.expires',
+  dir: 'dev.infra.dir',
   /** On images infra built: their set and kind. */
   image: 'dev.infra.image',
 } as const;
