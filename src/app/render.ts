@@ -7,7 +7,7 @@ import type { Lab } from '../topology/types.js';
 import type { LabDefinition } from '../topology/definition.js';
 import { renderLab } from '../render/render-lab.js';
 import { readLabState, writeLab, type WriteResult } from '../render/write-lab.js';
-import { generateSecrets, labGitignore, readSecrets, secretsFile } from '../render/secrets.js';
+import { addMissingSecrets, generateSecrets, labGitignore, readSecrets, secretsFile } from '../render/secrets.js';
 import { findFreePort } from './free-port.js';
 import { targetState } from './lab-target.js';
 
@@ -55,7 +55,8 @@ export async function renderLabFolder(options: RenderOptions, target?: RenderTar
   // not move the lab to the default port.
   const hostPort =
     lab.port === 'auto' || (!portChosen && state) ? (state?.hostPort ?? (await findFreePort())) : lab.port;
-  const secrets = (await readSecrets(dir)) ?? generateSecrets();
+  const existing = await readSecrets(dir);
+  const secrets = existing ? await addMissingSecrets(dir, existing) : generateSecrets();
   const result = await writeLab(
     dir,
     { lab: lab.name, hostPort, definition },

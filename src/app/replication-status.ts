@@ -35,7 +35,7 @@ export async function readReplicationState(
       network: labNetwork(lab),
       image: await forwardImage(runtime),
       servers: dbs.map((c) => c.server),
-      rootPassword: secrets.rootPassword,
+      credentials: secrets,
       // status reports what is, now: a database that does not answer is a finding, not something to wait for.
       connectDeadlineMs: 2000,
     };

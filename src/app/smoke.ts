@@ -52,7 +52,7 @@ export async function runSmoke(
     haproxy: haproxy.name,
     secrets,
     databasePorts: ports,
-    databases: async () => (connections ??= await connectAll(context.openSession, await ports(), secrets.rootPassword)),
+    databases: async () => (connections ??= await connectAll(context.openSession, await ports(), secrets)),
   };
   try {
     return smokeReport(lab.name, url, await runChecks(checkContext, options));

@@ -85,7 +85,7 @@ export const replicationStep: UpStep = {
       network: labNetwork(lab.name),
       image: planImages(lab).refs.forward,
       servers: webServers(lab).map((s) => s.name),
-      rootPassword: secrets.rootPassword,
+      credentials: secrets,
     };
     const outcomes = await withDatabases(runtime, context.openSession, target, (connections) =>
       applyReplication(lab, secrets, connections, { timeoutMs: REPLICATION_TIMEOUT_MS }),

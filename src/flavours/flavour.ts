@@ -7,6 +7,13 @@ import type { ServiceParts } from '../kinds/service.js';
 import type { Statement } from '../replication/statement.js';
 import type { DbSession } from '../database/session.js';
 
+export interface AdminGrant {
+  privileges: string;
+  on: string;
+  /** It hands these on (to the replication and app users it creates). */
+  grantOption?: boolean;
+}
+
 export interface DatabaseFlavour {
   readonly name: Flavour;
   /** The product a student reads about: "MariaDB", "MySQL 8.4". */
@@ -19,6 +26,11 @@ export interface DatabaseFlavour {
   readonly myCnfTemplate: string;
   /** Environment, mounts and health check of a database container; `dataMount` is its volume's mount entry. */
   service(imageSet: ImageSet, server: string, dataMount: string): ServiceParts;
+  /**
+   * What infra's own user, `infra`@'%', may do: just what infra runs (users and schema on the primary, replica
+   * setup, status). Root stays on localhost. Each server creates the user itself at initialisation, unlogged.
+   */
+  readonly adminGrants: readonly AdminGrant[];
   /** First-time replica setup: wipe its own GTID history, point it at the primary, start it, make it read-only. */
   configureReplica(primary: string, user: string, password: string): Statement[];
   /** The flag that keeps writes off a replica: the statement that sets it and the variable that shows it. */

@@ -2,6 +2,8 @@
 // replication password, read_only on replicas.
 import { secret } from '../kinds/service.js';
 import { quote, stmt } from '../replication/statement.js';
+import { APP_DB } from '../topology/lab-constants.js';
+import { OFFICIAL_INIT_MOUNT } from './admin-user.js';
 import type { DbSession } from '../database/session.js';
 import type { DatabaseFlavour } from './flavour.js';
 
@@ -43,12 +45,31 @@ export const mariadb: DatabaseFlavour = {
   upstreamImage: 'mariadb:11.8',
   debianPackaged: true,
   myCnfTemplate: 'my.cnf.mariadb',
+  // Checked one by one on MariaDB 11.8: RESET MASTER needs RELOAD and BINLOG ADMIN; CHANGE MASTER, START/STOP
+  // REPLICA and gtid_slave_pos REPLICATION SLAVE ADMIN; SHOW REPLICA STATUS REPLICA MONITOR; read_only READ_ONLY
+  // ADMIN; creating the repl and app users CREATE USER and the grants it hands on.
+  adminGrants: [
+    { privileges: 'RELOAD, BINLOG ADMIN, REPLICATION SLAVE ADMIN, REPLICA MONITOR, READ_ONLY ADMIN', on: '*.*' },
+    { privileges: 'REPLICATION SLAVE, CREATE USER', on: '*.*', grantOption: true },
+    { privileges: 'ALL PRIVILEGES', on: `${APP_DB.database}.*`, grantOption: true },
+  ],
   service(imageSet, server, dataMount) {
     const debian = imageSet === 'debian';
     return {
-      environment: [{ key: 'MARIADB_ROOT_PASSWORD', value: secret('INFRA_ROOT_PASSWORD') }],
+      // The Debian image's entrypoint (infra's) needs only infra's password; the official one also root's.
+      environment: debian
+        ? [{ key: 'INFRA_ADMIN_PASSWORD', value: secret('INFRA_ADMIN_PASSWORD') }]
+        : [
+            { key: 'MARIADB_ROOT_PASSWORD', value: secret('INFRA_ROOT_PASSWORD') },
+            { key: 'MARIADB_ROOT_HOST', value: 'localhost' },
+            { key: 'INFRA_ADMIN_PASSWORD', value: secret('INFRA_ADMIN_PASSWORD') },
+          ],
       // Debian reads mariadb.conf.d/ after conf.d/, and its 50-server.cnf would otherwise bind 127.0.0.1.
-      volumes: [`./${server}/my.cnf:/etc/mysql/${debian ? 'mariadb.conf.d' : 'conf.d'}/99-infra.cnf:ro`, dataMount],
+      volumes: [
+        `./${server}/my.cnf:/etc/mysql/${debian ? 'mariadb.conf.d' : 'conf.d'}/99-infra.cnf:ro`,
+        dataMount,
+        ...(debian ? [] : [OFFICIAL_INIT_MOUNT]),
+      ],
       healthcheck: {
         // Debian's root@localhost authenticates by the socket's peer (the check runs as root in the container): no
         // password on any command line. The official image's own script reads its credentials from a file.

@@ -2,6 +2,8 @@
 // auto-positioning, super_read_only persisted on replicas, none of the removed MASTER/SLAVE spellings.
 import { adminPing, secret } from '../kinds/service.js';
 import { quote, stmt } from '../replication/statement.js';
+import { APP_DB } from '../topology/lab-constants.js';
+import { OFFICIAL_INIT_MOUNT } from './admin-user.js';
 import type { DatabaseFlavour } from './flavour.js';
 
 const CONNECT_RETRY_SECONDS = 1;
@@ -18,17 +20,33 @@ export const mysql: DatabaseFlavour = {
   upstreamImage: 'mysql:8.4',
   debianPackaged: false,
   myCnfTemplate: 'my.cnf.mysql',
+  // From the MySQL 8.4 manual (not run here: no MySQL server can be had): RESET BINARY LOGS AND GTIDS needs
+  // RELOAD; CHANGE REPLICATION SOURCE and START/STOP REPLICA REPLICATION_SLAVE_ADMIN; SHOW REPLICA STATUS
+  // REPLICATION CLIENT; SET PERSIST super_read_only SYSTEM_VARIABLES_ADMIN, PERSIST_ONLY of a read-only variable
+  // also PERSIST_RO_VARIABLES_ADMIN.
+  adminGrants: [
+    {
+      privileges:
+        'RELOAD, REPLICATION CLIENT, REPLICATION_SLAVE_ADMIN, SYSTEM_VARIABLES_ADMIN, PERSIST_RO_VARIABLES_ADMIN',
+      on: '*.*',
+    },
+    { privileges: 'REPLICATION SLAVE, CREATE USER', on: '*.*', grantOption: true },
+    { privileges: 'ALL PRIVILEGES', on: `${APP_DB.database}.*`, grantOption: true },
+  ],
   service(_imageSet, server, dataMount) {
     return {
       environment: [
         { key: 'MYSQL_ROOT_PASSWORD', value: secret('INFRA_ROOT_PASSWORD') },
+        { key: 'MYSQL_ROOT_HOST', value: 'localhost' },
+        { key: 'INFRA_ADMIN_PASSWORD', value: secret('INFRA_ADMIN_PASSWORD') },
         // The entrypoint loads the time-zone tables in a logged session: 5 transactions under every new server's own
         // GTIDs, several MB the primary would replicate at the first configure. The lab uses no named time zones.
         { key: 'MYSQL_INITDB_SKIP_TZINFO', value: '1' },
       ],
-      volumes: [`./${server}/my.cnf:/etc/mysql/conf.d/99-infra.cnf:ro`, dataMount],
+      volumes: [`./${server}/my.cnf:/etc/mysql/conf.d/99-infra.cnf:ro`, dataMount, OFFICIAL_INIT_MOUNT],
       // TCP, not the socket: the image's init server runs without networking and must not count as healthy.
-      healthcheck: { test: adminPing('mysqladmin', 'MYSQL_ROOT_PASSWORD'), startPeriod: '120s' },
+      // As infra's user: root answers on localhost only.
+      healthcheck: { test: adminPing('mysqladmin', 'infra', 'INFRA_ADMIN_PASSWORD'), startPeriod: '120s' },
     };
   },
   configureReplica(primary, user, password) {

@@ -30,7 +30,7 @@ export const app: KindSpec<'app'> = {
   reach: 'loopback',
   upstreamImage: () => 'node:20-bookworm-slim',
   builtHere: (lab) => lab.imageSet === 'debian',
-  buildExtras: [],
+  buildExtras: () => [],
   files: () => [],
   sharedFiles: (lab) => [
     file(BUNDLE, appBundle()),

@@ -1,6 +1,7 @@
 // The database: MariaDB or MySQL (the flavour decides image, config mount, health check and SQL), primary on the
 // lab's primary server, a replica on every other web server, its data in a named volume.
 import { flavourOf } from '../flavours/index.js';
+import { adminUserSql, OFFICIAL_INIT_DIR, officialInitScript } from '../flavours/admin-user.js';
 import { renderTemplate } from '../render/engine.js';
 import { file } from '../render/rendered-file.js';
 import { PORTS } from '../topology/lab-constants.js';
@@ -16,7 +17,13 @@ export const db: KindSpec<'db'> = {
   reach: 'network',
   upstreamImage: (lab) => flavourOf(lab).upstreamImage,
   builtHere: (lab) => lab.imageSet === 'debian' && flavourOf(lab).debianPackaged,
-  buildExtras: [{ name: 'entrypoint.sh', mode: 0o755 }],
+  buildExtras: (lab) => [
+    {
+      name: 'entrypoint.sh',
+      mode: 0o755,
+      view: { adminSql: adminUserSql(flavourOf(lab).adminGrants, '${INFRA_ADMIN_PASSWORD}') },
+    },
+  ],
   files: (lab, server) => {
     const database = server.database;
     if (!database) throw new Error(`${server.name} has no database`);
@@ -33,7 +40,12 @@ export const db: KindSpec<'db'> = {
       ),
     ];
   },
-  sharedFiles: () => [],
+  // The official images make infra's user from an init script; infra's own image does it in its entrypoint.
+  sharedFiles: (lab) =>
+    db.builtHere(lab)
+      ? []
+      : // Not executable: the official entrypoints source a .sh that is not, so it can use their docker_process_sql.
+        [file(`${OFFICIAL_INIT_DIR}/10-infra-admin.sh`, officialInitScript(flavourOf(lab).adminGrants))],
   configFiles: (server) => [`${server.name}/my.cnf`],
   service: (lab, server, component) =>
     flavourOf(lab).service(lab.imageSet, server.name, `${dataVolume(component)}:/var/lib/mysql`),

@@ -16,7 +16,7 @@ export const haproxy: KindSpec<'haproxy'> = {
   reach: 'network',
   upstreamImage: () => 'haproxy:3.0',
   builtHere: (lab) => lab.imageSet === 'debian',
-  buildExtras: [],
+  buildExtras: () => [],
   files: (lab, server) => [
     file(
       `${server.name}/haproxy.cfg`,

@@ -18,7 +18,7 @@ export interface KindSpec<K extends ComponentKind = ComponentKind> {
   /** Whether infra builds its image here from templates/images/<kind>/ (the debian set). */
   builtHere(lab: Lab): boolean;
   /** Files of its build context besides the Dockerfile, each a template under templates/images/<kind>/. */
-  readonly buildExtras: readonly { name: string; mode: number }[];
+  buildExtras(lab: Lab): readonly { name: string; mode: number; view: object }[];
   /** Files rendered for it on one server (its configuration). */
   files(lab: Lab, server: Server): RenderedFile[];
   /** Files rendered once per lab, shared by every server running it. */

@@ -15,7 +15,7 @@ export const nginx: KindSpec<'nginx'> = {
   reach: 'network',
   upstreamImage: () => 'nginx:1.26',
   builtHere: (lab) => lab.imageSet === 'debian',
-  buildExtras: [],
+  buildExtras: () => [],
   files: (lab, server) => [
     file(
       `${server.name}/nginx.conf`,

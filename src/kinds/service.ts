@@ -37,6 +37,6 @@ export function httpProbe(path: string, port: number): string[] {
  * The password goes in MYSQL_PWD, the client's environment, never on its command line (`ps` would show it).
  * `$$` keeps Compose from interpolating the variable; the container's shell expands it.
  */
-export function adminPing(tool: string, passwordVariable: string): string[] {
-  return ['CMD-SHELL', `MYSQL_PWD="$$${passwordVariable}" ${tool} ping -h127.0.0.1 --protocol=tcp -uroot --silent`];
+export function adminPing(tool: string, user: string, passwordVariable: string): string[] {
+  return ['CMD-SHELL', `MYSQL_PWD="$$${passwordVariable}" ${tool} ping -h127.0.0.1 --protocol=tcp -u${user} --silent`];
 }

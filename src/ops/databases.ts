@@ -4,7 +4,7 @@ import { StepError } from '../errors.js';
 import { flavourFromVersion, type DatabaseFlavour } from '../flavours/index.js';
 import type { DbSession, SessionOpener } from '../database/session.js';
 import type { ContainerRuntime } from '../runtime/port.js';
-import { closeAll, connectAll, type Connections } from '../replication/apply.js';
+import { closeAll, connectAll, type AdminCredentials, type Connections } from '../replication/apply.js';
 
 /** The newest forwarder image infra built, for commands that run without a lab model (status). */
 export async function forwardImage(runtime: ContainerRuntime): Promise<string> {
@@ -18,7 +18,7 @@ export interface DatabaseTarget {
   network: string;
   image: string;
   servers: string[];
-  rootPassword: string;
+  credentials: AdminCredentials;
   /** How long to keep retrying a database that refuses connections (it may be starting). */
   connectDeadlineMs?: number;
 }
@@ -32,7 +32,7 @@ export async function withDatabases<T>(
   const forward = await runtime.openForward(target);
   let connections: Connections = {};
   try {
-    connections = await connectAll(open, forward.ports, target.rootPassword, target.connectDeadlineMs);
+    connections = await connectAll(open, forward.ports, target.credentials, target.connectDeadlineMs);
     return await fn(connections);
   } finally {
     await closeAll(connections);

@@ -30,7 +30,7 @@ export function planImages(lab: Lab): ImagePlan {
   const builds: ImageBuild[] = [];
   for (const kind of COMPONENT_KINDS) {
     const spec = KINDS[kind];
-    if (spec.builtHere(lab)) builds.push(imageBuild(kind, spec.buildExtras));
+    if (spec.builtHere(lab)) builds.push(imageBuild(kind, spec.buildExtras(lab)));
     else refs[kind] = spec.upstreamImage(lab);
   }
   // The forwarder is built in both sets: it is infra's own tool, not one of the lab's components.
@@ -39,11 +39,11 @@ export function planImages(lab: Lab): ImagePlan {
   return { refs, builds };
 }
 
-function imageBuild(kind: ImageKind, extras: readonly { name: string; mode: number }[]): ImageBuild {
+function imageBuild(kind: ImageKind, extras: readonly { name: string; mode: number; view: object }[]): ImageBuild {
   const contextDir = `images/${kind}`;
   const files = [
     file(`${contextDir}/Dockerfile`, renderTemplate(`images/${kind}/Dockerfile`, { baseImage: BASE_IMAGE })),
-    ...extras.map((e) => file(`${contextDir}/${e.name}`, renderTemplate(`images/${kind}/${e.name}`, {}), e.mode)),
+    ...extras.map((e) => file(`${contextDir}/${e.name}`, renderTemplate(`images/${kind}/${e.name}`, e.view), e.mode)),
   ];
   return { kind, tag: `infra-${kind}:${contextHash(files)}`, contextDir, files };
 }

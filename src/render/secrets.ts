@@ -2,19 +2,24 @@
 // every re-render, never printed. base64url keeps them safe in SQL, shell and YAML, and 24 characters fit MySQL's
 // 32-character limit for replication passwords.
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LAB_FILES } from '../paths.js';
 import { file, type RenderedFile } from './rendered-file.js';
 
 export interface LabSecrets {
+  /** The database root's: localhost only, used by the official images' entrypoints and by labs made before infra
+   * had its own admin user. */
   rootPassword: string;
+  /** infra's own database user, `infra`@'%', with just the grants infra uses. */
+  adminPassword: string;
   replicationPassword: string;
   appPassword: string;
 }
 
 const KEYS: Record<keyof LabSecrets, string> = {
   rootPassword: 'INFRA_ROOT_PASSWORD',
+  adminPassword: 'INFRA_ADMIN_PASSWORD',
   replicationPassword: 'INFRA_REPLICATION_PASSWORD',
   appPassword: 'INFRA_APP_PASSWORD',
 };
@@ -42,12 +47,23 @@ export async function readSecrets(dir: string): Promise<LabSecrets | undefined> 
       .map((m) => [m[1], m[2]]),
   );
   const secrets = Object.fromEntries(Object.entries(KEYS).map(([field, key]) => [field, values[key]]));
-  return Object.values(secrets).every(Boolean) ? (secrets as unknown as LabSecrets) : undefined;
+  // A lab made before infra had its own admin user has no INFRA_ADMIN_PASSWORD: render adds one (addMissingSecrets).
+  const required = Object.entries(secrets).filter(([field]) => field !== 'adminPassword');
+  if (!required.every(([, value]) => Boolean(value))) return undefined;
+  return { ...(secrets as unknown as LabSecrets), adminPassword: secrets.adminPassword ?? '' };
+}
+
+/** Appends the secrets an older .env lacks, keeping every value it has (its data volumes were made with them). */
+export async function addMissingSecrets(dir: string, secrets: LabSecrets): Promise<LabSecrets> {
+  if (secrets.adminPassword) return secrets;
+  const adminPassword = generateSecrets().adminPassword;
+  await appendFile(path.join(dir, LAB_FILES.secrets), `${KEYS.adminPassword}=${adminPassword}\n`);
+  return { ...secrets, adminPassword };
 }
 
 export function generateSecrets(): LabSecrets {
   const make = () => randomBytes(18).toString('base64url');
-  return { rootPassword: make(), replicationPassword: make(), appPassword: make() };
+  return { rootPassword: make(), adminPassword: make(), replicationPassword: make(), appPassword: make() };
 }
 
 export function secretsFile(secrets: LabSecrets): RenderedFile {

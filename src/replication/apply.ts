@@ -4,6 +4,7 @@
 import type { DbError, DbSession, SessionOpener } from '../database/session.js';
 import { StepError } from '../errors.js';
 import { flavourOf, type DatabaseFlavour } from '../flavours/index.js';
+import { ADMIN_USER } from '../flavours/admin-user.js';
 import type { Lab } from '../topology/types.js';
 import {
   MARKER_TABLE,
@@ -26,16 +27,22 @@ export interface ReplicaOutcome {
   lag_ms: number;
 }
 
-/** Opens a root session per server through the forwarder; failures name the server and what to do. */
+/** Who infra logs in as: its own user, and root for labs whose data was made before infra had one. */
+export interface AdminCredentials {
+  adminPassword: string;
+  rootPassword: string;
+}
+
+/** Opens an admin session per server through the forwarder; failures name the server and what to do. */
 export async function connectAll(
   open: SessionOpener,
   ports: Record<string, number>,
-  rootPassword: string,
+  credentials: AdminCredentials,
   deadlineMs = 15_000,
 ): Promise<Connections> {
   const entries = await Promise.all(
     Object.entries(ports).map(
-      async ([server, port]) => [server, await connect(open, server, port, rootPassword, deadlineMs)] as const,
+      async ([server, port]) => [server, await connect(open, server, port, credentials, deadlineMs)] as const,
     ),
   );
   return Object.fromEntries(entries);
@@ -45,30 +52,40 @@ async function connect(
   open: SessionOpener,
   server: string,
   port: number,
-  password: string,
+  credentials: AdminCredentials,
   deadlineMs: number,
 ): Promise<DbSession> {
   const deadline = Date.now() + deadlineMs;
+  // A datadir made before infra had its own user knows root@'%' instead: that login is the fallback.
+  const logins = [
+    { user: ADMIN_USER, password: credentials.adminPassword },
+    { user: 'root', password: credentials.rootPassword },
+  ].filter((l) => l.password);
   for (;;) {
-    try {
-      return await open({ port, user: 'root', password });
-    } catch (error) {
-      const e = error as DbError;
-      if (e.code === 'ER_ACCESS_DENIED_ERROR') {
-        throw new StepError(
-          `${server}: the database refused the root password from the lab's .env (${e.message})`,
-          "The data volume was created with other secrets. Restore the lab folder's .env, or start fresh with " +
-            "`infra down --volumes && infra up` (this deletes the lab's data).",
-        );
+    let lastError: DbError | undefined;
+    for (const login of logins) {
+      try {
+        return await open({ port, ...login });
+      } catch (error) {
+        lastError = error as DbError;
+        if (lastError.code !== 'ER_ACCESS_DENIED_ERROR') break;
       }
-      if (Date.now() > deadline) {
-        throw new StepError(
-          `${server}: database unreachable on ${server}:3306 (${e.code ?? e.message})`,
-          `Is it running? See \`infra status\` and \`docker logs\` of its db container.`,
-        );
-      }
-      await sleep(200);
     }
+    const e = lastError!;
+    if (e.code === 'ER_ACCESS_DENIED_ERROR') {
+      throw new StepError(
+        `${server}: the database refused infra's passwords from the lab's .env (${e.message})`,
+        "The data volume was created with other secrets. Restore the lab folder's .env, or start fresh with " +
+          "`infra down --volumes && infra up` (this deletes the lab's data).",
+      );
+    }
+    if (Date.now() > deadline) {
+      throw new StepError(
+        `${server}: database unreachable on ${server}:3306 (${e.code ?? e.message})`,
+        `Is it running? See \`infra status\` and \`docker logs\` of its db container.`,
+      );
+    }
+    await sleep(200);
   }
 }
 

@@ -54,6 +54,34 @@ describeWithDocker('GTID replication (MariaDB)', () => {
     await infra(['reset', '--name', lab, '--yes'], { cwd });
   });
 
+  it("root answers on its server's localhost only; infra's own user has just the grants infra uses", async () => {
+    const env = readFileSync(path.join(cwd, 'infra-labs', lab, '.env'), 'utf8');
+    const secret = (key: string) => env.match(new RegExp(`^${key}=(.*)$`, 'm'))![1];
+    // From another server, over the lab network, as a student's container would.
+    const over = (user: string, password: string, query: string) =>
+      execa(
+        'docker',
+        ['exec', container('web-02-db'), 'mariadb', '-hweb-01', `-u${user}`, `-p${password}`, '-N', '-e', query],
+        { reject: false },
+      );
+    const root = await over('root', secret('INFRA_ROOT_PASSWORD'), 'SELECT 1');
+    expect(root.exitCode).not.toBe(0);
+    expect(root.stderr).toMatch(/Access denied for user 'root'/);
+    const grants = await over('infra', secret('INFRA_ADMIN_PASSWORD'), 'SHOW GRANTS');
+    expect(grants.exitCode).toBe(0);
+    expect(grants.stdout).not.toMatch(/ALL PRIVILEGES ON \*\.\*/);
+    const outside = await over('infra', secret('INFRA_ADMIN_PASSWORD'), 'SELECT COUNT(*) FROM mysql.user');
+    expect(outside.stderr).toMatch(/denied/);
+    // Nothing of a health check carries a password on its command line.
+    const inspect = await execa('docker', [
+      'inspect',
+      '-f',
+      '{{json .Config.Healthcheck.Test}}',
+      container('web-01-db'),
+    ]);
+    expect(inspect.stdout).not.toMatch(/-p|PASSWORD/);
+  });
+
   it('status shows both replica threads running, no lag, no error', async () => {
     const { exitCode, replicas } = await replicationOf();
     expect(exitCode).toBe(0);
