@@ -1,5 +1,6 @@
 // Use case `down`: removes the lab's containers and network, found by label; volumes (the data) only with --volumes.
 import { EXIT } from '../errors.js';
+import { nameFlag } from '../topology/types.js';
 import { resolveLabName, type LabTarget } from './lab-target.js';
 import type { AppEnv } from './context.js';
 
@@ -24,7 +25,9 @@ export async function downCommand(
     `lab "${lab}" is down: removed ${removed.containers} containers, ${removed.networks} network(s)` +
       (options.volumes ? `, ${removed.volumes} volume(s)` : '') +
       '\n' +
-      (kept.length ? `  kept its data: ${kept.join(', ')} (\`infra down --volumes\` deletes them)\n` : ''),
+      (kept.length
+        ? `  kept its data: ${kept.join(', ')} (\`infra down${nameFlag(lab)} --volumes\` deletes them)\n`
+        : ''),
   );
   return EXIT.ok;
 }

@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT, StepError, UsageError } from '../errors.js';
-import { labNetwork, webServers } from '../topology/types.js';
+import { labNetwork, nameFlag, webServers } from '../topology/types.js';
 import type { Forward } from '../runtime/port.js';
 import { planImages } from '../render/images.js';
 import { readSecrets } from '../render/secrets.js';
@@ -25,7 +25,9 @@ export async function runSmoke(
   const haproxy = containers.find((c) => c.component === 'haproxy');
   const dir = containers.find((c) => c.workingDir)?.workingDir;
   if (!lb?.publishedPort || !haproxy || !dir) {
-    throw new StepError(`lab "${lab.name}" is not running (no published load balancer); start it with \`infra up\``);
+    throw new StepError(
+      `lab "${lab.name}" is not running (no published load balancer); start it with \`infra up${nameFlag(lab.name)}\``,
+    );
   }
   const secrets = await readSecrets(dir);
   if (!secrets) throw new StepError(`cannot read the lab's passwords from ${path.join(dir, '.env')}`);

@@ -6,6 +6,7 @@ import { EXIT } from '../errors.js';
 import { isHelper, isReady, type ComponentState, type ContainerState, type Health } from '../runtime/port.js';
 import { resolveLabName, type LabTarget } from './lab-target.js';
 import { serverStates } from '../ops/haproxy.js';
+import { nameFlag } from '../topology/types.js';
 import type { AppEnv } from './context.js';
 import { readReplicationState, type ReplicationState } from './replication-status.js';
 
@@ -102,7 +103,7 @@ function printStatus(io: Io, status: LabStatus): void {
   const paint = painter(io.stdout, io.env);
   if (status.servers.length === 0) {
     io.stdout.write(
-      `lab "${status.lab}" is not running (no containers). Start it with \`infra up${status.lab === 'lab' ? '' : ` --name ${status.lab}`}\`.\n`,
+      `lab "${status.lab}" is not running (no containers). Start it with \`infra up${nameFlag(status.lab)}\`.\n`,
     );
     return;
   }
@@ -117,7 +118,10 @@ function printStatus(io: Io, status: LabStatus): void {
       const mark = ok ? paint('green', '✓') : paint('red', '✗');
       const net =
         c.network === 'stale'
-          ? paint('red', '  cut off: its server restarted after it; run `infra up` to reattach')
+          ? paint(
+              'red',
+              `  cut off: its server restarted after it; run \`infra up${nameFlag(status.lab)}\` to reattach`,
+            )
           : '';
       io.stdout.write(`  ${mark} ${c.name.padEnd(16)} ${c.state.padEnd(9)} ${c.health}${net}\n`);
     }

@@ -9,7 +9,8 @@ import { SkipStep } from '../report/steps.js';
 import { terminalLine, type SmokeReport } from '../report/smoke-report.js';
 import { isReady, type ComponentState } from '../runtime/port.js';
 import { frontLoadBalancer, labNetwork, webServers } from '../topology/types.js';
-import { waitForBackend } from '../ops/haproxy.js';
+import { publishedStates, serverStates, waitForStates } from '../ops/haproxy.js';
+import { labUrl } from './status.js';
 import { withDatabases } from '../ops/databases.js';
 import type { LabContext } from './context.js';
 import { ensureImages } from './images.js';
@@ -61,9 +62,15 @@ export const startStep: UpStep = {
     const containers = await context.containers(true);
     // Healthy containers are not yet a serving lab: HAProxy must see every web server UP (a recreated server
     // has a new address to resolve and must pass its checks again).
+    // Read from HAProxy's stats page on the published port: one local HTTP request per poll, no `docker exec`;
+    // the runtime API through `docker exec` when that page does not answer.
+    const published = containers.find((c) => c.publishedPort && c.component === 'host')?.publishedPort;
     const haproxy = `${lab.project}-${frontLoadBalancer(lab).name}-haproxy`;
+    const viaExec = () => serverStates(runtime, haproxy);
+    const read = published ? () => publishedStates(labUrl(published.port, published.ip)).catch(viaExec) : viaExec;
     const deadline = clock.now() + settings.timeoutSeconds * 1000;
-    await Promise.all(webServers(lab).map((s) => waitForBackend(runtime, haproxy, s.name, 'UP', deadline, clock)));
+    const web = webServers(lab).map((s) => s.name);
+    await waitForStates(read, web, 'UP', deadline, clock);
     note(
       `${containers.length} containers healthy, ${webServers(lab)
         .map((s) => s.name)

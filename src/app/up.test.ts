@@ -167,3 +167,16 @@ it('a second up of the same lab while one runs fails at once, naming the holder,
   // The lock went with the first run: a third up proceeds.
   expect((await up(t)).code).toBe(0);
 });
+
+it('every hint up prints names the lab when it is not the default one', async () => {
+  const t = fakeLab();
+  expect(await upCommand(t.env(), { ...options(t), json: false })).toBe(0);
+  const next = t
+    .stderr()
+    .split('\n')
+    .find((l) => l.includes('next '))!;
+  expect(next).toBe(
+    `  next     infra status --name ${LAB} · infra fail web-01 --name ${LAB} · infra down --name ${LAB}`,
+  );
+  expect(t.stderr()).toContain(`infra explain --name ${LAB}`);
+});

@@ -12,7 +12,7 @@ import { formatPlan, planReplication } from '../replication/plan.js';
 import { EnvironmentError, errorJson, EXIT, exitCodeOf, StepError, UsageError } from '../errors.js';
 import { StepRunner, stepsJson } from '../report/steps.js';
 import type { ContainerRuntime } from '../runtime/port.js';
-import { containerNames, webServers } from '../topology/types.js';
+import { containerNames, nameFlag, webServers } from '../topology/types.js';
 import { labContext, type AppEnv } from './context.js';
 import { lbPortUse } from './lb-port.js';
 import {
@@ -113,9 +113,11 @@ export async function upCommand(env: AppEnv, options: UpOptions): Promise<number
     );
     return failure ? exitCodeOf(failure) : EXIT.ok;
   }
+  const flag = rendered ? nameFlag(rendered.lab.name) : '';
   if (failure && context?.result.smokeFailed) {
     io.stderr.write(
-      `\nthe lab is still running for inspection (\`infra status\`, \`infra smoke\`); \`infra down\` removes it\n`,
+      `\nthe lab is still running for inspection (\`infra status${flag}\`, \`infra smoke${flag}\`); ` +
+        `\`infra down${flag}\` removes it\n`,
     );
   }
   if (failure) throw failure;
@@ -123,8 +125,8 @@ export async function upCommand(env: AppEnv, options: UpOptions): Promise<number
     `\nlab "${rendered!.lab.name}" is up: ${url}\n` +
       `  folder   ${rendered!.dir}   (its README.md draws the topology)\n` +
       `  try      curl -sI ${url}/ | grep -i x-served-by     (run it twice)\n` +
-      `  learn    infra explain              (what you got, and why)\n` +
-      `  next     infra status · infra fail ${webServers(rendered!.lab)[0].name} · infra down\n`,
+      `  learn    infra explain${flag}              (what you got, and why)\n` +
+      `  next     infra status${flag} · infra fail ${webServers(rendered!.lab)[0].name}${flag} · infra down${flag}\n`,
   );
   return EXIT.ok;
 }

@@ -1,7 +1,7 @@
 // HAProxy's runtime API, reached inside the LB's haproxy container (its TCP socket listens on the LB's loopback
 // only): server states for status, `fail`/`recover` and the smoke checks, and maintenance for tests.
 import { CommandError } from '../errors.js';
-import { PORTS } from '../topology/lab-constants.js';
+import { PORTS, STATS_PATH } from '../topology/lab-constants.js';
 import type { ContainerRuntime } from '../runtime/port.js';
 import { realClock, waitFor, type Clock } from '../wait/wait-for.js';
 
@@ -39,6 +39,40 @@ export function parseServerStates(csv: string, backend: string): Record<string, 
       states[cells[name]] = cells[status];
   }
   return states;
+}
+
+/**
+ * The same states from HAProxy's stats page on the LB's published port (`;csv`): one HTTP request on 127.0.0.1
+ * instead of a `docker exec`, for `up`'s wait on its own freshly published lab.
+ */
+export async function publishedStates(url: string, backend = 'web'): Promise<Record<string, BackendState>> {
+  const response = await fetch(`${url}${STATS_PATH};csv`, { signal: AbortSignal.timeout(2000) });
+  return parseServerStates(await response.text(), backend);
+}
+
+/** Polls until every one of `servers` is `state` in what `read` returns; says what it last saw when it times out. */
+export async function waitForStates(
+  read: () => Promise<Record<string, BackendState>>,
+  servers: string[],
+  state: 'UP' | 'DOWN',
+  deadline: number,
+  clock: Clock = realClock,
+): Promise<void> {
+  await waitFor(
+    async () => {
+      const states = await read().catch((error: Error) => ({ error: error.message }) as Record<string, string>);
+      const pending = servers.filter((s) => states[s] !== state);
+      return pending.length === 0
+        ? { done: true, value: undefined }
+        : { done: false, seen: pending.map((s) => `${s} ${states[s] ?? states.error ?? 'absent'}`).join(', ') };
+    },
+    {
+      what: `HAProxy to mark ${servers.join(', ')} ${state}`,
+      timeoutMs: Math.max(0, deadline - clock.now()),
+      intervalMs: 25,
+      clock,
+    },
+  );
 }
 
 /** Polls HAProxy until `server` reaches `state` (UP, DOWN); returns how long it took. */

@@ -87,6 +87,11 @@ export function replicaServers(lab: Lab): Server[] {
   return lab.servers.filter((s) => s.database?.role === 'replica');
 }
 
+/** ` --name <lab>` for a hint a user will copy, or nothing for the default lab: a hint must act on this lab. */
+export function nameFlag(labName: string): string {
+  return labName === 'lab' ? '' : ` --name ${labName}`;
+}
+
 /** A service's container name: Docker's names are global to the engine, so they carry the lab's project. */
 export function containerName(lab: Pick<Lab, 'project'>, service: string): string {
   return `${lab.project}-${service}`;
