@@ -1,5 +1,6 @@
 // HAProxy's runtime API, reached inside the LB's haproxy container (its TCP socket listens on the LB's loopback
 // only): server states for status, `fail`/`recover` and the smoke checks, and maintenance for tests.
+import http from 'node:http';
 import { CommandError } from '../errors.js';
 import { PORTS, STATS_PATH } from '../topology/lab-constants.js';
 import type { ContainerRuntime } from '../runtime/port.js';
@@ -46,8 +47,20 @@ export function parseServerStates(csv: string, backend: string): Record<string, 
  * instead of a `docker exec`, for `up`'s wait on its own freshly published lab.
  */
 export async function publishedStates(url: string, backend = 'web'): Promise<Record<string, BackendState>> {
-  const response = await fetch(`${url}${STATS_PATH};csv`, { signal: AbortSignal.timeout(2000) });
-  return parseServerStates(await response.text(), backend);
+  // node:http without an agent: each poll closes its connection, so none is left open to delay the exit (fetch's
+  // pool keeps connections alive for seconds after the last request).
+  const csv = await new Promise<string>((resolve, reject) => {
+    const request = http.get(`${url}${STATS_PATH};csv`, { agent: false, timeout: 2000 }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve(body));
+      response.on('error', reject);
+    });
+    request.on('timeout', () => request.destroy(new Error('the stats page did not answer in 2 s')));
+    request.on('error', reject);
+  });
+  return parseServerStates(csv, backend);
 }
 
 /** Polls until every one of `servers` is `state` in what `read` returns; says what it last saw when it times out. */
