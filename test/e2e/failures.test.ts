@@ -78,6 +78,13 @@ describeWithDocker('failures', () => {
   });
 });
 
+describeWithDocker('--verbose', () => {
+  it('shows the docker commands infra runs', async () => {
+    const run = await infra(['-v', 'doctor', '--port', 'auto'], { cwd: tempDir() });
+    expect(run.stderr).toContain('$ docker compose version --short');
+  });
+});
+
 describeWithDocker('image builds', () => {
   it('a failing build step is reported with its output', async () => {
     const { dockerRuntime } = await import('../../src/runtime/docker-runtime.js');
