@@ -70,6 +70,10 @@ it('security lists what is exposed and what infra narrows', () => {
     expect.arrayContaining([expect.stringMatching(/plain HTTP/), expect.stringMatching(/no firewall/)]),
   );
   expect(facts.find((f) => f.what.startsWith('databases'))?.exposed).toBe(false);
+  // What the rendered entrypoint grants is what explain says: both read the flavour's list.
+  const accounts = facts.find((f) => f.what === 'database accounts')!.consequence;
+  expect(accounts).toMatch(/^root answers only on its own server's localhost; infra logs in as its own user 'infra'/);
+  expect(accounts).toContain('replication slave admin');
   expect(
     labFacts(buildLab({ database: { flavour: 'mysql' } })).security.find((f) => f.what.startsWith('replication'))
       ?.exposed,

@@ -2,7 +2,8 @@
 // lab runs, from live state): no canned text. Pure: Lab (+ live observations) → facts; text.ts words them.
 import { flavourOf } from '../flavours/index.js';
 import { KINDS } from '../kinds/index.js';
-import { STATS_PATH } from '../topology/lab-constants.js';
+import { APP_DB, STATS_PATH } from '../topology/lab-constants.js';
+import { ADMIN_USER } from '../flavours/admin-user.js';
 import {
   frontLoadBalancer,
   loadBalancers,
@@ -156,6 +157,16 @@ export function labFacts(lab: Lab, live?: LiveFacts): LabFacts {
       what: 'replication traffic between the databases',
       exposed: !flavourOf(lab).replicationTraffic.encrypted,
       consequence: flavourOf(lab).replicationTraffic.how,
+    },
+    {
+      what: 'database accounts',
+      exposed: false,
+      consequence:
+        `root answers only on its own server's localhost; infra logs in as its own user '${ADMIN_USER}', ` +
+        `allowed ${flavourOf(lab)
+          .adminGrants.map((g) => g.privileges)
+          .join('; ')
+          .toLowerCase()} and nothing else; the app's user may only read and write ${APP_DB.database}`,
     },
     {
       what: "passwords in the lab folder's .env",
