@@ -164,9 +164,8 @@ export function labFacts(lab: Lab, live?: LiveFacts): LabFacts {
       consequence:
         `root answers only on its own server's localhost; infra logs in as its own user '${ADMIN_USER}', ` +
         `allowed ${flavourOf(lab)
-          .adminGrants.map((g) => g.privileges)
-          .join('; ')
-          .toLowerCase()} and nothing else; the app's user may only read and write ${APP_DB.database}`,
+          .adminGrants.map((g) => `${g.privileges.toLowerCase()} on ${g.on}`)
+          .join('; ')} and nothing else; the app's user may only read and write ${APP_DB.database}`,
     },
     {
       what: "passwords in the lab folder's .env",
