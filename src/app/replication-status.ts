@@ -53,8 +53,8 @@ export async function readReplicationState(
         const errant = await flavour.errantTransactions(connection, connections[primary.server]);
         const problem = classifyError(status);
         const advice =
-          adviceFor(status, r.server, primary.server) ??
-          (errant ? errantAdvice(r.server, primary.server, errant) : undefined);
+          adviceFor(status, r.server, primary.server, lab) ??
+          (errant ? errantAdvice(r.server, primary.server, errant, lab) : undefined);
         state.replicas.push({
           server: r.server,
           io_running: status.io_running,

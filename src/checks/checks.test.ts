@@ -181,7 +181,7 @@ it('consistency fails naming the table whose rows differ on a replica, while rep
   t.databases.get('web-02').tables.visits = '5/999';
   expect(await failure(consistency)).toBe(
     'web-02 differs from web-01: footer.visits (id all): primary 5 rows/123, replica 5 rows/999. ' +
-      'Something wrote on web-02 outside replication; rebuild it: `infra down --volumes && infra up`',
+      'Something wrote on web-02 outside replication; rebuild it: `infra down --name chk --volumes && infra up --name chk`',
   );
 });
 

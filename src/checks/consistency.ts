@@ -4,7 +4,7 @@
 import { flavourOf } from '../flavours/index.js';
 import { compareTables } from '../replication/consistency.js';
 import { APP_DB } from '../topology/lab-constants.js';
-import { replicaServers } from '../topology/types.js';
+import { nameFlag, replicaServers } from '../topology/types.js';
 import { replicaStatus } from '../replication/apply.js';
 import { isReplicating } from '../replication/replica-status.js';
 import { CheckFailure, CheckSkipped, type Check } from './check.js';
@@ -27,7 +27,8 @@ export const consistency: Check = {
       if (!report.consistent) {
         throw new CheckFailure(
           `${replica.name} differs from ${lab.primary}: ${report.differences.join('; ')}. ` +
-            `Something wrote on ${replica.name} outside replication; rebuild it: \`infra down --volumes && infra up\``,
+            `Something wrote on ${replica.name} outside replication; rebuild it: ` +
+            `\`infra down${nameFlag(lab.name)} --volumes && infra up${nameFlag(lab.name)}\``,
         );
       }
       seen.push(replica.name);

@@ -32,7 +32,7 @@ export const replicationCheck: Check = {
     // Before writing: with MariaDB's strict mode the primary's next write would stop a replica that has its own.
     for (const replica of replicas) {
       const errant = await flavour.errantTransactions(connections[replica], connections[lab.primary]);
-      if (errant) throw new CheckFailure(errantAdvice(replica, lab.primary, errant));
+      if (errant) throw new CheckFailure(errantAdvice(replica, lab.primary, errant, lab.name));
     }
 
     const written = await request(`${url}/api/visits`, { method: 'POST' });

@@ -176,7 +176,8 @@ async function waitForThreads(
       if (status.last_error && Date.now() - start > 3000) {
         throw new StepError(
           `${server}: replication did not start (${seen})`,
-          adviceFor(status, server, primary) ?? `Look at \`infra status\` and the logs of ${server}'s database.`,
+          adviceFor(status, server, primary, lab.name) ??
+            `Look at \`infra status\` and the logs of ${server}'s database.`,
         );
       }
       return { done: false, seen };

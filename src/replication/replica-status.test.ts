@@ -94,3 +94,11 @@ it('reads the error numbers of both flavours, strings (MariaDB) or numbers (MySQ
 it('an empty result is a server that is not a replica', () => {
   expect(parseReplicaStatus([])).toMatchObject({ configured: false, io_running: 'No', sql_running: 'No' });
 });
+
+it('advice names the lab when it is not the default one, so the fix acts on this lab', () => {
+  const status = parseReplicaStatus(rows('mariadb-11.8-purged'));
+  expect(adviceFor(status, 'web-02', 'web-01', 'ci-7')).toContain(
+    '`infra down --name ci-7 --volumes && infra up --name ci-7`',
+  );
+  expect(adviceFor(status, 'web-02', 'web-01')).toContain('`infra down --volumes && infra up`');
+});

@@ -2,6 +2,7 @@
 // Seconds_Behind_Master, Gtid_IO_Pos), MySQL 8.4 uses the new ones (Replica_IO_Running, Seconds_Behind_Source,
 // Retrieved_Gtid_Set). Also classifies a replica's errors by their numbers (Last_IO_Errno, Last_SQL_Errno), never by
 // digits in the text: applier errors embed log positions ("end_log_pos 12003") that look like error numbers.
+import { nameFlag } from '../topology/types.js';
 
 export interface ReplicaStatus {
   configured: boolean;
@@ -151,48 +152,53 @@ export function classifyError(
   return undefined;
 }
 
-const REBUILD = "`infra down --volumes && infra up` (this deletes the lab's data)";
+/** The fix that starts a lab's data afresh, naming the lab unless it is the default one. */
+const rebuild = (lab: string) => {
+  const flag = nameFlag(lab);
+  return `\`infra down${flag} --volumes && infra up${flag}\` (this deletes the lab's data)`;
+};
 
 /** What to do about a replica's last error, or undefined when the raw text is all infra knows. */
 export function adviceFor(
   status: Pick<ReplicaStatus, 'io_errno' | 'sql_errno' | 'last_error'>,
   replica: string,
   primary: string,
+  lab = 'lab',
 ): string | undefined {
   switch (classifyError(status)) {
     case 'errant':
       return (
         `${replica} holds transactions ${primary} never had (errant GTIDs), so it cannot follow ${primary}. ` +
-        `Rebuild the replica from scratch: ${REBUILD}.`
+        `Rebuild the replica from scratch: ${rebuild(lab)}.`
       );
     case 'purged':
-      return `${primary} has purged binary logs ${replica} still needs. Rebuild the replica: ${REBUILD}.`;
+      return `${primary} has purged binary logs ${replica} still needs. Rebuild the replica: ${rebuild(lab)}.`;
     case 'access-denied':
-      return `${replica} cannot log in to ${primary} as the replication user: the lab's .env no longer matches the data volumes. Restore .env, or start fresh with ${REBUILD}.`;
+      return `${replica} cannot log in to ${primary} as the replication user: the lab's .env no longer matches the data volumes. Restore .env, or start fresh with ${rebuild(lab)}.`;
     case 'unreachable':
       return `${replica} cannot reach ${primary}:3306. Check \`infra status\` (is ${primary}'s database running?).`;
     case 'duplicate-key':
       return (
         `a row ${primary} inserted already exists on ${replica}: the replica's data drifted from the primary's ` +
-        `(a write made on ${replica} itself). Rebuild the replica: ${REBUILD}.`
+        `(a write made on ${replica} itself). Rebuild the replica: ${rebuild(lab)}.`
       );
     case 'row-not-found':
       return (
         `a row ${primary} changed or deleted is missing on ${replica}: the replica's data drifted from the primary's ` +
-        `(a row removed on ${replica} itself). Rebuild the replica: ${REBUILD}.`
+        `(a row removed on ${replica} itself). Rebuild the replica: ${rebuild(lab)}.`
       );
     case 'source-fatal':
-      return `${primary} could not send its binary log to ${replica} (see the error). \`infra up\` retries; if it persists, rebuild: ${REBUILD}.`;
+      return `${primary} could not send its binary log to ${replica} (see the error). \`infra up${nameFlag(lab)}\` retries; if it persists, rebuild: ${rebuild(lab)}.`;
     case undefined:
       return undefined;
   }
 }
 
 /** Advice about transactions only the replica executed, and why they matter. */
-export function errantAdvice(replica: string, primary: string, errant: string): string {
+export function errantAdvice(replica: string, primary: string, errant: string, lab = 'lab'): string {
   return (
     `${replica} executed transactions ${primary} never did (${errant}): a write made on the replica itself. ` +
     `Replication still runs, but the data differ, a later write from ${primary} can collide with them, and promoting ` +
-    `${replica} would hand them to every other server. Rebuild the replica: ${REBUILD}.`
+    `${replica} would hand them to every other server. Rebuild the replica: ${rebuild(lab)}.`
   );
 }
