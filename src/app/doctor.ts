@@ -69,7 +69,7 @@ export async function doctorCommand(
     });
   }
   if (lab.port !== 'auto') {
-    const use = runtime ? await lbPortUse(runtime, lab.name, lab.port) : undefined;
+    const use = runtime ? await lbPortUse(await runtime.containers(), lab.name, lab.port) : undefined;
     const free = use ? !use.taken : await isPortFree(lab.port);
     const holder = use?.taken && use.holder ? ` by the lab "${use.holder.lab}"` : '';
     findings.push({

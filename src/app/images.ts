@@ -86,7 +86,7 @@ export async function imagesBuildCommand(
 }
 
 /** Progress lines on stderr unless the command prints JSON; build output too with --verbose. */
-export function imageProgress(env: AppEnv, json: boolean): ImageProgress {
+export function imageProgress(env: Pick<AppEnv, 'io' | 'verbose'>, json: boolean): ImageProgress {
   const write = (line: string) => env.io.stderr.write(`${line}\n`);
   return { note: json ? undefined : write, output: env.verbose ? write : undefined };
 }

@@ -38,7 +38,10 @@ export async function targetState(target: LabTarget): Promise<{ folder: string; 
 /** --name, else the lab of the folder, else infra.yaml's name, else the built-in "lab". */
 export async function resolveLabName(target: LabTarget): Promise<string> {
   if (target.name !== undefined) return checkedName(target.name);
-  const found = await targetState(target);
+  return nameFromFolder(target, await targetState(target));
+}
+
+async function nameFromFolder(target: LabTarget, found: { state: LabState } | undefined): Promise<string> {
   if (found) return found.state.lab;
   if (target.dir) throw notALabFolder(path.resolve(target.cwd, target.dir));
   return (await loadLab(target.cwd, target.config, {})).lab.name;
@@ -49,8 +52,10 @@ export async function resolveLabName(target: LabTarget): Promise<string> {
  * what infra.yaml says now. Without a recorded definition, infra.yaml (or the built-in lab) under the lab's name.
  */
 export async function renderedLabModel(target: LabTarget, folder?: string): Promise<Lab> {
-  const name = await resolveLabName(target);
-  const state = folder ? await readLabState(folder) : (await targetState(target))?.state;
+  // The folder's state is read once, for the name and for the definition.
+  const found = target.name === undefined || !folder ? await targetState(target) : undefined;
+  const name = target.name !== undefined ? checkedName(target.name) : await nameFromFolder(target, found);
+  const state = folder ? await readLabState(folder) : found?.state;
   if (state?.definition && state.lab === name) return buildLab(state.definition, { name });
   return (await loadLab(target.cwd, target.config, { name })).lab;
 }

@@ -4,7 +4,6 @@ import { EXIT } from '../errors.js';
 import { painter } from '../log.js';
 import type { AppEnv } from './context.js';
 import { summarise } from './status.js';
-import { isHelper } from '../runtime/port.js';
 
 export interface LabListing {
   name: string;
@@ -23,11 +22,8 @@ export async function listLabs(env: AppEnv): Promise<LabListing[]> {
   const runtime = await env.connect();
   const [names, containers] = await Promise.all([runtime.labNames(), runtime.containers()]);
   return names.map((name) => {
-    const mine = containers.filter((c) => c.lab === name && !isHelper(c));
-    const status = summarise(
-      name,
-      containers.filter((c) => c.lab === name),
-    );
+    const mine = containers.filter((c) => c.lab === name);
+    const status = summarise(name, mine);
     const hosts = mine.filter((c) => c.component === 'host');
     const running = hosts.filter((c) => c.state === 'running');
     const oldest = Math.min(...running.map((c) => Date.parse(c.startedAt)).filter(Number.isFinite));

@@ -19,12 +19,12 @@ export interface ReapChoice {
 export type ReapRule = { expired: true } | { olderThanMs: number };
 
 /** The labs a rule picks on this engine, oldest first. */
-export async function pickLabs(
+export function pickLabs(
   containers: ComponentState[],
   labs: string[],
   rule: ReapRule,
   now: number,
-): Promise<{ lab: string; reason: string; dir?: string }[]> {
+): { lab: string; reason: string; dir?: string }[] {
   const picked: { lab: string; reason: string; dir?: string; at: number }[] = [];
   for (const lab of labs) {
     const mine = containers.filter((c) => c.lab === lab);
@@ -47,7 +47,7 @@ export async function reapLabs(env: AppEnv, rule: ReapRule, options: { dryRun: b
   const runtime = await env.connect();
   const [containers, labs] = await Promise.all([runtime.containers(), runtime.labNames()]);
   const choices: ReapChoice[] = [];
-  for (const { lab, reason, dir } of await pickLabs(containers, labs, rule, env.clock.now())) {
+  for (const { lab, reason, dir } of pickLabs(containers, labs, rule, env.clock.now())) {
     const holder = dir ? await lockHolder(dir) : undefined;
     if (holder) {
       choices.push({

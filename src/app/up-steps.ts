@@ -13,7 +13,7 @@ import { publishedStates, serverStates, waitForStates } from '../ops/haproxy.js'
 import { labUrl } from './status.js';
 import { withDatabases } from '../ops/databases.js';
 import type { LabContext } from './context.js';
-import { ensureImages } from './images.js';
+import { ensureImages, imageProgress } from './images.js';
 import { runSmoke } from './smoke.js';
 
 /** How long the replication step waits for replica threads and for a write to reach the replica. */
@@ -44,12 +44,9 @@ export interface UpStep {
 
 export const imagesStep: UpStep = {
   name: 'images',
-  async run({ runtime, lab, dir, settings, io, verbose }, note) {
-    const write = (line: string) => io.stderr.write(`${line}\n`);
-    const built = await ensureImages(runtime, lab, dir, {
-      note: settings.json ? undefined : write,
-      output: verbose ? write : undefined,
-    });
+  async run(context, note) {
+    const { runtime, lab, dir, settings } = context;
+    const built = await ensureImages(runtime, lab, dir, imageProgress(context, settings.json));
     note(built.length ? `built ${built.length}: ${built.join(', ')}` : 'up to date, nothing built');
   },
 };
@@ -70,11 +67,9 @@ export const startStep: UpStep = {
     const read = published ? () => publishedStates(labUrl(published.port, published.ip)).catch(viaExec) : viaExec;
     const deadline = clock.now() + settings.timeoutSeconds * 1000;
     const web = webServers(lab).map((s) => s.name);
-    await waitForStates(read, web, 'UP', deadline, clock);
+    await waitForStates(read, web, 'UP', deadline, { clock, intervalMs: 25 });
     note(
-      `${containers.length} containers healthy, ${webServers(lab)
-        .map((s) => s.name)
-        .join(' and ')} UP in HAProxy` +
+      `${containers.length} containers healthy, ${web.join(' and ')} UP in HAProxy` +
         (repaired.length ? `; reattached ${repaired.join(', ')} to their server's network` : ''),
     );
   },

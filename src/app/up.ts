@@ -11,7 +11,7 @@ import { flavourOf } from '../flavours/index.js';
 import { formatPlan, planReplication } from '../replication/plan.js';
 import { EnvironmentError, errorJson, EXIT, exitCodeOf, StepError, UsageError } from '../errors.js';
 import { StepRunner, stepsJson } from '../report/steps.js';
-import type { ContainerRuntime } from '../runtime/port.js';
+import type { ComponentState } from '../runtime/port.js';
 import { containerNames, nameFlag, webServers } from '../topology/types.js';
 import { labContext, type AppEnv } from './context.js';
 import { lbPortUse } from './lb-port.js';
@@ -177,7 +177,7 @@ async function preflight(context: UpContext, hostPort: number): Promise<{ contai
     ]);
   }
   const existed = { containers: running.length > 0, volumes: volumes.length > 0 };
-  await ensurePortAvailable(runtime, lab.name, hostPort);
+  await ensurePortAvailable(all, lab.name, hostPort);
   return existed;
 }
 
@@ -189,8 +189,8 @@ function throwIfAborted(signal: AbortSignal): void {
  * Fails before anything starts when the LB's port is taken by someone else (another lab, another program): Docker
  * would otherwise create half the lab and report only that the host container could not start.
  */
-async function ensurePortAvailable(runtime: ContainerRuntime, lab: string, port: number): Promise<void> {
-  const use = await lbPortUse(runtime, lab, port);
+async function ensurePortAvailable(all: ComponentState[], lab: string, port: number): Promise<void> {
+  const use = await lbPortUse(all, lab, port);
   if (!use.taken) return;
   throw new EnvironmentError(
     `127.0.0.1:${port} is already in use` +

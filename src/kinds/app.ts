@@ -5,7 +5,7 @@ import { labAppBundle } from '../paths.js';
 import { renderTemplate } from '../render/engine.js';
 import { file } from '../render/rendered-file.js';
 import { APP_DB, PORTS } from '../topology/lab-constants.js';
-import type { KindSpec } from './kind.js';
+import { builtInDebianSet, type KindSpec } from './kind.js';
 import { httpProbe, secret } from './service.js';
 
 const APP_DIR = '/srv/app';
@@ -29,7 +29,7 @@ export const app: KindSpec<'app'> = {
   listens: PORTS.app,
   reach: 'loopback',
   upstreamImage: () => 'node:20-bookworm-slim',
-  builtHere: (lab) => lab.imageSet === 'debian',
+  builtHere: builtInDebianSet,
   buildExtras: () => [],
   files: () => [],
   sharedFiles: (lab) => [

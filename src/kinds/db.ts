@@ -6,7 +6,7 @@ import { renderTemplate } from '../render/engine.js';
 import { file } from '../render/rendered-file.js';
 import { PORTS } from '../topology/lab-constants.js';
 import type { Component } from '../topology/types.js';
-import type { KindSpec } from './kind.js';
+import { builtInDebianSet, type KindSpec } from './kind.js';
 
 const dataVolume = (component: Component) => `${component.name}-data`;
 
@@ -16,7 +16,7 @@ export const db: KindSpec<'db'> = {
   listens: PORTS.database,
   reach: 'network',
   upstreamImage: (lab) => flavourOf(lab).upstreamImage,
-  builtHere: (lab) => lab.imageSet === 'debian' && flavourOf(lab).debianPackaged,
+  builtHere: (lab) => builtInDebianSet(lab) && flavourOf(lab).debianPackaged,
   buildExtras: (lab) => [
     {
       name: 'entrypoint.sh',

@@ -3,7 +3,7 @@ import { renderTemplate } from '../render/engine.js';
 import { file } from '../render/rendered-file.js';
 import { PORTS, STATS_PATH } from '../topology/lab-constants.js';
 import { webServers } from '../topology/types.js';
-import type { KindSpec } from './kind.js';
+import { builtInDebianSet, type KindSpec } from './kind.js';
 
 const CONFIG = '/etc/infra/haproxy.cfg';
 /** Connections a web server takes under `balance first` before the next one is used. */
@@ -15,7 +15,7 @@ export const haproxy: KindSpec<'haproxy'> = {
   listens: PORTS.http,
   reach: 'network',
   upstreamImage: () => 'haproxy:3.0',
-  builtHere: (lab) => lab.imageSet === 'debian',
+  builtHere: builtInDebianSet,
   buildExtras: () => [],
   files: (lab, server) => [
     file(

@@ -5,6 +5,9 @@ import type { RenderedFile } from '../render/rendered-file.js';
 import type { Component, ComponentKind, Lab, Server } from '../topology/types.js';
 import type { ServiceParts } from './service.js';
 
+/** The rule every kind Debian packages follows: the debian image set builds it here, the upstream set does not. */
+export const builtInDebianSet = (lab: Lab): boolean => lab.imageSet === 'debian';
+
 export interface KindSpec<K extends ComponentKind = ComponentKind> {
   readonly kind: K;
   /** Start order inside a server, lowest first: data before what depends on it. */

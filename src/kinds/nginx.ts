@@ -2,7 +2,7 @@
 import { renderTemplate } from '../render/engine.js';
 import { file } from '../render/rendered-file.js';
 import { PORTS } from '../topology/lab-constants.js';
-import type { KindSpec } from './kind.js';
+import { builtInDebianSet, type KindSpec } from './kind.js';
 import { httpProbe } from './service.js';
 
 const CONFIG = '/etc/infra/nginx.conf';
@@ -14,7 +14,7 @@ export const nginx: KindSpec<'nginx'> = {
   listens: PORTS.http,
   reach: 'network',
   upstreamImage: () => 'nginx:1.26',
-  builtHere: (lab) => lab.imageSet === 'debian',
+  builtHere: builtInDebianSet,
   buildExtras: () => [],
   files: (lab, server) => [
     file(

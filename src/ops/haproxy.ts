@@ -63,33 +63,41 @@ export async function publishedStates(url: string, backend = 'web'): Promise<Rec
   return parseServerStates(csv, backend);
 }
 
-/** Polls until every one of `servers` is `state` in what `read` returns; says what it last saw when it times out. */
+/**
+ * Polls `read` until every one of `servers` is `state`; a timeout says what it last saw, a failing read ends the
+ * wait with its error. Returns how long it took.
+ */
 export async function waitForStates(
   read: () => Promise<Record<string, BackendState>>,
   servers: string[],
   state: 'UP' | 'DOWN',
   deadline: number,
-  clock: Clock = realClock,
-): Promise<void> {
+  options: { clock?: Clock; intervalMs?: number } = {},
+): Promise<number> {
+  const clock = options.clock ?? realClock;
+  const started = clock.now();
   await waitFor(
     async () => {
-      const states = await read().catch((error: Error) => ({ error: error.message }) as Record<string, string>);
+      const states = await read();
       const pending = servers.filter((s) => states[s] !== state);
+      // With one server the message already names it: only its state is news.
+      const seen = (s: string) => (servers.length === 1 ? '' : `${s} `) + (states[s] ?? 'absent');
       return pending.length === 0
         ? { done: true, value: undefined }
-        : { done: false, seen: pending.map((s) => `${s} ${states[s] ?? states.error ?? 'absent'}`).join(', ') };
+        : { done: false, seen: pending.map(seen).join(', ') };
     },
     {
       what: `HAProxy to mark ${servers.join(', ')} ${state}`,
-      timeoutMs: Math.max(0, deadline - clock.now()),
-      intervalMs: 25,
+      timeoutMs: Math.max(0, deadline - started),
+      intervalMs: options.intervalMs ?? 50,
       clock,
     },
   );
+  return clock.now() - started;
 }
 
-/** Polls HAProxy until `server` reaches `state` (UP, DOWN); returns how long it took. */
-export async function waitForBackend(
+/** Polls HAProxy's runtime API until `server` reaches `state` (UP, DOWN); returns how long it took. */
+export function waitForBackend(
   runtime: ContainerRuntime,
   haproxyContainer: string,
   server: string,
@@ -97,13 +105,5 @@ export async function waitForBackend(
   deadline: number,
   clock: Clock = realClock,
 ): Promise<number> {
-  const started = clock.now();
-  await waitFor(
-    async () => {
-      const seen = (await serverStates(runtime, haproxyContainer))[server] ?? 'absent';
-      return seen === state ? { done: true, value: undefined } : { done: false, seen };
-    },
-    { what: `HAProxy to mark ${server} ${state}`, timeoutMs: Math.max(0, deadline - started), intervalMs: 50, clock },
-  );
-  return clock.now() - started;
+  return waitForStates(() => serverStates(runtime, haproxyContainer), [server], state, deadline, { clock });
 }
