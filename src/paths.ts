@@ -24,4 +24,9 @@ export const LAB_FILES = {
   secrets: '.env',
   /** What infra wrote last (hashes) and lab state that must survive re-renders (the chosen port). */
   state: '.infra/lab.json',
+  /** The `secured` profile's certificate authority (generated once per lab; the key stays private, mode 0600). */
+  caCert: 'tls/ca.crt',
+  caKey: 'tls/ca.key',
+  /** The LB's certificate, its chain and its key, in one file as HAProxy reads it (mode 0600). */
+  serverPem: 'tls/server.pem',
 } as const;

@@ -5,7 +5,8 @@ import { renderedLabModel, type LabTarget } from './lab-target.js';
 import type { Lab } from '../topology/types.js';
 import { labFacts, TOPICS, type LiveFacts, type Topic } from '../explain/facts.js';
 import { overviewText, topicText } from '../explain/text.js';
-import { labUrl } from './status.js';
+import { labEndpoint } from './lab-endpoint.js';
+import { request } from '../checks/check.js';
 import type { AppEnv } from './context.js';
 
 const OBSERVED_REQUESTS = 6;
@@ -18,13 +19,14 @@ async function liveFacts(env: AppEnv, lab: Lab): Promise<LiveFacts | undefined> 
     return undefined; // no engine: the model alone still answers
   }
   const containers = await runtime.containers(lab.name);
-  const published = containers.find((c) => c.publishedPort && c.state === 'running')?.publishedPort;
-  if (!published) return undefined;
-  const url = labUrl(published.port, published.ip);
+  const lb = containers.find((c) => c.publishedPort && c.state === 'running');
+  const dir = containers.find((c) => c.workingDir)?.workingDir;
+  if (!lb || !dir) return undefined;
+  const { url, ca } = await labEndpoint(lb, dir);
   const observed: string[] = [];
   for (let i = 0; i < OBSERVED_REQUESTS; i++) {
-    const response = await fetch(`${url}/`, { signal: AbortSignal.timeout(3000) }).catch(() => undefined);
-    observed.push(response?.headers.get('x-served-by') ?? (response ? `HTTP ${response.status}` : 'no answer'));
+    const response = await request(`${url}/`, { ca, timeoutMs: 3000 }).catch(() => undefined);
+    observed.push(response?.servedBy ?? (response ? `HTTP ${response.status}` : 'no answer'));
   }
   const { readReplicationState } = await import('./replication-status.js');
   const replication = await readReplicationState(runtime, env.openSession, lab.name, containers);

@@ -7,7 +7,9 @@ export type PortUse = { taken: false; byThisLab: boolean } | { taken: true; hold
 
 /** `all`: every lab's containers, as the caller already listed them. */
 export async function lbPortUse(all: ComponentState[], lab: string, port: number): Promise<PortUse> {
-  const holder = all.find((c) => c.publishedPort?.port === port && c.state === 'running');
+  const holder = all.find(
+    (c) => (c.publishedPort?.port === port || c.publishedTlsPort?.port === port) && c.state === 'running',
+  );
   if (holder?.lab === lab) return { taken: false, byThisLab: true };
   if (await isPortFree(port)) return { taken: false, byThisLab: false };
   return { taken: true, holder };

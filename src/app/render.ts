@@ -9,6 +9,9 @@ import { renderLab } from '../render/render-lab.js';
 import { readLabState, writeLab, type WriteResult } from '../render/write-lab.js';
 import { addMissingSecrets, generateSecrets, labGitignore, readSecrets, secretsFile } from '../render/secrets.js';
 import { findFreePort } from './free-port.js';
+import { labTls } from '../render/tls.js';
+import { chooseSubnet, overlaps, type LabSite } from '../topology/addressing.js';
+import { hasProfile } from '../topology/types.js';
 import { targetState } from './lab-target.js';
 
 export interface RenderOptions extends LabOverrides {
@@ -18,12 +21,15 @@ export interface RenderOptions extends LabOverrides {
   force?: boolean;
   /** `up` keeps a student's hand edits and renders the rest; `render` refuses unless --force. */
   keepEdits?: boolean;
+  /** Subnets of other Docker networks (`up` asks the engine), which a secured lab's subnet must avoid. */
+  takenSubnets?: string[];
 }
 
 export interface RenderOutcome extends WriteResult {
   lab: Lab;
   dir: string;
   hostPort: number;
+  site: LabSite;
 }
 
 /** The lab a render means and the folder it goes to, before anything is written. */
@@ -40,7 +46,7 @@ export async function resolveRenderTarget(options: RenderOptions): Promise<Rende
   const { lab, portChosen, definition } = await loadLab(
     options.cwd,
     options.config,
-    { name: options.name ?? found?.state.lab, port: options.port },
+    { name: options.name ?? found?.state.lab, port: options.port, profiles: options.profiles },
     found?.state.definition,
   );
   const dir = found?.folder ?? path.resolve(options.cwd, options.dir ?? defaultLabDir(options.cwd, lab.name));
@@ -55,14 +61,29 @@ export async function renderLabFolder(options: RenderOptions, target?: RenderTar
   // not move the lab to the default port.
   const hostPort =
     lab.port === 'auto' || (!portChosen && state) ? (state?.hostPort ?? (await findFreePort())) : lab.port;
+  const site: LabSite = { hostPort };
+  const extras = [];
+  if (hasProfile(lab, 'secured')) {
+    site.httpsPort =
+      lab.httpsPort === 'auto' || (!portChosen && state?.httpsPort)
+        ? (state?.httpsPort ?? (await findFreePort()))
+        : lab.httpsPort;
+    // A lab keeps its subnet unless another network took it while the lab's own network did not exist.
+    const taken = options.takenSubnets ?? [];
+    site.subnet =
+      state?.subnet && !taken.some((t) => overlaps(t, state.subnet!)) ? state.subnet : chooseSubnet(lab.name, taken);
+    const tls = await labTls(dir, lab);
+    site.certificate = tls.fingerprint;
+    extras.push(...tls.files);
+  }
   const existing = await readSecrets(dir);
   const secrets = existing ? await addMissingSecrets(dir, existing) : generateSecrets();
   const result = await writeLab(
     dir,
-    { lab: lab.name, hostPort, definition },
-    renderLab(lab, hostPort),
-    [secretsFile(secrets), labGitignore()],
+    { lab: lab.name, hostPort, httpsPort: site.httpsPort, subnet: site.subnet, definition },
+    renderLab(lab, site),
+    [secretsFile(secrets), labGitignore(), ...extras],
     options.force ? 'overwrite' : options.keepEdits ? 'keep' : 'refuse',
   );
-  return { ...result, lab, dir, hostPort };
+  return { ...result, lab, dir, hostPort, site };
 }

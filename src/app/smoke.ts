@@ -12,7 +12,7 @@ import { runChecks, CHECK_NAMES } from '../checks/runner.js';
 import type { CheckContext, CheckResult } from '../checks/check.js';
 import { junitXml, smokeReport, terminalLine, type SmokeReport } from '../report/smoke-report.js';
 import { labContext, type AppEnv, type LabContext } from './context.js';
-import { labUrl } from './status.js';
+import { labEndpoint } from './lab-endpoint.js';
 import { renderedLabModel, resolveLabName, type LabTarget } from './lab-target.js';
 
 export async function runSmoke(
@@ -31,7 +31,8 @@ export async function runSmoke(
   }
   const secrets = await readSecrets(dir);
   if (!secrets) throw new StepError(`cannot read the lab's passwords from ${path.join(dir, '.env')}`);
-  const url = labUrl(lb.publishedPort.port, lb.publishedPort.ip);
+  const endpoint = await labEndpoint(lb, dir);
+  const url = endpoint.url;
 
   let forward: Forward | undefined;
   let connections: Connections | undefined;
@@ -46,7 +47,8 @@ export async function runSmoke(
   };
   const checkContext: CheckContext = {
     lab,
-    url,
+    ...endpoint,
+    dir,
     runtime,
     clock: context.clock,
     openSession: context.openSession,

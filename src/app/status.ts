@@ -1,5 +1,6 @@
 // Use case `status`: the live lab, read back from Docker labels (not from the lab folder): every server and its
 // components with state and health, the LB URL, the lab folder; exit 1 when anything is not healthy.
+import path from 'node:path';
 import type { Io } from '../log.js';
 import { painter } from '../log.js';
 import { EXIT } from '../errors.js';
@@ -7,18 +8,21 @@ import { isHelper, isReady, type ComponentState, type ContainerState, type Healt
 import { resolveLabName, type LabTarget } from './lab-target.js';
 import { serverStates } from '../ops/haproxy.js';
 import { nameFlag } from '../topology/types.js';
+import { LAB_FILES } from '../paths.js';
+import { labHttpsUrl, labUrl } from './lab-endpoint.js';
 import type { AppEnv } from './context.js';
 import { readReplicationState, type ReplicationState } from './replication-status.js';
-
-export function labUrl(port: number, ip = '127.0.0.1'): string {
-  return `http://${ip}:${port}`;
-}
 
 export interface LabStatus {
   lab: string;
   running: boolean;
   healthy: boolean;
+  /** The URL a visitor uses (HTTPS when the lab is secured). */
   url: string | null;
+  /** Each published URL: `https` only for secured labs. */
+  urls: { http: string | null; https: string | null };
+  /** Secured labs: the lab CA's certificate, for `curl --cacert` or a browser. */
+  tls: { ca_file: string } | null;
   dir: string | null;
   /** When `infra reap` may remove the lab (`up --ttl`), or null. */
   expires_at: string | null;
@@ -57,7 +61,14 @@ export function summarise(lab: string, all: ComponentState[]): LabStatus {
       network: c.staleNetwork ? 'stale' : 'ok',
     });
   }
-  const published = containers.find((c) => c.publishedPort)?.publishedPort;
+  const lb = containers.find((c) => c.publishedPort);
+  const published = lb?.publishedPort;
+  const tls = lb?.publishedTlsPort;
+  const dir = containers.find((c) => c.workingDir)?.workingDir ?? null;
+  const urls = {
+    http: published ? labUrl(published.port, published.ip) : null,
+    https: tls ? labHttpsUrl(tls.port, tls.ip) : null,
+  };
   const list = [...servers.values()].sort((a, b) => a.name.localeCompare(b.name));
   const components = list.flatMap((s) => s.components);
   return {
@@ -67,8 +78,10 @@ export function summarise(lab: string, all: ComponentState[]): LabStatus {
       list.length > 0 &&
       list.every((s) => s.state === 'running') &&
       components.every((c) => isReady(c) && c.network === 'ok'),
-    url: published ? labUrl(published.port, published.ip) : null,
-    dir: containers.find((c) => c.workingDir)?.workingDir ?? null,
+    url: urls.https ?? urls.http,
+    urls,
+    tls: tls && dir ? { ca_file: path.join(dir, LAB_FILES.caCert) } : null,
+    dir,
     expires_at: expiresAt,
     servers: list,
   };
@@ -108,7 +121,11 @@ function printStatus(io: Io, status: LabStatus): void {
     return;
   }
   io.stdout.write(`lab "${status.lab}"  ${status.healthy ? paint('green', 'healthy') : paint('red', 'NOT healthy')}\n`);
-  io.stdout.write(`  url     ${status.url ?? '(LB not running)'}\n  folder  ${status.dir ?? '(unknown)'}\n`);
+  io.stdout.write(`  url     ${status.url ?? '(LB not running)'}\n`);
+  if (status.tls) {
+    io.stdout.write(`          (plain HTTP ${status.urls.http} redirects; trust ${status.tls.ca_file} for HTTPS)\n`);
+  }
+  io.stdout.write(`  folder  ${status.dir ?? '(unknown)'}\n`);
   if (status.expires_at) io.stdout.write(`  expires ${status.expires_at} (\`infra reap\` removes it after that)\n`);
   io.stdout.write('\n');
   for (const server of status.servers) {

@@ -8,9 +8,10 @@ import { applyReplication, type ReplicaOutcome } from '../replication/apply.js';
 import { SkipStep } from '../report/steps.js';
 import { terminalLine, type SmokeReport } from '../report/smoke-report.js';
 import { isReady, type ComponentState } from '../runtime/port.js';
-import { frontLoadBalancer, labNetwork, webServers } from '../topology/types.js';
+import { frontLoadBalancer, hasProfile, labNetwork, webServers } from '../topology/types.js';
+import { applyFirewalls } from '../ops/firewall.js';
 import { publishedStates, serverStates, waitForStates } from '../ops/haproxy.js';
-import { labUrl } from './status.js';
+import { labEndpoint } from './lab-endpoint.js';
 import { withDatabases } from '../ops/databases.js';
 import type { LabContext } from './context.js';
 import { ensureImages, imageProgress } from './images.js';
@@ -56,15 +57,17 @@ export const startStep: UpStep = {
   async run(context, note) {
     const { runtime, lab, clock, settings } = context;
     const repaired = await startLab(context);
+    if (hasProfile(lab, 'secured')) await applyFirewalls(runtime, lab);
     const containers = await context.containers(true);
     // Healthy containers are not yet a serving lab: HAProxy must see every web server UP (a recreated server
     // has a new address to resolve and must pass its checks again).
     // Read from HAProxy's stats page on the published port: one local HTTP request per poll, no `docker exec`;
     // the runtime API through `docker exec` when that page does not answer.
-    const published = containers.find((c) => c.publishedPort && c.component === 'host')?.publishedPort;
+    const lb = containers.find((c) => c.publishedPort && c.component === 'host');
     const haproxy = `${lab.project}-${frontLoadBalancer(lab).name}-haproxy`;
     const viaExec = () => serverStates(runtime, haproxy);
-    const read = published ? () => publishedStates(labUrl(published.port, published.ip)).catch(viaExec) : viaExec;
+    const endpoint = lb ? await labEndpoint(lb, context.dir) : undefined;
+    const read = endpoint ? () => publishedStates(endpoint).catch(viaExec) : viaExec;
     const deadline = clock.now() + settings.timeoutSeconds * 1000;
     const web = webServers(lab).map((s) => s.name);
     await waitForStates(read, web, 'UP', deadline, { clock, intervalMs: 25 });

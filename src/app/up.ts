@@ -12,7 +12,8 @@ import { formatPlan, planReplication } from '../replication/plan.js';
 import { EnvironmentError, errorJson, EXIT, exitCodeOf, StepError, UsageError } from '../errors.js';
 import { StepRunner, stepsJson } from '../report/steps.js';
 import type { ComponentState } from '../runtime/port.js';
-import { containerNames, nameFlag, webServers } from '../topology/types.js';
+import { containerNames, hasProfile, labNetwork, nameFlag, webServers } from '../topology/types.js';
+import { chooseSubnet } from '../topology/addressing.js';
 import { labContext, type AppEnv } from './context.js';
 import { lbPortUse } from './lb-port.js';
 import {
@@ -23,7 +24,8 @@ import {
   type RenderTarget,
 } from './render.js';
 import { lockLab, type Release } from './lab-lock.js';
-import { labUrl } from './status.js';
+import { labHttpsUrl, labUrl } from './lab-endpoint.js';
+import { LAB_FILES } from '../paths.js';
 import { BOOT_STEPS, type UpContext } from './up-steps.js';
 
 export interface UpOptions extends RenderOptions {
@@ -53,7 +55,13 @@ export async function upCommand(env: AppEnv, options: UpOptions): Promise<number
     rendered = await steps.step('render', async (note) => {
       const target = await resolveRenderTarget(options);
       unlock = await lockLab(target.dir, target.lab.name, 'infra up');
-      return renderStep(io, options, target, note);
+      // A secured lab's fixed subnet must not meet another network's: ask the engine which are taken.
+      const takenSubnets = hasProfile(target.lab, 'secured')
+        ? (await runtime.networkSubnets())
+            .filter((n) => n.network !== labNetwork(target.lab.name))
+            .flatMap((n) => n.subnets)
+        : [];
+      return renderStep(io, { ...options, takenSubnets }, target, note);
     });
     const { lab, dir } = rendered;
     if (!options.json) io.stderr.write(`  lab "${lab.name}": ${lab.servers.map((s) => s.name).join(', ')}\n`);
@@ -67,7 +75,10 @@ export async function upCommand(env: AppEnv, options: UpOptions): Promise<number
       },
       result: {},
     };
-    existedBefore = await preflight(context, rendered.hostPort);
+    existedBefore = await preflight(context, [
+      rendered.hostPort,
+      ...(rendered.site.httpsPort ? [rendered.site.httpsPort] : []),
+    ]);
     if (options.ttlMs !== undefined) {
       // Before anything starts: an `up` killed halfway leaves a lab that reap can still find and remove.
       const expiresAt = new Date(env.clock.now() + options.ttlMs).toISOString();
@@ -92,7 +103,8 @@ export async function upCommand(env: AppEnv, options: UpOptions): Promise<number
     await unlock?.();
   }
 
-  const url = rendered ? labUrl(rendered.hostPort) : undefined;
+  const httpsPort = rendered?.site.httpsPort;
+  const url = rendered ? (httpsPort ? labHttpsUrl(httpsPort) : labUrl(rendered.hostPort)) : undefined;
   if (options.json) {
     const { replication, smoke } = context?.result ?? {};
     io.stdout.write(
@@ -101,6 +113,12 @@ export async function upCommand(env: AppEnv, options: UpOptions): Promise<number
           ok: failure === undefined,
           lab: rendered?.lab.name,
           url,
+          ...(httpsPort && rendered
+            ? {
+                urls: { http: labUrl(rendered.hostPort), https: url },
+                tls: { ca_file: path.join(rendered.dir, LAB_FILES.caCert) },
+              }
+            : {}),
           dir: rendered?.dir,
           steps: stepsJson(steps.records),
           ...(replication ? { replication: { replicas: replication } } : {}),
@@ -124,7 +142,7 @@ export async function upCommand(env: AppEnv, options: UpOptions): Promise<number
   io.stderr.write(
     `\nlab "${rendered!.lab.name}" is up: ${url}\n` +
       `  folder   ${rendered!.dir}   (its README.md draws the topology)\n` +
-      `  try      curl -sI ${url}/ | grep -i x-served-by     (run it twice)\n` +
+      `  try      curl${httpsPort ? ` --cacert ${path.join(rendered!.dir, LAB_FILES.caCert)}` : ''} -sI ${url}/ | grep -i x-served-by     (run it twice)\n` +
       `  learn    infra explain${flag}              (what you got, and why)\n` +
       `  next     infra status${flag} · infra fail ${webServers(rendered!.lab)[0].name}${flag} · infra down${flag}\n`,
   );
@@ -154,7 +172,7 @@ async function renderStep(
  * Before anything starts: refuses a lab name another folder's lab runs under, and a taken LB port; says whether
  * this lab already had containers and volumes (a failed run removes only what it created).
  */
-async function preflight(context: UpContext, hostPort: number): Promise<{ containers: boolean; volumes: boolean }> {
+async function preflight(context: UpContext, hostPorts: number[]): Promise<{ containers: boolean; volumes: boolean }> {
   const { runtime, lab, dir } = context;
   const [all, volumes] = await Promise.all([runtime.containers(), runtime.volumes(lab.name)]);
   const running = all.filter((c) => c.lab === lab.name);
@@ -177,7 +195,7 @@ async function preflight(context: UpContext, hostPort: number): Promise<{ contai
     ]);
   }
   const existed = { containers: running.length > 0, volumes: volumes.length > 0 };
-  await ensurePortAvailable(all, lab.name, hostPort);
+  for (const port of hostPorts) await ensurePortAvailable(all, lab.name, port);
   return existed;
 }
 
@@ -201,9 +219,18 @@ async function ensurePortAvailable(all: ComponentState[], lab: string, port: num
 
 /** Prints what `up` would do, touching neither the lab folder nor Docker nor a database. */
 async function dryRun(io: Io, options: UpOptions): Promise<number> {
-  const { lab } = await loadLab(options.cwd, options.config, { name: options.name, port: options.port });
+  const { lab } = await loadLab(options.cwd, options.config, {
+    name: options.name,
+    port: options.port,
+    profiles: options.profiles,
+  });
   const dir = path.resolve(options.cwd, options.dir ?? defaultLabDir(options.cwd, lab.name));
-  const files = renderLab(lab, lab.port === 'auto' ? 0 : lab.port);
+  const secured = hasProfile(lab, 'secured');
+  const files = renderLab(lab, {
+    hostPort: lab.port === 'auto' ? 0 : lab.port,
+    httpsPort: secured ? (lab.httpsPort === 'auto' ? 0 : lab.httpsPort) : undefined,
+    subnet: secured ? chooseSubnet(lab.name, []) : undefined,
+  });
   const images = planImages(lab);
   const plan = planReplication(lab, { replicationPassword: '<secret>', appPassword: '<secret>' });
   if (options.json) {

@@ -13,13 +13,13 @@ interface Whoami {
 export const appPath: Check = {
   name: 'app-path',
   guards: 'each web server reaches its app through the LB, and each app its local database',
-  async run({ lab, url, runtime, haproxy }) {
+  async run({ lab, url, ca, runtime, haproxy }) {
     const states = await serverStates(runtime, haproxy);
     const up = webServers(lab).filter((s) => states[s.name] === 'UP');
     if (up.length === 0) throw new CheckFailure(`no web server is UP in HAProxy (${JSON.stringify(states)})`);
     const seen: string[] = [];
     for (const server of up) {
-      const answer = await request(`${url}/api/whoami`, { pin: server.name });
+      const answer = await request(`${url}/api/whoami`, { pin: server.name, ca });
       if (answer.status !== 200) {
         throw new CheckFailure(
           `${server.name}: /api/whoami answered ${answer.status}: ${answer.body.trim().slice(0, 160)}`,

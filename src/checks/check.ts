@@ -1,5 +1,7 @@
 // What a smoke check is: a name, what it guards, and a function that returns what it saw or throws CheckFailure with
 // what it saw. The context carries the lab model, its URL and lazy access to Docker, HAProxy and the databases.
+import http from 'node:http';
+import https from 'node:https';
 import type { Lab } from '../topology/types.js';
 import type { ComponentState, ContainerRuntime } from '../runtime/port.js';
 import type { Clock } from '../wait/wait-for.js';
@@ -20,7 +22,13 @@ export interface CheckResult {
 
 export interface CheckContext {
   lab: Lab;
+  /** The lab's URL through its published port: HTTPS when the lab is secured. */
   url: string;
+  /** Secured labs: the plain-HTTP URL (it redirects), and the lab CA's certificate that `url` is checked against. */
+  httpUrl?: string;
+  ca?: string;
+  /** The lab folder (the CA, the firewall files). */
+  dir: string;
   runtime: ContainerRuntime;
   clock: Clock;
   /** Opens a database session as another user (the app's), through a forwarder port. */
@@ -50,28 +58,65 @@ export class CheckSkipped extends Error {}
 export interface HttpAnswer {
   status: number;
   servedBy: string | null;
+  headers: http.IncomingHttpHeaders;
   body: string;
   ms: number;
 }
 
-/** One request to the lab through its published port; `pin` asks HAProxy for one web server. */
-export async function request(
-  url: string,
-  options: { method?: string; pin?: string; timeoutMs?: number } = {},
-): Promise<HttpAnswer> {
+export interface RequestOptions {
+  method?: string;
+  /** Asks HAProxy for one web server. */
+  pin?: string;
+  timeoutMs?: number;
+  /** HTTPS: the only CA trusted (the lab's), so a certificate it did not sign fails the request. */
+  ca?: string;
+  /** HTTPS: the name the certificate must carry, and the Host header (default: the URL's host). */
+  servername?: string;
+}
+
+/**
+ * One request to the lab through its published port, over node:http(s) (fetch cannot trust a CA of our own).
+ * Redirects are not followed: a check sees what the LB answered.
+ */
+export function request(url: string, options: RequestOptions = {}): Promise<HttpAnswer> {
   const started = performance.now();
-  const response = await fetch(url, {
-    method: options.method ?? 'GET',
-    headers: options.pin ? { 'x-infra-server': options.pin } : {},
-    signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+  const target = new URL(url);
+  const secure = target.protocol === 'https:';
+  const headers: Record<string, string> = {};
+  if (options.pin) headers['x-infra-server'] = options.pin;
+  if (options.servername) headers.host = `${options.servername}:${target.port}`;
+  return new Promise((resolve, reject) => {
+    const client = secure ? https : http;
+    const req = client.request(
+      target,
+      {
+        method: options.method ?? 'GET',
+        headers,
+        ...(secure ? { ca: options.ca, servername: options.servername } : {}),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            servedBy: headerOf(response.headers['x-served-by']),
+            headers: response.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+            ms: performance.now() - started,
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end();
   });
-  const body = await response.text();
-  return {
-    status: response.status,
-    servedBy: response.headers.get('x-served-by'),
-    body,
-    ms: performance.now() - started,
-  };
+}
+
+function headerOf(value: string | string[] | undefined): string | null {
+  return (Array.isArray(value) ? value[0] : value) ?? null;
 }
 
 export function json<T>(answer: HttpAnswer): T {

@@ -98,6 +98,7 @@ beforeEach(() => {
 async function context(): Promise<CheckContext> {
   return {
     lab,
+    dir: '/nonexistent',
     url,
     runtime: t.runtime,
     clock: realClock,

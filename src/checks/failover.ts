@@ -13,7 +13,7 @@ const TIMEOUT_MS = 60_000;
 export const failover: Check = {
   name: 'failover',
   guards: 'with web-01 down, every request is served by the others, with none failed; it rejoins when back',
-  async run({ lab, url, runtime, clock, haproxy }) {
+  async run({ lab, url, ca, runtime, clock, haproxy }) {
     const web = webServers(lab).map((s) => s.name);
     const victim = web[0];
     const states = await serverStates(runtime, haproxy);
@@ -30,7 +30,7 @@ export const failover: Check = {
       while (streaming) {
         const at = performance.now();
         try {
-          const answer = await request(`${url}/`, { timeoutMs: 5000 });
+          const answer = await request(`${url}/`, { timeoutMs: 5000, ca });
           outcomes.push({ ok: answer.status === 200, servedBy: answer.servedBy, at, detail: `HTTP ${answer.status}` });
         } catch (error) {
           outcomes.push({ ok: false, servedBy: null, at, detail: (error as Error).message });
@@ -75,7 +75,7 @@ export const failover: Check = {
     const servers = [...new Set(outcomes.map((o) => o.servedBy))].join(', ');
 
     const after: string[] = [];
-    for (let i = 0; i < 4; i++) after.push((await request(`${url}/`)).servedBy ?? '?');
+    for (let i = 0; i < 4; i++) after.push((await request(`${url}/`, { ca })).servedBy ?? '?');
     if (!after.includes(victim))
       throw new CheckFailure(`${victim} is UP again but took none of 4 requests: ${after.join(' ')}`);
     if (lab.mode === 'active-passive' && after.some((s) => s !== victim)) {

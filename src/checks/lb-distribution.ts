@@ -42,10 +42,10 @@ async function settledStates(runtime: ContainerRuntime, haproxy: string): Promis
   }
 }
 
-async function sample(url: string): Promise<string[]> {
+async function sample(url: string, ca: string | undefined): Promise<string[]> {
   const seen: string[] = [];
   for (let i = 0; i < DISTRIBUTION_REQUESTS; i++) {
-    const answer = await request(`${url}/`);
+    const answer = await request(`${url}/`, { ca });
     seen.push(answer.status === 200 ? (answer.servedBy ?? '?') : `HTTP ${answer.status}`);
   }
   return seen;
@@ -54,17 +54,17 @@ async function sample(url: string): Promise<string[]> {
 export const lbDistribution: Check = {
   name: 'lb-distribution',
   guards: 'the LB spreads requests as its balance algorithm and mode say',
-  async run({ lab, url, runtime, haproxy }) {
+  async run({ lab, url, ca, runtime, haproxy }) {
     const describe = (seen: string[]) => `${lab.balance}, ${lab.mode}: ${seen.join(' ')}`;
     // A server that just restarted may be between DOWN and UP for a moment (rise 2): let HAProxy settle, briefly.
     // A server held DOWN or in MAINT stays so, and the distribution shows it.
     await settledStates(runtime, haproxy);
-    const first = await sample(url);
+    const first = await sample(url, ca);
     if (!judgeDistribution(lab, first)) return describe(first);
     // One more sample after HAProxy settles again, so a momentary blip is told apart from a distribution that is
     // really off (seen once in about ten e2e runs right after a server was recreated); both samples are reported.
     const states = await settledStates(runtime, haproxy);
-    const second = await sample(url);
+    const second = await sample(url, ca);
     const problem = judgeDistribution(lab, second);
     const view = Object.entries(states)
       .map(([server, state]) => `${server} ${state}`)

@@ -4,8 +4,8 @@ import { CheckFailure, request, type Check } from './check.js';
 export const lbServes: Check = {
   name: 'lb-serves',
   guards: 'the LB answers 200 on / through its published port',
-  async run({ url }) {
-    const answer = await request(`${url}/`).catch((error: Error) => {
+  async run({ url, ca }) {
+    const answer = await request(`${url}/`, { ca }).catch((error: Error) => {
       throw new CheckFailure(
         `${url}/ did not answer: ${error.cause instanceof Error ? error.cause.message : error.message}`,
       );

@@ -15,7 +15,7 @@ export const replicationCheck: Check = {
   name: 'replication',
   guards:
     'replica threads run, no replica holds writes of its own, a write through the LB reaches every replica in time, replicas refuse app writes',
-  async run({ lab, url, databases, databasePorts, secrets, openSession }) {
+  async run({ lab, url, ca, databases, databasePorts, secrets, openSession }) {
     const replicas = replicaServers(lab).map((s) => s.name);
     const flavour = flavourOf(lab);
     const connections = await databases();
@@ -35,7 +35,7 @@ export const replicationCheck: Check = {
       if (errant) throw new CheckFailure(errantAdvice(replica, lab.primary, errant, lab.name));
     }
 
-    const written = await request(`${url}/api/visits`, { method: 'POST' });
+    const written = await request(`${url}/api/visits`, { method: 'POST', ca });
     if (written.status !== 201)
       throw new CheckFailure(`POST /api/visits answered ${written.status}: ${written.body.trim().slice(0, 160)}`);
     const visit = json<{ id: number; written_by: string }>(written);

@@ -46,7 +46,7 @@ export const db: KindSpec<'db'> = {
       ? []
       : // Not executable: the official entrypoints source a .sh that is not, so it can use their docker_process_sql.
         [file(`${OFFICIAL_INIT_DIR}/10-infra-admin.sh`, officialInitScript(flavourOf(lab).adminGrants))],
-  configFiles: (server) => [`${server.name}/my.cnf`],
+  configFiles: (_lab, server) => [`${server.name}/my.cnf`],
   service: (lab, server, component) =>
     flavourOf(lab).service(lab.imageSet, server.name, `${dataVolume(component)}:/var/lib/mysql`),
   dataVolumes: (component) => [dataVolume(component)],

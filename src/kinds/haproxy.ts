@@ -2,10 +2,14 @@
 import { renderTemplate } from '../render/engine.js';
 import { file } from '../render/rendered-file.js';
 import { PORTS, STATS_PATH } from '../topology/lab-constants.js';
-import { webServers } from '../topology/types.js';
+import { LAB_FILES } from '../paths.js';
+import { HTTPS_PORT } from '../profiles/firewall-policy.js';
+import { hasProfile, webServers } from '../topology/types.js';
 import { builtInDebianSet, type KindSpec } from './kind.js';
 
 const CONFIG = '/etc/infra/haproxy.cfg';
+/** Where HAProxy reads the secured profile's certificate and key (tls/server.pem in the lab folder). */
+const SERVER_PEM = '/etc/infra/tls/server.pem';
 /** Connections a web server takes under `balance first` before the next one is used. */
 export const FIRST_MAXCONN = 32;
 
@@ -17,7 +21,7 @@ export const haproxy: KindSpec<'haproxy'> = {
   upstreamImage: () => 'haproxy:3.0',
   builtHere: builtInDebianSet,
   buildExtras: () => [],
-  files: (lab, server) => [
+  files: (lab, server, site) => [
     file(
       `${server.name}/haproxy.cfg`,
       renderTemplate('haproxy.cfg', {
@@ -27,6 +31,13 @@ export const haproxy: KindSpec<'haproxy'> = {
         balance: lab.balance,
         domain: lab.domain,
         statsPath: STATS_PATH,
+        tls: hasProfile(lab, 'secured')
+          ? {
+              pem: SERVER_PEM,
+              hostPort: site.httpsPort,
+              portSuffix: site.httpsPort === HTTPS_PORT ? '' : `:${site.httpsPort}`,
+            }
+          : undefined,
         // `first` fills one server before the next, and "full" means its maxconn: without one it is never full.
         maxconn: lab.balance === 'first' ? FIRST_MAXCONN : 0,
         backends: webServers(lab).map((s) => ({
@@ -39,11 +50,17 @@ export const haproxy: KindSpec<'haproxy'> = {
     ),
   ],
   sharedFiles: () => [],
-  configFiles: (server) => [`${server.name}/haproxy.cfg`],
-  service: (_lab, server) => ({
+  configFiles: (lab, server) => [
+    `${server.name}/haproxy.cfg`,
+    ...(hasProfile(lab, 'secured') ? [LAB_FILES.serverPem] : []),
+  ],
+  service: (lab, server) => ({
     command: ['haproxy', '-W', '-db', '-f', CONFIG],
     environment: [],
-    volumes: [`./${server.name}/haproxy.cfg:${CONFIG}:ro`],
+    volumes: [
+      `./${server.name}/haproxy.cfg:${CONFIG}:ro`,
+      ...(hasProfile(lab, 'secured') ? [`./${LAB_FILES.serverPem}:${SERVER_PEM}:ro`] : []),
+    ],
     healthcheck: { test: ['CMD', 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${PORTS.http}`], startPeriod: '20s' },
   }),
   dataVolumes: () => [],

@@ -1,7 +1,10 @@
 // The host container of a server: it owns the server's network identity (hostname, IP, 127.0.0.1) and does nothing
 // else; every component joins its namespace. The LB's host publishes the lab's port.
 import { BASE_IMAGE } from '../render/base-image.js';
+import type { LabSite } from '../topology/addressing.js';
 import type { Server } from '../topology/types.js';
+import { HTTPS_PORT } from '../profiles/firewall-policy.js';
+import { FIREWALL_FILE, SERVER_FOLDER_MOUNT } from '../profiles/firewall-file.js';
 import { PORTS } from '../topology/lab-constants.js';
 
 /** Host containers only hold a network namespace and a PID 1; the base image does that in both sets. */
@@ -11,6 +14,21 @@ export const host = {
   image: HOST_IMAGE,
   command: ['sleep', 'infinity'],
   /** Host ports it publishes, on 127.0.0.1 only. */
-  ports: (server: Server, hostPort: number): string[] =>
-    server.role === 'lb' ? [`127.0.0.1:${hostPort}:${PORTS.http}`] : [],
+  ports: (server: Server, site: LabSite): string[] =>
+    server.role === 'lb'
+      ? [
+          `127.0.0.1:${site.hostPort}:${PORTS.http}`,
+          ...(site.httpsPort ? [`127.0.0.1:${site.httpsPort}:${HTTPS_PORT}`] : []),
+        ]
+      : [],
+} as const;
+
+/**
+ * The host container of a secured lab's server: it loads the server's firewall, then holds the namespace. NET_ADMIN
+ * is given to it alone; if the rules do not load, it exits and the server does not start (no server runs unguarded).
+ */
+export const firewalledHost = {
+  command: ['sh', '-c', `nft -f ${SERVER_FOLDER_MOUNT}/${FIREWALL_FILE} && exec sleep infinity`],
+  volumes: (server: Server): string[] => [`./${server.name}:${SERVER_FOLDER_MOUNT}:ro`],
+  capabilities: ['NET_ADMIN'],
 } as const;

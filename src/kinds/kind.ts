@@ -2,6 +2,7 @@
 // starts among its server's components, the port it listens on, and what `explain` and the README say about it.
 // One file per kind; src/kinds/index.ts joins them in an exhaustive record.
 import type { RenderedFile } from '../render/rendered-file.js';
+import type { LabSite } from '../topology/addressing.js';
 import type { Component, ComponentKind, Lab, Server } from '../topology/types.js';
 import type { ServiceParts } from './service.js';
 
@@ -22,12 +23,12 @@ export interface KindSpec<K extends ComponentKind = ComponentKind> {
   builtHere(lab: Lab): boolean;
   /** Files of its build context besides the Dockerfile, each a template under templates/images/<kind>/. */
   buildExtras(lab: Lab): readonly { name: string; mode: number; view: object }[];
-  /** Files rendered for it on one server (its configuration). */
-  files(lab: Lab, server: Server): RenderedFile[];
+  /** Files rendered for it on one server (its configuration); `site` says where the lab sits on this host. */
+  files(lab: Lab, server: Server, site: LabSite): RenderedFile[];
   /** Files rendered once per lab, shared by every server running it. */
   sharedFiles(lab: Lab): RenderedFile[];
   /** Lab-folder paths it reads at start: a change to any of them recreates its container. */
-  configFiles(server: Server): string[];
+  configFiles(lab: Lab, server: Server): string[];
   /** The service parts only the kind knows: command, environment, mounts, health check. */
   service(lab: Lab, server: Server, component: Component): ServiceParts;
   /** Named volumes it keeps its data in (kept by `down`, deleted by `down --volumes`). */

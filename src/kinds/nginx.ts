@@ -2,6 +2,7 @@
 import { renderTemplate } from '../render/engine.js';
 import { file } from '../render/rendered-file.js';
 import { PORTS } from '../topology/lab-constants.js';
+import { hasProfile } from '../topology/types.js';
 import { builtInDebianSet, type KindSpec } from './kind.js';
 import { httpProbe } from './service.js';
 
@@ -19,12 +20,17 @@ export const nginx: KindSpec<'nginx'> = {
   files: (lab, server) => [
     file(
       `${server.name}/nginx.conf`,
-      renderTemplate('nginx.conf', { lab: lab.name, server: server.name, domain: lab.domain }),
+      renderTemplate('nginx.conf', {
+        lab: lab.name,
+        server: server.name,
+        domain: lab.domain,
+        tlsAtLoadBalancer: hasProfile(lab, 'secured'),
+      }),
     ),
   ],
   sharedFiles: () => [],
   // Nginx reads app/public on every request, so the static files need no restart.
-  configFiles: (server) => [`${server.name}/nginx.conf`],
+  configFiles: (_lab, server) => [`${server.name}/nginx.conf`],
   service: (_lab, server) => ({
     command: ['nginx', '-c', CONFIG, '-g', 'daemon off;'],
     environment: [],

@@ -1,6 +1,7 @@
 // HAProxy's runtime API, reached inside the LB's haproxy container (its TCP socket listens on the LB's loopback
 // only): server states for status, `fail`/`recover` and the smoke checks, and maintenance for tests.
 import http from 'node:http';
+import https from 'node:https';
 import { CommandError } from '../errors.js';
 import { PORTS, STATS_PATH } from '../topology/lab-constants.js';
 import type { ContainerRuntime } from '../runtime/port.js';
@@ -46,11 +47,16 @@ export function parseServerStates(csv: string, backend: string): Record<string, 
  * The same states from HAProxy's stats page on the LB's published port (`;csv`): one HTTP request on 127.0.0.1
  * instead of a `docker exec`, for `up`'s wait on its own freshly published lab.
  */
-export async function publishedStates(url: string, backend = 'web'): Promise<Record<string, BackendState>> {
+export async function publishedStates(
+  endpoint: { url: string; ca?: string },
+  backend = 'web',
+): Promise<Record<string, BackendState>> {
   // node:http without an agent: each poll closes its connection, so none is left open to delay the exit (fetch's
-  // pool keeps connections alive for seconds after the last request).
+  // pool keeps connections alive for seconds after the last request). HTTPS (secured labs) trusts the lab's CA.
+  const url = `${endpoint.url}${STATS_PATH};csv`;
+  const client = url.startsWith('https:') ? https : http;
   const csv = await new Promise<string>((resolve, reject) => {
-    const request = http.get(`${url}${STATS_PATH};csv`, { agent: false, timeout: 2000 }, (response) => {
+    const request = client.get(url, { agent: false, timeout: 2000, ca: endpoint.ca }, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (body += chunk));

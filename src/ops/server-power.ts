@@ -6,6 +6,7 @@ import { KINDS } from '../kinds/index.js';
 import { isHelper, isReady, type ComponentState, type ContainerRuntime } from '../runtime/port.js';
 import { realClock, waitFor, type Clock } from '../wait/wait-for.js';
 import { waitForBackend } from './haproxy.js';
+import type { ComponentKind } from '../topology/types.js';
 
 async function serverContainers(
   runtime: ContainerRuntime,
@@ -34,8 +35,8 @@ export async function failServer(runtime: ContainerRuntime, lab: string, server:
 /** Start rank of a live container: the host before everything, then its components as their kinds say. */
 function startRank(c: ComponentState): number {
   if (c.component === 'host') return -1;
-  if (c.component === 'forward' || c.component === 'lease') return Number.MAX_SAFE_INTEGER;
-  return KINDS[c.component].startRank;
+  if (isHelper(c)) return Number.MAX_SAFE_INTEGER;
+  return KINDS[c.component as ComponentKind].startRank;
 }
 
 export async function recoverServer(

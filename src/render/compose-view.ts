@@ -1,9 +1,11 @@
 // The view model of compose.yaml: one entry per service, every value decided here or by the component's kind, so
 // the template only loops.
-import { host } from '../kinds/host.js';
+import { firewalledHost, host } from '../kinds/host.js';
+import { requireSubnet, serverAddress, visitorRange, type LabSite } from '../topology/addressing.js';
+import type { ImageKind } from './images.js';
 import { KINDS } from '../kinds/index.js';
 import type { KeyValue, ServiceParts } from '../kinds/service.js';
-import { containerName, type ComponentKind, type Lab, type Server } from '../topology/types.js';
+import { containerName, hasProfile, type ComponentKind, type Lab, type Server } from '../topology/types.js';
 import { LABEL } from '../topology/labels.js';
 
 export interface ServiceView extends ServiceParts {
@@ -14,6 +16,9 @@ export interface ServiceView extends ServiceParts {
   networkMode?: string;
   host?: string;
   ports: string[];
+  capAdd: string[];
+  /** `secured`: the server's fixed address (its firewall names the others by theirs). */
+  ipv4Address?: string;
   labels: KeyValue[];
 }
 
@@ -21,6 +26,9 @@ export interface ComposeView {
   lab: string;
   project: string;
   services: ServiceView[];
+  /** `secured`: the lab network's fixed subnet, and the part Docker hands out to other containers. */
+  subnet?: string;
+  ipRange?: string;
   dataVolumes: { name: string; labels: KeyValue[] }[];
 }
 
@@ -29,22 +37,25 @@ export type ConfigHash = (server: Server, kind: ComponentKind) => string;
 
 export function composeView(
   lab: Lab,
-  images: Record<ComponentKind, string>,
-  hostPort: number,
+  images: Record<ImageKind, string>,
+  site: LabSite,
   configHash: ConfigHash,
 ): ComposeView {
   const services: ServiceView[] = [];
   const dataVolumes: ComposeView['dataVolumes'] = [];
+  const subnet = hasProfile(lab, 'secured') ? requireSubnet(site) : undefined;
   for (const server of lab.servers) {
     services.push({
       name: server.name,
-      image: host.image,
+      image: subnet ? images.host : host.image,
       containerName: containerName(lab, server.name),
       hostname: server.name,
-      command: [...host.command],
-      ports: host.ports(server, hostPort),
+      command: subnet ? [...firewalledHost.command] : [...host.command],
+      ports: host.ports(server, site),
+      capAdd: subnet ? [...firewalledHost.capabilities] : [],
+      ipv4Address: subnet ? serverAddress(subnet, lab, server) : undefined,
       environment: [],
-      volumes: [],
+      volumes: subnet ? firewalledHost.volumes(server) : [],
       labels: labelsFor(lab, server, 'host'),
     });
     for (const component of server.components) {
@@ -56,6 +67,7 @@ export function composeView(
         networkMode: `service:${server.name}`,
         host: server.name,
         ports: [],
+        capAdd: [],
         ...kind.service(lab, server, component),
         labels: [
           ...labelsFor(lab, server, component.kind),
@@ -67,7 +79,14 @@ export function composeView(
       }
     }
   }
-  return { lab: lab.name, project: lab.project, services, dataVolumes };
+  return {
+    lab: lab.name,
+    project: lab.project,
+    services,
+    subnet,
+    ipRange: subnet ? visitorRange(subnet) : undefined,
+    dataVolumes,
+  };
 }
 
 function labelsFor(lab: Lab, server: Server, component: ComponentKind | 'host'): KeyValue[] {

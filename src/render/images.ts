@@ -2,15 +2,16 @@
 // of their build context (same context → same tag → nothing to rebuild); elsewhere a kind runs its official image.
 import { createHash } from 'node:crypto';
 import { KINDS } from '../kinds/index.js';
-import { COMPONENT_KINDS, type ComponentKind, type Lab } from '../topology/types.js';
+import { COMPONENT_KINDS, hasProfile, type ComponentKind, type Lab } from '../topology/types.js';
 import { BASE_IMAGE } from './base-image.js';
 import { renderTemplate } from './engine.js';
 import { file, type RenderedFile } from './rendered-file.js';
 
 export { BASE_IMAGE };
 
-/** Component images, plus infra's own database forwarder (never part of the lab's compose file). */
-export type ImageKind = ComponentKind | 'forward';
+/** Component images, infra's own database forwarder (never part of the lab's compose file), and the secured
+ * profile's host image (nftables). */
+export type ImageKind = ComponentKind | 'forward' | 'host';
 
 /** An image infra builds: its tag, and the files of its build context under images/<kind>/. */
 export interface ImageBuild {
@@ -26,7 +27,7 @@ export interface ImagePlan {
 }
 
 export function planImages(lab: Lab): ImagePlan {
-  const refs = { forward: '' } as Record<ImageKind, string>;
+  const refs = { forward: '', host: BASE_IMAGE } as Record<ImageKind, string>;
   const builds: ImageBuild[] = [];
   for (const kind of COMPONENT_KINDS) {
     const spec = KINDS[kind];
@@ -35,6 +36,8 @@ export function planImages(lab: Lab): ImagePlan {
   }
   // The forwarder is built in both sets: it is infra's own tool, not one of the lab's components.
   builds.push(imageBuild('forward', []));
+  // Secured labs' hosts load a firewall: built in both sets, like the forwarder (it is infra's, not a component).
+  if (hasProfile(lab, 'secured')) builds.push(imageBuild('host', []));
   for (const build of builds) refs[build.kind] = build.tag;
   return { refs, builds };
 }

@@ -8,7 +8,7 @@ import { buildLab } from '../topology/build-lab.js';
 import { renderLab } from './render-lab.js';
 
 const rendered = (definition: Parameters<typeof buildLab>[0]) => {
-  const files = renderLab(buildLab(definition), 8080);
+  const files = renderLab(buildLab(definition), { hostPort: 8080 });
   return (p: string) => files.find((f) => f.path === p)!.content;
 };
 

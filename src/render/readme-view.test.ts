@@ -17,7 +17,9 @@ async function parseMermaid(sources: string[]): Promise<{ ok: boolean; type?: st
 function readmeDiagram(fixture: string): string {
   const parsed = parseDefinition(fixtureText(fixture), fixture);
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
-  const readme = renderLab(buildLab(parsed.definition), 8080).find((f) => f.path === 'README.md')!.content;
+  const readme = renderLab(buildLab(parsed.definition), { hostPort: 8080 }).find(
+    (f) => f.path === 'README.md',
+  )!.content;
   return readme.match(/```mermaid\n([\s\S]*?)\n```/)![1];
 }
 

@@ -2,7 +2,10 @@
 // components, and commands to try, all derived from the Lab model.
 import { KINDS } from '../kinds/index.js';
 import { STATS_PATH } from '../topology/lab-constants.js';
-import { frontLoadBalancer, replicaServers, webServers, type Lab } from '../topology/types.js';
+import { frontLoadBalancer, hasProfile, replicaServers, webServers, type Lab } from '../topology/types.js';
+import { requireSubnet, serverAddress, type LabSite } from '../topology/addressing.js';
+import { describeSource, firewallPolicy } from '../profiles/firewall-policy.js';
+import { LAB_FILES } from '../paths.js';
 
 const id = (name: string) => name.replace(/[^a-zA-Z0-9]/g, '_');
 
@@ -10,6 +13,12 @@ export interface ReadmeView {
   lab: string;
   domain: string;
   url: string;
+  /** `secured`: the plain-HTTP URL, which redirects to `url`. */
+  httpUrl: string;
+  /** Flags every curl line needs (the lab's CA when secured). */
+  curlFlags: string;
+  secured: boolean;
+  firewall: { server: string; address: string; rules: string }[];
   mermaid: string;
   rows: { server: string; component: string; kind: string; listens: string; published: string }[];
   balance: string;
@@ -48,14 +57,27 @@ export function mermaidDiagram(lab: Lab, url: string): string {
   return lines.join('\n');
 }
 
-export function readmeView(lab: Lab, hostPort: number): ReadmeView {
-  const url = `http://127.0.0.1:${hostPort}`;
+export function readmeView(lab: Lab, site: LabSite): ReadmeView {
+  const secured = hasProfile(lab, 'secured');
+  const httpUrl = `http://127.0.0.1:${site.hostPort}`;
+  const url = secured ? `https://127.0.0.1:${site.httpsPort}` : httpUrl;
+  const published = secured ? `127.0.0.1:${site.hostPort}, 127.0.0.1:${site.httpsPort}` : `127.0.0.1:${site.hostPort}`;
   const lb = frontLoadBalancer(lab);
   const web = webServers(lab);
   return {
     lab: lab.name,
     domain: lab.domain,
     url,
+    httpUrl,
+    curlFlags: secured ? ` --cacert ${LAB_FILES.caCert}` : '',
+    secured,
+    firewall: secured
+      ? firewallPolicy(lab).map((p) => ({
+          server: p.server,
+          address: serverAddress(requireSubnet(site), lab, { name: p.server }),
+          rules: p.allows.map((a) => `${a.port} from ${a.from.map(describeSource).join(', ')}`).join('; '),
+        }))
+      : [],
     mermaid: mermaidDiagram(lab, url),
     rows: lab.servers.flatMap((server) =>
       server.components.map((c) => ({
@@ -66,7 +88,7 @@ export function readmeView(lab: Lab, hostPort: number): ReadmeView {
           KINDS[c.kind].reach === 'loopback'
             ? `127.0.0.1:${KINDS[c.kind].listens} (${server.name} only)`
             : `${server.name}:${KINDS[c.kind].listens}`,
-        published: server === lb && c.kind === 'haproxy' ? `127.0.0.1:${hostPort}` : '-',
+        published: server === lb && c.kind === 'haproxy' ? published : '-',
       })),
     ),
     balance: lab.balance,

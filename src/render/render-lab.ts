@@ -1,32 +1,39 @@
-// Render is pure (DESIGN.md flow): Lab model + the chosen host port → the files of a lab folder. No I/O beyond
+// Render is pure (DESIGN.md flow): Lab model + where it sits on this host → the files of a lab folder. No I/O beyond
 // reading templates; the writer is the only module that touches the lab folder. Each component kind renders its own
-// files; this module adds what belongs to the lab as a whole.
+// files; this module adds what belongs to the lab as a whole, and what its profiles add.
 import { createHash } from 'node:crypto';
 import { KINDS } from '../kinds/index.js';
-import { COMPONENT_KINDS, type Lab } from '../topology/types.js';
+import { LAB_FILES } from '../paths.js';
+import { firewallFiles } from '../profiles/firewall-file.js';
+import { requireSubnet, type LabSite } from '../topology/addressing.js';
+import { COMPONENT_KINDS, hasProfile, type Lab } from '../topology/types.js';
 import { composeView } from './compose-view.js';
 import { renderTemplate } from './engine.js';
 import { readmeView } from './readme-view.js';
 import { planImages } from './images.js';
 import { file, type RenderedFile } from './rendered-file.js';
 
-export function renderLab(lab: Lab, hostPort: number): RenderedFile[] {
+export function renderLab(lab: Lab, site: LabSite): RenderedFile[] {
   const images = planImages(lab);
   const files: RenderedFile[] = [];
   for (const server of lab.servers) {
-    for (const component of server.components) files.push(...KINDS[component.kind].files(lab, server));
+    for (const component of server.components) files.push(...KINDS[component.kind].files(lab, server, site));
   }
   const used = new Set(lab.servers.flatMap((s) => s.components.map((c) => c.kind)));
   for (const kind of COMPONENT_KINDS.filter((k) => used.has(k))) files.push(...KINDS[kind].sharedFiles(lab));
+  if (hasProfile(lab, 'secured')) files.push(...firewallFiles(lab, requireSubnet(site)));
   for (const build of images.builds) files.push(...build.files);
   // Compose recreates a container when its definition changes, not when a file it mounts does: each component
-  // carries a hash of its mounted config, so `up` after a re-render restarts exactly what changed.
-  const view = composeView(lab, images.refs, hostPort, (server, kind) => {
-    const mounted = KINDS[kind].configFiles(server);
-    return contentHash(files.filter((f) => mounted.includes(f.path)).map((f) => f.content));
+  // carries a hash of its mounted config, so `up` after a re-render restarts exactly what changed. The certificate
+  // is not rendered here (tls.ts keeps it), so its fingerprint stands for it.
+  const view = composeView(lab, images.refs, site, (server, kind) => {
+    const mounted = KINDS[kind].configFiles(lab, server);
+    const contents = files.filter((f) => mounted.includes(f.path)).map((f) => f.content);
+    if (mounted.includes(LAB_FILES.serverPem)) contents.push(site.certificate ?? '');
+    return contentHash(contents);
   });
   files.push(file('compose.yaml', renderTemplate('compose.yaml', view)));
-  files.push(file('README.md', renderTemplate('README.md', readmeView(lab, hostPort))));
+  files.push(file('README.md', renderTemplate('README.md', readmeView(lab, site))));
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }
 

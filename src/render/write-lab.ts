@@ -11,6 +11,9 @@ import type { LabDefinition } from '../topology/definition.js';
 export interface LabState {
   lab: string;
   hostPort: number;
+  /** `secured`: the HTTPS port and the lab network's subnet, kept like the port so they do not move. */
+  httpsPort?: number;
+  subnet?: string;
   /** The definition the lab was rendered from (infra.yaml's content, defaults left out), so commands on a running
    * lab rebuild its model without reading an infra.yaml that may have changed or broken since. */
   definition?: LabDefinition;
@@ -89,7 +92,7 @@ export async function writeLab(
   }
 
   for (const extra of extras) {
-    if ((await readOptional(path.join(dir, extra.path))) === undefined) toWrite.push(extra);
+    if (extra.replace || (await readOptional(path.join(dir, extra.path))) === undefined) toWrite.push(extra);
   }
   // A kept edit keeps its old manifest entry, so it still counts as edited next time.
   const hashes = Object.fromEntries(

@@ -18,6 +18,7 @@ export async function labContainers(docker: Docker, lab?: string): Promise<Compo
       const labels = c.Config.Labels;
       const host = hosts.get(`${labels[LABEL.lab]}/${labels[LABEL.server]}`);
       const binding = c.NetworkSettings.Ports?.['80/tcp']?.[0];
+      const tlsBinding = c.NetworkSettings.Ports?.['443/tcp']?.[0];
       const joinsHost = c.HostConfig.NetworkMode?.startsWith('container:') ?? false;
       return {
         name: c.Name.replace(/^\//, ''),
@@ -33,6 +34,7 @@ export async function labContainers(docker: Docker, lab?: string): Promise<Compo
         expiresAt: labels[LABEL.expires],
         createdAt: c.Created,
         publishedPort: binding ? { ip: binding.HostIp, port: Number(binding.HostPort) } : undefined,
+        publishedTlsPort: tlsBinding ? { ip: tlsBinding.HostIp, port: Number(tlsBinding.HostPort) } : undefined,
         // A joined container enters its host's namespace when it starts; if the host started later, that
         // namespace is gone and this container is cut off while its own health check may still pass.
         staleNetwork:

@@ -181,6 +181,34 @@ export class DockerRuntime implements ContainerRuntime {
     return openForward(this.docker, options);
   }
 
+  async runProbe(options: { lab: string; network: string; image: string; script: string }): Promise<CommandResult> {
+    const result = await this.run([
+      'run',
+      '--rm',
+      '--network',
+      options.network,
+      '--label',
+      `${LABEL.lab}=${options.lab}`,
+      '--label',
+      `${LABEL.component}=probe`,
+      '--label',
+      `${LABEL.server}=infra`,
+      options.image,
+      'bash',
+      '-c',
+      options.script,
+    ]);
+    return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
+  }
+
+  async networkSubnets() {
+    const networks = await this.docker.listNetworks();
+    return networks.map((n) => ({
+      network: n.Name,
+      subnets: (n.IPAM?.Config ?? []).map((c) => c.Subnet).filter((s): s is string => Boolean(s)),
+    }));
+  }
+
   async setLease(lab: string, lease: { expiresAt: string; dir: string }): Promise<void> {
     // Labels cannot change on a container: a new expiry is a new lease. Created, never started: it costs nothing.
     const name = `infra-${lab}-lease`;

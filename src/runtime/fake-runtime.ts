@@ -205,6 +205,21 @@ export class FakeRuntime implements ContainerRuntime {
     };
   }
 
+  /** What runProbe answers: tests script the probe's output. */
+  probeOutput = '';
+
+  async runProbe(options: { lab: string; script: string }): Promise<CommandResult> {
+    this.calls.push(`probe ${options.lab}`);
+    return { exitCode: 0, stdout: this.probeOutput, stderr: '' };
+  }
+
+  /** Other networks' subnets, as tests set them. */
+  subnets: { network: string; subnets: string[] }[] = [];
+
+  async networkSubnets() {
+    return this.subnets;
+  }
+
   async setLease(lab: string, lease: { expiresAt: string; dir: string }): Promise<void> {
     this.calls.push(`lease ${lab} ${lease.expiresAt}`);
     const old = this.find(`infra-${lab}-lease`);
@@ -239,6 +254,7 @@ export class FakeRuntime implements ContainerRuntime {
       return { port: `${port}/tcp`, hostIp: ip, hostPort };
     });
     const lb = bindings.find((b) => b.port === '80/tcp');
+    const tls = bindings.find((b) => b.port === '443/tcp');
     const container: FakeContainer = {
       id: `fake${this.nextId++}`,
       name: service.container_name,
@@ -252,6 +268,7 @@ export class FakeRuntime implements ContainerRuntime {
       createdAt: this.now(),
       workingDir: dir,
       publishedPort: lb ? { ip: lb.hostIp, port: Number(lb.hostPort) } : undefined,
+      publishedTlsPort: tls ? { ip: tls.hostIp, port: Number(tls.hostPort) } : undefined,
       staleNetwork: false,
       image: service.image,
       hasHealthcheck: service.healthcheck !== undefined,

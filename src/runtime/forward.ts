@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import { StepError } from '../errors.js';
 import { LABEL } from '../topology/labels.js';
+import { toolAddresses } from '../topology/addressing.js';
 import type { Forward } from './port.js';
 
 const FIRST_PORT = 13306;
@@ -18,26 +19,27 @@ export async function openForward(
     .map((l) => `socat TCP-LISTEN:${l.port},fork,reuseaddr TCP:${l.server}:3306 &`)
     .concat('wait')
     .join(' ');
-  const container = await docker.createContainer({
-    name: `infra-${options.lab}-forward-${randomBytes(3).toString('hex')}`,
-    Image: options.image,
-    Cmd: ['sh', '-c', script],
-    Labels: { [LABEL.lab]: options.lab, [LABEL.component]: 'forward', [LABEL.server]: 'infra' },
-    ExposedPorts: Object.fromEntries(listeners.map((l) => [`${l.port}/tcp`, {}])),
-    HostConfig: {
-      NetworkMode: options.network,
-      AutoRemove: true,
-      Init: true,
-      PortBindings: Object.fromEntries(
-        listeners.map((l) => [`${l.port}/tcp`, [{ HostIp: '127.0.0.1', HostPort: '' }]]),
-      ),
-    },
-  });
-  const close = async () => {
-    await container.remove({ force: true }).catch(() => undefined);
-  };
+  const create = (address?: string) =>
+    docker.createContainer({
+      name: `infra-${options.lab}-forward-${randomBytes(3).toString('hex')}`,
+      Image: options.image,
+      Cmd: ['sh', '-c', script],
+      Labels: { [LABEL.lab]: options.lab, [LABEL.component]: 'forward', [LABEL.server]: 'infra' },
+      ExposedPorts: Object.fromEntries(listeners.map((l) => [`${l.port}/tcp`, {}])),
+      HostConfig: {
+        NetworkMode: options.network,
+        AutoRemove: true,
+        Init: true,
+        PortBindings: Object.fromEntries(
+          listeners.map((l) => [`${l.port}/tcp`, [{ HostIp: '127.0.0.1', HostPort: '' }]]),
+        ),
+      },
+      ...(address
+        ? { NetworkingConfig: { EndpointsConfig: { [options.network]: { IPAMConfig: { IPv4Address: address } } } } }
+        : {}),
+    });
+  const { container, close } = await startAtFreeAddress(create, await toolsAddresses(docker, options.network));
   try {
-    await container.start();
     const info = await container.inspect();
     const ports: Record<string, number> = {};
     for (const l of listeners) {
@@ -50,4 +52,36 @@ export async function openForward(
     await close();
     throw error;
   }
+}
+
+/**
+ * A secured lab's firewalls let infra's tools in from the tools range only (topology/addressing.ts): the forwarder
+ * takes the first free address there. Another lab network has no fixed plan: any address does.
+ */
+async function toolsAddresses(docker: Docker, network: string): Promise<(string | undefined)[]> {
+  const info = await docker.getNetwork(network).inspect();
+  const subnet = (info as Docker.NetworkInspectInfo).IPAM?.Config?.find((c) => c.IPRange)?.Subnet;
+  return subnet ? toolAddresses(subnet) : [undefined];
+}
+
+/** Creates and starts a container at the first address another running tool does not hold. */
+export async function startAtFreeAddress(
+  create: (address?: string) => Promise<Docker.Container>,
+  addresses: (string | undefined)[],
+): Promise<{ container: Docker.Container; close: () => Promise<void> }> {
+  for (const [i, address] of addresses.entries()) {
+    const container = await create(address);
+    const close = async () => {
+      await container.remove({ force: true }).catch(() => undefined);
+    };
+    try {
+      await container.start();
+      return { container, close };
+    } catch (error) {
+      await close();
+      const taken = /address already in use|no available ip/i.test((error as Error).message);
+      if (!taken || i === addresses.length - 1) throw error;
+    }
+  }
+  throw new StepError('no address left for a helper container on the lab network');
 }

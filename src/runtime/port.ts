@@ -8,11 +8,11 @@ import type { ComponentKind, DbRole } from '../topology/types.js';
  * What a container of a lab is: a server's host, one of its components, or one of infra's helpers: the database
  * forwarder, and the lease (a container created, never started, whose label holds the lab's expiry).
  */
-export type LiveComponent = ComponentKind | 'host' | 'forward' | 'lease';
+export type LiveComponent = ComponentKind | 'host' | 'forward' | 'lease' | 'probe';
 
 /** infra's own containers, not part of any server. */
 export function isHelper(c: Pick<ComponentState, 'component'>): boolean {
-  return c.component === 'forward' || c.component === 'lease';
+  return c.component === 'forward' || c.component === 'lease' || c.component === 'probe';
 }
 export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 /** `none`: no health check of its own (hosts, helpers). */
@@ -36,6 +36,8 @@ export interface ComponentState {
   createdAt: string;
   /** The host port published for container port 80, on the LB's host container. */
   publishedPort?: { ip: string; port: number };
+  /** The host port published for container port 443 (secured labs), on the LB's host container. */
+  publishedTlsPort?: { ip: string; port: number };
   /** Joined to a network namespace its host container no longer has (host restarted after it started). */
   staleNetwork: boolean;
   image: string;
@@ -115,6 +117,13 @@ export interface ContainerRuntime {
   removeBuiltImages(): Promise<number>;
 
   openForward(options: { lab: string; network: string; image: string; servers: string[] }): Promise<Forward>;
+  /**
+   * Runs `script` (bash) in a throw-away container on a lab's network, as a visitor would stand there: no fixed
+   * address, no privileges. Labelled with the lab, removed when done.
+   */
+  runProbe(options: { lab: string; network: string; image: string; script: string }): Promise<CommandResult>;
+  /** Every Docker network's subnets, by network name: a secured lab's fixed subnet must meet none of them. */
+  networkSubnets(): Promise<{ network: string; subnets: string[] }[]>;
   /** Sets (or moves) a lab's expiry: replaces its lease container, labelled with the time and the lab folder. */
   setLease(lab: string, lease: { expiresAt: string; dir: string }): Promise<void>;
 }

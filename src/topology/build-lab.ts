@@ -1,6 +1,7 @@
 // Stage three of the input: apply defaults (server > lab > built-in) to a shape-checked LabDefinition, check what
 // a schema cannot (unique names, one load balancer), and build the Lab model. All problems are reported together.
 import { UsageError } from '../errors.js';
+import { MAX_ADDRESSED_SERVERS } from './addressing.js';
 import type { LabDefinition } from './definition.js';
 import type { Component, ComponentKind, HealthCheck, Lab, Profile, Role, Server } from './types.js';
 
@@ -12,6 +13,8 @@ export const DEFAULT_LAB = {
   flavour: 'mariadb',
   imageSet: 'debian',
   port: 8080,
+  /** The `secured` profile's HTTPS port on 127.0.0.1. */
+  httpsPort: 8443,
   healthCheck: { intervalMs: 500, fall: 2, rise: 2 },
   servers: [
     { name: 'lb-01', role: 'lb' },
@@ -24,6 +27,8 @@ export const DEFAULT_LAB = {
 export interface LabOverrides {
   name?: string;
   port?: number | 'auto';
+  /** `--profile`: replaces the file's list (the flag overrides the file). */
+  profiles?: Profile[];
 }
 
 const COMPONENTS_BY_ROLE: Record<Role, ComponentKind[]> = {
@@ -32,7 +37,7 @@ const COMPONENTS_BY_ROLE: Record<Role, ComponentKind[]> = {
 };
 
 /** Profiles named in the schema whose issue has not landed yet: asking for one is an error, never a silent no-op. */
-const NOT_YET_BUILT: readonly Profile[] = ['secured', 'monitored', 'redundant'];
+const NOT_YET_BUILT: readonly Profile[] = ['monitored', 'redundant'];
 
 /**
  * Every server is a Compose service and a container; so is each of its components, named `<server>-<kind>`. A server
@@ -104,12 +109,28 @@ export function buildLab(definition: LabDefinition, overrides: LabOverrides = {}
       `database.primary: "${primary}" is not a web server of this lab; name one of ${webNames.join(', ') || '(none)'}`,
     );
   }
-  const profiles = [...new Set(definition.profiles ?? [])];
-  (definition.profiles ?? []).forEach((profile, i) => {
+  const asked = overrides.profiles ?? definition.profiles ?? [];
+  const profiles = [...new Set(asked)];
+  asked.forEach((profile, i) => {
     if (NOT_YET_BUILT.includes(profile)) {
-      problems.push(`profiles[${i}]: "${profile}" is not available in this version of infra yet; remove it`);
+      const field = overrides.profiles ? '--profile' : `profiles[${i}]`;
+      problems.push(`${field}: "${profile}" is not available in this version of infra yet; remove it`);
     }
   });
+  const port = overrides.port ?? definition.port ?? DEFAULT_LAB.port;
+  // `--port auto` means every published port: a CI job asking for a free LB port wants a free HTTPS port too.
+  const httpsPort =
+    overrides.port === 'auto' ? 'auto' : (definition.httpsPort ?? (port === 'auto' ? 'auto' : DEFAULT_LAB.httpsPort));
+  if (profiles.includes('secured') && serverDefs.length > MAX_ADDRESSED_SERVERS) {
+    problems.push(
+      `servers: the secured profile gives each server a fixed address, at most ${MAX_ADDRESSED_SERVERS} servers (found ${serverDefs.length})`,
+    );
+  }
+  if (typeof port === 'number' && port === httpsPort && profiles.includes('secured')) {
+    problems.push(
+      `httpsPort: ${port} is also the LB's HTTP port; give HTTPS another port (default ${DEFAULT_LAB.httpsPort})`,
+    );
+  }
   if (problems.length > 0) throw new UsageError('the lab definition is invalid', problems);
 
   // Server ids follow the web servers' order, so the built-in lab keeps web-01 = 1, web-02 = 2.
@@ -139,7 +160,8 @@ export function buildLab(definition: LabDefinition, overrides: LabOverrides = {}
     mode,
     flavour: definition.database?.flavour ?? DEFAULT_LAB.flavour,
     imageSet: definition.images ?? DEFAULT_LAB.imageSet,
-    port: overrides.port ?? definition.port ?? DEFAULT_LAB.port,
+    port,
+    httpsPort,
     primary,
     profiles,
     servers,

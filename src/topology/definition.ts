@@ -16,6 +16,7 @@ export interface LabDefinition {
   profiles?: Profile[];
   images?: ImageSet;
   port?: number | 'auto';
+  httpsPort?: number | 'auto';
   healthCheck?: Partial<HealthCheckDefinition>;
   servers?: { name: string; role: Role; healthCheck?: Partial<HealthCheckDefinition> }[];
 }

@@ -52,6 +52,8 @@ export async function loadLab(
       : recorded
         ? "the lab folder's definition"
         : 'the built-in lab';
+  // `--profile` is part of what the lab folder records: commands run later in that folder mean the same lab.
+  if (overrides.profiles) definition = { ...definition, profiles: overrides.profiles };
   try {
     return {
       lab: buildLab(definition, overrides),

@@ -56,10 +56,16 @@ export interface Lab {
   imageSet: ImageSet;
   /** The LB's port on 127.0.0.1; `auto` picks a free one once and keeps it in the lab folder. */
   port: number | 'auto';
+  /** The LB's HTTPS port on 127.0.0.1 (`secured` profile only); `auto` as for `port`. */
+  httpsPort: number | 'auto';
   /** The web server whose database takes every write; named, not implied by position. */
   primary: string;
   profiles: Profile[];
   servers: Server[];
+}
+
+export function hasProfile(lab: Pick<Lab, 'profiles'>, profile: Profile): boolean {
+  return lab.profiles.includes(profile);
 }
 
 export function webServers(lab: Lab): Server[] {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseDefinition } from '../../src/topology/definition.js';
 import { buildLab } from '../../src/topology/build-lab.js';
 import { renderLab } from '../../src/render/render-lab.js';
-import { fixtureNames, fixtureText, repoRoot } from '../helpers/fixtures.js';
+import { fixtureNames, fixtureSite, fixtureText, repoRoot } from '../helpers/fixtures.js';
 import { labAppBundle } from '../../src/paths.js';
 
 const goldenDir = path.join(repoRoot, 'test', 'golden');
@@ -15,7 +15,7 @@ function renderFixture(name: string) {
   const parsed = parseDefinition(fixtureText(name), name);
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
   const lab = buildLab(parsed.definition);
-  return renderLab(lab, lab.port === 'auto' ? 18080 : lab.port);
+  return renderLab(lab, fixtureSite(lab));
 }
 
 function listFiles(dir: string, prefix = ''): string[] {

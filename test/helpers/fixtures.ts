@@ -2,6 +2,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chooseSubnet, type LabSite } from '../../src/topology/addressing.js';
+import { hasProfile, type Lab } from '../../src/topology/types.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const fixturesDir = path.join(repoRoot, 'fixtures');
@@ -20,4 +22,16 @@ export function fixtureText(name: string): string {
 /** The `# expect: …` lines of an invalid fixture: each must start one reported problem. */
 export function expectedProblems(name: string): string[] {
   return [...fixtureText(name).matchAll(/^# expect: (.*)$/gm)].map((m) => m[1]);
+}
+
+/** Where a fixture's lab sits when rendered for a golden: its own ports, or fixed ones for `auto`. */
+export function fixtureSite(lab: Lab): LabSite {
+  const secured = hasProfile(lab, 'secured');
+  return {
+    hostPort: lab.port === 'auto' ? 18080 : lab.port,
+    httpsPort: secured ? (lab.httpsPort === 'auto' ? 18443 : lab.httpsPort) : undefined,
+    subnet: secured ? chooseSubnet(lab.name, []) : undefined,
+    // A certificate is random; its stand-in keeps the golden stable.
+    certificate: secured ? 'golden-certificate' : undefined,
+  };
 }

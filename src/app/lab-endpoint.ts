@@ -1,0 +1,39 @@
+// How infra reaches a running lab through its published ports: plain HTTP, or (secured labs) HTTPS trusting the
+// lab's own CA from its folder. Smoke, status and the boot wait all start here.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { StepError } from '../errors.js';
+import { LAB_FILES } from '../paths.js';
+import type { ComponentState } from '../runtime/port.js';
+
+export interface LabEndpoint {
+  /** The URL a visitor uses: HTTPS when the lab publishes it. */
+  url: string;
+  /** The plain-HTTP URL, when `url` is HTTPS (it answers with a redirect). */
+  httpUrl?: string;
+  /** The lab CA's certificate (PEM), when `url` is HTTPS. */
+  ca?: string;
+}
+
+export function labUrl(port: number, ip = '127.0.0.1'): string {
+  return `http://${ip}:${port}`;
+}
+
+export function labHttpsUrl(port: number, ip = '127.0.0.1'): string {
+  return `https://${ip}:${port}`;
+}
+
+/** `lb`: the LB's host container, as listed. */
+export async function labEndpoint(
+  lb: Pick<ComponentState, 'publishedPort' | 'publishedTlsPort'>,
+  dir: string,
+): Promise<LabEndpoint> {
+  if (!lb.publishedPort) throw new StepError('the load balancer publishes no port');
+  const httpUrl = labUrl(lb.publishedPort.port, lb.publishedPort.ip);
+  if (!lb.publishedTlsPort) return { url: httpUrl };
+  const caFile = path.join(dir, LAB_FILES.caCert);
+  const ca = await readFile(caFile, 'utf8').catch(() => {
+    throw new StepError(`the lab serves HTTPS but its CA certificate ${caFile} cannot be read; run \`infra render\``);
+  });
+  return { url: labHttpsUrl(lb.publishedTlsPort.port, lb.publishedTlsPort.ip), httpUrl, ca };
+}

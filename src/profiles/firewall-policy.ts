@@ -1,0 +1,88 @@
+// The `secured` profile's firewall, as data: for each server, which TCP ports accept whom. One source for the
+// rendered nftables file (web-01/firewall.nft), the table `explain security` prints, and the matrix the `firewall`
+// check expects. Default deny inbound; loopback and replies to the server's own connections always pass.
+import { flavourOf } from '../flavours/index.js';
+import { PORTS } from '../topology/lab-constants.js';
+import { loadBalancers, primaryServer, webServers, type Lab, type Server } from '../topology/types.js';
+
+export const HTTPS_PORT = 443;
+
+/** Who a rule lets in. */
+export type Source =
+  | { kind: 'anywhere' }
+  | { kind: 'server'; name: string }
+  /** infra's database forwarder (its addresses are in the tools range). */
+  | { kind: 'tools' };
+
+export interface Allow {
+  port: number;
+  /** What listens there: the sentence the rule's comment and `explain` say. */
+  service: string;
+  from: Source[];
+  why: string;
+}
+
+export interface ServerPolicy {
+  server: string;
+  allows: Allow[];
+}
+
+export function firewallPolicy(lab: Lab): ServerPolicy[] {
+  const lbs = loadBalancers(lab).map((s): Source => ({ kind: 'server', name: s.name }));
+  const primary = primaryServer(lab);
+  return lab.servers.map((server) => ({ server: server.name, allows: allowsOf(lab, server, lbs, primary) }));
+}
+
+function allowsOf(lab: Lab, server: Server, lbs: Source[], primary: Server): Allow[] {
+  if (server.role === 'lb') {
+    return [
+      {
+        port: PORTS.http,
+        service: 'HAProxy (HTTP, redirects to HTTPS)',
+        from: [{ kind: 'anywhere' }],
+        why: 'the public entry point',
+      },
+      { port: HTTPS_PORT, service: 'HAProxy (HTTPS)', from: [{ kind: 'anywhere' }], why: 'the public entry point' },
+    ];
+  }
+  const allows: Allow[] = [
+    { port: PORTS.http, service: 'Nginx', from: lbs, why: 'only the load balancer sends web traffic here' },
+  ];
+  const others = webServers(lab)
+    .filter((s) => s.name !== server.name)
+    .map((s): Source => ({ kind: 'server', name: s.name }));
+  allows.push({
+    port: PORTS.database,
+    service: `${flavourOf(lab).title} (${server.name === primary.name ? 'primary' : 'replica'})`,
+    from: server.name === primary.name ? [...others, { kind: 'tools' }] : [{ kind: 'tools' }],
+    why:
+      server.name === primary.name
+        ? "the replicas' replication connections and the other web servers' apps writing; infra configures it"
+        : 'nobody but infra, which configures and reads replication',
+  });
+  return allows;
+}
+
+/** Whether `from` may open `port` on `server`, by the policy. */
+export function allowed(policy: ServerPolicy[], server: string, port: number, from: Source): boolean {
+  const rule = policy.find((p) => p.server === server)?.allows.find((a) => a.port === port);
+  if (!rule) return false;
+  return rule.from.some(
+    (s) =>
+      s.kind === 'anywhere' ||
+      (s.kind === from.kind && (s.kind !== 'server' || s.name === (from as { name: string }).name)),
+  );
+}
+
+export function describeSource(source: Source): string {
+  if (source.kind === 'anywhere') return 'anywhere';
+  if (source.kind === 'tools') return "infra's tools";
+  return source.name;
+}
+
+/** Every port some server's policy mentions or something listens on: the columns of the check's matrix. */
+export function probedPorts(policy: ServerPolicy[]): number[] {
+  const ports = new Set<number>([PORTS.http, HTTPS_PORT, PORTS.app, PORTS.database, PORTS.haproxyApi]);
+  for (const p of policy) for (const a of p.allows) ports.add(a.port);
+  return [...ports].sort((a, b) => a - b);
+}
