@@ -75,6 +75,21 @@ async function readBody(req: http.IncomingMessage): Promise<unknown> {
   }
 }
 
+/**
+ * How the request reached the LB, from the headers the proxies in front set: the scheme the client used (HTTPS ends
+ * at the LB in secured labs) and the client's address (the first X-Forwarded-For hop).
+ */
+function forwardedFor(req: http.IncomingMessage): { scheme: string; client: string | null } {
+  const header = (name: string) => {
+    const value = req.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  return {
+    scheme: header('x-forwarded-proto') ?? 'http',
+    client: header('x-forwarded-for')?.split(',')[0].trim() ?? null,
+  };
+}
+
 async function route(req: http.IncomingMessage): Promise<[number, unknown]> {
   const url = new URL(req.url ?? '/', 'http://app');
   const method = req.method ?? 'GET';
@@ -90,6 +105,7 @@ async function route(req: http.IncomingMessage): Promise<[number, unknown]> {
       {
         server: env.server,
         app_host: os.hostname(),
+        request: forwardedFor(req),
         database: { role: env.role, ...(await databaseState(local)) },
       },
     ];

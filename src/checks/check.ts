@@ -47,6 +47,8 @@ export interface Check {
   name: string;
   /** One line on what the check proves, for --help and reports. */
   guards: string;
+  /** Checks of a profile run only on labs that have it (and are not listed for the others). */
+  appliesTo?(lab: Lab): boolean;
   run(context: CheckContext): Promise<string>;
 }
 

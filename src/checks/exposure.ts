@@ -1,12 +1,17 @@
-// Check exposure: the LB's port is the only port the lab publishes on the host, on 127.0.0.1; no database or app port.
+// Check exposure: the LB's ports (HTTP, and HTTPS when secured) are the only ports the lab publishes on the host, on 127.0.0.1; no database or app port.
 // Read from Docker's port bindings: tests never send traffic to any address but 127.0.0.1.
 import { CheckFailure, type Check } from './check.js';
 import { isHelper } from '../runtime/port.js';
+import { HTTPS_PORT } from '../profiles/firewall-policy.js';
+import { PORTS } from '../topology/lab-constants.js';
+import { hasProfile } from '../topology/types.js';
 
 export const exposure: Check = {
   name: 'exposure',
-  guards: "only the LB's port is published on the host, on 127.0.0.1",
-  async run({ runtime, containers }) {
+  guards: "only the LB's ports are published on the host, on 127.0.0.1",
+  async run({ lab, runtime, containers }) {
+    // HTTP, and HTTPS in secured labs: nothing else, on any server.
+    const lbPorts = [`${PORTS.http}/tcp`, ...(hasProfile(lab, 'secured') ? [`${HTTPS_PORT}/tcp`] : [])];
     const published: string[] = [];
     const wrong: string[] = [];
     for (const c of containers.filter((c) => !isHelper(c))) {
@@ -15,7 +20,7 @@ export const exposure: Check = {
         published.push(where);
         const isLb =
           c.component === 'host' && containers.some((o) => o.server === c.server && o.component === 'haproxy');
-        if (!isLb || b.port !== '80/tcp') wrong.push(`${where}: not the load balancer's port`);
+        if (!isLb || !lbPorts.includes(b.port)) wrong.push(`${where}: not the load balancer's port`);
         else if (b.hostIp !== '127.0.0.1') wrong.push(`${where}: reachable beyond this machine`);
       }
     }

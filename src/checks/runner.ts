@@ -5,12 +5,24 @@ import { CheckFailure, CheckSkipped, type Check, type CheckContext, type CheckRe
 import { consistency } from './consistency.js';
 import { exposure } from './exposure.js';
 import { failover } from './failover.js';
+import { firewallCheck } from './firewall.js';
+import { tlsCheck } from './tls.js';
 import { lbDistribution } from './lb-distribution.js';
 import { lbServes } from './lb-serves.js';
 import { replicationCheck } from './replication.js';
 
 /** Failover runs last: it stops web-01 (and its primary database) for a few seconds. */
-export const CHECKS: Check[] = [lbServes, lbDistribution, appPath, replicationCheck, consistency, exposure, failover];
+export const CHECKS: Check[] = [
+  lbServes,
+  lbDistribution,
+  appPath,
+  replicationCheck,
+  consistency,
+  exposure,
+  tlsCheck,
+  firewallCheck,
+  failover,
+];
 export const CHECK_NAMES = CHECKS.map((c) => c.name);
 
 export async function runChecks(
@@ -18,7 +30,7 @@ export async function runChecks(
   options: { skip: string[]; onResult?: (result: CheckResult) => void },
 ): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
-  for (const check of CHECKS) {
+  for (const check of CHECKS.filter((c) => !c.appliesTo || c.appliesTo(context.lab))) {
     const started = performance.now();
     let result: Omit<CheckResult, 'duration_ms'>;
     if (options.skip.includes(check.name)) {

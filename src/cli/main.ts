@@ -5,6 +5,7 @@ import { errorJson, EXIT, exitCodeOf, StepError, UsageError } from '../errors.js
 import { indent, painter, type Io } from '../log.js';
 import { dockerEnv, type AppEnv } from '../app/context.js';
 import { checkLabName } from '../topology/build-lab.js';
+import { PROFILES, type Profile } from '../topology/types.js';
 import { VERSION } from '../version.js';
 import { untilInterrupted } from './signals.js';
 import { parseDuration } from './duration.js';
@@ -28,6 +29,20 @@ function parsePort(value: string): number | 'auto' {
   return port;
 }
 
+function parseProfiles(value: string): Profile[] {
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = names.filter((n) => !(PROFILES as readonly string[]).includes(n));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new InvalidArgumentError(
+      `${unknown.length ? `unknown profile ${unknown.join(', ')}; ` : ''}name one or more of ${PROFILES.join(', ')}, comma-separated.`,
+    );
+  }
+  return names as Profile[];
+}
+
 function parseLabName(value: string): string {
   const problem = checkLabName(value);
   if (problem) throw new InvalidArgumentError(`${problem}.`);
@@ -49,6 +64,11 @@ const nameOption = () =>
   );
 const dirOption = () =>
   new Option('-d, --dir <dir>', "lab folder: the command acts on that folder's lab (default: ./infra-labs/<name>)");
+const profileOption = () =>
+  new Option(
+    '--profile <list>',
+    `profiles to add, comma-separated (${PROFILES.join(', ')}); replaces infra.yaml's profiles`,
+  ).argParser(parseProfiles);
 const portOption = () =>
   new Option('-p, --port <port>', 'LB port on 127.0.0.1, or "auto" for a free one (default: 8080)').argParser(
     parsePort,
@@ -124,6 +144,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .addOption(nameOption())
     .addOption(dirOption())
     .addOption(portOption())
+    .addOption(profileOption())
     .addOption(new Option('-o, --out <dir>', 'the same as --dir').hideHelp())
     .option('-f, --force', 'overwrite files edited by hand since the last render')
     .option('--json', 'print what was written as JSON on stdout')
@@ -132,26 +153,37 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
       '\nExamples:\n  $ infra render                      the built-in lab into ./infra-labs/lab\n  $ infra render -c infra.yaml -d /tmp/lab',
     )
     .action(
-      run(async (o: Common & { out?: string; port?: number | 'auto'; force?: boolean; json?: boolean }) => {
-        const { renderLabFolder } = await import('../app/render.js');
-        const r = await renderLabFolder({ ...target(o), dir: o.dir ?? o.out, port: o.port, force: o.force });
-        if (o.json) {
-          const { lab, dir, hostPort, written, unchanged, removed } = r;
-          const body = { ok: true, lab: lab.name, dir, port: hostPort, written, unchanged, removed };
-          io.stdout.write(JSON.stringify(body, null, 2) + '\n');
-          return;
-        }
-        io.stderr.write(
-          `rendered lab "${r.lab.name}" into ${r.dir}: ${r.written.length} written, ${r.unchanged.length} unchanged` +
-            (r.removed.length ? `, ${r.removed.length} removed` : '') +
-            `\nnext: infra up${o.config ? ` -c ${o.config}` : ''}${o.dir || o.out ? ` -d ${o.dir ?? o.out}` : ''}${r.lab.name === 'lab' || o.dir || o.out ? '' : ` --name ${r.lab.name}`}\n`,
-        );
-      }),
+      run(
+        async (
+          o: Common & { out?: string; port?: number | 'auto'; profile?: Profile[]; force?: boolean; json?: boolean },
+        ) => {
+          const { renderLabFolder } = await import('../app/render.js');
+          const r = await renderLabFolder({
+            ...target(o),
+            dir: o.dir ?? o.out,
+            port: o.port,
+            profiles: o.profile,
+            force: o.force,
+          });
+          if (o.json) {
+            const { lab, dir, hostPort, written, unchanged, removed } = r;
+            const body = { ok: true, lab: lab.name, dir, port: hostPort, written, unchanged, removed };
+            io.stdout.write(JSON.stringify(body, null, 2) + '\n');
+            return;
+          }
+          io.stderr.write(
+            `rendered lab "${r.lab.name}" into ${r.dir}: ${r.written.length} written, ${r.unchanged.length} unchanged` +
+              (r.removed.length ? `, ${r.removed.length} removed` : '') +
+              `\nnext: infra up${o.config ? ` -c ${o.config}` : ''}${o.dir || o.out ? ` -d ${o.dir ?? o.out}` : ''}${r.lab.name === 'lab' || o.dir || o.out ? '' : ` --name ${r.lab.name}`}\n`,
+          );
+        },
+      ),
     );
 
   /** The flags `up` and `run` share: which lab, where, and how it boots. */
   interface BootFlags extends Common {
     port?: number | 'auto';
+    profile?: Profile[];
     force?: boolean;
     smoke: boolean;
     timeout: number;
@@ -164,6 +196,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
       .addOption(nameOption())
       .addOption(dirOption())
       .addOption(portOption())
+      .addOption(profileOption())
       .option('-f, --force', 'overwrite files edited by hand since the last render')
       .option('--no-smoke', 'skip the smoke checks')
       .option('--skip <checks>', 'comma-separated smoke checks to skip, e.g. failover')
@@ -179,6 +212,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     return {
       ...target(o),
       port: o.port,
+      profiles: o.profile,
       force: o.force,
       smoke: o.smoke,
       timeoutSeconds: o.timeout,
@@ -346,7 +380,9 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
         '  replication      replica threads run, no replica writes of its own, a write reaches the replica,\n' +
         '                   the replica refuses app writes\n' +
         "  consistency      every replica's tables hold the primary's rows (chunked checksums)\n" +
-        "  exposure         only the LB's port is published, on 127.0.0.1\n" +
+        "  exposure         only the LB's ports are published, on 127.0.0.1\n" +
+        '  tls              secured labs: HTTPS with the lab CA, no TLS 1.1, redirect, HSTS\n' +
+        "  firewall         secured labs: only what each server's policy allows connects\n" +
         '  failover         web-01 stopped: every request served by the others, none failed; it rejoins\n' +
         '\nExamples:\n  $ infra smoke\n  $ infra smoke --json --junit smoke.xml\n  $ infra smoke --skip failover',
     )

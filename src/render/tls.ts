@@ -3,6 +3,8 @@
 // The CA survives re-renders and `down`/`up`, so a browser or `curl --cacert` that trusts it keeps trusting the lab;
 // the server certificate is issued again only when it no longer fits (other domain, other CA, about to expire).
 // Keys and certificates come from @peculiar/x509 over Node's WebCrypto: ECDSA P-256, SHA-256.
+// @peculiar/x509 needs a Reflect metadata polyfill loaded before it (its README's first requirement).
+import 'reflect-metadata';
 import { createHash, webcrypto, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
