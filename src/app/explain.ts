@@ -1,7 +1,7 @@
 // Use case `explain`: the lab's answers to the design's questions, from its model and, when it runs, from what the
 // lab does right now (the distribution observed through the LB, the replication state).
 import { EXIT, UsageError } from '../errors.js';
-import { renderedLabModel, type LabTarget } from './lab-target.js';
+import { renderedLabModel, resolveLabName, type LabTarget } from './lab-target.js';
 import type { Lab } from '../topology/types.js';
 import { labFacts, TOPICS, type LiveFacts, type Topic } from '../explain/facts.js';
 import { overviewText, topicText } from '../explain/text.js';
@@ -42,7 +42,13 @@ export async function explainCommand(
       `[topic]: one of ${TOPICS.join(', ')}, or none for an overview`,
     ]);
   }
-  const lab = await renderedLabModel(options);
+  // A running lab answers with the model its folder was rendered from (its profiles), whatever infra.yaml says.
+  const name = await resolveLabName(options);
+  const folder = await env
+    .connect()
+    .then(async (runtime) => (await runtime.containers(name)).find((c) => c.workingDir)?.workingDir)
+    .catch(() => undefined);
+  const lab = await renderedLabModel({ ...options, name }, folder);
   const facts = labFacts(lab, await liveFacts(env, lab));
   const { io } = env;
   const topic = options.topic as Topic | undefined;

@@ -4,8 +4,10 @@ import { flavourOf } from '../flavours/index.js';
 import { KINDS } from '../kinds/index.js';
 import { APP_DB, STATS_PATH } from '../topology/lab-constants.js';
 import { ADMIN_USER } from '../flavours/admin-user.js';
+import { describeSource, firewallPolicy } from '../profiles/firewall-policy.js';
 import {
   frontLoadBalancer,
+  hasProfile,
   loadBalancers,
   webServers,
   type Component,
@@ -59,6 +61,8 @@ export interface LabFacts {
   };
   spof: SpofFact[];
   security: ExposureFact[];
+  /** Secured labs: who may reach what, server by server (empty without the profile: nothing is filtered). */
+  firewall: { server: string; port: number; service: string; from: string[] }[];
   monitoring: { watched: { what: string; how: string }[]; missing: string[]; stats_url: string | null };
 }
 
@@ -125,13 +129,43 @@ export function labFacts(lab: Lab, live?: LiveFacts): LabFacts {
 
   const lb = frontLoadBalancer(lab);
   const port = lab.port === 'auto' ? 'a free port chosen at render' : `127.0.0.1:${lab.port}`;
+  const secured = hasProfile(lab, 'secured');
+  const httpsPort = lab.httpsPort === 'auto' ? 'a free port chosen at render' : `127.0.0.1:${lab.httpsPort}`;
+  const transport: ExposureFact[] = secured
+    ? [
+        {
+          what: `${lb.name}:443 published on ${httpsPort} over HTTPS (TLS 1.2 at least, 1.3 preferred, HTTP/2); :80 on ${port} only redirects to it`,
+          exposed: false,
+          consequence: `the certificate names ${lab.domain}, localhost and 127.0.0.1 and is signed by this lab's own CA (tls/ca.crt in the lab folder; its key never leaves it); browsers that saw ${lab.domain} once keep to HTTPS (HSTS)`,
+        },
+        {
+          what: `TLS ends at ${lb.name}: from there to the web servers it is plain HTTP`,
+          exposed: true,
+          consequence:
+            'the load balancer decrypts so it can route by HTTP (TLS termination) and tells the app the original scheme and client (X-Forwarded-Proto, X-Forwarded-For); anyone on the lab network could read that hop, and encrypting it again (HAProxy `ssl verify required` towards TLS on each Nginx) would close it',
+        },
+      ]
+    : [
+        {
+          what: `${lb.name}:80 published on ${port} over plain HTTP`,
+          exposed: true,
+          consequence:
+            'no TLS: anyone who can see the traffic can read and change it (passwords, cookies); bound to 127.0.0.1 so only this machine can reach it; the secured profile adds HTTPS',
+        },
+      ];
+  const network: ExposureFact = secured
+    ? {
+        what: `a firewall on every server (nftables, default deny inbound; <server>/firewall.nft)`,
+        exposed: false,
+        consequence: `each server accepts only the connections in the table below; a container started on the lab network reaches only ${lb.name}'s 80 and 443`,
+      }
+    : {
+        what: 'no firewall between the servers: one flat lab network',
+        exposed: true,
+        consequence: `any container on the lab network reaches every port of every server, including ${flavourName(lab)} on 3306 (the application servers listen on 127.0.0.1 only, reached through each server's Nginx); the secured profile adds a firewall per server`,
+      };
   const security: ExposureFact[] = [
-    {
-      what: `${lb.name}:80 published on ${port} over plain HTTP`,
-      exposed: true,
-      consequence:
-        'no TLS: anyone who can see the traffic can read and change it (passwords, cookies); bound to 127.0.0.1 so only this machine can reach it',
-    },
+    ...transport,
     {
       what: `HAProxy stats page at ${STATS_PATH} on the same port, without a password`,
       exposed: true,
@@ -142,11 +176,7 @@ export function labFacts(lab: Lab, live?: LiveFacts): LabFacts {
       exposed: true,
       consequence: 'any client can aim its requests at one server (handy in a lab; a real site would not honour it)',
     },
-    {
-      what: 'no firewall between the servers: one flat lab network',
-      exposed: true,
-      consequence: `any container on the lab network reaches every port of every server, including ${flavourName(lab)} on 3306 (the application servers listen on 127.0.0.1 only, reached through each server's Nginx)`,
-    },
+    network,
     {
       what: 'databases (3306) and application servers (5000)',
       exposed: false,
@@ -172,7 +202,22 @@ export function labFacts(lab: Lab, live?: LiveFacts): LabFacts {
       exposed: false,
       consequence: 'generated per lab, mode 0600, never printed; anyone with this account can read them',
     },
+    ...(secured
+      ? [
+          {
+            what: `one load balancer, ${lb.name}`,
+            exposed: true,
+            consequence:
+              'HTTPS and firewalls do not remove the single way in: if it stops, the site stops (see `infra explain spof`)',
+          },
+        ]
+      : []),
   ];
+  const firewall = secured
+    ? firewallPolicy(lab).flatMap((p) =>
+        p.allows.map((a) => ({ server: p.server, port: a.port, service: a.service, from: a.from.map(describeSource) })),
+      )
+    : [];
 
   const health = web[0]?.healthCheck;
   return {
@@ -217,6 +262,7 @@ export function labFacts(lab: Lab, live?: LiveFacts): LabFacts {
     },
     spof,
     security,
+    firewall,
     monitoring: {
       watched: [
         { what: 'every component', how: 'a Docker health check every second (`infra status` shows them)' },

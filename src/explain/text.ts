@@ -27,7 +27,10 @@ const SECTIONS: Record<Topic, Section> = {
     ...liveReplication(f),
   ],
   spof: (f) => f.spof.map((s) => `${s.element}: ${s.why}; ${s.consequence}.`),
-  security: (f) => f.security.map((s) => `${s.exposed ? '!' : '✓'} ${s.what}: ${s.consequence}.`),
+  security: (f) => [
+    ...f.security.map((s) => `${s.exposed ? '!' : '✓'} ${s.what}: ${s.consequence}.`),
+    ...firewallTable(f),
+  ],
   monitoring: (f) => [
     'watched today:',
     ...f.monitoring.watched.map((w) => `  ${w.what}: ${w.how}`),
@@ -36,6 +39,21 @@ const SECTIONS: Record<Topic, Section> = {
     ...f.monitoring.missing.map((m) => `  ${m}`),
   ],
 };
+
+/** Who may reach what, one row per allowed port; everything not listed is refused. */
+function firewallTable(f: LabFacts): string[] {
+  if (f.firewall.length === 0) return [];
+  const rows = [
+    ['server', 'port', 'service', 'accepts from'],
+    ...f.firewall.map((r) => [r.server, String(r.port), r.service, r.from.join(', ')]),
+  ];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return [
+    '',
+    'firewall (every other inbound connection is refused; loopback and replies always pass):',
+    ...rows.map((r) => `  ${r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')}`),
+  ];
+}
 
 function liveReplication(f: LabFacts): string[] {
   const live = f.replication.live;

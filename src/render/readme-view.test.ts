@@ -3,7 +3,7 @@ import { buildLab } from '../topology/build-lab.js';
 import { parseDefinition } from '../topology/definition.js';
 import { renderLab } from './render-lab.js';
 import { mermaidDiagram } from './readme-view.js';
-import { fixtureNames, fixtureText, repoRoot } from '../../test/helpers/fixtures.js';
+import { fixtureNames, fixtureSite, fixtureText, repoRoot } from '../../test/helpers/fixtures.js';
 import { runNode } from '../../test/helpers/run-node.js';
 
 async function parseMermaid(sources: string[]): Promise<{ ok: boolean; type?: string; error?: string }[]> {
@@ -17,9 +17,8 @@ async function parseMermaid(sources: string[]): Promise<{ ok: boolean; type?: st
 function readmeDiagram(fixture: string): string {
   const parsed = parseDefinition(fixtureText(fixture), fixture);
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
-  const readme = renderLab(buildLab(parsed.definition), { hostPort: 8080 }).find(
-    (f) => f.path === 'README.md',
-  )!.content;
+  const lab = buildLab(parsed.definition);
+  const readme = renderLab(lab, fixtureSite(lab)).find((f) => f.path === 'README.md')!.content;
   return readme.match(/```mermaid\n([\s\S]*?)\n```/)![1];
 }
 

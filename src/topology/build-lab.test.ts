@@ -104,9 +104,30 @@ describe('the primary is named in the model, not implied by position', () => {
 
 it('the built-in lab has no profiles; a profile not built yet is refused by name, not ignored', () => {
   expect(buildLab({}).profiles).toEqual([]);
-  expect(() => buildLab({ profiles: ['secured'] })).toThrow(
+  expect(() => buildLab({ profiles: ['secured', 'monitored'] })).toThrow(
     expect.objectContaining({
-      problems: ['profiles[0]: "secured" is not available in this version of infra yet; remove it'],
+      problems: ['profiles[1]: "monitored" is not available in this version of infra yet; remove it'],
+    }),
+  );
+});
+
+it("--profile replaces the file's profiles, and names itself when it asks for one not built yet", () => {
+  expect(buildLab({ profiles: ['secured'] }, { profiles: [] }).profiles).toEqual([]);
+  expect(buildLab({}, { profiles: ['secured', 'secured'] }).profiles).toEqual(['secured']);
+  expect(() => buildLab({}, { profiles: ['redundant'] })).toThrow(
+    expect.objectContaining({
+      problems: ['--profile: "redundant" is not available in this version of infra yet; remove it'],
+    }),
+  );
+});
+
+it('a secured lab publishes HTTPS on 8443 by default, on a free port with --port auto, never on the HTTP port', () => {
+  expect(buildLab({ profiles: ['secured'] }).httpsPort).toBe(8443);
+  expect(buildLab({ profiles: ['secured'], httpsPort: 9443 }, { port: 'auto' }).httpsPort).toBe('auto');
+  expect(buildLab({ profiles: ['secured'], port: 'auto' }).httpsPort).toBe('auto');
+  expect(() => buildLab({ profiles: ['secured'], port: 9000, httpsPort: 9000 })).toThrow(
+    expect.objectContaining({
+      problems: ["httpsPort: 9000 is also the LB's HTTP port; give HTTPS another port (default 8443)"],
     }),
   );
 });
