@@ -1,6 +1,8 @@
 // Use case `render`: lab definition → lab folder. Also the first step of `up`.
 import path from 'node:path';
-import { defaultLabDir } from '../paths.js';
+import { access } from 'node:fs/promises';
+import { DEFAULT_CONFIG_FILE, defaultLabDir } from '../paths.js';
+import { DEFAULT_LAB } from '../topology/build-lab.js';
 import { loadLab } from '../topology/load-lab.js';
 import type { LabOverrides } from '../topology/build-lab.js';
 import type { Lab } from '../topology/types.js';
@@ -42,7 +44,12 @@ export interface RenderTarget {
 
 export async function resolveRenderTarget(options: RenderOptions): Promise<RenderTarget> {
   // A lab folder knows its lab: rendering into one (--dir, or from inside it) keeps its name and definition.
-  const found = await targetState(options);
+  // So does the lab's default folder (./infra-labs/<name>) when no infra.yaml says otherwise: `infra up --name x`
+  // after `infra up --name x --profile secured` brings back the secured lab, not the built-in one.
+  const fileGiven = options.config !== undefined || (await exists(path.join(options.cwd, DEFAULT_CONFIG_FILE)));
+  const defaultFolder = defaultLabDir(options.cwd, options.name ?? DEFAULT_LAB.name);
+  const found =
+    (await targetState(options)) ?? (fileGiven ? undefined : await targetState({ ...options, dir: defaultFolder }));
   const { lab, portChosen, definition } = await loadLab(
     options.cwd,
     options.config,
@@ -86,4 +93,11 @@ export async function renderLabFolder(options: RenderOptions, target?: RenderTar
     options.force ? 'overwrite' : options.keepEdits ? 'keep' : 'refuse',
   );
   return { ...result, lab, dir, hostPort, site };
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
 }

@@ -6,7 +6,8 @@ import { allowed, describeSource, firewallPolicy, probedPorts, type Source } fro
 import { containerName, hasProfile, labNetwork, type Lab } from '../topology/types.js';
 import { CheckFailure, type Check, type CheckContext } from './check.js';
 
-/** How one connection attempt ended: connected, refused (nothing listens), or blocked (rejected or no answer). */
+/** How one connection attempt ended: connected, refused (reset: nothing listens, or the firewall's reject), or
+ * blocked (no answer, or an ICMP error). */
 export type Reach = 'open' | 'refused' | 'blocked';
 
 interface Probe {
@@ -18,7 +19,7 @@ const VISITOR = 'visitor';
 
 /**
  * One bash script that tries every probe at once (1 s each) and prints `<server> <port> <reach>` per line. bash's
- * /dev/tcp is in every image here; "No route to host" is nftables' reject (admin-prohibited), a timeout a drop.
+ * /dev/tcp is in every image here; the lab's firewalls answer with a reset (refused), a drop shows as a timeout.
  */
 export function probeScript(probes: Probe[]): string {
   const one = (p: Probe) =>

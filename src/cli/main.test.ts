@@ -25,6 +25,15 @@ it('a bad flag value exits 2', async () => {
   expect(t.err()).toContain('must be a port from 1 to 65535');
 });
 
+it('--profile takes known profiles or none, and names the others', async () => {
+  const t = io(tmp());
+  expect(await main(['render', '--profile', 'secured,fancy'], t.io)).toBe(2);
+  expect(t.err()).toContain('unknown profile fancy; name one or more of secured, monitored, redundant');
+  const later = io(tmp());
+  expect(await main(['up', '--profile', 'monitored', '--dry-run'], later.io)).toBe(2);
+  expect(later.err()).toContain('--profile: "monitored" is not available in this version of infra yet');
+});
+
 it('init writes an infra.yaml that renders to the built-in lab, and refuses to overwrite it', async () => {
   const cwd = tmp();
   expect(await main(['init'], io(cwd).io)).toBe(0);

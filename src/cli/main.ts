@@ -30,6 +30,8 @@ function parsePort(value: string): number | 'auto' {
 }
 
 function parseProfiles(value: string): Profile[] {
+  // `none` clears the profiles a lab folder or infra.yaml recorded.
+  if (value.trim() === 'none') return [];
   const names = value
     .split(',')
     .map((s) => s.trim())
@@ -37,7 +39,7 @@ function parseProfiles(value: string): Profile[] {
   const unknown = names.filter((n) => !(PROFILES as readonly string[]).includes(n));
   if (unknown.length > 0 || names.length === 0) {
     throw new InvalidArgumentError(
-      `${unknown.length ? `unknown profile ${unknown.join(', ')}; ` : ''}name one or more of ${PROFILES.join(', ')}, comma-separated.`,
+      `${unknown.length ? `unknown profile ${unknown.join(', ')}; ` : ''}name one or more of ${PROFILES.join(', ')}, comma-separated, or none.`,
     );
   }
   return names as Profile[];
@@ -67,7 +69,7 @@ const dirOption = () =>
 const profileOption = () =>
   new Option(
     '--profile <list>',
-    `profiles to add, comma-separated (${PROFILES.join(', ')}); replaces infra.yaml's profiles`,
+    `profiles, comma-separated (${PROFILES.join(', ')}), or none; replaces those of infra.yaml or the lab folder`,
   ).argParser(parseProfiles);
 const portOption = () =>
   new Option('-p, --port <port>', 'LB port on 127.0.0.1, or "auto" for a free one (default: 8080)').argParser(

@@ -1,5 +1,6 @@
 // Every valid-* fixture's rendered files pass the real tools, run inside the lab's own images (Debian 13: HAProxy
-// 3.0, nginx 1.26), not the host's older ones: `haproxy -c`, `nginx -t`, and `docker compose config -q`.
+// 3.0, nginx 1.26), not the host's older ones: `haproxy -c`, `nginx -t`, `nft -c` and `docker compose config -q`.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describeWithDocker, requireEngine, tempDir, infra, docker } from '../helpers/e2e.js';
@@ -12,16 +13,20 @@ describeWithDocker('rendered files pass the real tools', () => {
 
   beforeAll(async () => {
     requireEngine();
-    // Build the debian image set once (a no-op when the tags exist), then read the tags back from a render.
-    const build = await infra(['images', 'build', '--dir', path.join(cwd, 'images-lab')], { cwd });
+    // Build the debian image set once (a no-op when the tags exist), with the secured profile's host image, then
+    // read the tags back from a render.
+    const imagesLab = path.join(cwd, 'images-lab');
+    const render = await infra(['render', '--profile', 'secured', '--dir', imagesLab], { cwd });
+    expect(render.exitCode).toBe(0);
+    const build = await infra(['images', 'build', '--dir', imagesLab], { cwd });
     expect(build.stderr).toContain('images');
     expect(build.exitCode).toBe(0);
-    const compose = await docker(['compose', '-f', path.join(cwd, 'images-lab', 'compose.yaml'), 'config', '--images']);
+    const compose = await docker(['compose', '-f', path.join(imagesLab, 'compose.yaml'), 'config', '--images']);
     for (const ref of compose.split('\n')) {
       const kind = ref.match(/^infra-(\w+):/)?.[1];
       if (kind) images[kind] = ref;
     }
-    expect(Object.keys(images).sort()).toEqual(['app', 'db', 'haproxy', 'nginx']);
+    expect(Object.keys(images).sort()).toEqual(['app', 'db', 'haproxy', 'host', 'nginx']);
   });
 
   describe.each(fixtureNames('valid-'))('%s', (fixture) => {
@@ -49,6 +54,8 @@ describeWithDocker('rendered files pass the real tools', () => {
           '--rm',
           '-v',
           `${dir}/lb-01/haproxy.cfg:/etc/infra/haproxy.cfg:ro`,
+          // A secured lab's HAProxy loads its certificate: -c fails when the file is missing or wrong.
+          ...(existsSync(path.join(dir, 'tls')) ? ['-v', `${dir}/tls/server.pem:/etc/infra/tls/server.pem:ro`] : []),
           images.haproxy,
           'haproxy',
           '-c',
@@ -81,6 +88,30 @@ describeWithDocker('rendered files pass the real tools', () => {
       );
       expect(result.stderr).toContain('test is successful');
       expect(result.exitCode).toBe(0);
+    });
+  });
+
+  describe('valid-secured firewall files', () => {
+    const dir = path.join(cwd, 'valid-secured');
+    /** `nft -c -f`: checks a ruleset against the kernel without applying it (needs NET_ADMIN in its own namespace). */
+    const nftCheck = (file: string) =>
+      execa(
+        'docker',
+        ['run', '--rm', '--cap-add', 'NET_ADMIN', '-v', `${file}:/f.nft:ro`, images.host, 'nft', '-c', '-f', '/f.nft'],
+        { reject: false },
+      );
+
+    it.each(['lb-01', 'web-01', 'web-02'])('nft -c accepts %s/firewall.nft', async (server) => {
+      const result = await nftCheck(path.join(dir, server, 'firewall.nft'));
+      expect(result.stderr).toBe('');
+      expect(result.exitCode).toBe(0);
+    });
+
+    it('a broken firewall.nft is rejected by the same check (the check can fail)', async () => {
+      const broken = path.join(cwd, 'broken.nft');
+      await execa('sh', ['-c', `sed 's/tcp dport 80 /tcp dport http-ish /' ${dir}/web-01/firewall.nft > ${broken}`]);
+      const result = await nftCheck(broken);
+      expect(result.exitCode).not.toBe(0);
     });
   });
 

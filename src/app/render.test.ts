@@ -1,0 +1,39 @@
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { renderLabFolder, resolveRenderTarget } from './render.js';
+
+let cwd: string;
+beforeEach(async () => {
+  cwd = await mkdtemp(path.join(os.tmpdir(), 'infra-render-'));
+});
+afterEach(() => rm(cwd, { recursive: true, force: true }));
+
+it('a secured lab keeps its profile, ports, subnet and CA when rendered again without the flag', async () => {
+  const first = await renderLabFolder({ cwd, name: 'x', port: 'auto', profiles: ['secured'] });
+  expect(first.site.httpsPort).toEqual(expect.any(Number));
+  expect(first.site.subnet).toMatch(/^172\.16\.\d+\.0\/24$/);
+  const ca = await readFile(path.join(first.dir, 'tls/ca.crt'), 'utf8');
+  expect((await stat(path.join(first.dir, 'tls/ca.key'))).mode & 0o777).toBe(0o600);
+
+  const again = await renderLabFolder({ cwd, name: 'x' });
+  expect(again.lab.profiles).toEqual(['secured']);
+  expect(again.site).toEqual(first.site);
+  expect(again.written).toEqual([]);
+  expect(await readFile(path.join(first.dir, 'tls/ca.crt'), 'utf8')).toBe(ca);
+});
+
+it('--profile none clears the recorded profiles; an infra.yaml in the working directory wins over the folder', async () => {
+  await renderLabFolder({ cwd, name: 'x', profiles: ['secured'] });
+  expect((await resolveRenderTarget({ cwd, name: 'x', profiles: [] })).lab.profiles).toEqual([]);
+  await writeFile(path.join(cwd, 'infra.yaml'), 'balance: leastconn\n');
+  expect((await resolveRenderTarget({ cwd, name: 'x' })).lab.profiles).toEqual([]);
+});
+
+it('a secured lab moves its subnet off one another Docker network took, and says nothing for the default lab', async () => {
+  const first = await renderLabFolder({ cwd, name: 'x', profiles: ['secured'] });
+  const moved = await renderLabFolder({ cwd, name: 'x', takenSubnets: [first.site.subnet!] });
+  expect(moved.site.subnet).not.toBe(first.site.subnet);
+  const plain = await renderLabFolder({ cwd, name: 'y' });
+  expect(plain.site).toEqual({ hostPort: 8080 });
+});

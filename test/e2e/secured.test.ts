@@ -1,0 +1,161 @@
+// The secured profile end to end, on one lab: HTTPS at the LB with the lab's own CA (curl checks it as a user
+// would), a firewall on every server proven by a port scan from a visitor container, and the tls and firewall checks
+// shown able to fail: a rule removed by hand, a certificate for the wrong host, an expired one. `up` repairs each.
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import { describeWithDocker, requireEngine, uniqueLabName, tempDir, infra, docker } from '../helpers/e2e.js';
+import { issueServer, readAuthority } from '../../src/render/tls.js';
+
+const lab = uniqueLabName('secured');
+const cwd = tempDir();
+const dir = path.join(cwd, 'infra-labs', lab);
+
+interface Check {
+  name: string;
+  status: string;
+  detail: string;
+}
+
+async function smoke(): Promise<Check[]> {
+  const run = await infra(['smoke', '--name', lab, '--skip', 'failover', '--json'], { cwd });
+  return JSON.parse(run.stdout).checks;
+}
+const find = (checks: Check[], name: string) => checks.find((c) => c.name === name)!;
+
+describeWithDocker('secured lab', () => {
+  let status: { urls: { http: string; https: string }; tls: { ca_file: string } };
+
+  beforeAll(async () => {
+    requireEngine();
+    const up = await infra(['up', '--profile', 'secured', '--name', lab, '--port', 'auto', '--json'], { cwd });
+    const result = JSON.parse(up.stdout);
+    expect(result.smoke.checks.map((c: Check) => `${c.name} ${c.status}`)).toEqual(
+      [
+        'lb-serves',
+        'lb-distribution',
+        'app-path',
+        'replication',
+        'consistency',
+        'exposure',
+        'tls',
+        'firewall',
+        'failover',
+      ].map((n) => `${n} passed`),
+    );
+    expect(up.exitCode).toBe(0);
+    status = JSON.parse((await infra(['status', '--name', lab, '--json'], { cwd })).stdout);
+  });
+  afterAll(async () => {
+    await infra(['reset', '--name', lab, '--yes'], { cwd });
+  });
+
+  it('answers 200 over HTTPS for its domain to curl trusting only the lab CA; plain HTTP redirects', async () => {
+    const port = new URL(status.urls.https).port;
+    expect(status.tls.ca_file).toBe(path.join(dir, 'tls', 'ca.crt'));
+    const curl = await execa(
+      'curl',
+      [
+        '-sS',
+        '-D-',
+        '-o/dev/null',
+        '--cacert',
+        status.tls.ca_file,
+        '--resolve',
+        `www.footer.com:${port}:127.0.0.1`,
+        `https://www.footer.com:${port}/`,
+      ],
+      { reject: false },
+    );
+    expect(curl.stderr).toBe('');
+    expect(curl.stdout).toMatch(/^HTTP\/2 200/);
+    expect(curl.stdout).toMatch(/^x-served-by: web-0[12]/m);
+    expect(curl.stdout).toMatch(/^strict-transport-security: max-age=31536000/m);
+    // Without the lab's CA, curl refuses the certificate: nothing here is trusted by accident.
+    const untrusted = await execa('curl', ['-sS', '-o/dev/null', status.urls.https], { reject: false });
+    expect(untrusted.exitCode).toBe(60);
+    const plain = await execa('curl', ['-sS', '-o/dev/null', '-w', '%{http_code} %{redirect_url}', status.urls.http]);
+    expect(plain.stdout).toBe(`301 ${status.urls.https}/`);
+    // The CA's key and the server's key are the user's alone.
+    expect((await stat(path.join(dir, 'tls', 'ca.key'))).mode & 0o777).toBe(0o600);
+    expect((await stat(path.join(dir, 'tls', 'server.pem'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('a port scan from a container on the lab network finds only 80 and 443 on the LB; the host sees two ports', async () => {
+    const ports = [...Array.from({ length: 1024 }, (_, i) => i + 1), 3306, 5000, 8080, 8443, 9999];
+    const script = ['lb-01', 'web-01', 'web-02']
+      .map((s) => `for p in ${ports.join(' ')}; do (exec 3<>/dev/tcp/${s}/$p) 2>/dev/null && echo ${s}:$p; done &`)
+      .concat('wait')
+      .join('\n');
+    const hostImage = await docker(['inspect', '-f', '{{.Config.Image}}', `infra-${lab}-web-01`]);
+    const scan = await docker([
+      'run',
+      '--rm',
+      '--network',
+      `infra-${lab}`,
+      hostImage,
+      'timeout',
+      '120',
+      'bash',
+      '-c',
+      script,
+    ]);
+    expect(scan.split('\n').sort()).toEqual(['lb-01:443', 'lb-01:80']);
+    const published = await docker(['ps', '--filter', `label=dev.infra.lab=${lab}`, '--format', '{{.Ports}}']);
+    const bindings = published
+      .split(/[\n,]/)
+      .map((p) => p.trim())
+      .filter(Boolean);
+    expect(bindings.map((b) => b.replace(/:\d+->/, ':*->')).sort()).toEqual([
+      '127.0.0.1:*->443/tcp',
+      '127.0.0.1:*->80/tcp',
+    ]);
+  });
+
+  it('the firewall check names a hole opened by hand; `infra up` closes it again', async () => {
+    await docker([
+      'exec',
+      `infra-${lab}-web-01`,
+      'nft',
+      'insert',
+      'rule',
+      'inet',
+      'infra',
+      'input',
+      'tcp',
+      'dport',
+      '3306',
+      'accept',
+    ]);
+    const broken = find(await smoke(), 'firewall');
+    expect(broken.status).toBe('failed');
+    expect(broken.detail).toContain("hole: visitor → web-01:3306 is open, the policy allows web-02, infra's tools");
+    expect((await infra(['up', '--name', lab, '--no-smoke'], { cwd })).exitCode).toBe(0);
+    expect(find(await smoke(), 'firewall').status).toBe('passed');
+  });
+
+  it.each([
+    ['a certificate for another host', { dns: ['www.example.com'], ip: [] }, 0, /ERR_TLS_CERT_ALTNAME_INVALID/],
+    ['an expired certificate', { dns: ['www.footer.com', 'localhost'], ip: ['127.0.0.1'] }, 400, /CERT_HAS_EXPIRED/],
+  ])('the tls check fails on %s; `infra up` issues a good one', async (_what, names, daysAgo, error) => {
+    const pemFile = path.join(dir, 'tls', 'server.pem');
+    const issued = new Date(Date.now() - daysAgo * 86_400_000);
+    // Written in place: HAProxy's container has this very file mounted.
+    await writeFile(pemFile, await issueServer(await readAuthority(dir), names, issued, 30));
+    await docker(['restart', `infra-${lab}-lb-01-haproxy`]);
+    const broken = find(await smoke(), 'tls');
+    expect(broken.status).toBe('failed');
+    expect(broken.detail).toMatch(error);
+    expect((await infra(['up', '--name', lab, '--no-smoke'], { cwd })).exitCode).toBe(0);
+    expect(find(await smoke(), 'tls').status).toBe('passed');
+  });
+
+  it('keeps its CA across down and up, so what trusted the lab still does', async () => {
+    const ca = await readFile(status.tls.ca_file, 'utf8');
+    expect((await infra(['down', '--name', lab], { cwd })).exitCode).toBe(0);
+    const up = await infra(['up', '--name', lab, '--skip', 'failover', '--json'], { cwd });
+    expect(up.exitCode).toBe(0);
+    expect(await readFile(status.tls.ca_file, 'utf8')).toBe(ca);
+    expect(JSON.parse(up.stdout).urls.https).toBe(status.urls.https);
+  });
+});
