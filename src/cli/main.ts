@@ -231,7 +231,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .option('--ephemeral', `a disposable lab for one CI job: it expires in 1h unless --ttl says otherwise`)
     .addHelpText(
       'after',
-      '\nExamples:\n  $ infra up                          the built-in lab on http://127.0.0.1:8080\n  $ infra up --name ci-1 --port auto --json\n  $ infra up --name ci-1 --port auto --ttl 30m      `infra reap` removes it after 30 minutes\n\nRunning it again on a running lab converges: nothing is rebuilt or restarted that is already right.',
+      '\nExamples:\n  $ infra up                          the built-in lab on http://127.0.0.1:8080\n  $ infra up --name ci-1 --port auto --json\n  $ infra up --name ci-1 --port auto --ttl 30m      `infra reap` removes it after 30 minutes\n  $ infra up --profile secured         HTTPS on https://127.0.0.1:8443 (trust tls/ca.crt), a firewall per server\n\nRunning it again on a running lab converges: nothing is rebuilt or restarted that is already right.',
     )
     .action(
       run(async (o: BootFlags & { json?: boolean; keep?: boolean; dryRun?: boolean; ephemeral?: boolean }) => {
