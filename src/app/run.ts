@@ -4,6 +4,9 @@
 // `infra reap` (cron, a CI job's first step) removes it. A watcher process could do it sooner, but it would be one
 // more thing to die with the job; the TTL needs nothing alive.
 import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { LAB_FILES } from '../paths.js';
+import { labEndpoint } from './lab-endpoint.js';
 import { EXIT, StepError } from '../errors.js';
 import type { AppEnv } from './context.js';
 import { resolveLabName } from './lab-target.js';
@@ -30,12 +33,20 @@ export async function runCommand(env: AppEnv, options: UpOptions & { command: st
   }
   const runtime = await env.connect();
   const lab = (await runtime.containers(name)).find((c) => c.publishedPort);
-  const url = lab?.publishedPort ? `http://${lab.publishedPort.ip}:${lab.publishedPort.port}` : '';
   const dir = lab?.workingDir ?? '';
+  // A secured lab's URL is its HTTPS one, with the CA to trust it (`curl --cacert "$INFRA_CA_FILE" "$INFRA_URL"`).
+  const secured = lab?.publishedTlsPort !== undefined;
+  const url = lab ? (await labEndpoint(lab, dir)).url : '';
+  const extra = {
+    INFRA_URL: url,
+    INFRA_LAB: name,
+    INFRA_DIR: dir,
+    ...(secured ? { INFRA_CA_FILE: path.join(dir, LAB_FILES.caCert) } : {}),
+  };
   io.stderr.write(`\n$ ${options.command.join(' ')}    (INFRA_URL=${url})\n`);
   let code: number;
   try {
-    code = await runChild(env, options.command, { INFRA_URL: url, INFRA_LAB: name, INFRA_DIR: dir });
+    code = await runChild(env, options.command, extra);
   } finally {
     await teardown(env, name);
   }

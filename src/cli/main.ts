@@ -251,7 +251,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
 
   bootOptions(program.command('run'))
     .description(
-      'for CI: up, run a command with INFRA_URL, INFRA_LAB and INFRA_DIR set, then remove the lab and its volumes, ' +
+      'for CI: up, run a command with INFRA_URL, INFRA_LAB and INFRA_DIR set (INFRA_CA_FILE when secured), then remove the lab and its volumes, ' +
         "whatever the command did; exits with the command's code",
     )
     .argument('<command...>', 'the command and its arguments, after --')

@@ -55,6 +55,9 @@ export const haproxy: KindSpec<'haproxy'> = {
     ...(hasProfile(lab, 'secured') ? [LAB_FILES.serverPem] : []),
   ],
   service: (lab, server) => ({
+    // The official image runs HAProxy as uid 99, which cannot read the lab's private key (mode 0600, the user's):
+    // it reads it as root, like the Debian image does.
+    ...(hasProfile(lab, 'secured') && !haproxy.builtHere(lab) ? { user: '0' } : {}),
     command: ['haproxy', '-W', '-db', '-f', CONFIG],
     environment: [],
     volumes: [

@@ -13,6 +13,8 @@ export interface Healthcheck {
 
 /** The parts of a component's service that its kind decides. */
 export interface ServiceParts {
+  /** Compose's `user:`, when the image's own user cannot do the job. */
+  user?: string;
   command?: string[];
   environment: KeyValue[];
   volumes: string[];
