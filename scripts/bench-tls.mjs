@@ -67,7 +67,8 @@ for (const [label, profile, scheme] of [
     await infra('up', '--name', name, '--port', 'auto', '--profile', profile, '--no-smoke');
     const upMs = performance.now() - started;
     const memory = await labMemory(name);
-    const url = `${scheme}://lb-01/`;
+    // Numeric ports: the debootstrap base has no /etc/services to name them.
+    const url = `${scheme}://lb-01:${scheme === 'https' ? 443 : 80}/`;
     const keepAlive = await wrk(name, url);
     const perRequest = await wrk(name, url, ['-H', 'Connection: close']);
     results.push({ label, upMs, memory, keepAlive, perRequest, url });

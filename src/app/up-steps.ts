@@ -56,9 +56,18 @@ export const startStep: UpStep = {
   name: 'start',
   async run(context, note) {
     const { runtime, lab, clock, settings } = context;
+    const startedAt = clock.now();
     const repaired = await startLab(context);
-    if (hasProfile(lab, 'secured')) await applyFirewalls(runtime, lab);
     const containers = await context.containers(true);
+    if (hasProfile(lab, 'secured')) {
+      // A host started by this run loaded its firewall as it started; one that ran before may hold older rules.
+      const earlier = containers.filter((c) => c.component === 'host' && Date.parse(c.startedAt) < startedAt);
+      await applyFirewalls(
+        runtime,
+        lab,
+        earlier.map((c) => c.server),
+      );
+    }
     // Healthy containers are not yet a serving lab: HAProxy must see every web server UP (a recreated server
     // has a new address to resolve and must pass its checks again).
     // Read from HAProxy's stats page on the published port: one local HTTP request per poll, no `docker exec`;

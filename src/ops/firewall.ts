@@ -6,19 +6,21 @@ import { FIREWALL_FILE, SERVER_FOLDER_MOUNT } from '../profiles/firewall-file.js
 import type { ContainerRuntime } from '../runtime/port.js';
 import { containerName, type Lab } from '../topology/types.js';
 
-export async function applyFirewalls(runtime: ContainerRuntime, lab: Lab): Promise<void> {
+export async function applyFirewalls(runtime: ContainerRuntime, lab: Lab, servers: string[]): Promise<void> {
   await Promise.all(
-    lab.servers.map(async (server) => {
-      const result = await runtime.exec(containerName(lab, server.name), [
-        'nft',
-        '-f',
-        `${SERVER_FOLDER_MOUNT}/${FIREWALL_FILE}`,
-      ]);
-      if (result.exitCode !== 0) {
-        throw new StepError(
-          `${server.name}'s firewall did not load: ${result.stderr.trim()} (${server.name}/${FIREWALL_FILE} in the lab folder)`,
-        );
-      }
-    }),
+    lab.servers
+      .filter((s) => servers.includes(s.name))
+      .map(async (server) => {
+        const result = await runtime.exec(containerName(lab, server.name), [
+          'nft',
+          '-f',
+          `${SERVER_FOLDER_MOUNT}/${FIREWALL_FILE}`,
+        ]);
+        if (result.exitCode !== 0) {
+          throw new StepError(
+            `${server.name}'s firewall did not load: ${result.stderr.trim()} (${server.name}/${FIREWALL_FILE} in the lab folder)`,
+          );
+        }
+      }),
   );
 }
