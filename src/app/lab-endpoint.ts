@@ -5,6 +5,7 @@ import path from 'node:path';
 import { StepError } from '../errors.js';
 import { LAB_FILES } from '../paths.js';
 import type { ComponentState } from '../runtime/port.js';
+import { LAB_PAGE_PATH } from '../topology/lab-constants.js';
 
 export interface LabEndpoint {
   /** The URL a visitor uses: HTTPS when the lab publishes it. */
@@ -36,4 +37,10 @@ export async function labEndpoint(
     throw new StepError(`the lab serves HTTPS but its CA certificate ${caFile} cannot be read; run \`infra render\``);
   });
   return { url: labHttpsUrl(lb.publishedTlsPort.port, lb.publishedTlsPort.ip), httpUrl, ca };
+}
+
+/** `monitored`: where Prometheus answers, and the live lab page it serves (a console). */
+export function monitoringUrls(port: number, ip = '127.0.0.1'): { prometheus_url: string; page_url: string } {
+  const base = `http://${ip}:${port}`;
+  return { prometheus_url: base, page_url: `${base}${LAB_PAGE_PATH}` };
 }

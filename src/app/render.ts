@@ -70,6 +70,12 @@ export async function renderLabFolder(options: RenderOptions, target?: RenderTar
     lab.port === 'auto' || (!portChosen && state) ? (state?.hostPort ?? (await findFreePort())) : lab.port;
   const site: LabSite = { hostPort };
   const extras = [];
+  if (hasProfile(lab, 'monitored')) {
+    site.monitorPort =
+      lab.monitorPort === 'auto' || (!portChosen && state?.monitorPort)
+        ? (state?.monitorPort ?? (await findFreePort()))
+        : lab.monitorPort;
+  }
   if (hasProfile(lab, 'secured')) {
     site.httpsPort =
       lab.httpsPort === 'auto' || (!portChosen && state?.httpsPort)
@@ -87,7 +93,14 @@ export async function renderLabFolder(options: RenderOptions, target?: RenderTar
   const secrets = existing ? await addMissingSecrets(dir, existing) : generateSecrets();
   const result = await writeLab(
     dir,
-    { lab: lab.name, hostPort, httpsPort: site.httpsPort, subnet: site.subnet, definition },
+    {
+      lab: lab.name,
+      hostPort,
+      httpsPort: site.httpsPort,
+      monitorPort: site.monitorPort,
+      subnet: site.subnet,
+      definition,
+    },
     renderLab(lab, site),
     [secretsFile(secrets), labGitignore(), ...extras],
     options.force ? 'overwrite' : options.keepEdits ? 'keep' : 'refuse',

@@ -9,7 +9,7 @@ import { resolveLabName, type LabTarget } from './lab-target.js';
 import { serverStates } from '../ops/haproxy.js';
 import { nameFlag } from '../topology/types.js';
 import { LAB_FILES } from '../paths.js';
-import { labHttpsUrl, labUrl } from './lab-endpoint.js';
+import { labHttpsUrl, labUrl, monitoringUrls } from './lab-endpoint.js';
 import type { AppEnv } from './context.js';
 import { readReplicationState, type ReplicationState } from './replication-status.js';
 
@@ -23,6 +23,8 @@ export interface LabStatus {
   urls: { http: string | null; https: string | null };
   /** Secured labs: the lab CA's certificate, for `curl --cacert` or a browser. */
   tls: { ca_file: string } | null;
+  /** Monitored labs: Prometheus's API and the live lab page, on 127.0.0.1. */
+  monitoring: { prometheus_url: string; page_url: string } | null;
   dir: string | null;
   /** When `infra reap` may remove the lab (`up --ttl`), or null. */
   expires_at: string | null;
@@ -64,6 +66,7 @@ export function summarise(lab: string, all: ComponentState[]): LabStatus {
   const lb = containers.find((c) => c.publishedPort);
   const published = lb?.publishedPort;
   const tls = lb?.publishedTlsPort;
+  const monitor = containers.find((c) => c.publishedMonitorPort)?.publishedMonitorPort;
   const dir = containers.find((c) => c.workingDir)?.workingDir ?? null;
   const urls = {
     http: published ? labUrl(published.port, published.ip) : null,
@@ -81,6 +84,7 @@ export function summarise(lab: string, all: ComponentState[]): LabStatus {
     url: urls.https ?? urls.http,
     urls,
     tls: tls && dir ? { ca_file: path.join(dir, LAB_FILES.caCert) } : null,
+    monitoring: monitor ? monitoringUrls(monitor.port, monitor.ip) : null,
     dir,
     expires_at: expiresAt,
     servers: list,
@@ -122,6 +126,9 @@ function printStatus(io: Io, status: LabStatus): void {
   }
   io.stdout.write(`lab "${status.lab}"  ${status.healthy ? paint('green', 'healthy') : paint('red', 'NOT healthy')}\n`);
   io.stdout.write(`  url     ${status.url ?? '(LB not running)'}\n`);
+  if (status.monitoring) {
+    io.stdout.write(`  page    ${status.monitoring.page_url}   (Prometheus: ${status.monitoring.prometheus_url})\n`);
+  }
   if (status.tls) {
     io.stdout.write(`          (plain HTTP ${status.urls.http} redirects; trust ${status.tls.ca_file} for HTTPS)\n`);
   }

@@ -105,7 +105,13 @@ async function context(): Promise<CheckContext> {
     openSession: t.databases.open,
     containers: await t.runtime.containers(LAB),
     haproxy: `infra-${LAB}-lb-01-haproxy`,
-    secrets: { rootPassword: 'root', adminPassword: 'admin', replicationPassword: 'repl', appPassword: 'app' },
+    secrets: {
+      rootPassword: 'root',
+      adminPassword: 'admin',
+      replicationPassword: 'repl',
+      appPassword: 'app',
+      exporterPassword: 'e',
+    },
     databases: async () => ({ 'web-01': t.databases.sessionTo('web-01'), 'web-02': t.databases.sessionTo('web-02') }),
     databasePorts: async () => {
       const ports = Object.fromEntries([...t.runtime.forwardedServer].map(([port, s]) => [s, port]));

@@ -12,15 +12,20 @@ export const exposure: Check = {
   async run({ lab, runtime, containers }) {
     // HTTP, and HTTPS in secured labs: nothing else, on any server.
     const lbPorts = [`${PORTS.http}/tcp`, ...(hasProfile(lab, 'secured') ? [`${HTTPS_PORT}/tcp`] : [])];
+    // Monitored labs also publish Prometheus (and the lab page) on the monitoring server.
+    const monitorPort = `${PORTS.prometheus}/tcp`;
     const published: string[] = [];
     const wrong: string[] = [];
     for (const c of containers.filter((c) => !isHelper(c))) {
       for (const b of await runtime.publishedPorts(c.id)) {
         const where = `${c.server} ${b.port} on ${b.hostIp || '0.0.0.0'}:${b.hostPort}`;
         published.push(where);
-        const isLb =
-          c.component === 'host' && containers.some((o) => o.server === c.server && o.component === 'haproxy');
-        if (!isLb || !lbPorts.includes(b.port)) wrong.push(`${where}: not the load balancer's port`);
+        const runs = (kind: string) => containers.some((o) => o.server === c.server && o.component === kind);
+        const isLb = c.component === 'host' && runs('haproxy');
+        const isMonitor = c.component === 'host' && runs('prometheus') && b.port === monitorPort;
+        if (isMonitor && b.hostIp !== '127.0.0.1') wrong.push(`${where}: reachable beyond this machine`);
+        else if (isMonitor) continue;
+        else if (!isLb || !lbPorts.includes(b.port)) wrong.push(`${where}: not the load balancer's port`);
         else if (b.hostIp !== '127.0.0.1') wrong.push(`${where}: reachable beyond this machine`);
       }
     }

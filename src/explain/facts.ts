@@ -1,6 +1,6 @@
 // `infra explain` answers the design write-up's questions about *this* lab, computed from its model (and, when the
 // lab runs, from live state): no canned text. Pure: Lab (+ live observations) → facts; text.ts words them.
-import { flavourOf } from '../flavours/index.js';
+import { adminGrantsOf, flavourOf } from '../flavours/index.js';
 import { KINDS } from '../kinds/index.js';
 import { APP_DB, STATS_PATH } from '../topology/lab-constants.js';
 import { ADMIN_USER } from '../flavours/admin-user.js';
@@ -193,8 +193,8 @@ export function labFacts(lab: Lab, live?: LiveFacts): LabFacts {
       exposed: false,
       consequence:
         `root answers only on its own server's localhost; infra logs in as its own user '${ADMIN_USER}', ` +
-        `allowed ${flavourOf(lab)
-          .adminGrants.map((g) => `${g.privileges.toLowerCase()} on ${g.on}`)
+        `allowed ${adminGrantsOf(lab)
+          .map((g) => `${g.privileges.toLowerCase()} on ${g.on}`)
           .join('; ')} and nothing else; the app's user may only read and write ${APP_DB.database}`,
     },
     {

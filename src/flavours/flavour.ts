@@ -31,6 +31,8 @@ export interface DatabaseFlavour {
    * setup, status). Root stays on localhost. Each server creates the user itself at initialisation, unlogged.
    */
   readonly adminGrants: readonly AdminGrant[];
+  /** `monitored`: what the database exporter's user may do (read status and replication state, nothing else). */
+  readonly monitorPrivileges: string;
   /** First-time replica setup: wipe its own GTID history, point it at the primary, start it, make it read-only. */
   configureReplica(primary: string, user: string, password: string): Statement[];
   /** The flag that keeps writes off a replica: the statement that sets it and the variable that shows it. */

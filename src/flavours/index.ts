@@ -1,6 +1,6 @@
 // Every database flavour, in one exhaustive record: adding one to FLAVOURS without a file here fails to compile.
-import type { Flavour, Lab } from '../topology/types.js';
-import type { DatabaseFlavour } from './flavour.js';
+import { hasProfile, type Flavour, type Lab } from '../topology/types.js';
+import type { AdminGrant, DatabaseFlavour } from './flavour.js';
 import { mariadb } from './mariadb.js';
 import { mysql } from './mysql.js';
 
@@ -18,4 +18,15 @@ export function flavourOf(lab: Pick<Lab, 'flavour'>): DatabaseFlavour {
 /** The flavour a running server reports in `SELECT VERSION()` ("11.8.3-MariaDB-…", "8.4.6"). */
 export function flavourFromVersion(version: string): DatabaseFlavour {
   return /mariadb/i.test(version) ? mariadb : mysql;
+}
+
+/**
+ * infra's grants in this lab: the flavour's, and in a monitored lab also the exporter's privileges with the right to
+ * grant them, so that infra can make the exporter's user (and nothing more powerful) in the replication step.
+ */
+export function adminGrantsOf(lab: Lab): readonly AdminGrant[] {
+  const flavour = flavourOf(lab);
+  return hasProfile(lab, 'monitored')
+    ? [...flavour.adminGrants, { privileges: flavour.monitorPrivileges, on: '*.*', grantOption: true }]
+    : flavour.adminGrants;
 }

@@ -53,6 +53,8 @@ export const mariadb: DatabaseFlavour = {
     { privileges: 'REPLICATION SLAVE, CREATE USER', on: '*.*', grantOption: true },
     { privileges: 'ALL PRIVILEGES', on: `${APP_DB.database}.*`, grantOption: true },
   ],
+  // mysqld_exporter's SHOW GLOBAL STATUS, SHOW SLAVE STATUS and the process list; no table of the app.
+  monitorPrivileges: 'PROCESS, BINLOG MONITOR, REPLICA MONITOR',
   service(imageSet, server, dataMount) {
     const debian = imageSet === 'debian';
     return {

@@ -33,6 +33,8 @@ export const mysql: DatabaseFlavour = {
     { privileges: 'REPLICATION SLAVE, CREATE USER', on: '*.*', grantOption: true },
     { privileges: 'ALL PRIVILEGES', on: `${APP_DB.database}.*`, grantOption: true },
   ],
+  // mysqld_exporter's SHOW GLOBAL STATUS, SHOW REPLICA STATUS and the process list; no table of the app.
+  monitorPrivileges: 'PROCESS, REPLICATION CLIENT',
   service(_imageSet, server, dataMount) {
     return {
       environment: [

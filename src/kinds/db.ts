@@ -1,6 +1,6 @@
 // The database: MariaDB or MySQL (the flavour decides image, config mount, health check and SQL), primary on the
 // lab's primary server, a replica on every other web server, its data in a named volume.
-import { flavourOf } from '../flavours/index.js';
+import { adminGrantsOf, flavourOf } from '../flavours/index.js';
 import { adminUserSql, OFFICIAL_INIT_DIR, officialInitScript } from '../flavours/admin-user.js';
 import { renderTemplate } from '../render/engine.js';
 import { file } from '../render/rendered-file.js';
@@ -21,7 +21,7 @@ export const db: KindSpec<'db'> = {
     {
       name: 'entrypoint.sh',
       mode: 0o755,
-      view: { adminSql: adminUserSql(flavourOf(lab).adminGrants, '${INFRA_ADMIN_PASSWORD}') },
+      view: { adminSql: adminUserSql(adminGrantsOf(lab), '${INFRA_ADMIN_PASSWORD}') },
     },
   ],
   files: (lab, server) => {
@@ -45,7 +45,7 @@ export const db: KindSpec<'db'> = {
     db.builtHere(lab)
       ? []
       : // Not executable: the official entrypoints source a .sh that is not, so it can use their docker_process_sql.
-        [file(`${OFFICIAL_INIT_DIR}/10-infra-admin.sh`, officialInitScript(flavourOf(lab).adminGrants))],
+        [file(`${OFFICIAL_INIT_DIR}/10-infra-admin.sh`, officialInitScript(adminGrantsOf(lab)))],
   configFiles: (_lab, server) => [`${server.name}/my.cnf`],
   service: (lab, server, component) =>
     flavourOf(lab).service(lab.imageSet, server.name, `${dataVolume(component)}:/var/lib/mysql`),

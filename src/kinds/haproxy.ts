@@ -1,7 +1,7 @@
 // The load balancer: HAProxy in front of the web servers, its config rendered per LB server from the model.
 import { renderTemplate } from '../render/engine.js';
 import { file } from '../render/rendered-file.js';
-import { PORTS, STATS_PATH } from '../topology/lab-constants.js';
+import { MONITORING_SERVER, PORTS, STATS_PATH } from '../topology/lab-constants.js';
 import { LAB_FILES } from '../paths.js';
 import { HTTPS_PORT } from '../profiles/firewall-policy.js';
 import { hasProfile, webServers } from '../topology/types.js';
@@ -31,6 +31,8 @@ export const haproxy: KindSpec<'haproxy'> = {
         balance: lab.balance,
         domain: lab.domain,
         statsPath: STATS_PATH,
+        metricsPort: hasProfile(lab, 'monitored') ? PORTS.haproxyMetrics : undefined,
+        monitoringServer: MONITORING_SERVER,
         tls: hasProfile(lab, 'secured')
           ? {
               pem: SERVER_PEM,

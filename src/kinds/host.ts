@@ -14,13 +14,15 @@ export const host = {
   image: HOST_IMAGE,
   command: ['sleep', 'infinity'],
   /** Host ports it publishes, on 127.0.0.1 only. */
-  ports: (server: Server, site: LabSite): string[] =>
-    server.role === 'lb'
-      ? [
-          `127.0.0.1:${site.hostPort}:${PORTS.http}`,
-          ...(site.httpsPort ? [`127.0.0.1:${site.httpsPort}:${HTTPS_PORT}`] : []),
-        ]
-      : [],
+  ports: (server: Server, site: LabSite): string[] => {
+    if (server.role === 'lb') {
+      return [
+        `127.0.0.1:${site.hostPort}:${PORTS.http}`,
+        ...(site.httpsPort ? [`127.0.0.1:${site.httpsPort}:${HTTPS_PORT}`] : []),
+      ];
+    }
+    return server.role === 'mon' && site.monitorPort ? [`127.0.0.1:${site.monitorPort}:${PORTS.prometheus}`] : [];
+  },
 } as const;
 
 /**

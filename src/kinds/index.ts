@@ -5,11 +5,24 @@ import { app } from './app.js';
 import { db } from './db.js';
 import { haproxy } from './haproxy.js';
 import type { KindSpec } from './kind.js';
+import { mysqldExporter } from './mysqld-exporter.js';
 import { nginx } from './nginx.js';
+import { nginxExporter } from './nginx-exporter.js';
+import { nodeExporter } from './node-exporter.js';
+import { prometheus } from './prometheus.js';
 
 export type { KindSpec };
 
-export const KINDS: { [K in ComponentKind]: KindSpec<K> } = { haproxy, nginx, app, db };
+export const KINDS: { [K in ComponentKind]: KindSpec<K> } = {
+  haproxy,
+  nginx,
+  app,
+  db,
+  'node-exporter': nodeExporter,
+  'nginx-exporter': nginxExporter,
+  'mysqld-exporter': mysqldExporter,
+  prometheus,
+};
 
 export function kindOf<K extends ComponentKind>(kind: K): KindSpec<K> {
   return KINDS[kind];

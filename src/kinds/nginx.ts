@@ -4,6 +4,7 @@ import { file } from '../render/rendered-file.js';
 import { PORTS } from '../topology/lab-constants.js';
 import { hasProfile } from '../topology/types.js';
 import { builtInDebianSet, type KindSpec } from './kind.js';
+import { NGINX_STATUS_PATH } from './nginx-exporter.js';
 import { httpProbe } from './service.js';
 
 const CONFIG = '/etc/infra/nginx.conf';
@@ -25,6 +26,8 @@ export const nginx: KindSpec<'nginx'> = {
         server: server.name,
         domain: lab.domain,
         tlsAtLoadBalancer: hasProfile(lab, 'secured'),
+        statusPort: hasProfile(lab, 'monitored') ? PORTS.nginxStatus : undefined,
+        statusPath: NGINX_STATUS_PATH,
       }),
     ),
   ],

@@ -2,6 +2,7 @@
 // rendered nftables file (web-01/firewall.nft), the table `explain security` prints, and the matrix the `firewall`
 // check expects. Default deny inbound; loopback and replies to the server's own connections always pass.
 import { flavourOf } from '../flavours/index.js';
+import { scrapeJobs } from '../kinds/scrape-jobs.js';
 import { PORTS } from '../topology/lab-constants.js';
 import { loadBalancers, primaryServer, webServers, type Lab, type Server } from '../topology/types.js';
 
@@ -30,10 +31,37 @@ export interface ServerPolicy {
 export function firewallPolicy(lab: Lab): ServerPolicy[] {
   const lbs = loadBalancers(lab).map((s): Source => ({ kind: 'server', name: s.name }));
   const primary = primaryServer(lab);
-  return lab.servers.map((server) => ({ server: server.name, allows: allowsOf(lab, server, lbs, primary) }));
+  return lab.servers.map((server) => ({
+    server: server.name,
+    allows: [...allowsOf(lab, server, lbs, primary), ...scrapesOf(lab, server)],
+  }));
+}
+
+/** `monitored`: each exporter of a server accepts its scrape from the monitoring server, and nobody else. */
+function scrapesOf(lab: Lab, server: Server): Allow[] {
+  const monitoring = lab.servers.find((s) => s.role === 'mon');
+  if (!monitoring || server.name === monitoring.name) return [];
+  return scrapeJobs(lab)
+    .filter((job) => job.targets.some((t) => t.server === server.name))
+    .map((job) => ({
+      port: job.port,
+      service: `${job.name} metrics`,
+      from: [{ kind: 'server', name: monitoring.name }],
+      why: `${monitoring.name}'s Prometheus scrapes them`,
+    }));
 }
 
 function allowsOf(lab: Lab, server: Server, lbs: Source[], primary: Server): Allow[] {
+  if (server.role === 'mon') {
+    return [
+      {
+        port: PORTS.prometheus,
+        service: 'Prometheus and the lab page',
+        from: [{ kind: 'anywhere' }],
+        why: 'published on 127.0.0.1 for you; its own exporters are scraped over loopback',
+      },
+    ];
+  }
   if (server.role === 'lb') {
     return [
       {
@@ -83,6 +111,17 @@ export function describeSource(source: Source): string {
 /** Every port some server's policy mentions or something listens on: the columns of the check's matrix. */
 export function probedPorts(policy: ServerPolicy[]): number[] {
   const ports = new Set<number>([PORTS.http, HTTPS_PORT, PORTS.app, PORTS.database, PORTS.haproxyApi]);
+  if (policy.some((p) => p.allows.some((a) => a.port === PORTS.prometheus))) {
+    for (const port of [
+      PORTS.nodeExporter,
+      PORTS.nginxExporter,
+      PORTS.mysqldExporter,
+      PORTS.haproxyMetrics,
+      PORTS.nginxStatus,
+    ]) {
+      ports.add(port);
+    }
+  }
   for (const p of policy) for (const a of p.allows) ports.add(a.port);
   return [...ports].sort((a, b) => a - b);
 }

@@ -29,9 +29,11 @@ export interface ImagePlan {
 export function planImages(lab: Lab): ImagePlan {
   const refs = { forward: '', host: BASE_IMAGE } as Record<ImageKind, string>;
   const builds: ImageBuild[] = [];
+  // Only the kinds this lab runs: the built-in lab builds no exporter, a monitored one does.
+  const used = new Set(lab.servers.flatMap((s) => s.components.map((c) => c.kind)));
   for (const kind of COMPONENT_KINDS) {
     const spec = KINDS[kind];
-    if (spec.builtHere(lab)) builds.push(imageBuild(kind, spec.buildExtras(lab)));
+    if (spec.builtHere(lab) && used.has(kind)) builds.push(imageBuild(kind, spec.buildExtras(lab)));
     else refs[kind] = spec.upstreamImage(lab);
   }
   // The forwarder is built in both sets: it is infra's own tool, not one of the lab's components.

@@ -15,6 +15,8 @@ export interface LabSecrets {
   adminPassword: string;
   replicationPassword: string;
   appPassword: string;
+  /** `monitored`: the database exporter's user, which may only read status. */
+  exporterPassword: string;
 }
 
 const KEYS: Record<keyof LabSecrets, string> = {
@@ -22,7 +24,11 @@ const KEYS: Record<keyof LabSecrets, string> = {
   adminPassword: 'INFRA_ADMIN_PASSWORD',
   replicationPassword: 'INFRA_REPLICATION_PASSWORD',
   appPassword: 'INFRA_APP_PASSWORD',
+  exporterPassword: 'INFRA_EXPORTER_PASSWORD',
 };
+
+/** Secrets a lab made by an older infra may lack: render adds them (addMissingSecrets). */
+const ADDED_LATER: (keyof LabSecrets)[] = ['adminPassword', 'exporterPassword'];
 
 /** The lab folder's .gitignore, written once (it is the user's to extend): the passwords never reach a repository. */
 export function labGitignore(): RenderedFile {
@@ -47,23 +53,37 @@ export async function readSecrets(dir: string): Promise<LabSecrets | undefined> 
       .map((m) => [m[1], m[2]]),
   );
   const secrets = Object.fromEntries(Object.entries(KEYS).map(([field, key]) => [field, values[key]]));
-  // A lab made before infra had its own admin user has no INFRA_ADMIN_PASSWORD: render adds one (addMissingSecrets).
-  const required = Object.entries(secrets).filter(([field]) => field !== 'adminPassword');
+  const required = Object.entries(secrets).filter(([field]) => !ADDED_LATER.includes(field as keyof LabSecrets));
   if (!required.every(([, value]) => Boolean(value))) return undefined;
-  return { ...(secrets as unknown as LabSecrets), adminPassword: secrets.adminPassword ?? '' };
+  return {
+    ...(secrets as unknown as LabSecrets),
+    adminPassword: secrets.adminPassword ?? '',
+    exporterPassword: secrets.exporterPassword ?? '',
+  };
 }
 
 /** Appends the secrets an older .env lacks, keeping every value it has (its data volumes were made with them). */
 export async function addMissingSecrets(dir: string, secrets: LabSecrets): Promise<LabSecrets> {
-  if (secrets.adminPassword) return secrets;
-  const adminPassword = generateSecrets().adminPassword;
-  await appendFile(path.join(dir, LAB_FILES.secrets), `${KEYS.adminPassword}=${adminPassword}\n`);
-  return { ...secrets, adminPassword };
+  const missing = ADDED_LATER.filter((field) => !secrets[field]);
+  if (missing.length === 0) return secrets;
+  const fresh = generateSecrets();
+  const added = Object.fromEntries(missing.map((field) => [field, fresh[field]]));
+  await appendFile(
+    path.join(dir, LAB_FILES.secrets),
+    missing.map((field) => `${KEYS[field]}=${fresh[field]}\n`).join(''),
+  );
+  return { ...secrets, ...added };
 }
 
 export function generateSecrets(): LabSecrets {
   const make = () => randomBytes(18).toString('base64url');
-  return { rootPassword: make(), adminPassword: make(), replicationPassword: make(), appPassword: make() };
+  return {
+    rootPassword: make(),
+    adminPassword: make(),
+    replicationPassword: make(),
+    appPassword: make(),
+    exporterPassword: make(),
+  };
 }
 
 export function secretsFile(secrets: LabSecrets): RenderedFile {

@@ -14,6 +14,8 @@ export interface LabState {
   /** `secured`: the HTTPS port and the lab network's subnet, kept like the port so they do not move. */
   httpsPort?: number;
   subnet?: string;
+  /** `monitored`: Prometheus's port, kept like the others. */
+  monitorPort?: number;
   /** The definition the lab was rendered from (infra.yaml's content, defaults left out), so commands on a running
    * lab rebuild its model without reading an infra.yaml that may have changed or broken since. */
   definition?: LabDefinition;

@@ -2,9 +2,9 @@
 // flavour, printable with passwords masked (`infra replication plan`, `infra up --dry-run`) and tested without a
 // database. apply.ts runs it; it decides *whether* a replica needs its first-time setup, this decides *what* it is.
 import { flavourOf } from '../flavours/index.js';
-import { APP_DB } from '../topology/lab-constants.js';
+import { APP_DB, EXPORTER_DB_USER } from '../topology/lab-constants.js';
 import type { Flavour, Lab } from '../topology/types.js';
-import { primaryServer, replicaServers } from '../topology/types.js';
+import { hasProfile, primaryServer, replicaServers } from '../topology/types.js';
 import { quote, stmt, type Statement } from './statement.js';
 
 export type { Statement };
@@ -26,6 +26,8 @@ export interface ReplicationPlan {
 export interface ReplicationSecrets {
   replicationPassword: string;
   appPassword: string;
+  /** `monitored` labs: the database exporter's. */
+  exporterPassword?: string;
 }
 
 export const REPLICATION_USER = 'repl';
@@ -54,6 +56,14 @@ export function planReplication(lab: Lab, secrets: ReplicationSecrets): Replicat
     ),
   ];
   const flavour = flavourOf(lab);
+  if (hasProfile(lab, 'monitored')) {
+    // From its own server only (it runs beside the database); it replicates, so every server has it.
+    const exporter = secrets.exporterPassword ?? '';
+    primaryStatements.push(
+      stmt(`CREATE USER IF NOT EXISTS '${EXPORTER_DB_USER}'@'127.0.0.1' IDENTIFIED BY ${quote(exporter)}`, [exporter]),
+      stmt(`GRANT ${flavour.monitorPrivileges} ON *.* TO '${EXPORTER_DB_USER}'@'127.0.0.1'`),
+    );
+  }
   const replicas = replicaServers(lab).map((s) => ({
     server: s.name,
     configure: flavour.configureReplica(primary.name, REPLICATION_USER, repl),

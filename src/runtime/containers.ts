@@ -4,6 +4,7 @@ import type Docker from 'dockerode';
 import { LABEL, labFilter } from '../topology/labels.js';
 import type { ComponentState, ContainerState, Health, LiveComponent, Removed } from './port.js';
 import type { DbRole } from '../topology/types.js';
+import { PORTS } from '../topology/lab-constants.js';
 
 export async function labContainers(docker: Docker, lab?: string): Promise<ComponentState[]> {
   const list = await docker.listContainers({ all: true, filters: { label: labFilter(lab) } });
@@ -19,6 +20,7 @@ export async function labContainers(docker: Docker, lab?: string): Promise<Compo
       const host = hosts.get(`${labels[LABEL.lab]}/${labels[LABEL.server]}`);
       const binding = c.NetworkSettings.Ports?.['80/tcp']?.[0];
       const tlsBinding = c.NetworkSettings.Ports?.['443/tcp']?.[0];
+      const monitorBinding = c.NetworkSettings.Ports?.[`${PORTS.prometheus}/tcp`]?.[0];
       const joinsHost = c.HostConfig.NetworkMode?.startsWith('container:') ?? false;
       return {
         name: c.Name.replace(/^\//, ''),
@@ -35,6 +37,9 @@ export async function labContainers(docker: Docker, lab?: string): Promise<Compo
         createdAt: c.Created,
         publishedPort: binding ? { ip: binding.HostIp, port: Number(binding.HostPort) } : undefined,
         publishedTlsPort: tlsBinding ? { ip: tlsBinding.HostIp, port: Number(tlsBinding.HostPort) } : undefined,
+        publishedMonitorPort: monitorBinding
+          ? { ip: monitorBinding.HostIp, port: Number(monitorBinding.HostPort) }
+          : undefined,
         // A joined container enters its host's namespace when it starts; if the host started later, that
         // namespace is gone and this container is cut off while its own health check may still pass.
         staleNetwork:

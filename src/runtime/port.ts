@@ -36,6 +36,8 @@ export interface ComponentState {
   createdAt: string;
   /** The host port published for container port 80, on the LB's host container. */
   publishedPort?: { ip: string; port: number };
+  /** The host port published for Prometheus (monitored labs), on the monitoring server's host container. */
+  publishedMonitorPort?: { ip: string; port: number };
   /** The host port published for container port 443 (secured labs), on the LB's host container. */
   publishedTlsPort?: { ip: string; port: number };
   /** Joined to a network namespace its host container no longer has (host restarted after it started). */

@@ -15,6 +15,8 @@ export interface LabSite {
   httpsPort?: number;
   /** `secured`: the lab network's /24. */
   subnet?: string;
+  /** `monitored`: Prometheus's port on 127.0.0.1 (its API and the lab page). */
+  monitorPort?: number;
   /** `secured`: identifies the LB's certificate, so HAProxy restarts when it is issued again. */
   certificate?: string;
 }

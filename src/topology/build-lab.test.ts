@@ -104,9 +104,9 @@ describe('the primary is named in the model, not implied by position', () => {
 
 it('the built-in lab has no profiles; a profile not built yet is refused by name, not ignored', () => {
   expect(buildLab({}).profiles).toEqual([]);
-  expect(() => buildLab({ profiles: ['secured', 'monitored'] })).toThrow(
+  expect(() => buildLab({ profiles: ['secured', 'redundant'] })).toThrow(
     expect.objectContaining({
-      problems: ['profiles[1]: "monitored" is not available in this version of infra yet; remove it'],
+      problems: ['profiles[1]: "redundant" is not available in this version of infra yet; remove it'],
     }),
   );
 });

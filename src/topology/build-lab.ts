@@ -2,6 +2,8 @@
 // a schema cannot (unique names, one load balancer), and build the Lab model. All problems are reported together.
 import { UsageError } from '../errors.js';
 import { MAX_ADDRESSED_SERVERS } from './addressing.js';
+import { MONITORING_SERVER } from './lab-constants.js';
+import { addMonitoring } from '../profiles/monitored.js';
 import type { LabDefinition } from './definition.js';
 import type { Component, ComponentKind, HealthCheck, Lab, Profile, Role, Server } from './types.js';
 
@@ -15,6 +17,8 @@ export const DEFAULT_LAB = {
   port: 8080,
   /** The `secured` profile's HTTPS port on 127.0.0.1. */
   httpsPort: 8443,
+  /** The `monitored` profile's Prometheus (and lab page) port on 127.0.0.1. */
+  monitorPort: 9090,
   healthCheck: { intervalMs: 500, fall: 2, rise: 2 },
   servers: [
     { name: 'lb-01', role: 'lb' },
@@ -37,7 +41,7 @@ const COMPONENTS_BY_ROLE: Record<Role, ComponentKind[]> = {
 };
 
 /** Profiles named in the schema whose issue has not landed yet: asking for one is an error, never a silent no-op. */
-const NOT_YET_BUILT: readonly Profile[] = ['monitored', 'redundant'];
+const NOT_YET_BUILT: readonly Profile[] = ['redundant'];
 
 /**
  * Every server is a Compose service and a container; so is each of its components, named `<server>-<kind>`. A server
@@ -126,6 +130,24 @@ export function buildLab(definition: LabDefinition, overrides: LabOverrides = {}
       `servers: the secured profile gives each server a fixed address, at most ${MAX_ADDRESSED_SERVERS} servers (found ${serverDefs.length})`,
     );
   }
+  const monitorPort =
+    overrides.port === 'auto'
+      ? 'auto'
+      : (definition.monitorPort ?? (port === 'auto' ? 'auto' : DEFAULT_LAB.monitorPort));
+  if (profiles.includes('monitored')) {
+    const taken = serverDefs.findIndex((s) => s.name === MONITORING_SERVER);
+    if (taken >= 0) {
+      problems.push(
+        `servers[${taken}].name: "${MONITORING_SERVER}" is the monitoring server the monitored profile adds; rename yours`,
+      );
+    }
+    const published = [port, ...(profiles.includes('secured') ? [httpsPort] : [])];
+    if (typeof monitorPort === 'number' && published.includes(monitorPort)) {
+      problems.push(
+        `monitorPort: ${monitorPort} is already one of the LB's ports; give Prometheus another (default ${DEFAULT_LAB.monitorPort})`,
+      );
+    }
+  }
   if (typeof port === 'number' && port === httpsPort && profiles.includes('secured')) {
     problems.push(
       `httpsPort: ${port} is also the LB's HTTP port; give HTTPS another port (default ${DEFAULT_LAB.httpsPort})`,
@@ -152,7 +174,7 @@ export function buildLab(definition: LabDefinition, overrides: LabOverrides = {}
     return server;
   });
 
-  return {
+  const lab: Lab = {
     name,
     project: `infra-${name}`,
     domain: definition.domain ?? DEFAULT_LAB.domain,
@@ -162,8 +184,10 @@ export function buildLab(definition: LabDefinition, overrides: LabOverrides = {}
     imageSet: definition.images ?? DEFAULT_LAB.imageSet,
     port,
     httpsPort,
+    monitorPort,
     primary,
     profiles,
     servers,
   };
+  return profiles.includes('monitored') ? addMonitoring(lab) : lab;
 }

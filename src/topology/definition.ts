@@ -17,6 +17,7 @@ export interface LabDefinition {
   images?: ImageSet;
   port?: number | 'auto';
   httpsPort?: number | 'auto';
+  monitorPort?: number | 'auto';
   healthCheck?: Partial<HealthCheckDefinition>;
   servers?: { name: string; role: Role; healthCheck?: Partial<HealthCheckDefinition> }[];
 }

@@ -8,4 +8,25 @@ export const APP_DB = { database: 'footer', user: 'app' } as const;
 export const STATS_PATH = '/haproxy/stats';
 
 /** Where each component listens inside its server's network namespace. */
-export const PORTS = { http: 80, app: 5000, database: 3306, haproxyApi: 9999 } as const;
+export const PORTS = {
+  http: 80,
+  app: 5000,
+  database: 3306,
+  haproxyApi: 9999,
+  /** `monitored`: the exporters, HAProxy's built-in one, Nginx's stub_status (loopback) and Prometheus. */
+  nodeExporter: 9100,
+  nginxExporter: 9113,
+  mysqldExporter: 9104,
+  haproxyMetrics: 8405,
+  nginxStatus: 8081,
+  prometheus: 9090,
+} as const;
+
+/** `monitored`: the live lab page, a Prometheus console on the monitoring server. */
+export const LAB_PAGE_PATH = '/consoles/lab.html';
+
+/** `monitored`: the monitoring server the profile adds to the lab. */
+export const MONITORING_SERVER = 'mon-01';
+
+/** `monitored`: the database user mysqld-exporter logs in as, from its own server only. */
+export const EXPORTER_DB_USER = 'exporter';

@@ -6,9 +6,19 @@ export const BALANCES = ['roundrobin', 'leastconn', 'source', 'first'] as const;
 export const MODES = ['active-active', 'active-passive'] as const;
 export const FLAVOURS = ['mariadb', 'mysql'] as const;
 export const IMAGE_SETS = ['debian', 'upstream'] as const;
+/** The roles a user gives servers in infra.yaml. */
 export const ROLES = ['lb', 'web'] as const;
-/** The processes a server runs; each kind is one file in src/kinds/. */
-export const COMPONENT_KINDS = ['haproxy', 'nginx', 'app', 'db'] as const;
+/** The processes a server runs; each kind is one file in src/kinds/. The last four come with `monitored`. */
+export const COMPONENT_KINDS = [
+  'haproxy',
+  'nginx',
+  'app',
+  'db',
+  'node-exporter',
+  'nginx-exporter',
+  'mysqld-exporter',
+  'prometheus',
+] as const;
 /** Optional additions to the lab, each a function of the model; the built-in lab has none. */
 export const PROFILES = ['secured', 'monitored', 'redundant'] as const;
 
@@ -17,6 +27,8 @@ export type Mode = (typeof MODES)[number];
 export type Flavour = (typeof FLAVOURS)[number];
 export type ImageSet = (typeof IMAGE_SETS)[number];
 export type Role = (typeof ROLES)[number];
+/** A server's role in the model: the user's, or `mon`, the server a profile adds (mon-01, `monitored`). */
+export type ServerRole = Role | 'mon';
 export type ComponentKind = (typeof COMPONENT_KINDS)[number];
 export type Profile = (typeof PROFILES)[number];
 export type DbRole = 'primary' | 'replica';
@@ -36,7 +48,7 @@ export interface Component {
 
 export interface Server {
   name: string;
-  role: Role;
+  role: ServerRole;
   components: Component[];
   /** Web servers only: HAProxy sends traffic here only when every non-backup server is down. */
   backup: boolean;
@@ -58,6 +70,8 @@ export interface Lab {
   port: number | 'auto';
   /** The LB's HTTPS port on 127.0.0.1 (`secured` profile only); `auto` as for `port`. */
   httpsPort: number | 'auto';
+  /** Prometheus's port on 127.0.0.1 (`monitored` profile only); `auto` as for `port`. */
+  monitorPort: number | 'auto';
   /** The web server whose database takes every write; named, not implied by position. */
   primary: string;
   profiles: Profile[];

@@ -1,0 +1,34 @@
+// `monitored`: the database exporter on every web server, logged in to its own server's database as a user that
+// may only read status (the flavour's monitor grants), from 127.0.0.1 only.
+import { EXPORTER_DB_USER, PORTS } from '../topology/lab-constants.js';
+import { builtInDebianSet, type KindSpec } from './kind.js';
+import { httpProbe, secret } from './service.js';
+
+export const mysqldExporter: KindSpec<'mysqld-exporter'> = {
+  kind: 'mysqld-exporter',
+  startRank: 5,
+  listens: PORTS.mysqldExporter,
+  reach: 'network',
+  upstreamImage: () => 'prom/mysqld-exporter:v0.17.2',
+  builtHere: builtInDebianSet,
+  buildExtras: () => [],
+  files: () => [],
+  sharedFiles: () => [],
+  configFiles: () => [],
+  // Both image sets start the exporter itself (ENTRYPOINT): the command is its flags.
+  service: () => ({
+    command: [
+      `--mysqld.address=127.0.0.1:${PORTS.database}`,
+      `--mysqld.username=${EXPORTER_DB_USER}`,
+      `--web.listen-address=:${PORTS.mysqldExporter}`,
+    ],
+    // The exporter reads its password from the environment, never from its command line (`ps` shows that).
+    environment: [{ key: 'MYSQLD_EXPORTER_PASSWORD', value: secret('INFRA_EXPORTER_PASSWORD') }],
+    volumes: [],
+    healthcheck: { test: httpProbe('/', PORTS.mysqldExporter), startPeriod: '20s' },
+  }),
+  dataVolumes: () => [],
+  why: (_lab, server) =>
+    `the database exporter reports ${server.name}'s database: up or not, replication threads and lag, read-only, queries`,
+  diagramLabel: () => `DB exporter :${PORTS.mysqldExporter}`,
+};

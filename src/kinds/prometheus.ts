@@ -1,0 +1,95 @@
+// `monitored`: Prometheus on the monitoring server mon-01, scraping every exporter of the lab by server name, with
+// the alert rules a student can read (mon-01/alerts.yml) and the live lab page (mon-01/consoles/lab.html).
+import { renderTemplate } from '../render/engine.js';
+import { file } from '../render/rendered-file.js';
+import { MONITORING_SERVER, PORTS } from '../topology/lab-constants.js';
+import { type Lab, type Server } from '../topology/types.js';
+import { builtInDebianSet, type KindSpec } from './kind.js';
+import { httpProbe } from './service.js';
+import { scrapeJobs } from './scrape-jobs.js';
+
+const CONFIG_DIR = '/etc/infra/prometheus';
+/** A failure shows within seconds, at a load a laptop does not notice. */
+export const SCRAPE_INTERVAL_S = 5;
+/** Two hours of history: enough for a lab session, a few MiB of memory. */
+const RETENTION = '2h';
+/** Replication lag that raises an alert (seconds behind the primary, for 30 s). */
+export const LAG_THRESHOLD_S = 10;
+
+export const CONFIG_FILES = ['prometheus.yml', 'alerts.yml', 'consoles/lab.html'] as const;
+
+/** The lab page's view: the model it draws, as JSON embedded in the page (no `{{` in it: Go templates read it). */
+function labPageView(lab: Lab) {
+  const model = {
+    lab: lab.name,
+    servers: lab.servers.map((s) => ({
+      name: s.name,
+      role: s.role,
+      db: s.database?.role,
+      components: s.components.map((c) => c.name),
+    })),
+  };
+  return {
+    lab: lab.name,
+    domain: lab.domain,
+    balance: lab.balance,
+    mode: lab.mode,
+    primary: lab.primary,
+    model: JSON.stringify(model),
+  };
+}
+
+export const prometheus: KindSpec<'prometheus'> = {
+  kind: 'prometheus',
+  startRank: 6,
+  listens: PORTS.prometheus,
+  reach: 'network',
+  upstreamImage: () => 'prom/prometheus:v2.53.3',
+  builtHere: builtInDebianSet,
+  buildExtras: () => [],
+  files: (lab, server) => [
+    file(
+      `${server.name}/prometheus.yml`,
+      renderTemplate('prometheus.yml', {
+        lab: lab.name,
+        server: server.name,
+        interval: SCRAPE_INTERVAL_S,
+        retention: RETENTION,
+        configDir: CONFIG_DIR,
+        jobs: scrapeJobs(lab),
+      }),
+    ),
+    file(
+      `${server.name}/alerts.yml`,
+      renderTemplate('alerts.yml', { lab: lab.name, server: server.name, lagThreshold: LAG_THRESHOLD_S }),
+    ),
+    file(`${server.name}/consoles/lab.html`, renderTemplate('consoles/lab.html', labPageView(lab))),
+  ],
+  sharedFiles: () => [],
+  configFiles: (_lab, server) => CONFIG_FILES.map((f) => `${server.name}/${f}`),
+  service: (_lab, server) => ({
+    command: [
+      `--config.file=${CONFIG_DIR}/prometheus.yml`,
+      '--storage.tsdb.path=/prometheus',
+      `--storage.tsdb.retention.time=${RETENTION}`,
+      `--web.listen-address=:${PORTS.prometheus}`,
+      `--web.console.templates=${CONFIG_DIR}/consoles`,
+      `--web.console.libraries=${CONFIG_DIR}/consoles`,
+    ],
+    environment: [],
+    volumes: [`./${server.name}:${CONFIG_DIR}:ro`],
+    healthcheck: { test: httpProbe('/-/ready', PORTS.prometheus), startPeriod: '30s' },
+  }),
+  dataVolumes: () => [],
+  why: (lab) =>
+    `Prometheus scrapes every exporter of the lab every ${SCRAPE_INTERVAL_S} s and evaluates the alert rules (${MONITORING_SERVER}/alerts.yml in the lab folder); ${lab.name}'s live page is its console`,
+  diagramLabel: () => `Prometheus :${PORTS.prometheus}`,
+};
+
+export function isMonitoringServer(server: Pick<Server, 'role'>): boolean {
+  return server.role === 'mon';
+}
+
+export function monitoringServer(lab: Lab): Server | undefined {
+  return lab.servers.find(isMonitoringServer);
+}
