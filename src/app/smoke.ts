@@ -12,7 +12,7 @@ import { runChecks, CHECK_NAMES } from '../checks/runner.js';
 import type { CheckContext, CheckResult } from '../checks/check.js';
 import { junitXml, smokeReport, terminalLine, type SmokeReport } from '../report/smoke-report.js';
 import { labContext, type AppEnv, type LabContext } from './context.js';
-import { labEndpoint } from './lab-endpoint.js';
+import { labEndpoint, monitoringUrls } from './lab-endpoint.js';
 import { renderedLabModel, resolveLabName, type LabTarget } from './lab-target.js';
 
 export async function runSmoke(
@@ -45,10 +45,12 @@ export async function runSmoke(
     });
     return forward.ports;
   };
+  const monitor = containers.find((c) => c.publishedMonitorPort)?.publishedMonitorPort;
   const checkContext: CheckContext = {
     lab,
     ...endpoint,
     dir,
+    monitorUrl: monitor ? monitoringUrls(monitor.port, monitor.ip).prometheus_url : undefined,
     runtime,
     clock: context.clock,
     openSession: context.openSession,

@@ -27,6 +27,8 @@ export interface CheckContext {
   /** Secured labs: the plain-HTTP URL (it redirects), and the lab CA's certificate that `url` is checked against. */
   httpUrl?: string;
   ca?: string;
+  /** Monitored labs: Prometheus's URL on 127.0.0.1. */
+  monitorUrl?: string;
   /** The lab folder (the CA, the firewall files). */
   dir: string;
   runtime: ContainerRuntime;

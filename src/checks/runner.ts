@@ -7,6 +7,7 @@ import { exposure } from './exposure.js';
 import { failover } from './failover.js';
 import { firewallCheck } from './firewall.js';
 import { tlsCheck } from './tls.js';
+import { monitoringCheck } from './monitoring.js';
 import { lbDistribution } from './lb-distribution.js';
 import { lbServes } from './lb-serves.js';
 import { replicationCheck } from './replication.js';
@@ -21,6 +22,7 @@ export const CHECKS: Check[] = [
   exposure,
   tlsCheck,
   firewallCheck,
+  monitoringCheck,
   failover,
 ];
 export const CHECK_NAMES = CHECKS.map((c) => c.name);

@@ -385,6 +385,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
         "  exposure         only the LB's ports are published, on 127.0.0.1\n" +
         '  tls              secured labs: HTTPS with the lab CA, no TLS 1.1, redirect, HSTS\n' +
         "  firewall         secured labs: only what each server's policy allows connects\n" +
+        '  monitoring       monitored labs: every scrape target up, alert rules loaded, no critical alert\n' +
         '  failover         web-01 stopped: every request served by the others, none failed; it rejoins\n' +
         '\nExamples:\n  $ infra smoke\n  $ infra smoke --json --junit smoke.xml\n  $ infra smoke --skip failover',
     )

@@ -2,7 +2,8 @@
 // lab runs, from live state): no canned text. Pure: Lab (+ live observations) → facts; text.ts words them.
 import { adminGrantsOf, flavourOf } from '../flavours/index.js';
 import { KINDS } from '../kinds/index.js';
-import { APP_DB, STATS_PATH } from '../topology/lab-constants.js';
+import { APP_DB, MONITORING_SERVER, STATS_PATH } from '../topology/lab-constants.js';
+import { ALERT_RULES } from '../profiles/alert-rules.js';
 import { ADMIN_USER } from '../flavours/admin-user.js';
 import { describeSource, firewallPolicy } from '../profiles/firewall-policy.js';
 import {
@@ -63,7 +64,13 @@ export interface LabFacts {
   security: ExposureFact[];
   /** Secured labs: who may reach what, server by server (empty without the profile: nothing is filtered). */
   firewall: { server: string; port: number; service: string; from: string[] }[];
-  monitoring: { watched: { what: string; how: string }[]; missing: string[]; stats_url: string | null };
+  monitoring: {
+    watched: { what: string; how: string }[];
+    /** Monitored labs: the alert rules, each with what it means. */
+    alerts: { name: string; severity: string; when: string; for: string; why: string }[];
+    missing: string[];
+    stats_url: string | null;
+  };
 }
 
 function flavourName(lab: Lab): string {
@@ -74,7 +81,21 @@ function primaryName(lab: Lab): string {
   return lab.primary;
 }
 
+/** What each exporter of a monitored lab measures, from its kind. */
+function monitoredWatches(lab: Lab): { what: string; how: string }[] {
+  const exporters = lab.servers.flatMap((server) =>
+    server.components
+      .filter((c) => c.kind.endsWith('-exporter') || c.kind === 'prometheus')
+      .map((c) => ({ what: c.name, how: KINDS[c.kind].why(lab, server) })),
+  );
+  return [
+    ...exporters,
+    { what: 'the load balancer', how: "HAProxy's built-in Prometheus exporter, on a port that is never published" },
+  ];
+}
+
 export function labFacts(lab: Lab, live?: LiveFacts): LabFacts {
+  const monitored = hasProfile(lab, 'monitored');
   const web = webServers(lab);
   const lbs = loadBalancers(lab);
   const active = web.filter((s) => !s.backup).map((s) => s.name);
@@ -86,13 +107,15 @@ export function labFacts(lab: Lab, live?: LiveFacts): LabFacts {
     server: server.name,
     role: server.role,
     why:
-      server.role === 'lb'
-        ? 'the load balancer: the one address visitors use, in front of the web servers'
-        : server.name === lab.primary
-          ? 'a web server that also holds the primary database'
-          : server.backup
-            ? 'a standby web server (HAProxy backup) that also holds a replica of the database'
-            : 'a second web server: it takes its share of the traffic and holds a replica of the database, so losing one web server does not take the site down',
+      server.role === 'mon'
+        ? 'the monitoring server (monitored profile): Prometheus scrapes every exporter of the lab, evaluates the alert rules and serves the live lab page'
+        : server.role === 'lb'
+          ? 'the load balancer: the one address visitors use, in front of the web servers'
+          : server.name === lab.primary
+            ? 'a web server that also holds the primary database'
+            : server.backup
+              ? 'a standby web server (HAProxy backup) that also holds a replica of the database'
+              : 'a second web server: it takes its share of the traffic and holds a replica of the database, so losing one web server does not take the site down',
     components: server.components.map((c) => ({ name: c.name, kind: c.kind, why: KINDS[c.kind].why(lab, server) })),
   }));
 
@@ -274,13 +297,24 @@ export function labFacts(lab: Lab, live?: LiveFacts): LabFacts {
         },
         { what: 'traffic and server states', how: `HAProxy's stats page (${STATS_PATH}) and its runtime API` },
         { what: 'replication', how: "`infra status` reads each replica's IO and SQL threads, lag and last error" },
+        ...(monitored ? monitoredWatches(lab) : []),
       ],
-      missing: [
-        "no metrics history: nothing records request rates, latencies or errors over time (HAProxy's Prometheus exporter is not enabled, nothing scrapes it)",
-        'no alerting: nobody is told when a server or the replica fails',
-        'no central logs: each container keeps its own `docker logs`',
-        'nothing watches the load balancer or the Docker host from outside',
-      ],
+      alerts: monitored
+        ? ALERT_RULES.map((r) => ({ name: r.name, severity: r.severity, when: r.condition, for: r.for, why: r.why }))
+        : [],
+      missing: monitored
+        ? [
+            'no central logs: Prometheus keeps numbers, not log lines; each container keeps its own `docker logs`',
+            'no one is paged: alerts show on the lab page and at /api/v1/alerts (there is no Alertmanager)',
+            `${MONITORING_SERVER} watches everything but nothing watches ${MONITORING_SERVER}; its history (2 h) is lost with its container`,
+            'no request latencies per URL or traces: HAProxy and Nginx counters say how many and how fast overall, not which request was slow',
+          ]
+        : [
+            "no metrics history: nothing records request rates, latencies or errors over time (HAProxy's Prometheus exporter is not enabled, nothing scrapes it); the monitored profile adds it",
+            'no alerting: nobody is told when a server or the replica fails',
+            'no central logs: each container keeps its own `docker logs`',
+            'nothing watches the load balancer or the Docker host from outside',
+          ],
       stats_url: live ? `${live.url}${STATS_PATH}` : null,
     },
   };

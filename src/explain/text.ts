@@ -35,6 +35,12 @@ const SECTIONS: Record<Topic, Section> = {
     'watched today:',
     ...f.monitoring.watched.map((w) => `  ${w.what}: ${w.how}`),
     ...(f.monitoring.stats_url ? [`  stats page: ${f.monitoring.stats_url}`] : []),
+    ...(f.monitoring.alerts.length
+      ? [
+          'alert rules (mon-01/alerts.yml):',
+          ...f.monitoring.alerts.map((a) => `  ${a.name} (${a.severity}, after ${a.for}): ${a.when}; ${a.why}`),
+        ]
+      : []),
     'missing:',
     ...f.monitoring.missing.map((m) => `  ${m}`),
   ],

@@ -7,14 +7,13 @@ import { type Lab, type Server } from '../topology/types.js';
 import { builtInDebianSet, type KindSpec } from './kind.js';
 import { httpProbe } from './service.js';
 import { scrapeJobs } from './scrape-jobs.js';
+import { ALERT_RULES } from '../profiles/alert-rules.js';
 
 const CONFIG_DIR = '/etc/infra/prometheus';
 /** A failure shows within seconds, at a load a laptop does not notice. */
 export const SCRAPE_INTERVAL_S = 5;
 /** Two hours of history: enough for a lab session, a few MiB of memory. */
 const RETENTION = '2h';
-/** Replication lag that raises an alert (seconds behind the primary, for 30 s). */
-export const LAG_THRESHOLD_S = 10;
 
 export const CONFIG_FILES = ['prometheus.yml', 'alerts.yml', 'consoles/lab.html'] as const;
 
@@ -61,7 +60,7 @@ export const prometheus: KindSpec<'prometheus'> = {
     ),
     file(
       `${server.name}/alerts.yml`,
-      renderTemplate('alerts.yml', { lab: lab.name, server: server.name, lagThreshold: LAG_THRESHOLD_S }),
+      renderTemplate('alerts.yml', { lab: lab.name, server: server.name, rules: ALERT_RULES }),
     ),
     file(`${server.name}/consoles/lab.html`, renderTemplate('consoles/lab.html', labPageView(lab))),
   ],

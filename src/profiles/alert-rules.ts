@@ -1,0 +1,91 @@
+// `monitored`: the lab's alert rules as data, rendered into mon-01/alerts.yml and told by `infra explain monitoring`.
+// `{{ $labels.server }}` is Prometheus's own template syntax, filled in when an alert fires.
+
+/** Replication lag that raises an alert (seconds behind the primary, for 30 s). */
+export const LAG_THRESHOLD_S = 10;
+
+export interface AlertRule {
+  name: string;
+  /** Why the condition means what the alert says (the comment above it in alerts.yml). */
+  condition: string;
+  expr: string;
+  for: string;
+  severity: 'critical' | 'warning';
+  summary: string;
+  why: string;
+}
+
+export const ALERT_RULES: readonly AlertRule[] = [
+  {
+    name: 'WebServerDown',
+    condition: 'the whole server is off the network: its node exporter stopped answering',
+    expr: 'up{job="node", role="web"} == 0',
+    for: '10s',
+    severity: 'critical',
+    summary: 'web server {{ $labels.server }} is down',
+    why: 'every component of the server is unreachable; the load balancer routes around it',
+  },
+  {
+    name: 'BackendDown',
+    condition: 'the load balancer took a web server out of rotation (its health check fails), whatever the reason',
+    expr: 'haproxy_server_status{proxy="web", state="DOWN"} == 1',
+    for: '10s',
+    severity: 'critical',
+    summary: 'HAProxy marks {{ $labels.server }} DOWN',
+    why: "it fails HAProxy's health check: no traffic goes there",
+  },
+  {
+    name: 'DatabaseDown',
+    condition: 'the database does not answer the exporter beside it',
+    expr: 'mysql_up == 0',
+    for: '10s',
+    severity: 'critical',
+    summary: 'the database on {{ $labels.server }} does not answer',
+    why: 'reads there fail; on the primary, every write fails',
+  },
+  {
+    name: 'ReplicaStopped',
+    condition: "a replica's IO thread (fetching the primary's changes) or SQL thread (applying them) stopped",
+    expr: 'mysql_slave_status_slave_io_running == 0 or mysql_slave_status_slave_sql_running == 0',
+    for: '10s',
+    severity: 'critical',
+    summary: 'replication stopped on {{ $labels.server }}',
+    why: 'the replica serves older and older data; `infra status` names the error and the fix',
+  },
+  {
+    name: 'ReplicationLag',
+    condition: `a replica more than ${LAG_THRESHOLD_S} s behind its primary`,
+    expr: `lab:replication_lag:seconds > ${LAG_THRESHOLD_S}`,
+    for: '30s',
+    severity: 'warning',
+    summary: '{{ $labels.server }} is {{ $value }} s behind the primary',
+    why: `readers of that replica see data older than ${LAG_THRESHOLD_S} s`,
+  },
+  {
+    name: 'PrimaryNotWritable',
+    condition: 'the primary must take writes: read-only there means every write of the app fails',
+    expr: 'mysql_global_variables_read_only{db_role="primary"} == 1',
+    for: '10s',
+    severity: 'critical',
+    summary: 'the primary on {{ $labels.server }} is read-only',
+    why: 'every write of the application fails',
+  },
+  {
+    name: 'MemoryPressure',
+    condition: 'less than a tenth of the memory is available',
+    expr: 'node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes < 0.10',
+    for: '1m',
+    severity: 'warning',
+    summary: '{{ $labels.server }} has less than 10 % of its memory available',
+    why: 'the kernel will soon kill processes to free memory',
+  },
+  {
+    name: 'DiskPressure',
+    condition: 'less than a tenth of the root filesystem is free',
+    expr: 'node_filesystem_avail_bytes{mountpoint="/"} / node_filesystem_size_bytes{mountpoint="/"} < 0.10',
+    for: '1m',
+    severity: 'warning',
+    summary: '{{ $labels.server }} has less than 10 % of its disk free',
+    why: "a full disk stops the databases' binary logs, and with them replication",
+  },
+];
