@@ -1,5 +1,5 @@
 // Every valid-* fixture's rendered files pass the real tools, run inside the lab's own images (Debian 13: HAProxy
-// 3.0, nginx 1.26), not the host's older ones: `haproxy -c`, `nginx -t`, `nft -c` and `docker compose config -q`.
+// 3.0, nginx 1.26), not the host's older ones: `haproxy -c`, `nginx -t`, `nft -c`, `promtool` and `docker compose config -q`.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -16,17 +16,27 @@ describeWithDocker('rendered files pass the real tools', () => {
     // Build the debian image set once (a no-op when the tags exist), with the secured profile's host image, then
     // read the tags back from a render.
     const imagesLab = path.join(cwd, 'images-lab');
-    const render = await infra(['render', '--profile', 'secured', '--dir', imagesLab], { cwd });
+    const render = await infra(['render', '--profile', 'secured,monitored', '--dir', imagesLab], { cwd });
     expect(render.exitCode).toBe(0);
     const build = await infra(['images', 'build', '--dir', imagesLab], { cwd });
     expect(build.stderr).toContain('images');
     expect(build.exitCode).toBe(0);
     const compose = await docker(['compose', '-f', path.join(imagesLab, 'compose.yaml'), 'config', '--images']);
     for (const ref of compose.split('\n')) {
-      const kind = ref.match(/^infra-(\w+):/)?.[1];
+      const kind = ref.match(/^infra-([\w-]+):/)?.[1];
       if (kind) images[kind] = ref;
     }
-    expect(Object.keys(images).sort()).toEqual(['app', 'db', 'haproxy', 'host', 'nginx']);
+    expect(Object.keys(images).sort()).toEqual([
+      'app',
+      'db',
+      'haproxy',
+      'host',
+      'mysqld-exporter',
+      'nginx',
+      'nginx-exporter',
+      'node-exporter',
+      'prometheus',
+    ]);
   });
 
   describe.each(fixtureNames('valid-'))('%s', (fixture) => {
@@ -112,6 +122,45 @@ describeWithDocker('rendered files pass the real tools', () => {
       await execa('sh', ['-c', `sed 's/tcp dport 80 /tcp dport http-ish /' ${dir}/web-01/firewall.nft > ${broken}`]);
       const result = await nftCheck(broken);
       expect(result.exitCode).not.toBe(0);
+    });
+  });
+
+  describe('valid-monitored Prometheus files', () => {
+    const dir = path.join(cwd, 'valid-monitored');
+    /** promtool from the lab's own Prometheus image, on mon-01's folder mounted where Prometheus reads it. */
+    const promtool = (args: string[], folder = path.join(dir, 'mon-01')) =>
+      execa(
+        'docker',
+        [
+          'run',
+          '--rm',
+          '--entrypoint',
+          'promtool',
+          '-v',
+          `${folder}:/etc/infra/prometheus:ro`,
+          images.prometheus,
+          ...args,
+        ],
+        { reject: false },
+      );
+
+    it('promtool check config accepts mon-01/prometheus.yml (and the rule file it names)', async () => {
+      const result = await promtool(['check', 'config', '/etc/infra/prometheus/prometheus.yml']);
+      expect(result.stdout).toContain('SUCCESS');
+      expect(result.exitCode).toBe(0);
+    });
+
+    it('promtool check rules accepts mon-01/alerts.yml; a broken rule is rejected', async () => {
+      const result = await promtool(['check', 'rules', '/etc/infra/prometheus/alerts.yml']);
+      expect(result.stdout).toMatch(/SUCCESS: \d+ rules found/);
+      expect(result.exitCode).toBe(0);
+      const broken = path.join(cwd, 'broken-rules');
+      await execa('sh', [
+        '-c',
+        `mkdir -p ${broken} && sed 's/== 0$/== = 0/' ${dir}/mon-01/alerts.yml > ${broken}/alerts.yml`,
+      ]);
+      const rejected = await promtool(['check', 'rules', '/etc/infra/prometheus/alerts.yml'], broken);
+      expect(rejected.exitCode).not.toBe(0);
     });
   });
 
