@@ -22,10 +22,12 @@ export interface Alert {
 
 /**
  * Targets not up, each named by server and job with the scrape error; undefined while the answer is not settled:
- * a target never scraped, or down at a scrape older than `since` (it may have been starting then).
+ * no target listed yet, a target never scraped, or one down at a scrape older than `since` (it may have been
+ * starting then).
  */
 export function targetProblems(targets: Target[], since: number): string[] | undefined {
-  if (targets.length === 0) return ['Prometheus has no scrape targets'];
+  // A Prometheus that just started lists its targets a moment later.
+  if (targets.length === 0) return undefined;
   const stale = (t: Target) => t.health === 'unknown' || (t.health === 'down' && Date.parse(t.lastScrape) < since);
   if (targets.some(stale)) return undefined;
   return targets
@@ -50,6 +52,7 @@ export const monitoringCheck: Check = {
       if (problems || clock.now() > deadline) break;
       await clock.sleep(500);
     }
+    if (!problems && targets.length === 0) throw new CheckFailure('Prometheus has no scrape targets');
     if (!problems) {
       const unsettled = targets.filter((t) => t.health !== 'up').map((t) => `${t.labels.server} ${t.labels.job}`);
       throw new CheckFailure(`not scraped successfully in ${TARGETS_DEADLINE_MS / 1000} s: ${unsettled.join(', ')}`);

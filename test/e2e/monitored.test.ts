@@ -1,0 +1,130 @@
+// The monitored profile end to end, together with secured (profiles combine): every check passes, Prometheus scrapes
+// every target through the firewalls, the web-server-down alert fires within 30 s of `infra fail web-01` and
+// resolves after `recover`, the live lab page shows it in a real browser (Debian's Chromium, headless), and a
+// stopped exporter fails the monitoring check by name.
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import puppeteer, { type Browser } from 'puppeteer-core';
+import { describeWithDocker, requireEngine, uniqueLabName, tempDir, infra, docker } from '../helpers/e2e.js';
+import { repoRoot } from '../helpers/fixtures.js';
+
+const lab = uniqueLabName('monitored');
+const cwd = tempDir();
+const CHROMIUM = '/usr/bin/chromium';
+const inCi = process.env.CI === 'true' || process.env.CI === '1';
+/** The page test needs Debian's Chromium: CI installs it (.ci/run) and fails without it; elsewhere it is skipped. */
+const itWithBrowser = existsSync(CHROMIUM) || inCi ? it : it.skip;
+/** Screenshots the e2e run keeps for a human to look at (not committed). */
+const artefacts = path.join(repoRoot, 'test-artifacts');
+
+interface Check {
+  name: string;
+  status: string;
+  detail: string;
+}
+
+async function alertState(prometheus: string, name: string): Promise<string> {
+  const body = (await (await fetch(`${prometheus}/api/v1/alerts`)).json()) as {
+    data: { alerts: { labels: { alertname: string; server?: string }; state: string }[] };
+  };
+  return body.data.alerts.find((a) => a.labels.alertname === name && a.labels.server === 'web-01')?.state ?? 'inactive';
+}
+
+async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+describeWithDocker('monitored and secured lab', () => {
+  let status: { monitoring: { prometheus_url: string; page_url: string } };
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    requireEngine();
+    const up = await infra(['up', '--profile', 'secured,monitored', '--name', lab, '--port', 'auto', '--json'], {
+      cwd,
+    });
+    const result = JSON.parse(up.stdout);
+    expect(result.smoke.checks.filter((c: Check) => c.status !== 'passed')).toEqual([]);
+    expect(result.smoke.checks.map((c: Check) => c.name)).toEqual(
+      expect.arrayContaining(['tls', 'firewall', 'monitoring']),
+    );
+    expect(up.exitCode).toBe(0);
+    status = JSON.parse((await infra(['status', '--name', lab, '--json'], { cwd })).stdout);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await infra(['reset', '--name', lab, '--yes'], { cwd });
+  });
+
+  it('Prometheus scrapes every exporter of every server, through the firewalls', async () => {
+    const body = (await (await fetch(`${status.monitoring.prometheus_url}/api/v1/targets`)).json()) as {
+      data: { activeTargets: { labels: { job: string; server: string }; health: string }[] };
+    };
+    const targets = body.data.activeTargets.map((t) => `${t.labels.job} ${t.labels.server} ${t.health}`).sort();
+    expect(targets).toEqual([
+      'haproxy lb-01 up',
+      'mysqld web-01 up',
+      'mysqld web-02 up',
+      'nginx web-01 up',
+      'nginx web-02 up',
+      'node lb-01 up',
+      'node mon-01 up',
+      'node web-01 up',
+      'node web-02 up',
+      'prometheus mon-01 up',
+    ]);
+  });
+
+  itWithBrowser(
+    'the lab page shows web-01 down while it is failed, and the alert fires within 30 s; both clear after recover',
+    async () => {
+      if (!existsSync(CHROMIUM)) throw new Error(`no ${CHROMIUM}: apt-get install --no-install-recommends chromium`);
+      browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+      const page = await browser.newPage();
+      await page.setViewport({ width: 1280, height: 900 });
+      await page.goto(status.monitoring.page_url);
+      await page.waitForSelector('[data-server="web-01"][data-state="up"]', { timeout: 20_000 });
+
+      const failedAt = Date.now();
+      expect((await infra(['fail', 'web-01', '--name', lab], { cwd })).exitCode).toBe(0);
+      await page.waitForSelector('[data-server="web-01"][data-state="down"]', { timeout: 20_000 });
+      await until('WebServerDown firing', 30_000, async () =>
+        (await alertState(status.monitoring.prometheus_url, 'WebServerDown')) === 'firing' ? true : undefined,
+      );
+      const firedAfterMs = Date.now() - failedAt;
+      expect(firedAfterMs).toBeLessThan(30_000);
+      await page.waitForSelector('[data-alert="WebServerDown"]', { timeout: 5_000 });
+      mkdirSync(artefacts, { recursive: true });
+      await page.screenshot({ path: path.join(artefacts, 'lab-page-web-01-down.png'), fullPage: true });
+
+      expect((await infra(['recover', 'web-01', '--name', lab], { cwd })).exitCode).toBe(0);
+      await page.waitForSelector('[data-server="web-01"][data-state="up"]', { timeout: 20_000 });
+      await until('WebServerDown resolved', 20_000, async () =>
+        (await alertState(status.monitoring.prometheus_url, 'WebServerDown')) === 'inactive' ? true : undefined,
+      );
+      await page.waitForFunction(() => !document.querySelector('[data-alert="WebServerDown"]'), { timeout: 5_000 });
+      await page.screenshot({ path: path.join(artefacts, 'lab-page-recovered.png'), fullPage: true });
+    },
+  );
+
+  it('an exporter stopped by hand fails the monitoring check by name; `infra up` brings it back', async () => {
+    await docker(['stop', `infra-${lab}-web-02-nginx-exporter`]);
+    // Prometheus sees it at its next scrape (every 5 s).
+    await new Promise((r) => setTimeout(r, 6_000));
+    const smoke = await infra(['smoke', '--name', lab, '--skip', 'failover,firewall', '--json'], { cwd });
+    const monitoring = (JSON.parse(smoke.stdout).checks as Check[]).find((c) => c.name === 'monitoring')!;
+    expect(monitoring.status).toBe('failed');
+    expect(monitoring.detail).toMatch(/scrape targets down: web-02 nginx \(http:\/\/web-02:9113\/metrics\)/);
+    expect(smoke.exitCode).toBe(1);
+    expect((await infra(['up', '--name', lab, '--no-smoke'], { cwd })).exitCode).toBe(0);
+    await new Promise((r) => setTimeout(r, 6_000));
+    const again = await infra(['smoke', '--name', lab, '--skip', 'failover,firewall', '--json'], { cwd });
+    expect(again.exitCode).toBe(0);
+  });
+});
