@@ -24,7 +24,7 @@ import {
   type RenderTarget,
 } from './render.js';
 import { lockLab, type Release } from './lab-lock.js';
-import { labHttpsUrl, labUrl } from './lab-endpoint.js';
+import { labHttpsUrl, labUrl, monitoringUrls } from './lab-endpoint.js';
 import { LAB_FILES } from '../paths.js';
 import { BOOT_STEPS, type UpContext } from './up-steps.js';
 
@@ -105,6 +105,7 @@ export async function upCommand(env: AppEnv, options: UpOptions): Promise<number
 
   const httpsPort = rendered?.site.httpsPort;
   const url = rendered ? (httpsPort ? labHttpsUrl(httpsPort) : labUrl(rendered.hostPort)) : undefined;
+  const monitoring = rendered?.site.monitorPort ? monitoringUrls(rendered.site.monitorPort) : undefined;
   if (options.json) {
     const { replication, smoke } = context?.result ?? {};
     io.stdout.write(
@@ -119,6 +120,7 @@ export async function upCommand(env: AppEnv, options: UpOptions): Promise<number
                 tls: { ca_file: path.join(rendered.dir, LAB_FILES.caCert) },
               }
             : {}),
+          ...(monitoring ? { monitoring } : {}),
           dir: rendered?.dir,
           steps: stepsJson(steps.records),
           ...(replication ? { replication: { replicas: replication } } : {}),
@@ -142,6 +144,9 @@ export async function upCommand(env: AppEnv, options: UpOptions): Promise<number
   io.stderr.write(
     `\nlab "${rendered!.lab.name}" is up: ${url}\n` +
       `  folder   ${rendered!.dir}   (its README.md draws the topology)\n` +
+      (monitoring
+        ? `  watch    ${monitoring.page_url}   (the live lab page; Prometheus on ${monitoring.prometheus_url})\n`
+        : '') +
       `  try      curl${httpsPort ? ` --cacert ${path.join(rendered!.dir, LAB_FILES.caCert)}` : ''} -sI ${url}/ | grep -i x-served-by     (run it twice)\n` +
       `  learn    infra explain${flag}              (what you got, and why)\n` +
       `  next     infra status${flag} · infra fail ${webServers(rendered!.lab)[0].name}${flag} · infra down${flag}\n`,

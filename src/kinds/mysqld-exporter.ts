@@ -2,7 +2,7 @@
 // may only read status (the flavour's monitor grants), from 127.0.0.1 only.
 import { EXPORTER_DB_USER, PORTS } from '../topology/lab-constants.js';
 import { builtInDebianSet, type KindSpec } from './kind.js';
-import { httpProbe, secret } from './service.js';
+import { monitorProbe, secret } from './service.js';
 
 export const mysqldExporter: KindSpec<'mysqld-exporter'> = {
   kind: 'mysqld-exporter',
@@ -16,7 +16,7 @@ export const mysqldExporter: KindSpec<'mysqld-exporter'> = {
   sharedFiles: () => [],
   configFiles: () => [],
   // Both image sets start the exporter itself (ENTRYPOINT): the command is its flags.
-  service: () => ({
+  service: (lab) => ({
     command: [
       `--mysqld.address=127.0.0.1:${PORTS.database}`,
       `--mysqld.username=${EXPORTER_DB_USER}`,
@@ -25,7 +25,7 @@ export const mysqldExporter: KindSpec<'mysqld-exporter'> = {
     // The exporter reads its password from the environment, never from its command line (`ps` shows that).
     environment: [{ key: 'MYSQLD_EXPORTER_PASSWORD', value: secret('INFRA_EXPORTER_PASSWORD') }],
     volumes: [],
-    healthcheck: { test: httpProbe('/', PORTS.mysqldExporter), startPeriod: '20s' },
+    healthcheck: { test: monitorProbe(builtInDebianSet(lab), '/', PORTS.mysqldExporter), startPeriod: '20s' },
   }),
   dataVolumes: () => [],
   why: (_lab, server) =>

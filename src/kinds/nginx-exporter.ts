@@ -17,14 +17,17 @@ export const nginxExporter: KindSpec<'nginx-exporter'> = {
   sharedFiles: () => [],
   configFiles: () => [],
   // Both image sets start the exporter itself (ENTRYPOINT): the command is its flags.
-  service: () => ({
+  service: (lab) => ({
     command: [
       `--nginx.scrape-uri=http://127.0.0.1:${PORTS.nginxStatus}${NGINX_STATUS_PATH}`,
       `--web.listen-address=:${PORTS.nginxExporter}`,
     ],
     environment: [],
     volumes: [],
-    healthcheck: { test: httpProbe('/', PORTS.nginxExporter), startPeriod: '20s' },
+    // The official image holds the exporter binary alone (no shell, no wget): only the Debian one is probed.
+    ...(builtInDebianSet(lab)
+      ? { healthcheck: { test: httpProbe('/', PORTS.nginxExporter), startPeriod: '20s' } }
+      : {}),
   }),
   dataVolumes: () => [],
   why: (_lab, server) =>

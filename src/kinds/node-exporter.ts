@@ -1,7 +1,7 @@
 // `monitored`: Prometheus's node exporter on every server: the server's CPU, memory, disk and network.
 import { PORTS } from '../topology/lab-constants.js';
 import { builtInDebianSet, type KindSpec } from './kind.js';
-import { httpProbe } from './service.js';
+import { monitorProbe } from './service.js';
 
 export const nodeExporter: KindSpec<'node-exporter'> = {
   kind: 'node-exporter',
@@ -15,7 +15,7 @@ export const nodeExporter: KindSpec<'node-exporter'> = {
   sharedFiles: () => [],
   configFiles: () => [],
   // Both image sets start the exporter itself (ENTRYPOINT): the command is its flags.
-  service: () => ({
+  service: (lab) => ({
     command: [
       `--web.listen-address=:${PORTS.nodeExporter}`,
       // What a container can see of its server; the rest (hardware, systemd) is not there to read.
@@ -29,7 +29,7 @@ export const nodeExporter: KindSpec<'node-exporter'> = {
     ],
     environment: [],
     volumes: [],
-    healthcheck: { test: httpProbe('/', PORTS.nodeExporter), startPeriod: '20s' },
+    healthcheck: { test: monitorProbe(builtInDebianSet(lab), '/', PORTS.nodeExporter), startPeriod: '20s' },
   }),
   dataVolumes: () => [],
   why: (_lab, server) =>

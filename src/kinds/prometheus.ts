@@ -5,7 +5,7 @@ import { file } from '../render/rendered-file.js';
 import { MONITORING_SERVER, PORTS } from '../topology/lab-constants.js';
 import { type Lab, type Server } from '../topology/types.js';
 import { builtInDebianSet, type KindSpec } from './kind.js';
-import { httpProbe } from './service.js';
+import { monitorProbe } from './service.js';
 import { scrapeJobs } from './scrape-jobs.js';
 import { ALERT_RULES } from '../profiles/alert-rules.js';
 
@@ -66,7 +66,7 @@ export const prometheus: KindSpec<'prometheus'> = {
   ],
   sharedFiles: () => [],
   configFiles: (_lab, server) => CONFIG_FILES.map((f) => `${server.name}/${f}`),
-  service: (_lab, server) => ({
+  service: (lab, server) => ({
     command: [
       `--config.file=${CONFIG_DIR}/prometheus.yml`,
       '--storage.tsdb.path=/prometheus',
@@ -77,7 +77,7 @@ export const prometheus: KindSpec<'prometheus'> = {
     ],
     environment: [],
     volumes: [`./${server.name}:${CONFIG_DIR}:ro`],
-    healthcheck: { test: httpProbe('/-/ready', PORTS.prometheus), startPeriod: '30s' },
+    healthcheck: { test: monitorProbe(builtInDebianSet(lab), '/-/ready', PORTS.prometheus), startPeriod: '30s' },
   }),
   dataVolumes: () => [],
   why: (lab) =>

@@ -42,3 +42,13 @@ export function httpProbe(path: string, port: number): string[] {
 export function adminPing(tool: string, user: string, passwordVariable: string): string[] {
   return ['CMD-SHELL', `MYSQL_PWD="$$${passwordVariable}" ${tool} ping -h127.0.0.1 --protocol=tcp -u${user} --silent`];
 }
+
+/**
+ * An HTTP probe for a monitoring component: bash in the images built here; busybox's wget in the official prom/*
+ * images (they have no bash).
+ */
+export function monitorProbe(debianImage: boolean, path: string, port: number): string[] {
+  return debianImage
+    ? httpProbe(path, port)
+    : ['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${port}${path}`];
+}
