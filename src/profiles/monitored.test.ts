@@ -1,0 +1,70 @@
+import { adminGrantsOf } from '../flavours/index.js';
+import { planReplication } from '../replication/plan.js';
+import { buildLab } from '../topology/build-lab.js';
+import { allowed, firewallPolicy } from './firewall-policy.js';
+
+const monitored = buildLab({ profiles: ['monitored'] });
+
+it('adds mon-01 with Prometheus, and the exporters each server needs, to the model', () => {
+  expect(monitored.servers.map((s) => [s.name, s.components.map((c) => c.kind)])).toEqual([
+    ['lb-01', ['haproxy', 'node-exporter']],
+    ['web-01', ['nginx', 'app', 'db', 'node-exporter', 'nginx-exporter', 'mysqld-exporter']],
+    ['web-02', ['nginx', 'app', 'db', 'node-exporter', 'nginx-exporter', 'mysqld-exporter']],
+    ['mon-01', ['prometheus', 'node-exporter']],
+  ]);
+  expect(buildLab({}).servers.map((s) => s.name)).toEqual(['lb-01', 'web-01', 'web-02']);
+});
+
+it('refuses a server of your own named mon-01, and Prometheus on one of the LB ports', () => {
+  const servers = [
+    { name: 'lb-01', role: 'lb' as const },
+    { name: 'mon-01', role: 'web' as const },
+    { name: 'web-02', role: 'web' as const },
+  ];
+  expect(() => buildLab({ profiles: ['monitored'], servers })).toThrow(
+    expect.objectContaining({
+      problems: ['servers[1].name: "mon-01" is the monitoring server the monitored profile adds; rename yours'],
+    }),
+  );
+  expect(() => buildLab({ profiles: ['monitored'], monitorPort: 8080 })).toThrow(
+    expect.objectContaining({
+      problems: ["monitorPort: 8080 is already one of the LB's ports; give Prometheus another (default 9090)"],
+    }),
+  );
+});
+
+it('with secured too, each exporter admits its scrape from mon-01 and nobody else', () => {
+  const lab = buildLab({ profiles: ['secured', 'monitored'] });
+  const policy = firewallPolicy(lab);
+  const mon = { kind: 'server', name: 'mon-01' } as const;
+  const lb = { kind: 'server', name: 'lb-01' } as const;
+  for (const port of [9100, 9113, 9104]) {
+    expect(allowed(policy, 'web-01', port, mon)).toBe(true);
+    expect(allowed(policy, 'web-01', port, lb)).toBe(false);
+    expect(allowed(policy, 'web-01', port, { kind: 'anywhere' })).toBe(false);
+  }
+  expect(allowed(policy, 'lb-01', 8405, mon)).toBe(true);
+  expect(allowed(policy, 'lb-01', 8405, { kind: 'anywhere' })).toBe(false);
+  expect(allowed(policy, 'mon-01', 9090, { kind: 'anywhere' })).toBe(true);
+  expect(allowed(policy, 'mon-01', 9100, lb)).toBe(false);
+});
+
+it("makes the exporter's user on the primary, from 127.0.0.1, with the flavour's monitor privileges only", () => {
+  const secrets = { replicationPassword: 'r', appPassword: 'a', exporterPassword: 'sekret' };
+  for (const flavour of ['mariadb', 'mysql'] as const) {
+    const lab = buildLab({ profiles: ['monitored'], database: { flavour } });
+    const shown = planReplication(lab, secrets).primary.statements.map((s) => s.shown);
+    const privileges =
+      flavour === 'mariadb' ? 'PROCESS, BINLOG MONITOR, REPLICA MONITOR' : 'PROCESS, REPLICATION CLIENT';
+    expect(shown).toContain(`GRANT ${privileges} ON *.* TO 'exporter'@'127.0.0.1'`);
+    expect(shown.join('\n')).not.toContain('sekret');
+    // infra may grant exactly those, in monitored labs only.
+    expect(adminGrantsOf(lab).at(-1)).toEqual({ privileges, on: '*.*', grantOption: true });
+    expect(adminGrantsOf(buildLab({ database: { flavour } })).some((g) => g.privileges === privileges)).toBe(false);
+  }
+  expect(
+    planReplication(buildLab({}), secrets)
+      .primary.statements.map((s) => s.shown)
+      .join('\n'),
+  ).not.toContain('exporter');
+});
