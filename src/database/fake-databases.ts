@@ -19,6 +19,8 @@ export interface FakeDatabase {
   statements: string[];
   /** Rows of footer.visits by id, for the replication check. */
   visits: Set<number>;
+  /** Privileges infra's user may not grant (GRANT of them is refused, as from a user made without them). */
+  ungrantable: string[];
 }
 
 export class FakeDatabases {
@@ -42,6 +44,7 @@ export class FakeDatabases {
         lastSqlError: '',
         statements: [],
         visits: new Set(),
+        ungrantable: [],
       };
       this.servers.set(server, db);
     }
@@ -77,6 +80,12 @@ export class FakeDatabases {
 }
 
 function answer(db: FakeDatabase, user: string, sql: string, params: unknown[]): Row[] {
+  if (sql.startsWith('GRANT ') && db.ungrantable.some((p) => sql.includes(p))) {
+    throw Object.assign(new Error('Access denied; you need (at least one of) the GRANT OPTION privilege(s)'), {
+      code: 'ER_SPECIFIC_ACCESS_DENIED_ERROR',
+      errno: 1227,
+    });
+  }
   const change = /^CHANGE MASTER TO MASTER_HOST='([^']+)'/.exec(sql);
   if (change) {
     db.source = change[1];

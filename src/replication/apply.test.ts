@@ -51,3 +51,15 @@ it('reconfigures a replica that follows another source', async () => {
   const { outcome } = await apply(databases);
   expect(outcome.action).toBe('configured');
 });
+
+it('says how to get a monitored lab on databases made before the profile was on, when the exporter grant is refused', async () => {
+  const databases = new FakeDatabases(() => undefined);
+  databases.get('web-01').ungrantable = ['BINLOG MONITOR'];
+  const connections: Connections = { 'web-01': databases.sessionTo('web-01'), 'web-02': databases.sessionTo('web-02') };
+  const monitored = buildLab({ profiles: ['monitored'] });
+  await expect(
+    applyReplication(monitored, { ...secrets, exporterPassword: 'e' }, connections, { timeoutMs: 1000 }),
+  ).rejects.toThrow(
+    /web-01: GRANT PROCESS, BINLOG MONITOR, REPLICA MONITOR ON \*\.\* TO 'exporter'@'127\.0\.0\.1' failed: Access denied.*; these databases were made before the monitored profile was on.*`infra down --volumes` \(their data is deleted\)/,
+  );
+});

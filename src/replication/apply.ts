@@ -97,7 +97,9 @@ async function run(connection: DbSession, server: string, statement: Statement):
   try {
     await connection.query(statement.sql);
   } catch (error) {
-    throw new StepError(`${server}: ${statement.shown} failed: ${(error as Error).message}`);
+    const message = (error as Error).message;
+    const hint = statement.ifDenied && /denied/i.test(message) ? `; ${statement.ifDenied}` : '';
+    throw new StepError(`${server}: ${statement.shown} failed: ${message}${hint}`);
   }
 }
 

@@ -4,7 +4,7 @@
 import { flavourOf } from '../flavours/index.js';
 import { APP_DB, EXPORTER_DB_USER } from '../topology/lab-constants.js';
 import type { Flavour, Lab } from '../topology/types.js';
-import { hasProfile, primaryServer, replicaServers } from '../topology/types.js';
+import { hasProfile, nameFlag, primaryServer, replicaServers } from '../topology/types.js';
 import { quote, stmt, type Statement } from './statement.js';
 
 export type { Statement };
@@ -61,7 +61,14 @@ export function planReplication(lab: Lab, secrets: ReplicationSecrets): Replicat
     const exporter = secrets.exporterPassword ?? '';
     primaryStatements.push(
       stmt(`CREATE USER IF NOT EXISTS '${EXPORTER_DB_USER}'@'127.0.0.1' IDENTIFIED BY ${quote(exporter)}`, [exporter]),
-      stmt(`GRANT ${flavour.monitorPrivileges} ON *.* TO '${EXPORTER_DB_USER}'@'127.0.0.1'`),
+      {
+        ...stmt(`GRANT ${flavour.monitorPrivileges} ON *.* TO '${EXPORTER_DB_USER}'@'127.0.0.1'`),
+        // infra's user gets the right to grant these when its database is made: not for databases made before.
+        ifDenied:
+          'these databases were made before the monitored profile was on, so infra may not grant the exporter its ' +
+          `privileges: \`infra down --volumes${nameFlag(lab.name)}\` (their data is deleted) then \`infra up\` again, ` +
+          'or leave monitored off',
+      },
     );
   }
   const replicas = replicaServers(lab).map((s) => ({

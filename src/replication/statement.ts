@@ -4,6 +4,8 @@ export interface Statement {
   sql: string;
   /** The same statement with every password replaced by '***', for printing. */
   shown: string;
+  /** What to do when the server refuses it for lack of privileges (said with the error). */
+  ifDenied?: string;
 }
 
 const MASK = '***';
