@@ -2,7 +2,7 @@
 // Boot benchmark (issue #3): on one rendered lab folder, side by side in one run, fresh volumes each time:
 //   docker compose up -d --wait   vs   infra up until healthy (render, images, start; then replication, no smoke)
 // Prints medians of N runs, the ratio, the second-up rebuild count, `down` times and the lab's memory.
-// Usage: npm run bench [-- --runs 5] [--profile secured]
+// Usage: npm run bench [-- --runs 5] [--profile secured] [--config fixtures/valid-four-web.yaml]
 import { execa } from 'execa';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -12,6 +12,9 @@ import { fileURLToPath } from 'node:url';
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 3;
 // --profile secured: the same comparison on a secured lab (its compose file loads the firewalls too).
 const profile = process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : 'none';
+// --config FILE: another lab definition (fixtures/valid-four-web.yaml: four web servers).
+const config = process.argv.includes('--config') ? process.argv[process.argv.indexOf('--config') + 1] : undefined;
+const configArgs = config ? ['-c', path.resolve(config)] : [];
 const infraBin = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'infra');
 const cwd = mkdtempSync(path.join(os.tmpdir(), 'infra-bench-'));
 const name = `bench-${process.pid}`;
@@ -27,7 +30,7 @@ const timed = async (fn) => {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
 
-await infra('render', '--port', 'auto', '--profile', profile, '--out', dir);
+await infra('render', ...configArgs, '--port', 'auto', '--profile', profile, '--out', dir);
 await infra('images', 'build', '--dir', dir);
 
 const compose = [];
@@ -65,7 +68,9 @@ function toMiB(text) {
   return Number(value) * ({ KiB: 1 / 1024, MiB: 1, GiB: 1024 }[unit] ?? 0);
 }
 
-console.log(`runs: ${runs} (fresh volumes each), profile ${profile}, lab folder ${dir}`);
+console.log(
+  `runs: ${runs} (fresh volumes each), profile ${profile}, ${config ?? 'the built-in lab'}, lab folder ${dir}`,
+);
 console.log(`docker compose up -d --wait   median ${fmt(median(compose))}   [${compose.map(fmt).join(', ')}]`);
 console.log(
   `infra up until healthy        median ${fmt(median(infraHealthy))}   [${infraHealthy.map(fmt).join(', ')}]`,

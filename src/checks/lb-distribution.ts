@@ -4,7 +4,10 @@ import { serverStates } from '../ops/haproxy.js';
 import type { ContainerRuntime } from '../runtime/port.js';
 import { CheckFailure, request, type Check } from './check.js';
 
-export const DISTRIBUTION_REQUESTS = 8;
+/** Requests per sample: at least 8, and four rounds of the active servers. */
+export function distributionRequests(lab: Lab): number {
+  return Math.max(8, 4 * webServers(lab).filter((s) => !s.backup).length);
+}
 
 /** What the sequence of serving web servers must look like; undefined when it is right, else why not. */
 export function judgeDistribution(lab: Lab, seen: string[]): string | undefined {
@@ -42,9 +45,9 @@ async function settledStates(runtime: ContainerRuntime, haproxy: string): Promis
   }
 }
 
-async function sample(url: string, ca: string | undefined): Promise<string[]> {
+async function sample(lab: Lab, url: string, ca: string | undefined): Promise<string[]> {
   const seen: string[] = [];
-  for (let i = 0; i < DISTRIBUTION_REQUESTS; i++) {
+  for (let i = 0; i < distributionRequests(lab); i++) {
     const answer = await request(`${url}/`, { ca });
     seen.push(answer.status === 200 ? (answer.servedBy ?? '?') : `HTTP ${answer.status}`);
   }
@@ -59,12 +62,12 @@ export const lbDistribution: Check = {
     // A server that just restarted may be between DOWN and UP for a moment (rise 2): let HAProxy settle, briefly.
     // A server held DOWN or in MAINT stays so, and the distribution shows it.
     await settledStates(runtime, haproxy);
-    const first = await sample(url, ca);
+    const first = await sample(lab, url, ca);
     if (!judgeDistribution(lab, first)) return describe(first);
     // One more sample after HAProxy settles again, so a momentary blip is told apart from a distribution that is
     // really off (seen once in about ten e2e runs right after a server was recreated); both samples are reported.
     const states = await settledStates(runtime, haproxy);
-    const second = await sample(url, ca);
+    const second = await sample(lab, url, ca);
     const problem = judgeDistribution(lab, second);
     const view = Object.entries(states)
       .map(([server, state]) => `${server} ${state}`)

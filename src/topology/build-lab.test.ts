@@ -161,3 +161,17 @@ it('accepts any name for any role: the role decides what a server runs (an LB ma
     ['app-b', 'web', ['nginx', 'app', 'db']],
   ]);
 });
+
+it('takes two to five web servers, each holding a replica of the primary', () => {
+  const web = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `web-0${i + 1}`, role: 'web' as const }));
+  const lab = buildLab({ servers: [{ name: 'lb-01', role: 'lb' }, ...web(5)] });
+  expect(lab.servers.filter((s) => s.database?.role === 'replica').map((s) => s.name)).toEqual([
+    'web-02',
+    'web-03',
+    'web-04',
+    'web-05',
+  ]);
+  expect(() => buildLab({ servers: [{ name: 'lb-01', role: 'lb' }, ...web(6)] })).toThrow(
+    expect.objectContaining({ problems: ['servers: at most 5 servers with role web (found 6); remove some'] }),
+  );
+});

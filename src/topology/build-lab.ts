@@ -27,6 +27,8 @@ export const DEFAULT_LAB = {
   ],
 } as const;
 
+export const MAX_WEB_SERVERS = 5;
+
 /** Command-line flags that override the file (highest precedence). */
 export interface LabOverrides {
   name?: string;
@@ -103,6 +105,10 @@ export function buildLab(definition: LabDefinition, overrides: LabOverrides = {}
   const webCount = serverDefs.filter((s) => s.role === 'web').length;
   if (lbCount !== 1) problems.push(`servers: needs exactly one server with role lb (found ${lbCount})`);
   if (webCount < 2) problems.push(`servers: needs at least two servers with role web (found ${webCount})`);
+  // Each web server holds a replica of the primary: five is what one laptop runs comfortably (about 60 MiB each).
+  if (webCount > MAX_WEB_SERVERS) {
+    problems.push(`servers: at most ${MAX_WEB_SERVERS} servers with role web (found ${webCount}); remove some`);
+  }
   const name = overrides.name ?? definition.name ?? DEFAULT_LAB.name;
   const nameProblem = overrides.name !== undefined ? checkLabName(overrides.name) : undefined;
   if (nameProblem) problems.push(`--name: ${nameProblem}`);
