@@ -15,6 +15,7 @@ import { labEndpoint } from './lab-endpoint.js';
 import { withDatabases } from '../ops/databases.js';
 import type { LabContext } from './context.js';
 import { ensureImages, imageProgress } from './images.js';
+import { bundleRefs, requirePresent } from './image-bundle.js';
 import { runSmoke } from './smoke.js';
 
 /** How long the replication step waits for replica threads and for a write to reach the replica. */
@@ -25,6 +26,8 @@ export interface UpSettings {
   smoke: boolean;
   skip: string[];
   timeoutSeconds: number;
+  /** Never build or pull an image: a room without network, after `infra images load`. */
+  offline?: boolean;
 }
 
 export interface UpContext extends LabContext {
@@ -47,6 +50,13 @@ export const imagesStep: UpStep = {
   name: 'images',
   async run(context, note) {
     const { runtime, lab, dir, settings } = context;
+    if (settings.offline) {
+      // No build, no pull: everything must be here already (`infra images load`).
+      const refs = bundleRefs(lab);
+      await requirePresent(runtime, refs);
+      note(`offline: all ${refs.length} images present`);
+      return;
+    }
     const built = await ensureImages(runtime, lab, dir, imageProgress(context, settings.json));
     note(built.length ? `built ${built.length}: ${built.join(', ')}` : 'up to date, nothing built');
   },

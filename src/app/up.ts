@@ -31,6 +31,7 @@ import { BOOT_STEPS, type UpContext } from './up-steps.js';
 export interface UpOptions extends RenderOptions {
   /** The lab expires this long after this run: `infra reap` may then remove it (a new `up --ttl` extends it). */
   ttlMs?: number;
+  offline?: boolean;
   json: boolean;
   keep: boolean;
   smoke: boolean;
@@ -72,6 +73,7 @@ export async function upCommand(env: AppEnv, options: UpOptions): Promise<number
         smoke: options.smoke,
         skip: options.skip ?? [],
         timeoutSeconds: options.timeoutSeconds,
+        offline: options.offline,
       },
       result: {},
     };

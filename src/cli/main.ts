@@ -191,6 +191,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     timeout: number;
     skip?: string;
     ttl?: number;
+    offline?: boolean;
   }
   const bootOptions = (command: Command) =>
     command
@@ -203,6 +204,10 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
       .option('--no-smoke', 'skip the smoke checks')
       .option('--skip <checks>', 'comma-separated smoke checks to skip, e.g. failover')
       .option('--timeout <seconds>', 'how long to wait for every component to be healthy', parseSeconds, 180)
+      .option(
+        '--offline',
+        'never build or pull an image: use what `infra images load` brought (a room without network)',
+      )
       .option(
         '--ttl <duration>',
         'the lab expires after this long (90s, 30m, 2h, 1d): `infra reap` then removes it, volumes too; ' +
@@ -220,6 +225,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
       timeoutSeconds: o.timeout,
       skip: parseSkip(o.skip),
       ttlMs: o.ttl,
+      offline: o.offline,
     };
   };
 
@@ -460,7 +466,9 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
       }),
     );
 
-  const images = program.command('images').description('the component images of the debian image set');
+  const images = program
+    .command('images')
+    .description('the images a lab runs: build them, or carry them to machines without network (save, load)');
   images
     .command('build')
     .description('build the images the lab needs (skips those already built: tags are hashes of their Dockerfiles)')
@@ -483,6 +491,36 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
           pull: Boolean(o.pull),
           noCache: o.cache === false,
         });
+      }),
+    );
+
+  images
+    .command('save <file>')
+    .description('write every image the lab needs, the base included, into one archive for machines without network')
+    .addOption(configOption())
+    .addOption(nameOption())
+    .addOption(dirOption())
+    .addOption(profileOption())
+    .option('--json', 'print {ok, file, bytes, images} on stdout')
+    .addHelpText(
+      'after',
+      "\nExamples:\n  $ infra images save room.tar                      the built-in lab's images\n  $ infra images save room.tar --profile secured,monitored\n\nThen on each machine of the room: infra images load room.tar && infra up --offline",
+    )
+    .action(
+      run(async (o: Common & { json?: boolean; profile?: Profile[]; args: string[] }) => {
+        const { imagesSaveCommand } = await import('../app/image-bundle.js');
+        return imagesSaveCommand(env(), { ...target(o), profiles: o.profile, file: o.args[0], json: Boolean(o.json) });
+      }),
+    );
+  images
+    .command('load <file>')
+    .description('load an archive `infra images save` wrote, so `infra up --offline` needs no network')
+    .option('--json', 'print {ok, file, images} on stdout')
+    .addHelpText('after', '\nExample:\n  $ infra images load room.tar && infra up --offline')
+    .action(
+      run(async (o: { json?: boolean; args: string[] }) => {
+        const { imagesLoadCommand } = await import('../app/image-bundle.js');
+        return imagesLoadCommand(env(), { cwd: io.cwd, file: o.args[0], json: Boolean(o.json) });
       }),
     );
 
@@ -511,7 +549,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .option('--json', 'print the list as JSON on stdout')
     .addHelpText('after', '\nExamples:\n  $ infra ls\n  $ infra ls --json | jq -r ".[].name"')
     .action(
-      run(async (o: { json?: boolean }) => {
+      run(async (o: { json?: boolean; args: string[] }) => {
         const { lsCommand } = await import('../app/ls.js');
         return lsCommand(env(), { json: Boolean(o.json) });
       }),

@@ -166,6 +166,21 @@ export class DockerRuntime implements ContainerRuntime {
     return newest?.RepoTags?.find((t) => t !== '<none>:<none>');
   }
 
+  async saveImages(refs: string[], file: string): Promise<void> {
+    const result = await this.run(['save', '-o', file, ...refs], { all: true });
+    if (result.exitCode !== 0) {
+      throw new CommandError(`docker save -o ${file} …`, String(result.all), 'writing the image bundle failed');
+    }
+  }
+
+  async loadImages(file: string): Promise<string[]> {
+    const result = await this.run(['load', '-i', file], { all: true });
+    if (result.exitCode !== 0) {
+      throw new CommandError(`docker load -i ${file}`, String(result.all), 'loading the image bundle failed');
+    }
+    return [...String(result.stdout).matchAll(/^Loaded image: (.+)$/gm)].map((m) => m[1].trim());
+  }
+
   async removeBuiltImages() {
     const images = await this.docker.listImages({ filters: { label: [LABEL.image] } });
     for (const image of images) {

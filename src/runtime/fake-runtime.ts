@@ -2,6 +2,7 @@
 // compose.yaml describes, labels and all; containers start, stop and answer HAProxy's `show stat` as a lab would.
 // Tests script faults (a failing start, a failing build, a published port) and read back the calls made.
 import { readFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { CommandError, EnvironmentError } from '../errors.js';
@@ -203,6 +204,20 @@ export class FakeRuntime implements ContainerRuntime {
         this.openForwards -= 1;
       },
     };
+  }
+
+  async saveImages(refs: string[], file: string): Promise<void> {
+    this.calls.push(`save ${refs.length} images`);
+    const missing = refs.filter((r) => !this.images.has(r));
+    if (missing.length > 0) throw new Error(`reference does not exist: ${missing[0]}`);
+    // A real file, so what the use case does with it (rename, size) is real too.
+    await writeFile(file, refs.join('\n'));
+  }
+
+  async loadImages(file: string): Promise<string[]> {
+    const refs = (await readFile(file, 'utf8')).split('\n').filter(Boolean);
+    for (const ref of refs) this.images.add(ref);
+    return refs;
   }
 
   /** What runProbe answers: tests script the probe's output. */

@@ -117,6 +117,10 @@ export interface ContainerRuntime {
   newestImage(kind: string): Promise<string | undefined>;
   /** Removes every image infra built; returns how many. */
   removeBuiltImages(): Promise<number>;
+  /** Writes `refs` into one archive (`docker save`), layers shared between images stored once. */
+  saveImages(refs: string[], file: string): Promise<void>;
+  /** Loads an archive `saveImages` wrote (`docker load`); returns the image names it brought. */
+  loadImages(file: string): Promise<string[]>;
 
   openForward(options: { lab: string; network: string; image: string; servers: string[] }): Promise<Forward>;
   /**

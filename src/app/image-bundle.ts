@@ -1,0 +1,85 @@
+// Use cases `images save` and `images load`: every image a lab needs (its base included) in one archive, for a room
+// without a registry or Internet. `images save` builds what is missing first; `up --offline` then never builds.
+import { rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { EnvironmentError } from '../errors.js';
+import { BASE_IMAGE, planImages } from '../render/images.js';
+import { StepRunner } from '../report/steps.js';
+import type { ContainerRuntime } from '../runtime/port.js';
+import type { Lab } from '../topology/types.js';
+import type { AppEnv } from './context.js';
+import { ensureImages, imageProgress } from './images.js';
+import { renderLabFolder, type RenderOptions } from './render.js';
+
+/** Every image a lab runs or infra uses on it: the base (host containers), the built ones, the official ones. */
+export function bundleRefs(lab: Lab): string[] {
+  const { refs } = planImages(lab);
+  const kinds = new Set(lab.servers.flatMap((s) => s.components.map((c) => c.kind)));
+  const used = [...kinds].map((kind) => refs[kind]);
+  return [...new Set([BASE_IMAGE, refs.host, refs.forward, ...used])].sort();
+}
+
+export async function imagesSaveCommand(
+  env: AppEnv,
+  options: RenderOptions & { file: string; json: boolean },
+): Promise<number> {
+  const { io } = env;
+  const runtime = await env.connect();
+  const steps = new StepRunner(io, options.json);
+  const rendered = await steps.step('render', async () => renderLabFolder({ ...options, keepEdits: true }));
+  const refs = bundleRefs(rendered.lab);
+  await steps.step('images', async (note) => {
+    const built = await ensureImages(runtime, rendered.lab, rendered.dir, imageProgress(env, options.json));
+    await requirePresent(runtime, refs);
+    note(built.length ? `built ${built.join(', ')}` : 'all present');
+  });
+  const file = path.resolve(options.cwd, options.file);
+  const bytes = await steps.step('save', async (note) => {
+    // Written beside the target, then renamed: an interrupted save never leaves a bundle that looks whole.
+    const partial = `${file}.partial`;
+    try {
+      await runtime.saveImages(refs, partial);
+      await rename(partial, file);
+    } finally {
+      await rm(partial, { force: true });
+    }
+    const size = (await stat(file)).size;
+    note(`${refs.length} images, ${(size / 2 ** 20).toFixed(0)} MiB → ${file}`);
+    return size;
+  });
+  if (options.json) {
+    io.stdout.write(JSON.stringify({ ok: true, lab: rendered.lab.name, file, bytes, images: refs }, null, 2) + '\n');
+  } else {
+    io.stderr.write(`on the other machine: infra images load ${options.file} && infra up --offline\n`);
+  }
+  return 0;
+}
+
+export async function imagesLoadCommand(env: AppEnv, options: { cwd: string; file: string; json: boolean }) {
+  const { io } = env;
+  const runtime = await env.connect();
+  const file = path.resolve(options.cwd, options.file);
+  await stat(file).catch(() => {
+    throw new EnvironmentError(`${file} does not exist: write one with \`infra images save ${options.file}\``);
+  });
+  const steps = new StepRunner(io, options.json);
+  const loaded = await steps.step('load', async (note) => {
+    const names = await runtime.loadImages(file);
+    note(`${names.length} images: ${names.join(', ')}`);
+    return names;
+  });
+  if (options.json) io.stdout.write(JSON.stringify({ ok: true, file, images: loaded }, null, 2) + '\n');
+  return 0;
+}
+
+/** Images the lab needs that this engine lacks, named with how to get them; for `up --offline` and `images save`. */
+export async function requirePresent(runtime: ContainerRuntime, refs: string[]): Promise<void> {
+  const present = await Promise.all(refs.map((r) => runtime.hasImage(r)));
+  const missing = refs.filter((_, i) => !present[i]);
+  if (missing.length > 0) {
+    throw new EnvironmentError(
+      `missing image(s) ${missing.join(', ')}: \`infra images load <bundle>\` (a bundle from \`infra images save\`), ` +
+        'or run without --offline to build them',
+    );
+  }
+}
