@@ -197,7 +197,7 @@ describe('shell completion, generated from the commands themselves', () => {
   it('completes commands, their flags and subcommands in a real bash', async () => {
     expect(await complete(['infra', 'st'])).toBe('status');
     expect(await complete(['infra', 'status', '--ve'])).toBe('--verify');
-    expect(await complete(['infra', 'images', ''])).toBe('build');
+    expect(await complete(['infra', 'images', ''])).toBe('build save load');
     expect(await complete(['infra', 'images', 'build', '--no'])).toBe('--no-cache');
   });
   it('zsh gets the same function through bashcompinit; another shell is a usage error', async () => {
