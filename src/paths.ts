@@ -7,6 +7,8 @@ import path from 'node:path';
 export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const templatesDir = path.join(packageRoot, 'templates');
 export const schemaFile = path.join(packageRoot, 'schema', 'infra.schema.json');
+/** The built-in break-fix drills, one YAML file each. */
+export const drillsDir = path.join(packageRoot, 'drills');
 /** The lab's application server, bundled with mysql2 by `npm run build` (scripts/bundle-app.mjs). */
 export const labAppBundle = path.join(packageRoot, 'dist', 'lab-app', 'server.cjs');
 
@@ -29,4 +31,6 @@ export const LAB_FILES = {
   caKey: 'tls/ca.key',
   /** The LB's certificate, its chain and its key, in one file as HAProxy reads it (mode 0600). */
   serverPem: 'tls/server.pem',
+  /** The drill running on this lab, and what its last check said. */
+  drill: '.infra/drill.json',
 } as const;

@@ -4,6 +4,7 @@ import { EXIT } from '../errors.js';
 import { painter } from '../log.js';
 import type { AppEnv } from './context.js';
 import { summarise } from './status.js';
+import { readDrillState } from './drill.js';
 
 export interface LabListing {
   name: string;
@@ -16,12 +17,14 @@ export interface LabListing {
   age_seconds: number | null;
   /** When `infra reap` may remove it, or null. */
   expires_at: string | null;
+  /** The drill running on it and what its last `drill check` said (null: not checked yet), or null. */
+  drill: { name: string; solved: boolean | null } | null;
 }
 
 export async function listLabs(env: AppEnv): Promise<LabListing[]> {
   const runtime = await env.connect();
   const [names, containers] = await Promise.all([runtime.labNames(), runtime.containers()]);
-  return names.map((name) => {
+  const listings = names.map((name): LabListing => {
     const mine = containers.filter((c) => c.lab === name);
     const status = summarise(name, mine);
     const hosts = mine.filter((c) => c.component === 'host');
@@ -42,8 +45,15 @@ export async function listLabs(env: AppEnv): Promise<LabListing[]> {
       dir: status.dir,
       age_seconds: Number.isFinite(oldest) ? Math.round((env.clock.now() - oldest) / 1000) : null,
       expires_at: status.expires_at,
+      drill: null,
     };
   });
+  // An instructor's room summary: which drill each lab runs, solved or not.
+  for (const listing of listings) {
+    const state = listing.dir ? await readDrillState(listing.dir) : undefined;
+    if (state) listing.drill = { name: state.drill, solved: state.last_check?.solved ?? null };
+  }
+  return listings;
 }
 
 export async function lsCommand(env: AppEnv, options: { json: boolean }): Promise<number> {

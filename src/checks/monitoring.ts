@@ -5,6 +5,8 @@ import { CheckFailure, CheckSkipped, json, request, type Check } from './check.j
 
 /** Long enough for a fresh Prometheus to scrape every target twice (5 s interval). */
 const TARGETS_DEADLINE_MS = 15_000;
+/** A scrape (5 s) and a rule evaluation (5 s), with a margin. */
+const ALERTS_SETTLE_MS = 12_000;
 
 export interface Target {
   labels: { job: string; server: string };
@@ -62,9 +64,18 @@ export const monitoringCheck: Check = {
     const groups = (await api<{ groups: { rules: { type: string; name: string }[] }[] }>('/api/v1/rules')).groups;
     const alertRules = groups.flatMap((g) => g.rules).filter((r) => r.type === 'alerting');
     if (alertRules.length === 0) throw new CheckFailure('Prometheus has no alert rules loaded (mon-01/alerts.yml)');
-    const alerts = (await api<{ alerts: Alert[] }>('/api/v1/alerts')).alerts.filter((a) => a.state === 'firing');
     const describe = (a: Alert) => `${a.labels.alertname}${a.labels.server ? ` on ${a.labels.server}` : ''}`;
-    const critical = alerts.filter((a) => a.labels.severity === 'critical');
+    // An alert outlives its cause by a scrape and an evaluation (about 10 s): one that fired for a failure just
+    // repaired is given that long to resolve before it counts.
+    const alertsDeadline = clock.now() + ALERTS_SETTLE_MS;
+    let alerts: Alert[] = [];
+    let critical: Alert[] = [];
+    for (;;) {
+      alerts = (await api<{ alerts: Alert[] }>('/api/v1/alerts')).alerts.filter((a) => a.state === 'firing');
+      critical = alerts.filter((a) => a.labels.severity === 'critical');
+      if (critical.length === 0 || clock.now() > alertsDeadline) break;
+      await clock.sleep(1000);
+    }
     if (critical.length > 0) throw new CheckFailure(`critical alerts firing: ${critical.map(describe).join(', ')}`);
     return (
       `${targets.length} targets up (${[...new Set(targets.map((t) => t.labels.job))].join(', ')}); ` +

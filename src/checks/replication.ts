@@ -66,7 +66,11 @@ export const replicationCheck: Check = {
         database: APP_DB.database,
       });
       try {
+        // In a transaction rolled back if the write goes through: a check must not leave the replica a transaction of
+        // its own (an errant GTID) that would outlive the fix.
+        await app.query('START TRANSACTION');
         await app.query('INSERT INTO visits (server) VALUES (?)', ['smoke-must-be-refused']);
+        await app.query('ROLLBACK');
         throw new CheckFailure(`${replica} accepted a write from the app user: it is not read-only`);
       } catch (error) {
         if (error instanceof CheckFailure) throw error;

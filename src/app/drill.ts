@@ -1,0 +1,174 @@
+// Use cases `drill list|start|check|reset`: break-fix exercises on a running lab. `start` breaks it without saying
+// how; `check` runs the checks that prove it fixed (solved / not yet, a hint on request); `reset` restores the
+// healthy lab. The running drill and its last result live in the lab folder (.infra/drill.json), for `infra ls`.
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { EXIT, StepError, UsageError } from '../errors.js';
+import { CHECK_NAMES } from '../checks/runner.js';
+import { loadDrills, type Drill } from '../drills/drill.js';
+import { runSteps } from '../drills/steps.js';
+import { LAB_FILES } from '../paths.js';
+import { readSecrets } from '../render/secrets.js';
+import { junitXml } from '../report/smoke-report.js';
+import { hasProfile, nameFlag, type Lab } from '../topology/types.js';
+import { labContext, type AppEnv } from './context.js';
+import { renderedLabModel, resolveLabName, type LabTarget } from './lab-target.js';
+import { renderLabFolder } from './render.js';
+import { runSmoke } from './smoke.js';
+import { upCommand } from './up.js';
+
+export interface DrillState {
+  drill: string;
+  started_at: string;
+  hints_shown: number;
+  last_check?: { at: string; solved: boolean };
+}
+
+export function drills(): Drill[] {
+  return loadDrills(CHECK_NAMES);
+}
+
+function drillNamed(name: string): Drill {
+  const drill = drills().find((d) => d.name === name);
+  if (!drill) {
+    throw new UsageError(`no drill "${name}"`, [
+      `<drill>: one of ${drills()
+        .map((d) => d.name)
+        .join(', ')}`,
+    ]);
+  }
+  return drill;
+}
+
+export async function readDrillState(dir: string): Promise<DrillState | undefined> {
+  try {
+    return JSON.parse(await readFile(path.join(dir, LAB_FILES.drill), 'utf8')) as DrillState;
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeDrillState(dir: string, state: DrillState): Promise<void> {
+  await mkdir(path.dirname(path.join(dir, LAB_FILES.drill)), { recursive: true });
+  await writeFile(path.join(dir, LAB_FILES.drill), JSON.stringify(state, null, 2) + '\n');
+}
+
+/** The running lab a drill command acts on: its model (as rendered) and its folder. */
+async function runningLab(env: AppEnv, target: LabTarget) {
+  const name = await resolveLabName(target);
+  const runtime = await env.connect();
+  const dir = (await runtime.containers(name)).find((c) => c.workingDir)?.workingDir;
+  if (!dir) {
+    throw new StepError(`lab "${name}" is not running; start it with \`infra up${nameFlag(name)}\`, then the drill`);
+  }
+  const lab = await renderedLabModel({ ...target, name }, dir);
+  const secrets = await readSecrets(dir);
+  if (!secrets) throw new StepError(`cannot read the lab's passwords from ${path.join(dir, '.env')}`);
+  return { runtime, lab, dir, secrets };
+}
+
+export async function drillListCommand(env: AppEnv, options: { json: boolean }): Promise<number> {
+  const all = drills();
+  if (options.json) {
+    const body = all.map((d) => ({ name: d.name, title: d.title, profile: d.profile ?? null, proves: d.proves }));
+    env.io.stdout.write(JSON.stringify(body, null, 2) + '\n');
+    return EXIT.ok;
+  }
+  const width = Math.max(...all.map((d) => d.name.length));
+  for (const d of all) {
+    env.io.stdout.write(`${d.name.padEnd(width)}  ${d.title}${d.profile ? `  (needs --profile ${d.profile})` : ''}\n`);
+  }
+  env.io.stdout.write('\nstart one on a running lab: infra drill start <name>\n');
+  return EXIT.ok;
+}
+
+export async function drillStartCommand(env: AppEnv, options: LabTarget & { drill: string }): Promise<number> {
+  const drill = drillNamed(options.drill);
+  const { runtime, lab, dir, secrets } = await runningLab(env, options);
+  const flag = nameFlag(lab.name);
+  if (drill.profile && !hasProfile(lab, drill.profile)) {
+    throw new UsageError(`the drill "${drill.name}" needs a lab with the ${drill.profile} profile`, [
+      `<drill>: pick another, or \`infra up --profile ${drill.profile}${flag}\` first`,
+    ]);
+  }
+  const running = await readDrillState(dir);
+  if (running) {
+    throw new UsageError(`the drill "${running.drill}" is already running on lab "${lab.name}"`, [
+      `<drill>: finish it (\`infra drill check${flag}\`) or \`infra drill reset${flag}\` first`,
+    ]);
+  }
+  await runSteps({ runtime, openSession: env.openSession, lab, dir, secrets }, drill.breaks);
+  await writeDrillState(dir, {
+    drill: drill.name,
+    started_at: new Date(env.clock.now()).toISOString(),
+    hints_shown: 0,
+  });
+  env.io.stdout.write(
+    `drill "${drill.name}" on lab "${lab.name}": ${drill.title}\n\n${drill.story.trim()}\n\n` +
+      `check your fix: infra drill check${flag}   (--hint for a hint; ${drill.hints.length} available)\n`,
+  );
+  return EXIT.ok;
+}
+
+export async function drillCheckCommand(
+  env: AppEnv,
+  options: LabTarget & { hint: boolean; json: boolean; junit?: string },
+): Promise<number> {
+  const { runtime, lab, dir } = await runningLab(env, options);
+  const state = await readDrillState(dir);
+  if (!state) {
+    throw new UsageError(`no drill is running on lab "${lab.name}"`, [
+      `start one: \`infra drill start <name>${nameFlag(lab.name)}\` (\`infra drill list\` shows them)`,
+    ]);
+  }
+  const drill = drillNamed(state.drill);
+  const skip = CHECK_NAMES.filter((n) => !drill.proves.includes(n));
+  const report = await runSmoke(labContext(env, runtime, lab, ''), { skip });
+  const proving = report.checks.filter((c) => drill.proves.includes(c.name));
+  const solved = proving.every((c) => c.status === 'passed');
+  const hint = options.hint && !solved ? nextHint(drill, state) : undefined;
+  await writeDrillState(dir, {
+    ...state,
+    hints_shown: hint ? state.hints_shown + 1 : state.hints_shown,
+    last_check: { at: new Date(env.clock.now()).toISOString(), solved },
+  });
+  if (options.junit)
+    await writeFile(path.resolve(options.cwd, options.junit), junitXml({ ...report, checks: proving }));
+  if (options.json) {
+    env.io.stdout.write(
+      JSON.stringify({ lab: lab.name, drill: drill.name, solved, checks: proving, hint: hint ?? null }, null, 2) + '\n',
+    );
+  } else {
+    for (const c of proving) env.io.stdout.write(`  ${c.status === 'passed' ? '✓' : '✗'} ${c.name}: ${c.detail}\n`);
+    env.io.stdout.write(solved ? `solved: ${drill.title}\n` : 'not yet\n');
+    if (hint) env.io.stdout.write(`hint: ${hint}\n`);
+  }
+  return solved ? EXIT.ok : EXIT.failed;
+}
+
+function nextHint(drill: Drill, state: DrillState): string {
+  return drill.hints[Math.min(state.hints_shown, drill.hints.length - 1)];
+}
+
+export async function drillResetCommand(env: AppEnv, options: LabTarget): Promise<number> {
+  const { runtime, lab, dir, secrets } = await runningLab(env, options);
+  const state = await readDrillState(dir);
+  const drill = state ? drillNamed(state.drill) : undefined;
+  // The lab's files as infra rendered them, then what the drill needs besides (a restart that reloads a restored
+  // config or clears HAProxy's runtime state, a reconnect), then `up` (no smoke) converges everything else.
+  await renderLabFolder({ cwd: options.cwd, dir, force: true });
+  if (drill) await runSteps({ runtime, openSession: env.openSession, lab, dir, secrets }, drill.reset);
+  const code = await upCommand(env, upOptions(options.cwd, dir, lab));
+  if (code !== EXIT.ok) return code;
+  await rm(path.join(dir, LAB_FILES.drill), { force: true });
+  env.io.stdout.write(
+    drill
+      ? `drill "${drill.name}" reset: lab "${lab.name}" is as infra made it\n`
+      : 'no drill was running; the lab is as infra made it\n',
+  );
+  return EXIT.ok;
+}
+
+function upOptions(cwd: string, dir: string, lab: Lab) {
+  return { cwd, dir, name: lab.name, json: false, keep: true, smoke: false, timeoutSeconds: 180 };
+}

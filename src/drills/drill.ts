@@ -1,0 +1,62 @@
+// A break-fix drill, as a small YAML file in drills/: a title, the story a student reads, what infra breaks (never
+// shown by `drill start`), hints, and the smoke checks that prove it fixed. Loaded and checked here, so a broken
+// drill file fails a unit test, not a classroom.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { drillsDir } from '../paths.js';
+import { PROFILES, type Profile } from '../topology/types.js';
+
+/** One thing infra does to a running lab; containers are named as in the lab (`web-02-nginx`, `web-01`). */
+export type DrillStep =
+  | { edit: { file: string; from: string; to: string } }
+  | { exec: { container: string; command: string[] } }
+  | { stop: { container: string } }
+  | { restart: string }
+  | { haproxy: string }
+  | { sql: { server: string; statement: string } }
+  /** Seconds to let the break show (a scrape, a health check) before the student's first check. */
+  | { wait: number };
+
+export interface Drill {
+  name: string;
+  title: string;
+  story: string;
+  /** The profile the lab needs (secured, monitored), if any. */
+  profile?: Profile;
+  breaks: DrillStep[];
+  hints: string[];
+  /** Smoke checks that pass once it is fixed. */
+  proves: string[];
+  /** What `drill reset` does besides restoring the lab's files and converging it with `up`. */
+  reset: DrillStep[];
+}
+
+const STEP_KINDS = ['edit', 'exec', 'stop', 'restart', 'haproxy', 'sql', 'wait'];
+
+export function parseDrill(name: string, text: string, checkNames: readonly string[]): Drill {
+  const raw = parse(text) as Partial<Drill> | null;
+  const problems: string[] = [];
+  if (!raw || typeof raw !== 'object') throw new Error(`drills/${name}.yaml is not a mapping`);
+  for (const field of ['title', 'story'] as const)
+    if (typeof raw[field] !== 'string') problems.push(`${field}: required`);
+  if (!Array.isArray(raw.breaks) || raw.breaks.length === 0) problems.push('breaks: at least one step');
+  if (!Array.isArray(raw.hints) || raw.hints.length === 0) problems.push('hints: at least one');
+  if (!Array.isArray(raw.proves) || raw.proves.length === 0) problems.push('proves: at least one check');
+  for (const check of raw.proves ?? []) if (!checkNames.includes(check)) problems.push(`proves: no check "${check}"`);
+  if (raw.profile !== undefined && !PROFILES.includes(raw.profile)) problems.push(`profile: "${raw.profile}" unknown`);
+  for (const step of [...(raw.breaks ?? []), ...(raw.reset ?? [])]) {
+    const kinds = Object.keys(step);
+    if (kinds.length !== 1 || !STEP_KINDS.includes(kinds[0]))
+      problems.push(`a step must be one of ${STEP_KINDS.join(', ')}`);
+  }
+  if (problems.length > 0) throw new Error(`drills/${name}.yaml: ${problems.join('; ')}`);
+  return { name, reset: [], ...(raw as Omit<Drill, 'name' | 'reset'>) } as Drill;
+}
+
+export function loadDrills(checkNames: readonly string[], dir = drillsDir): Drill[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => parseDrill(f.replace(/\.yaml$/, ''), readFileSync(path.join(dir, f), 'utf8'), checkNames));
+}

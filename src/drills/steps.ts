@@ -1,0 +1,69 @@
+// Carries out a drill's steps on a running lab: an in-place edit of a lab-folder file (the container that mounts it
+// sees the change; the next step reloads it), a command in a container, a stop or restart, a command to HAProxy's
+// runtime API, a statement on one server's database (as infra's user, through the forwarder).
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { SessionOpener } from '../database/session.js';
+import { StepError } from '../errors.js';
+import { haproxyCommand } from '../ops/haproxy.js';
+import { withDatabases } from '../ops/databases.js';
+import { planImages } from '../render/images.js';
+import type { LabSecrets } from '../render/secrets.js';
+import type { ContainerRuntime } from '../runtime/port.js';
+import { containerName, frontLoadBalancer, labNetwork, webServers, type Lab } from '../topology/types.js';
+import type { DrillStep } from './drill.js';
+
+export interface StepTarget {
+  runtime: ContainerRuntime;
+  openSession: SessionOpener;
+  lab: Lab;
+  dir: string;
+  secrets: LabSecrets;
+}
+
+export async function runSteps(target: StepTarget, steps: DrillStep[]): Promise<void> {
+  const { runtime, lab } = target;
+  const idOf = async (container: string) => {
+    const found = (await runtime.containers(lab.name)).find((c) => c.name === containerName(lab, container));
+    if (!found) throw new StepError(`the lab has no container ${container}`);
+    return found.id;
+  };
+  for (const step of steps) {
+    if ('edit' in step) {
+      const file = path.join(target.dir, step.edit.file);
+      const text = await readFile(file, 'utf8');
+      if (!text.includes(step.edit.from)) throw new StepError(`${step.edit.file} does not contain "${step.edit.from}"`);
+      // In place (same inode): a file bind-mounted into a container shows the change there too.
+      await writeFile(file, text.split(step.edit.from).join(step.edit.to));
+    } else if ('exec' in step) {
+      const result = await runtime.exec(containerName(lab, step.exec.container), step.exec.command);
+      if (result.exitCode !== 0) {
+        throw new StepError(`${step.exec.command.join(' ')} in ${step.exec.container} failed: ${result.stderr.trim()}`);
+      }
+    } else if ('stop' in step) {
+      await runtime.stop(await idOf(step.stop.container), 5);
+    } else if ('restart' in step) {
+      await runtime.restart(await idOf(step.restart), 5);
+    } else if ('wait' in step) {
+      await new Promise((resolve) => setTimeout(resolve, step.wait * 1000));
+    } else if ('haproxy' in step) {
+      await haproxyCommand(runtime, containerName(lab, `${frontLoadBalancer(lab).name}-haproxy`), step.haproxy);
+    } else {
+      const { server, statement } = step.sql;
+      await withDatabases(
+        runtime,
+        target.openSession,
+        {
+          lab: lab.name,
+          network: labNetwork(lab.name),
+          image: planImages(lab).refs.forward,
+          servers: webServers(lab).map((s) => s.name),
+          credentials: target.secrets,
+        },
+        async (connections) => {
+          await connections[server].query(statement);
+        },
+      );
+    }
+  }
+}

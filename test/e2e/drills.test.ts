@@ -1,0 +1,108 @@
+// Every built-in drill end to end on one lab with both profiles (a drill may need either): start breaks the lab,
+// check fails, the reference fix (kept here, never shown to students) makes check pass, reset restores a lab whose
+// whole smoke suite passes.
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describeWithDocker, requireEngine, uniqueLabName, tempDir, infra, docker } from '../helpers/e2e.js';
+
+const lab = uniqueLabName('drills');
+const cwd = tempDir();
+const dir = path.join(cwd, 'infra-labs', lab);
+const c = (name: string) => `infra-${lab}-${name}`;
+
+/** What a student types in an editor: the file changed in place, so the container that mounts it sees it. */
+async function editInPlace(file: string, from: string, to: string): Promise<void> {
+  const full = path.join(dir, file);
+  await writeFile(full, (await readFile(full, 'utf8')).split(from).join(to));
+}
+const sql = (server: string, statement: string) => docker(['exec', c(`${server}-db`), 'mariadb', '-e', statement]);
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const FIXES: Record<string, () => Promise<void>> = {
+  'api-502-on-one-server': async () => {
+    await editInPlace('web-02/nginx.conf', 'server 127.0.0.1:5001', 'server 127.0.0.1:5000');
+    await docker(['exec', c('web-02-nginx'), 'nginx', '-s', 'reload']);
+  },
+  'app-server-stopped': async () => {
+    await docker(['start', c('web-01-app')]);
+    await pause(2000);
+  },
+  'exporter-down': async () => {
+    await docker(['start', c('web-02-nginx-exporter')]);
+    await pause(6000); // Prometheus's next scrape
+  },
+  'firewall-blocks-replication': async () => {
+    await docker(['exec', c('web-01'), 'nft', '-f', '/etc/infra/server/firewall.nft']);
+    await sql('web-02', 'STOP REPLICA; START REPLICA');
+  },
+  'health-check-everyone-down': async () => {
+    await editInPlace('lb-01/haproxy.cfg', 'uri /healthz ver', 'uri /health ver');
+    await docker(['restart', c('lb-01-haproxy')]);
+    await pause(2000);
+  },
+  'replica-writable': async () => {
+    await sql('web-02', 'SET GLOBAL read_only = ON');
+  },
+  'replication-stopped': async () => {
+    await sql('web-02', 'START REPLICA');
+  },
+  'server-in-maintenance': async () => {
+    await docker([
+      'exec',
+      c('lb-01-haproxy'),
+      'bash',
+      '-c',
+      'exec 3<>/dev/tcp/127.0.0.1/9999 && echo "set server web/web-01 state ready" >&3 && cat <&3',
+    ]);
+    await pause(1500);
+  },
+};
+
+describeWithDocker('drills', () => {
+  beforeAll(async () => {
+    requireEngine();
+    const up = await infra(['up', '--profile', 'secured,monitored', '--name', lab, '--port', 'auto', '--no-smoke'], {
+      cwd,
+    });
+    expect(up.exitCode).toBe(0);
+  });
+  afterAll(async () => {
+    await infra(['reset', '--name', lab, '--yes'], { cwd });
+  });
+  // A drill left running by a failed test would refuse the next one's start.
+  afterEach(async () => {
+    if (existsSync(path.join(dir, '.infra', 'drill.json'))) await infra(['drill', 'reset', '--name', lab], { cwd });
+  });
+
+  it('lists at least eight drills, each with a reference fix here', async () => {
+    const list = JSON.parse((await infra(['drill', 'list', '--json'], { cwd })).stdout) as { name: string }[];
+    expect(list.length).toBeGreaterThanOrEqual(8);
+    expect(list.map((d) => d.name).sort()).toEqual(Object.keys(FIXES).sort());
+  });
+
+  it.each(Object.keys(FIXES))('%s: start breaks, check fails, the fix passes, reset restores', async (name) => {
+    const start = await infra(['drill', 'start', name, '--name', lab], { cwd });
+    expect(start.stderr).toBe('');
+    expect(start.exitCode).toBe(0);
+    // The story, never the steps.
+    expect(start.stdout).not.toMatch(/breaks:|nft|read_only|5001|healthz|state maint/);
+
+    const broken = await infra(['drill', 'check', '--name', lab, '--json', '--hint'], { cwd });
+    const before = JSON.parse(broken.stdout);
+    expect(before).toMatchObject({ drill: name, solved: false });
+    expect(before.hint).toEqual(expect.any(String));
+    expect(broken.exitCode).toBe(1);
+    const listed = JSON.parse((await infra(['ls', '--json'], { cwd })).stdout);
+    expect(listed.find((l: { name: string }) => l.name === lab).drill).toEqual({ name, solved: false });
+
+    await FIXES[name]();
+    const fixed = await infra(['drill', 'check', '--name', lab, '--json'], { cwd });
+    expect(JSON.parse(fixed.stdout)).toMatchObject({ drill: name, solved: true });
+    expect(fixed.exitCode).toBe(0);
+
+    expect((await infra(['drill', 'reset', '--name', lab], { cwd })).exitCode).toBe(0);
+    const smoke = await infra(['smoke', '--name', lab, '--skip', 'failover', '--json'], { cwd });
+    expect(JSON.parse(smoke.stdout).checks.filter((k: { status: string }) => k.status === 'failed')).toEqual([]);
+  });
+});
