@@ -5,7 +5,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT, StepError, UsageError } from '../errors.js';
 import { CHECK_NAMES } from '../checks/runner.js';
-import { loadDrills, type Drill } from '../drills/drill.js';
+import { drillChoices, loadDrills, withChoices, type Drill } from '../drills/drill.js';
 import { runSteps } from '../drills/steps.js';
 import { LAB_FILES } from '../paths.js';
 import { readSecrets } from '../render/secrets.js';
@@ -21,6 +21,8 @@ export interface DrillState {
   drill: string;
   started_at: string;
   hints_shown: number;
+  /** The details the lab's seed picked (what `drill reset` undoes); the story never shows them. */
+  choices?: Record<string, string>;
   last_check?: { at: string; solved: boolean };
 }
 
@@ -97,11 +99,13 @@ export async function drillStartCommand(env: AppEnv, options: LabTarget & { dril
       `<drill>: finish it (\`infra drill check${flag}\`) or \`infra drill reset${flag}\` first`,
     ]);
   }
-  await runSteps({ runtime, openSession: env.openSession, lab, dir, secrets }, drill.breaks);
+  const choices = drillChoices(drill, lab.seed);
+  await runSteps({ runtime, openSession: env.openSession, lab, dir, secrets }, withChoices(drill.breaks, choices));
   await writeDrillState(dir, {
     drill: drill.name,
     started_at: new Date(env.clock.now()).toISOString(),
     hints_shown: 0,
+    choices,
   });
   env.io.stdout.write(
     `drill "${drill.name}" on lab "${lab.name}": ${drill.title}\n\n${drill.story.trim()}\n\n` +
@@ -157,7 +161,10 @@ export async function drillResetCommand(env: AppEnv, options: LabTarget): Promis
   // The lab's files as infra rendered them, then what the drill needs besides (a restart that reloads a restored
   // config or clears HAProxy's runtime state, a reconnect), then `up` (no smoke) converges everything else.
   await renderLabFolder({ cwd: options.cwd, dir, force: true });
-  if (drill) await runSteps({ runtime, openSession: env.openSession, lab, dir, secrets }, drill.reset);
+  if (drill) {
+    const steps = withChoices(drill.reset, state?.choices ?? drillChoices(drill, lab.seed));
+    await runSteps({ runtime, openSession: env.openSession, lab, dir, secrets }, steps);
+  }
   const code = await upCommand(env, upOptions(options.cwd, dir, lab));
   if (code !== EXIT.ok) return code;
   await rm(path.join(dir, LAB_FILES.drill), { force: true });

@@ -53,7 +53,7 @@ export async function resolveRenderTarget(options: RenderOptions): Promise<Rende
   const { lab, portChosen, definition } = await loadLab(
     options.cwd,
     options.config,
-    { name: options.name ?? found?.state.lab, port: options.port, profiles: options.profiles },
+    { name: options.name ?? found?.state.lab, port: options.port, profiles: options.profiles, seed: options.seed },
     found?.state.definition,
   );
   const dir = found?.folder ?? path.resolve(options.cwd, options.dir ?? defaultLabDir(options.cwd, lab.name));

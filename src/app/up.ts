@@ -230,6 +230,7 @@ async function dryRun(io: Io, options: UpOptions): Promise<number> {
     name: options.name,
     port: options.port,
     profiles: options.profiles,
+    seed: options.seed,
   });
   const dir = path.resolve(options.cwd, options.dir ?? defaultLabDir(options.cwd, lab.name));
   const secured = hasProfile(lab, 'secured');

@@ -71,6 +71,11 @@ const profileOption = () =>
     '--profile <list>',
     `profiles, comma-separated (${PROFILES.join(', ')}), or none; replaces those of infra.yaml or the lab folder`,
   ).argParser(parseProfiles);
+const seedOption = () =>
+  new Option(
+    '--seed <id>',
+    "a student's id: varies the lab's starting rows and the drills' details, the same way for the same id",
+  );
 const portOption = () =>
   new Option('-p, --port <port>', 'LB port on 127.0.0.1, or "auto" for a free one (default: 8080)').argParser(
     parsePort,
@@ -147,6 +152,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .addOption(dirOption())
     .addOption(portOption())
     .addOption(profileOption())
+    .addOption(seedOption())
     .addOption(new Option('-o, --out <dir>', 'the same as --dir').hideHelp())
     .option('-f, --force', 'overwrite files edited by hand since the last render')
     .option('--json', 'print what was written as JSON on stdout')
@@ -157,7 +163,14 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .action(
       run(
         async (
-          o: Common & { out?: string; port?: number | 'auto'; profile?: Profile[]; force?: boolean; json?: boolean },
+          o: Common & {
+            out?: string;
+            port?: number | 'auto';
+            profile?: Profile[];
+            seed?: string;
+            force?: boolean;
+            json?: boolean;
+          },
         ) => {
           const { renderLabFolder } = await import('../app/render.js');
           const r = await renderLabFolder({
@@ -165,6 +178,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
             dir: o.dir ?? o.out,
             port: o.port,
             profiles: o.profile,
+            seed: o.seed,
             force: o.force,
           });
           if (o.json) {
@@ -186,6 +200,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
   interface BootFlags extends Common {
     port?: number | 'auto';
     profile?: Profile[];
+    seed?: string;
     force?: boolean;
     smoke: boolean;
     timeout: number;
@@ -200,6 +215,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
       .addOption(dirOption())
       .addOption(portOption())
       .addOption(profileOption())
+      .addOption(seedOption())
       .option('-f, --force', 'overwrite files edited by hand since the last render')
       .option('--no-smoke', 'skip the smoke checks')
       .option('--skip <checks>', 'comma-separated smoke checks to skip, e.g. failover')
@@ -220,6 +236,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
       ...target(o),
       port: o.port,
       profiles: o.profile,
+      seed: o.seed,
       force: o.force,
       smoke: o.smoke,
       timeoutSeconds: o.timeout,

@@ -1,5 +1,5 @@
 import { CHECK_NAMES } from '../checks/runner.js';
-import { loadDrills, parseDrill } from './drill.js';
+import { drillChoices, loadDrills, parseDrill, withChoices } from './drill.js';
 
 it('every built-in drill parses, proves itself with existing checks, and there are at least eight', () => {
   const drills = loadDrills(CHECK_NAMES);
@@ -16,4 +16,17 @@ it('refuses a drill file naming a check that does not exist, or a step it cannot
   expect(() => parseDrill('bad', text, CHECK_NAMES)).toThrow(
     'drills/bad.yaml: proves: no check "telepathy"; a step must be one of edit, exec, stop, restart, haproxy, sql, wait',
   );
+});
+
+it("a lab's seed picks each drill's details the same way every time, and other seeds pick others", () => {
+  const drill = loadDrills(CHECK_NAMES).find((d) => d.name === 'api-502-on-one-server')!;
+  const a = drillChoices(drill, 'student-7');
+  expect(drillChoices(drill, 'student-7')).toEqual(a);
+  const seen = new Set(['s1', 's2', 's3', 's4', 's5', 's6'].map((s) => JSON.stringify(drillChoices(drill, s))));
+  expect(seen.size).toBeGreaterThan(1);
+  // Without a seed: the first of each list.
+  expect(drillChoices(drill, undefined)).toEqual({ server: 'web-02', port: '5001' });
+  const [edit] = withChoices(drill.breaks, a) as unknown as [{ edit: { file: string; to: string } }];
+  expect(edit.edit.file).toBe(`${a.server}/nginx.conf`);
+  expect(edit.edit.to).toBe(`server 127.0.0.1:${a.port}`);
 });

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { drillsDir } from '../paths.js';
+import { pick } from '../topology/seed.js';
 import { PROFILES, type Profile } from '../topology/types.js';
 
 /** One thing infra does to a running lab; containers are named as in the lab (`web-02-nginx`, `web-01`). */
@@ -30,6 +31,27 @@ export interface Drill {
   proves: string[];
   /** What `drill reset` does besides restoring the lab's files and converging it with `up`. */
   reset: DrillStep[];
+  /** Details that vary with the lab's seed: `{key}` in a step is one of these values, the same for the same seed. */
+  vary?: Record<string, string[]>;
+}
+
+/** The drill's varying details for this lab's seed. */
+export function drillChoices(drill: Drill, seed: string | undefined): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(drill.vary ?? {}).map(([key, values]) => [key, pick(seed, `${drill.name}/${key}`, values)]),
+  );
+}
+
+/** The steps with every `{key}` replaced by its chosen value. */
+export function withChoices(steps: DrillStep[], choices: Record<string, string>): DrillStep[] {
+  const fill = (value: unknown): unknown => {
+    if (typeof value === 'string') return value.replace(/\{(\w+)\}/g, (all, key: string) => choices[key] ?? all);
+    if (Array.isArray(value)) return value.map(fill);
+    if (value && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v)]));
+    return value;
+  };
+  return steps.map((step) => fill(step) as DrillStep);
 }
 
 const STEP_KINDS = ['edit', 'exec', 'stop', 'restart', 'haproxy', 'sql', 'wait'];

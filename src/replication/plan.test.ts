@@ -93,3 +93,15 @@ it('configures every replica of a lab with more web servers', () => {
   });
   expect(planReplication(lab, secrets).replicas.map((r) => r.server)).toEqual(['web-02', 'web-03']);
 });
+
+it('a seeded lab starts with its own visits, the same for the same seed; an unseeded one with none', () => {
+  const secrets = { replicationPassword: 'r', appPassword: 'a' };
+  const rows = (seed?: string) =>
+    planReplication(buildLab({ seed }), secrets)
+      .primary.statements.map((s) => s.sql)
+      .filter((s) => s.startsWith('INSERT IGNORE INTO footer.visits'));
+  expect(rows('student-7')).toEqual(rows('student-7'));
+  expect(rows('student-7')).toHaveLength(1);
+  expect(rows('student-7')).not.toEqual(rows('student-8'));
+  expect(rows()).toEqual([]);
+});

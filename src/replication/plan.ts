@@ -4,7 +4,8 @@
 import { flavourOf } from '../flavours/index.js';
 import { APP_DB, EXPORTER_DB_USER } from '../topology/lab-constants.js';
 import type { Flavour, Lab } from '../topology/types.js';
-import { hasProfile, nameFlag, primaryServer, replicaServers } from '../topology/types.js';
+import { hasProfile, nameFlag, primaryServer, replicaServers, webServers } from '../topology/types.js';
+import { pick, seeded } from '../topology/seed.js';
 import { quote, stmt, type Statement } from './statement.js';
 
 export type { Statement };
@@ -56,6 +57,14 @@ export function planReplication(lab: Lab, secrets: ReplicationSecrets): Replicat
     ),
   ];
   const flavour = flavourOf(lab);
+  if (lab.seed !== undefined) {
+    // A seeded lab starts with its own visits (how many, and by which server, follow the seed): counts and ids a
+    // student reports are theirs. INSERT IGNORE keeps a re-run from adding them twice.
+    const count = 3 + seeded(lab.seed, 'visits', 17);
+    const web = webServers(lab).map((s) => s.name);
+    const rows = Array.from({ length: count }, (_, i) => `(${i + 1}, ${quote(pick(lab.seed, `visit ${i}`, web))})`);
+    primaryStatements.push(stmt(`INSERT IGNORE INTO ${APP_DB.database}.visits (id, server) VALUES ${rows.join(', ')}`));
+  }
   if (hasProfile(lab, 'monitored')) {
     // From its own server only (it runs beside the database); it replicates, so every server has it.
     const exporter = secrets.exporterPassword ?? '';

@@ -35,6 +35,8 @@ export interface LabOverrides {
   port?: number | 'auto';
   /** `--profile`: replaces the file's list (the flag overrides the file). */
   profiles?: Profile[];
+  /** `--seed`: replaces the file's seed. */
+  seed?: string;
 }
 
 const COMPONENTS_BY_ROLE: Record<Role, ComponentKind[]> = {
@@ -195,5 +197,7 @@ export function buildLab(definition: LabDefinition, overrides: LabOverrides = {}
     profiles,
     servers,
   };
+  const seed = overrides.seed ?? definition.seed;
+  if (seed !== undefined) lab.seed = seed;
   return profiles.includes('monitored') ? addMonitoring(lab) : lab;
 }

@@ -15,6 +15,7 @@ export interface LabDefinition {
   database?: { flavour?: Flavour; primary?: string };
   profiles?: Profile[];
   images?: ImageSet;
+  seed?: string;
   port?: number | 'auto';
   httpsPort?: number | 'auto';
   monitorPort?: number | 'auto';

@@ -54,6 +54,7 @@ export async function loadLab(
         : 'the built-in lab';
   // `--profile` is part of what the lab folder records: commands run later in that folder mean the same lab.
   if (overrides.profiles) definition = { ...definition, profiles: overrides.profiles };
+  if (overrides.seed !== undefined) definition = { ...definition, seed: overrides.seed };
   try {
     return {
       lab: buildLab(definition, overrides),

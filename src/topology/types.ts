@@ -75,6 +75,8 @@ export interface Lab {
   /** The web server whose database takes every write; named, not implied by position. */
   primary: string;
   profiles: Profile[];
+  /** Varies the starting rows and the drills' details per student, deterministically; absent by default. */
+  seed?: string;
   servers: Server[];
 }
 

@@ -19,13 +19,14 @@ async function editInPlace(file: string, from: string, to: string): Promise<void
 const sql = (server: string, statement: string) => docker(['exec', c(`${server}-db`), 'mariadb', '-e', statement]);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const FIXES: Record<string, () => Promise<void>> = {
-  'api-502-on-one-server': async () => {
-    await editInPlace('web-02/nginx.conf', 'server 127.0.0.1:5001', 'server 127.0.0.1:5000');
-    await docker(['exec', c('web-02-nginx'), 'nginx', '-s', 'reload']);
+/** The reference fixes; `choices` are the details the lab's seed picked (the drill records them in the lab folder). */
+const FIXES: Record<string, (choices: Record<string, string>) => Promise<void>> = {
+  'api-502-on-one-server': async ({ server, port }) => {
+    await editInPlace(`${server}/nginx.conf`, `server 127.0.0.1:${port}`, 'server 127.0.0.1:5000');
+    await docker(['exec', c(`${server}-nginx`), 'nginx', '-s', 'reload']);
   },
-  'app-server-stopped': async () => {
-    await docker(['start', c('web-01-app')]);
+  'app-server-stopped': async ({ server }) => {
+    await docker(['start', c(`${server}-app`)]);
     await pause(2000);
   },
   'exporter-down': async () => {
@@ -36,8 +37,8 @@ const FIXES: Record<string, () => Promise<void>> = {
     await docker(['exec', c('web-01'), 'nft', '-f', '/etc/infra/server/firewall.nft']);
     await sql('web-02', 'STOP REPLICA; START REPLICA');
   },
-  'health-check-everyone-down': async () => {
-    await editInPlace('lb-01/haproxy.cfg', 'uri /healthz ver', 'uri /health ver');
+  'health-check-everyone-down': async ({ path: wrong }) => {
+    await editInPlace('lb-01/haproxy.cfg', `uri ${wrong} ver`, 'uri /health ver');
     await docker(['restart', c('lb-01-haproxy')]);
     await pause(2000);
   },
@@ -47,13 +48,13 @@ const FIXES: Record<string, () => Promise<void>> = {
   'replication-stopped': async () => {
     await sql('web-02', 'START REPLICA');
   },
-  'server-in-maintenance': async () => {
+  'server-in-maintenance': async ({ server }) => {
     await docker([
       'exec',
       c('lb-01-haproxy'),
       'bash',
       '-c',
-      'exec 3<>/dev/tcp/127.0.0.1/9999 && echo "set server web/web-01 state ready" >&3 && cat <&3',
+      `exec 3<>/dev/tcp/127.0.0.1/9999 && echo "set server web/${server} state ready" >&3 && cat <&3`,
     ]);
     await pause(1500);
   },
@@ -62,9 +63,11 @@ const FIXES: Record<string, () => Promise<void>> = {
 describeWithDocker('drills', () => {
   beforeAll(async () => {
     requireEngine();
-    const up = await infra(['up', '--profile', 'secured,monitored', '--name', lab, '--port', 'auto', '--no-smoke'], {
-      cwd,
-    });
+    // A student's lab: the seed picks each drill's details.
+    const up = await infra(
+      ['up', '--profile', 'secured,monitored', '--seed', 'student-7', '--name', lab, '--port', 'auto', '--no-smoke'],
+      { cwd },
+    );
     expect(up.exitCode).toBe(0);
   });
   afterAll(async () => {
@@ -96,10 +99,16 @@ describeWithDocker('drills', () => {
     const listed = JSON.parse((await infra(['ls', '--json'], { cwd })).stdout);
     expect(listed.find((l: { name: string }) => l.name === lab).drill).toEqual({ name, solved: false });
 
-    await FIXES[name]();
-    const fixed = await infra(['drill', 'check', '--name', lab, '--json'], { cwd });
+    const { choices } = JSON.parse(await readFile(path.join(dir, '.infra', 'drill.json'), 'utf8'));
+    await FIXES[name](choices ?? {});
+    const junit = path.join(cwd, `${name}.xml`);
+    const fixed = await infra(['drill', 'check', '--name', lab, '--json', '--junit', junit], { cwd });
     expect(JSON.parse(fixed.stdout)).toMatchObject({ drill: name, solved: true });
     expect(fixed.exitCode).toBe(0);
+    // The instructor's copy: one test case per proving check, none failed.
+    const xml = await readFile(junit, 'utf8');
+    expect(xml).toContain('failures="0"');
+    for (const check of JSON.parse(fixed.stdout).checks) expect(xml).toContain(`name="${check.name}"`);
 
     expect((await infra(['drill', 'reset', '--name', lab], { cwd })).exitCode).toBe(0);
     const smoke = await infra(['smoke', '--name', lab, '--skip', 'failover', '--json'], { cwd });
