@@ -6,6 +6,7 @@ import type { Lab } from '../topology/types.js';
 import { labFacts, TOPICS, type LiveFacts, type Topic } from '../explain/facts.js';
 import { overviewText, topicText } from '../explain/text.js';
 import { labEndpoint } from './lab-endpoint.js';
+import { readLabState } from '../render/write-lab.js';
 import { request } from '../checks/check.js';
 import type { AppEnv } from './context.js';
 
@@ -49,7 +50,9 @@ export async function explainCommand(
     .then(async (runtime) => (await runtime.containers(name)).find((c) => c.workingDir)?.workingDir)
     .catch(() => undefined);
   const lab = await renderedLabModel({ ...options, name }, folder);
-  const facts = labFacts(lab, await liveFacts(env, lab));
+  const state = folder ? await readLabState(folder) : undefined;
+  const ports = state ? { http: state.hostPort, https: state.httpsPort } : undefined;
+  const facts = labFacts(lab, await liveFacts(env, lab), ports);
   const { io } = env;
   const topic = options.topic as Topic | undefined;
   if (options.json) {

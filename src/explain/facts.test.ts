@@ -86,3 +86,12 @@ it('live facts add the observed distribution and the stats URL', () => {
   expect(facts.algorithm.observed).toEqual(['web-01', 'web-02']);
   expect(facts.monitoring.stats_url).toBe('http://127.0.0.1:8080/haproxy/stats');
 });
+
+it('names the ports the lab folder chose for a lab on --port auto, HTTPS too when secured', () => {
+  const lab = buildLab({ profiles: ['secured'] }, { port: 'auto' });
+  const security = labFacts(lab, undefined, { http: 41234, https: 41235 }).security.map((s) => s.what);
+  expect(security[0]).toBe(
+    'lb-01:443 published on 127.0.0.1:41235 over HTTPS (TLS 1.2 at least, 1.3 preferred, HTTP/2); :80 on 127.0.0.1:41234 only redirects to it',
+  );
+  expect(labFacts(lab).security[0].what).toContain('a free port chosen at render');
+});

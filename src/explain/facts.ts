@@ -94,7 +94,11 @@ function monitoredWatches(lab: Lab): { what: string; how: string }[] {
   ];
 }
 
-export function labFacts(lab: Lab, live?: LiveFacts): LabFacts {
+/**
+ * `ports`: the ports the lab's folder chose (for `auto`, known once rendered); without them, the model's own, and
+ * "a free port chosen at render" for `auto`.
+ */
+export function labFacts(lab: Lab, live?: LiveFacts, ports?: { http: number; https?: number }): LabFacts {
   const monitored = hasProfile(lab, 'monitored');
   const web = webServers(lab);
   const lbs = loadBalancers(lab);
@@ -151,9 +155,15 @@ export function labFacts(lab: Lab, live?: LiveFacts): LabFacts {
   });
 
   const lb = frontLoadBalancer(lab);
-  const port = lab.port === 'auto' ? 'a free port chosen at render' : `127.0.0.1:${lab.port}`;
+  const shown = (chosen: number | undefined, model: number | 'auto') =>
+    chosen !== undefined
+      ? `127.0.0.1:${chosen}`
+      : model === 'auto'
+        ? 'a free port chosen at render'
+        : `127.0.0.1:${model}`;
+  const port = shown(ports?.http, lab.port);
   const secured = hasProfile(lab, 'secured');
-  const httpsPort = lab.httpsPort === 'auto' ? 'a free port chosen at render' : `127.0.0.1:${lab.httpsPort}`;
+  const httpsPort = shown(ports?.https, lab.httpsPort);
   const transport: ExposureFact[] = secured
     ? [
         {
