@@ -1,34 +1,22 @@
 // `monitored`: the database exporter on every web server, logged in to its own server's database as a user that
 // may only read status (the flavour's monitor grants), from 127.0.0.1 only.
 import { EXPORTER_DB_USER, PORTS } from '../topology/lab-constants.js';
-import { builtInDebianSet, type KindSpec } from './kind.js';
-import { monitorProbe, secret } from './service.js';
+import { exporterKind } from './exporter.js';
+import { secret } from './service.js';
 
-export const mysqldExporter: KindSpec<'mysqld-exporter'> = {
+export const mysqldExporter = exporterKind({
   kind: 'mysqld-exporter',
-  startRank: 5,
-  listens: PORTS.mysqldExporter,
-  reach: 'network',
-  upstreamImage: () => 'prom/mysqld-exporter:v0.17.2',
-  builtHere: builtInDebianSet,
-  buildExtras: () => [],
-  files: () => [],
-  sharedFiles: () => [],
-  configFiles: () => [],
-  // Both image sets start the exporter itself (ENTRYPOINT): the command is its flags.
-  service: (lab) => ({
-    command: [
-      `--mysqld.address=127.0.0.1:${PORTS.database}`,
-      `--mysqld.username=${EXPORTER_DB_USER}`,
-      `--web.listen-address=:${PORTS.mysqldExporter}`,
-    ],
-    // The exporter reads its password from the environment, never from its command line (`ps` shows that).
-    environment: [{ key: 'MYSQLD_EXPORTER_PASSWORD', value: secret('INFRA_EXPORTER_PASSWORD') }],
-    volumes: [],
-    healthcheck: { test: monitorProbe(builtInDebianSet(lab), '/', PORTS.mysqldExporter), startPeriod: '20s' },
-  }),
-  dataVolumes: () => [],
-  why: (_lab, server) =>
+  port: PORTS.mysqldExporter,
+  upstreamImage: 'prom/mysqld-exporter:v0.17.2',
+  flags: [
+    `--mysqld.address=127.0.0.1:${PORTS.database}`,
+    `--mysqld.username=${EXPORTER_DB_USER}`,
+    `--web.listen-address=:${PORTS.mysqldExporter}`,
+  ],
+  // The exporter reads its password from the environment, never from its command line (`ps` shows that).
+  environment: [{ key: 'MYSQLD_EXPORTER_PASSWORD', value: secret('INFRA_EXPORTER_PASSWORD') }],
+  upstreamProbe: true,
+  why: (server) =>
     `the database exporter reports ${server.name}'s database: up or not, replication threads and lag, read-only, queries`,
-  diagramLabel: () => `DB exporter :${PORTS.mysqldExporter}`,
-};
+  diagramLabel: `DB exporter :${PORTS.mysqldExporter}`,
+});
