@@ -1,11 +1,10 @@
 // Which lab a command means, and its model. A lab folder knows its lab: with --dir, or run from inside one, a
 // command acts on that folder's lab. A command on a running lab never needs infra.yaml when --name is given, so a
 // broken infra.yaml cannot stop an instructor's `down` or `reset`.
-import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { LAB_FILES } from '../paths.js';
-import { readLabState, type LabState } from '../render/write-lab.js';
+import { pathExists, readLabState, type LabState } from '../render/write-lab.js';
 import { buildLab, checkLabName } from '../topology/build-lab.js';
 import { loadLab } from '../topology/load-lab.js';
 import type { Lab } from '../topology/types.js';
@@ -21,11 +20,7 @@ export interface LabTarget {
 /** The lab folder a command points at: --dir, else the working directory when it is a lab folder. */
 export async function targetFolder(target: LabTarget): Promise<string | undefined> {
   if (target.dir) return path.resolve(target.cwd, target.dir);
-  const here = await access(path.join(target.cwd, LAB_FILES.state)).then(
-    () => true,
-    () => false,
-  );
-  return here ? target.cwd : undefined;
+  return (await pathExists(path.join(target.cwd, LAB_FILES.state))) ? target.cwd : undefined;
 }
 
 /** The state of the target's lab folder, when there is one that infra rendered. */

@@ -1,6 +1,5 @@
 // Use case `render`: lab definition → lab folder. Also the first step of `up`.
 import path from 'node:path';
-import { access } from 'node:fs/promises';
 import { DEFAULT_CONFIG_FILE, defaultLabDir } from '../paths.js';
 import { DEFAULT_LAB } from '../topology/build-lab.js';
 import { loadLab } from '../topology/load-lab.js';
@@ -8,7 +7,7 @@ import type { LabOverrides } from '../topology/build-lab.js';
 import type { Lab } from '../topology/types.js';
 import type { LabDefinition } from '../topology/definition.js';
 import { renderLab } from '../render/render-lab.js';
-import { readLabState, writeLab, type WriteResult } from '../render/write-lab.js';
+import { pathExists, readLabState, writeLab, type WriteResult } from '../render/write-lab.js';
 import { addMissingSecrets, generateSecrets, labGitignore, readSecrets, secretsFile } from '../render/secrets.js';
 import { findFreePort } from './free-port.js';
 import { labTls } from '../render/tls.js';
@@ -46,7 +45,7 @@ export async function resolveRenderTarget(options: RenderOptions): Promise<Rende
   // A lab folder knows its lab: rendering into one (--dir, or from inside it) keeps its name and definition.
   // So does the lab's default folder (./infra-labs/<name>) when no infra.yaml says otherwise: `infra up --name x`
   // after `infra up --name x --profile secured` brings back the secured lab, not the built-in one.
-  const fileGiven = options.config !== undefined || (await exists(path.join(options.cwd, DEFAULT_CONFIG_FILE)));
+  const fileGiven = options.config !== undefined || (await pathExists(path.join(options.cwd, DEFAULT_CONFIG_FILE)));
   const defaultFolder = defaultLabDir(options.cwd, options.name ?? DEFAULT_LAB.name);
   const found =
     (await targetState(options)) ?? (fileGiven ? undefined : await targetState({ ...options, dir: defaultFolder }));
@@ -63,24 +62,12 @@ export async function resolveRenderTarget(options: RenderOptions): Promise<Rende
 export async function renderLabFolder(options: RenderOptions, target?: RenderTarget): Promise<RenderOutcome> {
   const { lab, dir, definition, portChosen } = target ?? (await resolveRenderTarget(options));
   const state = await readLabState(dir);
-  // `auto` picks a port once and keeps it: a port that changed at every render would break bookmarks and scripts.
-  // A lab keeps its port when neither a flag nor the file names one: `infra up` after `infra up --port auto` must
-  // not move the lab to the default port.
-  const hostPort =
-    lab.port === 'auto' || (!portChosen && state) ? (state?.hostPort ?? (await findFreePort())) : lab.port;
+  const hostPort = await keptPort(lab.port, state?.hostPort, portChosen);
   const site: LabSite = { hostPort };
   const extras = [];
-  if (hasProfile(lab, 'monitored')) {
-    site.monitorPort =
-      lab.monitorPort === 'auto' || (!portChosen && state?.monitorPort)
-        ? (state?.monitorPort ?? (await findFreePort()))
-        : lab.monitorPort;
-  }
+  if (hasProfile(lab, 'monitored')) site.monitorPort = await keptPort(lab.monitorPort, state?.monitorPort, portChosen);
   if (hasProfile(lab, 'secured')) {
-    site.httpsPort =
-      lab.httpsPort === 'auto' || (!portChosen && state?.httpsPort)
-        ? (state?.httpsPort ?? (await findFreePort()))
-        : lab.httpsPort;
+    site.httpsPort = await keptPort(lab.httpsPort, state?.httpsPort, portChosen);
     // A lab keeps its subnet unless another network took it while the lab's own network did not exist.
     const taken = options.takenSubnets ?? [];
     site.subnet =
@@ -108,9 +95,11 @@ export async function renderLabFolder(options: RenderOptions, target?: RenderTar
   return { ...result, lab, dir, hostPort, site };
 }
 
-async function exists(file: string): Promise<boolean> {
-  return access(file).then(
-    () => true,
-    () => false,
-  );
+/**
+ * `auto` picks a port once and keeps it: a port that changed at every render would break bookmarks and scripts. A
+ * lab keeps a port it has when neither a flag nor the file names one: `infra up` after `infra up --port auto` must
+ * not move the lab to the default port.
+ */
+async function keptPort(model: number | 'auto', kept: number | undefined, portChosen: boolean): Promise<number> {
+  return model === 'auto' || (!portChosen && kept !== undefined) ? (kept ?? (await findFreePort())) : model;
 }

@@ -2,7 +2,6 @@
 // Read from Docker's port bindings: tests never send traffic to any address but 127.0.0.1.
 import { CheckFailure, type Check } from './check.js';
 import { isHelper } from '../runtime/port.js';
-import { HTTPS_PORT } from '../profiles/firewall-policy.js';
 import { PORTS } from '../topology/lab-constants.js';
 import { hasProfile } from '../topology/types.js';
 
@@ -11,7 +10,7 @@ export const exposure: Check = {
   guards: "only the LB's ports are published on the host, on 127.0.0.1",
   async run({ lab, runtime, containers }) {
     // HTTP, and HTTPS in secured labs: nothing else, on any server.
-    const lbPorts = [`${PORTS.http}/tcp`, ...(hasProfile(lab, 'secured') ? [`${HTTPS_PORT}/tcp`] : [])];
+    const lbPorts = [`${PORTS.http}/tcp`, ...(hasProfile(lab, 'secured') ? [`${PORTS.https}/tcp`] : [])];
     // Monitored labs also publish Prometheus (and the lab page) on the monitoring server.
     const monitorPort = `${PORTS.prometheus}/tcp`;
     const published: string[] = [];

@@ -3,7 +3,6 @@ import { renderTemplate } from '../render/engine.js';
 import { file } from '../render/rendered-file.js';
 import { MONITORING_SERVER, PORTS, STATS_PATH } from '../topology/lab-constants.js';
 import { LAB_FILES } from '../paths.js';
-import { HTTPS_PORT } from '../profiles/firewall-policy.js';
 import { hasProfile, webServers } from '../topology/types.js';
 import { builtInDebianSet, type KindSpec } from './kind.js';
 
@@ -37,7 +36,7 @@ export const haproxy: KindSpec<'haproxy'> = {
           ? {
               pem: SERVER_PEM,
               hostPort: site.httpsPort,
-              portSuffix: site.httpsPort === HTTPS_PORT ? '' : `:${site.httpsPort}`,
+              portSuffix: site.httpsPort === PORTS.https ? '' : `:${site.httpsPort}`,
             }
           : undefined,
         // `first` fills one server before the next, and "full" means its maxconn: without one it is never full.

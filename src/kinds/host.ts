@@ -3,7 +3,6 @@
 import { BASE_IMAGE } from '../render/base-image.js';
 import type { LabSite } from '../topology/addressing.js';
 import type { Server } from '../topology/types.js';
-import { HTTPS_PORT } from '../profiles/firewall-policy.js';
 import { FIREWALL_FILE, SERVER_FOLDER_MOUNT } from '../profiles/firewall-file.js';
 import { PORTS } from '../topology/lab-constants.js';
 
@@ -18,7 +17,7 @@ export const host = {
     if (server.role === 'lb') {
       return [
         `127.0.0.1:${site.hostPort}:${PORTS.http}`,
-        ...(site.httpsPort ? [`127.0.0.1:${site.httpsPort}:${HTTPS_PORT}`] : []),
+        ...(site.httpsPort ? [`127.0.0.1:${site.httpsPort}:${PORTS.https}`] : []),
       ];
     }
     return server.role === 'mon' && site.monitorPort ? [`127.0.0.1:${site.monitorPort}:${PORTS.prometheus}`] : [];

@@ -6,8 +6,6 @@ import { scrapeJobs } from '../kinds/scrape-jobs.js';
 import { PORTS } from '../topology/lab-constants.js';
 import { loadBalancers, primaryServer, webServers, type Lab, type Server } from '../topology/types.js';
 
-export const HTTPS_PORT = 443;
-
 /** Who a rule lets in. */
 export type Source =
   | { kind: 'anywhere' }
@@ -70,7 +68,7 @@ function allowsOf(lab: Lab, server: Server, lbs: Source[], primary: Server): All
         from: [{ kind: 'anywhere' }],
         why: 'the public entry point',
       },
-      { port: HTTPS_PORT, service: 'HAProxy (HTTPS)', from: [{ kind: 'anywhere' }], why: 'the public entry point' },
+      { port: PORTS.https, service: 'HAProxy (HTTPS)', from: [{ kind: 'anywhere' }], why: 'the public entry point' },
     ];
   }
   const allows: Allow[] = [
@@ -110,7 +108,7 @@ export function describeSource(source: Source): string {
 
 /** Every port some server's policy mentions or something listens on: the columns of the check's matrix. */
 export function probedPorts(policy: ServerPolicy[]): number[] {
-  const ports = new Set<number>([PORTS.http, HTTPS_PORT, PORTS.app, PORTS.database, PORTS.haproxyApi]);
+  const ports = new Set<number>([PORTS.http, PORTS.https, PORTS.app, PORTS.database, PORTS.haproxyApi]);
   if (policy.some((p) => p.allows.some((a) => a.port === PORTS.prometheus))) {
     for (const port of [
       PORTS.nodeExporter,

@@ -114,7 +114,7 @@ export async function writeLab(
       await writeFile(target, f.content, { mode: f.mode });
       await chmod(target, f.mode);
     }
-    if (!(await exists(dir))) {
+    if (!(await pathExists(dir))) {
       await rename(staging, dir);
     } else {
       // The manifest goes last: an interrupted write leaves files it does not vouch for, so the next render redoes them.
@@ -164,7 +164,7 @@ async function readOptional(file: string): Promise<string | undefined> {
   }
 }
 
-async function exists(p: string): Promise<boolean> {
+export async function pathExists(p: string): Promise<boolean> {
   return access(p).then(
     () => true,
     () => false,

@@ -18,9 +18,11 @@ export async function labContainers(docker: Docker, lab?: string): Promise<Compo
     .map((c) => {
       const labels = c.Config.Labels;
       const host = hosts.get(`${labels[LABEL.lab]}/${labels[LABEL.server]}`);
-      const binding = c.NetworkSettings.Ports?.['80/tcp']?.[0];
-      const tlsBinding = c.NetworkSettings.Ports?.['443/tcp']?.[0];
-      const monitorBinding = c.NetworkSettings.Ports?.[`${PORTS.prometheus}/tcp`]?.[0];
+      /** Where a container port is published on the host, if it is. */
+      const published = (port: number) => {
+        const binding = c.NetworkSettings.Ports?.[`${port}/tcp`]?.[0];
+        return binding ? { ip: binding.HostIp, port: Number(binding.HostPort) } : undefined;
+      };
       const joinsHost = c.HostConfig.NetworkMode?.startsWith('container:') ?? false;
       return {
         name: c.Name.replace(/^\//, ''),
@@ -35,11 +37,9 @@ export async function labContainers(docker: Docker, lab?: string): Promise<Compo
         workingDir: labels['com.docker.compose.project.working_dir'] ?? labels[LABEL.dir],
         expiresAt: labels[LABEL.expires],
         createdAt: c.Created,
-        publishedPort: binding ? { ip: binding.HostIp, port: Number(binding.HostPort) } : undefined,
-        publishedTlsPort: tlsBinding ? { ip: tlsBinding.HostIp, port: Number(tlsBinding.HostPort) } : undefined,
-        publishedMonitorPort: monitorBinding
-          ? { ip: monitorBinding.HostIp, port: Number(monitorBinding.HostPort) }
-          : undefined,
+        publishedPort: published(PORTS.http),
+        publishedTlsPort: published(PORTS.https),
+        publishedMonitorPort: published(PORTS.prometheus),
         // A joined container enters its host's namespace when it starts; if the host started later, that
         // namespace is gone and this container is cut off while its own health check may still pass.
         staleNetwork:

@@ -130,18 +130,17 @@ export function buildLab(definition: LabDefinition, overrides: LabOverrides = {}
     }
   });
   const port = overrides.port ?? definition.port ?? DEFAULT_LAB.port;
-  // `--port auto` means every published port: a CI job asking for a free LB port wants a free HTTPS port too.
-  const httpsPort =
-    overrides.port === 'auto' ? 'auto' : (definition.httpsPort ?? (port === 'auto' ? 'auto' : DEFAULT_LAB.httpsPort));
+  // A profile's published port (HTTPS, Prometheus): `--port auto` means every published port (a CI job asking for a
+  // free LB port wants free others too); `port: auto` makes the ones the file leaves out auto as well.
+  const companionPort = (fromFile: number | 'auto' | undefined, fallback: number): number | 'auto' =>
+    overrides.port === 'auto' ? 'auto' : (fromFile ?? (port === 'auto' ? 'auto' : fallback));
+  const httpsPort = companionPort(definition.httpsPort, DEFAULT_LAB.httpsPort);
   if (profiles.includes('secured') && serverDefs.length > MAX_ADDRESSED_SERVERS) {
     problems.push(
       `servers: the secured profile gives each server a fixed address, at most ${MAX_ADDRESSED_SERVERS} servers (found ${serverDefs.length})`,
     );
   }
-  const monitorPort =
-    overrides.port === 'auto'
-      ? 'auto'
-      : (definition.monitorPort ?? (port === 'auto' ? 'auto' : DEFAULT_LAB.monitorPort));
+  const monitorPort = companionPort(definition.monitorPort, DEFAULT_LAB.monitorPort);
   if (profiles.includes('monitored')) {
     const taken = serverDefs.findIndex((s) => s.name === MONITORING_SERVER);
     if (taken >= 0) {

@@ -10,6 +10,8 @@ export const STATS_PATH = '/haproxy/stats';
 /** Where each component listens inside its server's network namespace. */
 export const PORTS = {
   http: 80,
+  /** `secured`: the LB's HTTPS. */
+  https: 443,
   app: 5000,
   database: 3306,
   haproxyApi: 9999,
