@@ -3,9 +3,9 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT, StepError, UsageError } from '../errors.js';
-import { labNetwork, nameFlag, webServers } from '../topology/types.js';
+import { nameFlag } from '../topology/types.js';
 import type { Forward } from '../runtime/port.js';
-import { planImages } from '../render/images.js';
+import { forwardTarget } from '../ops/databases.js';
 import { readSecrets } from '../render/secrets.js';
 import { closeAll, connectAll, type Connections } from '../replication/apply.js';
 import { runChecks, CHECK_NAMES } from '../checks/runner.js';
@@ -37,12 +37,7 @@ export async function runSmoke(
   let forward: Forward | undefined;
   let connections: Connections | undefined;
   const ports = async () => {
-    forward ??= await runtime.openForward({
-      lab: lab.name,
-      network: labNetwork(lab.name),
-      image: planImages(lab).refs.forward,
-      servers: webServers(lab).map((s) => s.name),
-    });
+    forward ??= await runtime.openForward(forwardTarget(lab));
     return forward.ports;
   };
   const monitor = containers.find((c) => c.publishedMonitorPort)?.publishedMonitorPort;

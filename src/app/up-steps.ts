@@ -2,17 +2,16 @@
 // images → start → replication → smoke. Each reads the lab, its folder and the runtime from the context and leaves
 // what later steps and the JSON result need in `context.result`.
 import { StepError } from '../errors.js';
-import { planImages } from '../render/images.js';
 import { readSecrets } from '../render/secrets.js';
 import { applyReplication, type ReplicaOutcome } from '../replication/apply.js';
 import { SkipStep } from '../report/steps.js';
 import { terminalLine, type SmokeReport } from '../report/smoke-report.js';
 import { isReady, type ComponentState } from '../runtime/port.js';
-import { frontLoadBalancer, hasProfile, labNetwork, webServers } from '../topology/types.js';
+import { frontLoadBalancer, hasProfile, webServers } from '../topology/types.js';
 import { applyFirewalls } from '../ops/firewall.js';
 import { publishedStates, serverStates, waitForStates } from '../ops/haproxy.js';
 import { labEndpoint } from './lab-endpoint.js';
-import { withDatabases } from '../ops/databases.js';
+import { forwardTarget, withDatabases } from '../ops/databases.js';
 import type { LabContext } from './context.js';
 import { ensureImages, imageProgress } from './images.js';
 import { bundleRefs, requirePresent } from './image-bundle.js';
@@ -104,13 +103,7 @@ export const replicationStep: UpStep = {
     const secrets = await readSecrets(dir);
     if (!secrets)
       throw new StepError(`the lab folder ${dir} has no .env with the lab's passwords; run \`infra render\``);
-    const target = {
-      lab: lab.name,
-      network: labNetwork(lab.name),
-      image: planImages(lab).refs.forward,
-      servers: webServers(lab).map((s) => s.name),
-      credentials: secrets,
-    };
+    const target = { ...forwardTarget(lab), credentials: secrets };
     const outcomes = await withDatabases(runtime, context.openSession, target, (connections) =>
       applyReplication(lab, secrets, connections, { timeoutMs: REPLICATION_TIMEOUT_MS }),
     );

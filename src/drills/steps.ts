@@ -6,11 +6,10 @@ import path from 'node:path';
 import type { SessionOpener } from '../database/session.js';
 import { StepError } from '../errors.js';
 import { haproxyCommand } from '../ops/haproxy.js';
-import { withDatabases } from '../ops/databases.js';
-import { planImages } from '../render/images.js';
+import { forwardTarget, withDatabases } from '../ops/databases.js';
 import type { LabSecrets } from '../render/secrets.js';
 import type { ContainerRuntime } from '../runtime/port.js';
-import { containerName, frontLoadBalancer, labNetwork, webServers, type Lab } from '../topology/types.js';
+import { containerName, frontLoadBalancer, type Lab } from '../topology/types.js';
 import type { DrillStep } from './drill.js';
 
 export interface StepTarget {
@@ -53,13 +52,7 @@ export async function runSteps(target: StepTarget, steps: DrillStep[]): Promise<
       await withDatabases(
         runtime,
         target.openSession,
-        {
-          lab: lab.name,
-          network: labNetwork(lab.name),
-          image: planImages(lab).refs.forward,
-          servers: webServers(lab).map((s) => s.name),
-          credentials: target.secrets,
-        },
+        { ...forwardTarget(lab), credentials: target.secrets },
         async (connections) => {
           await connections[server].query(statement);
         },

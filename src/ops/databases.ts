@@ -4,6 +4,8 @@ import { StepError } from '../errors.js';
 import { flavourFromVersion, type DatabaseFlavour } from '../flavours/index.js';
 import type { DbSession, SessionOpener } from '../database/session.js';
 import type { ContainerRuntime } from '../runtime/port.js';
+import { planImages } from '../render/images.js';
+import { labNetwork, webServers, type Lab } from '../topology/types.js';
 import { closeAll, connectAll, type AdminCredentials, type Connections } from '../replication/apply.js';
 
 /** The newest forwarder image infra built, for commands that run without a lab model (status). */
@@ -11,6 +13,16 @@ export async function forwardImage(runtime: ContainerRuntime): Promise<string> {
   const tag = await runtime.newestImage('forward');
   if (!tag) throw new StepError('the database forwarder image is missing; run `infra images build` or `infra up`');
   return tag;
+}
+
+/** The forwarder for a lab's databases: on its network, from infra's image, to each web server's database. */
+export function forwardTarget(lab: Lab): Omit<DatabaseTarget, 'credentials'> {
+  return {
+    lab: lab.name,
+    network: labNetwork(lab.name),
+    image: planImages(lab).refs.forward,
+    servers: webServers(lab).map((s) => s.name),
+  };
 }
 
 export interface DatabaseTarget {
