@@ -6,13 +6,13 @@ import path from 'node:path';
 import { EXIT, StepError, UsageError } from '../errors.js';
 import { CHECK_NAMES } from '../checks/runner.js';
 import { drillChoices, loadDrills, withChoices, type Drill } from '../drills/drill.js';
-import { runSteps } from '../drills/steps.js';
+import { runSteps, type StepTarget } from '../drills/steps.js';
 import { LAB_FILES } from '../paths.js';
 import { readSecrets } from '../render/secrets.js';
 import { junitXml } from '../report/smoke-report.js';
 import { hasProfile, nameFlag, type Lab } from '../topology/types.js';
 import { labContext, type AppEnv } from './context.js';
-import { renderedLabModel, resolveLabName, type LabTarget } from './lab-target.js';
+import { renderedLabModel, resolveLabName, runningFolder, type LabTarget } from './lab-target.js';
 import { renderLabFolder } from './render.js';
 import { runSmoke } from './smoke.js';
 import { upCommand } from './up.js';
@@ -59,14 +59,19 @@ async function writeDrillState(dir: string, state: DrillState): Promise<void> {
 async function runningLab(env: AppEnv, target: LabTarget) {
   const name = await resolveLabName(target);
   const runtime = await env.connect();
-  const dir = (await runtime.containers(name)).find((c) => c.workingDir)?.workingDir;
+  const dir = await runningFolder(runtime, name);
   if (!dir) {
     throw new StepError(`lab "${name}" is not running; start it with \`infra up${nameFlag(name)}\`, then the drill`);
   }
   const lab = await renderedLabModel({ ...target, name }, dir);
-  const secrets = await readSecrets(dir);
-  if (!secrets) throw new StepError(`cannot read the lab's passwords from ${path.join(dir, '.env')}`);
-  return { runtime, lab, dir, secrets };
+  return { runtime, lab, dir };
+}
+
+/** What a drill's steps run with: the lab, and its passwords (a step may speak SQL). */
+async function stepTarget(env: AppEnv, running: Awaited<ReturnType<typeof runningLab>>): Promise<StepTarget> {
+  const secrets = await readSecrets(running.dir);
+  if (!secrets) throw new StepError(`cannot read the lab's passwords from ${path.join(running.dir, '.env')}`);
+  return { ...running, openSession: env.openSession, secrets };
 }
 
 export async function drillListCommand(env: AppEnv, options: { json: boolean }): Promise<number> {
@@ -86,7 +91,8 @@ export async function drillListCommand(env: AppEnv, options: { json: boolean }):
 
 export async function drillStartCommand(env: AppEnv, options: LabTarget & { drill: string }): Promise<number> {
   const drill = drillNamed(options.drill);
-  const { runtime, lab, dir, secrets } = await runningLab(env, options);
+  const target = await runningLab(env, options);
+  const { lab, dir } = target;
   const flag = nameFlag(lab.name);
   if (drill.profile && !hasProfile(lab, drill.profile)) {
     throw new UsageError(`the drill "${drill.name}" needs a lab with the ${drill.profile} profile`, [
@@ -100,7 +106,7 @@ export async function drillStartCommand(env: AppEnv, options: LabTarget & { dril
     ]);
   }
   const choices = drillChoices(drill, lab.seed);
-  await runSteps({ runtime, openSession: env.openSession, lab, dir, secrets }, withChoices(drill.breaks, choices));
+  await runSteps(await stepTarget(env, target), withChoices(drill.breaks, choices));
   await writeDrillState(dir, {
     drill: drill.name,
     started_at: new Date(env.clock.now()).toISOString(),
@@ -155,7 +161,8 @@ function nextHint(drill: Drill, state: DrillState): string {
 }
 
 export async function drillResetCommand(env: AppEnv, options: LabTarget): Promise<number> {
-  const { runtime, lab, dir, secrets } = await runningLab(env, options);
+  const target = await runningLab(env, options);
+  const { lab, dir } = target;
   const state = await readDrillState(dir);
   const drill = state ? drillNamed(state.drill) : undefined;
   // The lab's files as infra rendered them, then what the drill needs besides (a restart that reloads a restored
@@ -163,7 +170,7 @@ export async function drillResetCommand(env: AppEnv, options: LabTarget): Promis
   await renderLabFolder({ cwd: options.cwd, dir, force: true });
   if (drill) {
     const steps = withChoices(drill.reset, state?.choices ?? drillChoices(drill, lab.seed));
-    await runSteps({ runtime, openSession: env.openSession, lab, dir, secrets }, steps);
+    await runSteps(await stepTarget(env, target), steps);
   }
   const code = await upCommand(env, upOptions(options.cwd, dir, lab));
   if (code !== EXIT.ok) return code;

@@ -1,7 +1,7 @@
 // Use case `explain`: the lab's answers to the design's questions, from its model and, when it runs, from what the
 // lab does right now (the distribution observed through the LB, the replication state).
 import { EXIT, UsageError } from '../errors.js';
-import { renderedLabModel, resolveLabName, type LabTarget } from './lab-target.js';
+import { renderedLabModel, resolveLabName, runningFolder, type LabTarget } from './lab-target.js';
 import type { Lab } from '../topology/types.js';
 import { labFacts, TOPICS, type LiveFacts, type Topic } from '../explain/facts.js';
 import { overviewText, topicText } from '../explain/text.js';
@@ -47,7 +47,7 @@ export async function explainCommand(
   const name = await resolveLabName(options);
   const folder = await env
     .connect()
-    .then(async (runtime) => (await runtime.containers(name)).find((c) => c.workingDir)?.workingDir)
+    .then((runtime) => runningFolder(runtime, name))
     .catch(() => undefined);
   const lab = await renderedLabModel({ ...options, name }, folder);
   const state = folder ? await readLabState(folder) : undefined;

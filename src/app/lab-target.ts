@@ -8,6 +8,7 @@ import { pathExists, readLabState, type LabState } from '../render/write-lab.js'
 import { buildLab, checkLabName } from '../topology/build-lab.js';
 import { loadLab } from '../topology/load-lab.js';
 import type { Lab } from '../topology/types.js';
+import type { ContainerRuntime } from '../runtime/port.js';
 
 export interface LabTarget {
   cwd: string;
@@ -28,6 +29,11 @@ export async function targetState(target: LabTarget): Promise<{ folder: string; 
   const folder = await targetFolder(target);
   const state = folder ? await readLabState(folder) : undefined;
   return folder && state ? { folder, state } : undefined;
+}
+
+/** The folder a running lab was started from (its containers record it), or undefined when none runs. */
+export async function runningFolder(runtime: Pick<ContainerRuntime, 'containers'>, name: string) {
+  return (await runtime.containers(name)).find((c) => c.workingDir)?.workingDir;
 }
 
 /** --name, else the lab of the folder, else infra.yaml's name, else the built-in "lab". */

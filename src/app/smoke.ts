@@ -13,7 +13,7 @@ import type { CheckContext, CheckResult } from '../checks/check.js';
 import { junitXml, smokeReport, terminalLine, type SmokeReport } from '../report/smoke-report.js';
 import { labContext, type AppEnv, type LabContext } from './context.js';
 import { labEndpoint, monitoringUrls } from './lab-endpoint.js';
-import { renderedLabModel, resolveLabName, type LabTarget } from './lab-target.js';
+import { renderedLabModel, resolveLabName, runningFolder, type LabTarget } from './lab-target.js';
 
 export async function runSmoke(
   context: Omit<LabContext, 'dir'>,
@@ -85,7 +85,7 @@ export async function smokeCommand(env: AppEnv, options: SmokeOptions): Promise<
   const name = await resolveLabName(options);
   const runtime = await env.connect();
   // The model of the lab that runs: the one its folder was rendered from, whatever infra.yaml says now.
-  const folder = (await runtime.containers(name)).find((c) => c.workingDir)?.workingDir;
+  const folder = await runningFolder(runtime, name);
   const lab = await renderedLabModel({ ...options, name }, folder);
   if (!options.json) io.stderr.write(`smoke checks on lab "${lab.name}"\n`);
   const report = await runSmoke(labContext(env, runtime, lab, ''), {
