@@ -3,7 +3,7 @@
 import { renderTemplate } from '../render/engine.js';
 import { file } from '../render/rendered-file.js';
 import { MONITORING_SERVER, PORTS } from '../topology/lab-constants.js';
-import { type Lab, type Server } from '../topology/types.js';
+import type { Lab } from '../topology/types.js';
 import { builtInDebianSet, type KindSpec } from './kind.js';
 import { monitorProbe } from './service.js';
 import { scrapeJobs } from './scrape-jobs.js';
@@ -84,11 +84,3 @@ export const prometheus: KindSpec<'prometheus'> = {
     `Prometheus scrapes every exporter of the lab every ${SCRAPE_INTERVAL_S} s and evaluates the alert rules (${MONITORING_SERVER}/alerts.yml in the lab folder); ${lab.name}'s live page is its console`,
   diagramLabel: () => `Prometheus :${PORTS.prometheus}`,
 };
-
-export function isMonitoringServer(server: Pick<Server, 'role'>): boolean {
-  return server.role === 'mon';
-}
-
-export function monitoringServer(lab: Lab): Server | undefined {
-  return lab.servers.find(isMonitoringServer);
-}

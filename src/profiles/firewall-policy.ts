@@ -4,7 +4,14 @@
 import { flavourOf } from '../flavours/index.js';
 import { scrapeJobs } from '../kinds/scrape-jobs.js';
 import { PORTS } from '../topology/lab-constants.js';
-import { loadBalancers, primaryServer, webServers, type Lab, type Server } from '../topology/types.js';
+import {
+  loadBalancers,
+  monitoringServer,
+  primaryServer,
+  webServers,
+  type Lab,
+  type Server,
+} from '../topology/types.js';
 
 /** Who a rule lets in. */
 export type Source =
@@ -37,7 +44,7 @@ export function firewallPolicy(lab: Lab): ServerPolicy[] {
 
 /** `monitored`: each exporter of a server accepts its scrape from the monitoring server, and nobody else. */
 function scrapesOf(lab: Lab, server: Server): Allow[] {
-  const monitoring = lab.servers.find((s) => s.role === 'mon');
+  const monitoring = monitoringServer(lab);
   if (!monitoring || server.name === monitoring.name) return [];
   return scrapeJobs(lab)
     .filter((job) => job.targets.some((t) => t.server === server.name))

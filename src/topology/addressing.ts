@@ -70,10 +70,6 @@ export function serverAddress(subnet: string, lab: Lab, server: Pick<Server, 'na
   return hostAddress(subnet, SERVER_BASE + index);
 }
 
-export function gatewayAddress(subnet: string): string {
-  return hostAddress(subnet, 1);
-}
-
 /** Where Docker puts containers started on the lab network without an address of their own. */
 export function visitorRange(subnet: string): string {
   return subnet.replace(/\.0\/24$/, '.128/26');

@@ -92,6 +92,11 @@ export function loadBalancers(lab: Lab): Server[] {
   return lab.servers.filter((s) => s.role === 'lb');
 }
 
+/** `monitored`: the monitoring server (mon-01), or undefined when the profile is off. */
+export function monitoringServer(lab: Lab): Server | undefined {
+  return lab.servers.find((s) => s.role === 'mon');
+}
+
 /** The LB whose port is published and whose runtime API infra reads: the first one. */
 export function frontLoadBalancer(lab: Lab): Server {
   const lb = loadBalancers(lab)[0];
