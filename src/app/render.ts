@@ -12,7 +12,7 @@ import { addMissingSecrets, generateSecrets, labGitignore, readSecrets, secretsF
 import { findFreePort } from './free-port.js';
 import { labTls } from '../render/tls.js';
 import { chooseSubnet, overlaps, type LabSite } from '../topology/addressing.js';
-import { hasProfile } from '../topology/types.js';
+import { hasFixedAddresses, hasProfile } from '../topology/types.js';
 import { targetState } from './lab-target.js';
 
 export interface RenderOptions extends LabOverrides {
@@ -66,12 +66,14 @@ export async function renderLabFolder(options: RenderOptions, target?: RenderTar
   const site: LabSite = { hostPort };
   const extras = [];
   if (hasProfile(lab, 'monitored')) site.monitorPort = await keptPort(lab.monitorPort, state?.monitorPort, portChosen);
-  if (hasProfile(lab, 'secured')) {
-    site.httpsPort = await keptPort(lab.httpsPort, state?.httpsPort, portChosen);
+  if (hasFixedAddresses(lab)) {
     // A lab keeps its subnet unless another network took it while the lab's own network did not exist.
     const taken = options.takenSubnets ?? [];
     site.subnet =
       state?.subnet && !taken.some((t) => overlaps(t, state.subnet!)) ? state.subnet : chooseSubnet(lab.name, taken);
+  }
+  if (hasProfile(lab, 'secured')) {
+    site.httpsPort = await keptPort(lab.httpsPort, state?.httpsPort, portChosen);
     const tls = await labTls(dir, lab);
     site.certificate = tls.fingerprint;
     extras.push(...tls.files);

@@ -12,7 +12,7 @@ import { formatPlan, planReplication } from '../replication/plan.js';
 import { EnvironmentError, errorJson, EXIT, exitCodeOf, StepError, UsageError } from '../errors.js';
 import { StepRunner, stepsJson } from '../report/steps.js';
 import type { ComponentState } from '../runtime/port.js';
-import { containerNames, hasProfile, labNetwork, nameFlag, webServers } from '../topology/types.js';
+import { containerNames, hasFixedAddresses, hasProfile, labNetwork, nameFlag, webServers } from '../topology/types.js';
 import { chooseSubnet } from '../topology/addressing.js';
 import { labContext, type AppEnv } from './context.js';
 import { lbPortUse } from './lb-port.js';
@@ -56,8 +56,8 @@ export async function upCommand(env: AppEnv, options: UpOptions): Promise<number
     rendered = await steps.step('render', async (note) => {
       const target = await resolveRenderTarget(options);
       unlock = await lockLab(target.dir, target.lab.name, 'infra up');
-      // A secured lab's fixed subnet must not meet another network's: ask the engine which are taken.
-      const takenSubnets = hasProfile(target.lab, 'secured')
+      // A fixed subnet (secured, redundant) must not meet another network's: ask the engine which are taken.
+      const takenSubnets = hasFixedAddresses(target.lab)
         ? (await runtime.networkSubnets())
             .filter((n) => n.network !== labNetwork(target.lab.name))
             .flatMap((n) => n.subnets)
@@ -237,7 +237,7 @@ async function dryRun(io: Io, options: UpOptions): Promise<number> {
   const files = renderLab(lab, {
     hostPort: lab.port === 'auto' ? 0 : lab.port,
     httpsPort: secured ? (lab.httpsPort === 'auto' ? 0 : lab.httpsPort) : undefined,
-    subnet: secured ? chooseSubnet(lab.name, []) : undefined,
+    subnet: hasFixedAddresses(lab) ? chooseSubnet(lab.name, []) : undefined,
   });
   const images = planImages(lab);
   const plan = planReplication(lab, { replicationPassword: '<secret>', appPassword: '<secret>' });

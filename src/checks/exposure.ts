@@ -1,9 +1,10 @@
-// Check exposure: the LB's ports (HTTP, and HTTPS when secured) are the only ports the lab publishes on the host, on 127.0.0.1; no database or app port.
+// Check exposure: the LB's ports (HTTP, and HTTPS when secured) are the only ports the lab publishes on the host, on
+// 127.0.0.1; no database or app port. With an LB pair (`redundant`) the edge publishes them, relaying to the pair.
 // Read from Docker's port bindings: tests never send traffic to any address but 127.0.0.1.
 import { CheckFailure, type Check } from './check.js';
 import { isHelper } from '../runtime/port.js';
 import { PORTS } from '../topology/lab-constants.js';
-import { hasProfile } from '../topology/types.js';
+import { edgeServer, hasProfile } from '../topology/types.js';
 
 export const exposure: Check = {
   name: 'exposure',
@@ -13,6 +14,7 @@ export const exposure: Check = {
     const lbPorts = [`${PORTS.http}/tcp`, ...(hasProfile(lab, 'secured') ? [`${PORTS.https}/tcp`] : [])];
     // Monitored labs also publish Prometheus (and the lab page) on the monitoring server.
     const monitorPort = `${PORTS.prometheus}/tcp`;
+    const edge = edgeServer(lab);
     const published: string[] = [];
     const wrong: string[] = [];
     for (const c of containers.filter((c) => !isHelper(c))) {
@@ -20,7 +22,8 @@ export const exposure: Check = {
         const where = `${c.server} ${b.port} on ${b.hostIp || '0.0.0.0'}:${b.hostPort}`;
         published.push(where);
         const runs = (kind: string) => containers.some((o) => o.server === c.server && o.component === kind);
-        const isLb = c.component === 'host' && runs('haproxy');
+        // The lab's entry: the edge when there is one (it relays to the LB pair), else the load balancer.
+        const isLb = c.component === 'host' && (edge ? c.server === edge.name : runs('haproxy'));
         const isMonitor = c.component === 'host' && runs('prometheus') && b.port === monitorPort;
         if (isMonitor && b.hostIp !== '127.0.0.1') wrong.push(`${where}: reachable beyond this machine`);
         else if (isMonitor) continue;

@@ -30,8 +30,8 @@ it('--profile takes known profiles or none, and names the others', async () => {
   expect(await main(['render', '--profile', 'secured,fancy'], t.io)).toBe(2);
   expect(t.err()).toContain('unknown profile fancy; name one or more of secured, monitored, redundant');
   const later = io(tmp());
-  expect(await main(['up', '--profile', 'redundant', '--dry-run'], later.io)).toBe(2);
-  expect(later.err()).toContain('--profile: "redundant" is not available in this version of infra yet');
+  expect(await main(['up', '--profile', 'redundant,secured', '--dry-run'], later.io)).toBe(0);
+  expect(later.out()).toContain('edge');
 });
 
 it('init writes an infra.yaml that renders to the built-in lab, and refuses to overwrite it', async () => {

@@ -1,8 +1,9 @@
 // The host container of a server: it owns the server's network identity (hostname, IP, 127.0.0.1) and does nothing
-// else; every component joins its namespace. The LB's host publishes the lab's port.
+// else; every component joins its namespace. The LB's host publishes the lab's ports (the edge's, when the LBs are a
+// pair: `redundant`).
 import { BASE_IMAGE } from '../render/base-image.js';
 import type { LabSite } from '../topology/addressing.js';
-import type { Server } from '../topology/types.js';
+import { edgeServer, type Lab, type Server } from '../topology/types.js';
 import { FIREWALL_FILE, SERVER_FOLDER_MOUNT } from '../profiles/firewall-file.js';
 import { PORTS } from '../topology/lab-constants.js';
 
@@ -13,8 +14,9 @@ export const host = {
   image: HOST_IMAGE,
   command: ['sleep', 'infinity'],
   /** Host ports it publishes, on 127.0.0.1 only. */
-  ports: (server: Server, site: LabSite): string[] => {
-    if (server.role === 'lb') {
+  ports: (lab: Lab, server: Server, site: LabSite): string[] => {
+    const entry = edgeServer(lab) ? 'edge' : 'lb';
+    if (server.role === entry) {
       return [
         `127.0.0.1:${site.hostPort}:${PORTS.http}`,
         ...(site.httpsPort ? [`127.0.0.1:${site.httpsPort}:${PORTS.https}`] : []),

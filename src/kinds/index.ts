@@ -4,12 +4,14 @@ import type { ComponentKind } from '../topology/types.js';
 import { app } from './app.js';
 import { db } from './db.js';
 import { haproxy } from './haproxy.js';
+import { keepalived } from './keepalived.js';
 import type { KindSpec } from './kind.js';
 import { mysqldExporter } from './mysqld-exporter.js';
 import { nginx } from './nginx.js';
 import { nginxExporter } from './nginx-exporter.js';
 import { nodeExporter } from './node-exporter.js';
 import { prometheus } from './prometheus.js';
+import { socat } from './socat.js';
 
 export type { KindSpec };
 
@@ -22,6 +24,8 @@ export const KINDS: { [K in ComponentKind]: KindSpec<K> } = {
   'nginx-exporter': nginxExporter,
   'mysqld-exporter': mysqldExporter,
   prometheus,
+  keepalived,
+  socat,
 };
 
 export function kindOf<K extends ComponentKind>(kind: K): KindSpec<K> {

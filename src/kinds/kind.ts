@@ -13,8 +13,8 @@ export interface KindSpec<K extends ComponentKind = ComponentKind> {
   readonly kind: K;
   /** Start order inside a server, lowest first: data before what depends on it. */
   readonly startRank: number;
-  /** The port it listens on inside its server's network namespace. */
-  readonly listens: number;
+  /** The port it listens on inside its server's network namespace; null for a process with none (keepalived). */
+  readonly listens: number | null;
   /** Who reaches that port: the lab network, or only the server's own components (127.0.0.1). */
   readonly reach: 'network' | 'loopback';
   /** The official image it runs in the upstream set (and wherever infra does not build it). */
@@ -29,8 +29,8 @@ export interface KindSpec<K extends ComponentKind = ComponentKind> {
   sharedFiles(lab: Lab): RenderedFile[];
   /** Lab-folder paths it reads at start: a change to any of them recreates its container. */
   configFiles(lab: Lab, server: Server): string[];
-  /** The service parts only the kind knows: command, environment, mounts, health check. */
-  service(lab: Lab, server: Server, component: Component): ServiceParts;
+  /** The service parts only the kind knows: command, environment, mounts, health check, capabilities. */
+  service(lab: Lab, server: Server, component: Component, site: LabSite): ServiceParts;
   /** Named volumes it keeps its data in (kept by `down`, deleted by `down --volumes`). */
   dataVolumes(component: Component): string[];
   /** Why it exists, in the design's terms: the sentence `infra explain elements` says. */

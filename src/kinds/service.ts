@@ -19,6 +19,8 @@ export interface ServiceParts {
   environment: KeyValue[];
   volumes: string[];
   healthcheck?: Healthcheck;
+  /** Linux capabilities beyond Docker's default set, given to this component alone. */
+  capAdd?: string[];
 }
 
 /** A value Compose reads from the lab's .env, failing with the fix when it is missing. */

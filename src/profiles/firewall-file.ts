@@ -24,6 +24,9 @@ export function firewallFiles(lab: Lab, subnet: string): RenderedFile[] {
         container: containerName(lab, policy.server),
         addresses: lab.servers.map((s) => ({ name: s.name, address: serverAddress(subnet, lab, s) })),
         toolsRange: toolsRange(subnet),
+        vrrpFrom: policy.vrrpFrom
+          ? { name: policy.vrrpFrom, address: serverAddress(subnet, lab, { name: policy.vrrpFrom }) }
+          : undefined,
         rules: policy.allows.map((allow) => {
           const addresses = allow.from.map(addressOf);
           return {

@@ -3,6 +3,7 @@
 // check expects. Default deny inbound; loopback and replies to the server's own connections always pass.
 import { flavourOf } from '../flavours/index.js';
 import { scrapeJobs } from '../kinds/scrape-jobs.js';
+import { relayedPorts } from '../kinds/socat.js';
 import { PORTS } from '../topology/lab-constants.js';
 import {
   loadBalancers,
@@ -31,15 +32,21 @@ export interface Allow {
 export interface ServerPolicy {
   server: string;
   allows: Allow[];
+  /** `redundant`: the load balancer whose VRRP adverts (IP protocol 112, not TCP) this one accepts. */
+  vrrpFrom?: string;
 }
 
 export function firewallPolicy(lab: Lab): ServerPolicy[] {
   const lbs = loadBalancers(lab).map((s): Source => ({ kind: 'server', name: s.name }));
   const primary = primaryServer(lab);
-  return lab.servers.map((server) => ({
-    server: server.name,
-    allows: [...allowsOf(lab, server, lbs, primary), ...scrapesOf(lab, server)],
-  }));
+  return lab.servers.map((server) => {
+    const partner = server.role === 'lb' ? loadBalancers(lab).find((s) => s.name !== server.name) : undefined;
+    return {
+      server: server.name,
+      allows: [...allowsOf(lab, server, lbs, primary), ...scrapesOf(lab, server)],
+      ...(partner ? { vrrpFrom: partner.name } : {}),
+    };
+  });
 }
 
 /** `monitored`: each exporter of a server accepts its scrape from the monitoring server, and nobody else. */
@@ -66,6 +73,14 @@ function allowsOf(lab: Lab, server: Server, lbs: Source[], primary: Server): All
         why: 'published on 127.0.0.1 for you; its own exporters are scraped over loopback',
       },
     ];
+  }
+  if (server.role === 'edge') {
+    return relayedPorts(lab).map((port) => ({
+      port,
+      service: `socat, relaying ${port} to the floating address`,
+      from: [{ kind: 'anywhere' }],
+      why: "the published ports arrive here (the edge stands for the Internet's route to the load balancers)",
+    }));
   }
   if (server.role === 'lb') {
     return [

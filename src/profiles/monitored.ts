@@ -8,6 +8,7 @@ const EXPORTERS_BY_ROLE: Record<Server['role'], ComponentKind[]> = {
   lb: ['node-exporter'],
   web: ['node-exporter', 'nginx-exporter', 'mysqld-exporter'],
   mon: ['node-exporter'],
+  edge: ['node-exporter'],
 };
 
 const component = (server: string, kind: ComponentKind): Component => ({ kind, name: `${server}-${kind}` });

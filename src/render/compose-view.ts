@@ -5,7 +5,14 @@ import { requireSubnet, serverAddress, visitorRange, type LabSite } from '../top
 import type { ImageKind } from './images.js';
 import { KINDS } from '../kinds/index.js';
 import type { KeyValue, ServiceParts } from '../kinds/service.js';
-import { containerName, hasProfile, type ComponentKind, type Lab, type Server } from '../topology/types.js';
+import {
+  containerName,
+  hasFixedAddresses,
+  hasProfile,
+  type ComponentKind,
+  type Lab,
+  type Server,
+} from '../topology/types.js';
 import { LABEL } from '../topology/labels.js';
 
 export interface ServiceView extends ServiceParts {
@@ -17,7 +24,7 @@ export interface ServiceView extends ServiceParts {
   host?: string;
   ports: string[];
   capAdd: string[];
-  /** `secured`: the server's fixed address (its firewall names the others by theirs). */
+  /** `secured`, `redundant`: the server's fixed address (a firewall names the others by theirs). */
   ipv4Address?: string;
   labels: KeyValue[];
 }
@@ -26,7 +33,7 @@ export interface ComposeView {
   lab: string;
   project: string;
   services: ServiceView[];
-  /** `secured`: the lab network's fixed subnet, and the part Docker hands out to other containers. */
+  /** `secured`, `redundant`: the lab network's fixed subnet, and the part Docker hands out to other containers. */
   subnet?: string;
   ipRange?: string;
   dataVolumes: { name: string; labels: KeyValue[] }[];
@@ -43,19 +50,20 @@ export function composeView(
 ): ComposeView {
   const services: ServiceView[] = [];
   const dataVolumes: ComposeView['dataVolumes'] = [];
-  const subnet = hasProfile(lab, 'secured') ? requireSubnet(site) : undefined;
+  const subnet = hasFixedAddresses(lab) ? requireSubnet(site) : undefined;
+  const firewalled = hasProfile(lab, 'secured');
   for (const server of lab.servers) {
     services.push({
       name: server.name,
-      image: subnet ? images.host : host.image,
+      image: firewalled ? images.host : host.image,
       containerName: containerName(lab, server.name),
       hostname: server.name,
-      command: subnet ? [...firewalledHost.command] : [...host.command],
-      ports: host.ports(server, site),
-      capAdd: subnet ? [...firewalledHost.capabilities] : [],
+      command: firewalled ? [...firewalledHost.command] : [...host.command],
+      ports: host.ports(lab, server, site),
+      capAdd: firewalled ? [...firewalledHost.capabilities] : [],
       ipv4Address: subnet ? serverAddress(subnet, lab, server) : undefined,
       environment: [],
-      volumes: subnet ? firewalledHost.volumes(server) : [],
+      volumes: firewalled ? firewalledHost.volumes(server) : [],
       labels: labelsFor(lab, server, 'host'),
     });
     for (const component of server.components) {
@@ -68,7 +76,7 @@ export function composeView(
         host: server.name,
         ports: [],
         capAdd: [],
-        ...kind.service(lab, server, component),
+        ...kind.service(lab, server, component, site),
         labels: [
           ...labelsFor(lab, server, component.kind),
           { key: LABEL.config, value: configHash(server, component.kind) },

@@ -2,7 +2,17 @@
 // components, and commands to try, all derived from the Lab model.
 import { KINDS } from '../kinds/index.js';
 import { STATS_PATH } from '../topology/lab-constants.js';
-import { frontLoadBalancer, hasProfile, replicaServers, webServers, type Lab } from '../topology/types.js';
+import {
+  edgeServer,
+  frontLoadBalancer,
+  hasProfile,
+  loadBalancers,
+  replicaServers,
+  webServers,
+  type ComponentKind,
+  type Lab,
+  type Server,
+} from '../topology/types.js';
 import { requireSubnet, serverAddress, type LabSite } from '../topology/addressing.js';
 import { describeSource, firewallPolicy } from '../profiles/firewall-policy.js';
 import { LAB_FILES } from '../paths.js';
@@ -33,7 +43,18 @@ export interface ReadmeView {
 
 export function mermaidDiagram(lab: Lab, url: string): string {
   const lb = frontLoadBalancer(lab);
-  const lines = ['flowchart LR', `  client(["Visitor"]) -->|"${url}"| ${id(lb.name)}_haproxy`];
+  const edge = edgeServer(lab);
+  const lines = ['flowchart LR'];
+  if (edge) {
+    // redundant: the visitor reaches the edge, which relays to whichever LB holds the floating address.
+    lines.push(`  client(["Visitor"]) -->|"${url}"| ${id(edge.name)}_socat`);
+    for (const pair of loadBalancers(lab)) {
+      const arrow = pair === lb ? '-->|floating address|' : '-.->|"floating address, after a failover"|';
+      lines.push(`  ${id(edge.name)}_socat ${arrow} ${id(pair.name)}_haproxy`);
+    }
+  } else {
+    lines.push(`  client(["Visitor"]) -->|"${url}"| ${id(lb.name)}_haproxy`);
+  }
   for (const server of lab.servers) {
     lines.push(`  subgraph ${id(server.name)}["${server.name}"]`);
     for (const c of server.components) {
@@ -48,7 +69,9 @@ export function mermaidDiagram(lab: Lab, url: string): string {
   }
   const primary = webServers(lab).find((s) => s.name === lab.primary);
   for (const server of webServers(lab)) {
-    lines.push(`  ${id(lb.name)}_haproxy ${server.backup ? '-.->|backup|' : '-->'} ${id(server.name)}_nginx`);
+    for (const balancer of loadBalancers(lab)) {
+      lines.push(`  ${id(balancer.name)}_haproxy ${server.backup ? '-.->|backup|' : '-->'} ${id(server.name)}_nginx`);
+    }
     if (primary && server !== primary) {
       lines.push(`  ${id(server.name)}_app -.->|writes| ${id(primary.name)}_db`);
       lines.push(`  ${id(primary.name)}_db ==>|GTID replication| ${id(server.name)}_db`);
@@ -57,12 +80,18 @@ export function mermaidDiagram(lab: Lab, url: string): string {
   return lines.join('\n');
 }
 
+function listensOn(server: Server, kind: ComponentKind): string {
+  const { listens, reach } = KINDS[kind];
+  if (listens === null) return 'no port (VRRP adverts on the lab network)';
+  return reach === 'loopback' ? `127.0.0.1:${listens} (${server.name} only)` : `${server.name}:${listens}`;
+}
+
 export function readmeView(lab: Lab, site: LabSite): ReadmeView {
   const secured = hasProfile(lab, 'secured');
   const httpUrl = `http://127.0.0.1:${site.hostPort}`;
   const url = secured ? `https://127.0.0.1:${site.httpsPort}` : httpUrl;
   const published = secured ? `127.0.0.1:${site.hostPort}, 127.0.0.1:${site.httpsPort}` : `127.0.0.1:${site.hostPort}`;
-  const lb = frontLoadBalancer(lab);
+  const entry = edgeServer(lab) ?? frontLoadBalancer(lab);
   const web = webServers(lab);
   return {
     lab: lab.name,
@@ -84,11 +113,8 @@ export function readmeView(lab: Lab, site: LabSite): ReadmeView {
         server: server.name,
         component: c.name,
         kind: c.kind === 'db' ? `${c.kind} (${server.database?.role})` : c.kind,
-        listens:
-          KINDS[c.kind].reach === 'loopback'
-            ? `127.0.0.1:${KINDS[c.kind].listens} (${server.name} only)`
-            : `${server.name}:${KINDS[c.kind].listens}`,
-        published: server === lb && c.kind === 'haproxy' ? published : '-',
+        listens: listensOn(server, c.kind),
+        published: server === entry && ['haproxy', 'socat'].includes(c.kind) ? published : '-',
       })),
     ),
     balance: lab.balance,

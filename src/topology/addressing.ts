@@ -1,7 +1,8 @@
-// Where a lab sits on this host beyond its model: its published ports and, with the `secured` profile, fixed
-// addresses. A firewall speaks in addresses, so a secured lab's servers keep the same IP across restarts, as real
-// servers do. The plan of one /24:
+// Where a lab sits on this host beyond its model: its published ports and, with the `secured` or `redundant` profile,
+// fixed addresses. A firewall speaks in addresses, so a secured lab's servers keep the same IP across restarts, as
+// real servers do; a floating address must be one no container is given. The plan of one /24:
 //   .1        Docker's gateway (published ports arrive from here)
+//   .5        `redundant`: the LB pair's floating address, held by one load balancer at a time
 //   .10 + i   the i-th server of the lab (lb-01 .10, web-01 .11, web-02 .12 in the built-in lab)
 //   .128/26   any other container on the lab network (Docker hands these out: `docker run --network …`)
 //   .240/28   infra's own tools (the database forwarder), which the firewall lets reach the databases
@@ -13,7 +14,7 @@ export interface LabSite {
   hostPort: number;
   /** `secured`: the LB's HTTPS port on 127.0.0.1. */
   httpsPort?: number;
-  /** `secured`: the lab network's /24. */
+  /** `secured`, `redundant`: the lab network's /24. */
   subnet?: string;
   /** `monitored`: Prometheus's port on 127.0.0.1 (its API and the lab page). */
   monitorPort?: number;
@@ -22,7 +23,7 @@ export interface LabSite {
 }
 
 export function requireSubnet(site: LabSite): string {
-  if (!site.subnet) throw new Error('a secured lab is rendered with a subnet');
+  if (!site.subnet) throw new Error('a secured or redundant lab is rendered with a subnet');
   return site.subnet;
 }
 
@@ -33,6 +34,7 @@ export function requireSubnet(site: LabSite): string {
 const POOL_PREFIX = '172.16';
 const SERVER_BASE = 10;
 export const MAX_ADDRESSED_SERVERS = 100;
+const FLOATING_HOST = 5;
 const TOOLS_FIRST = 240;
 const TOOLS_LAST = 254;
 
@@ -68,6 +70,11 @@ export function serverAddress(subnet: string, lab: Lab, server: Pick<Server, 'na
   const index = lab.servers.findIndex((s) => s.name === server.name);
   if (index < 0) throw new Error(`${server.name} is not a server of lab ${lab.name}`);
   return hostAddress(subnet, SERVER_BASE + index);
+}
+
+/** `redundant`: the floating address keepalived moves between the two load balancers. */
+export function floatingAddress(subnet: string): string {
+  return hostAddress(subnet, FLOATING_HOST);
 }
 
 /** Where Docker puts containers started on the lab network without an address of their own. */

@@ -102,21 +102,48 @@ describe('the primary is named in the model, not implied by position', () => {
   });
 });
 
-it('the built-in lab has no profiles; a profile not built yet is refused by name, not ignored', () => {
+it("the built-in lab has no profiles; --profile replaces the file's list", () => {
   expect(buildLab({}).profiles).toEqual([]);
-  expect(() => buildLab({ profiles: ['secured', 'redundant'] })).toThrow(
-    expect.objectContaining({
-      problems: ['profiles[1]: "redundant" is not available in this version of infra yet; remove it'],
-    }),
-  );
-});
-
-it("--profile replaces the file's profiles, and names itself when it asks for one not built yet", () => {
   expect(buildLab({ profiles: ['secured'] }, { profiles: [] }).profiles).toEqual([]);
   expect(buildLab({}, { profiles: ['secured', 'secured'] }).profiles).toEqual(['secured']);
-  expect(() => buildLab({}, { profiles: ['redundant'] })).toThrow(
+});
+
+it('redundant pairs the load balancer (keepalived on both) and adds the edge that publishes the ports', () => {
+  const lab = buildLab({ profiles: ['redundant'] });
+  expect(lab.servers.map((s) => `${s.name}:${s.role}:${s.components.map((c) => c.kind).join('+')}`)).toEqual([
+    'lb-01:lb:haproxy+keepalived',
+    'lb-02:lb:haproxy+keepalived',
+    'web-01:web:nginx+app+db',
+    'web-02:web:nginx+app+db',
+    'edge:edge:socat',
+  ]);
+  const named = buildLab({
+    profiles: ['redundant'],
+    servers: [
+      { name: 'front', role: 'lb' },
+      { name: 'a', role: 'web' },
+      { name: 'b', role: 'web' },
+    ],
+  });
+  expect(named.servers.map((s) => s.name)).toEqual(['front', 'front-2', 'a', 'b', 'edge']);
+});
+
+it('redundant refuses a server named like one it adds, naming the field', () => {
+  expect(() =>
+    buildLab({
+      profiles: ['redundant'],
+      servers: [
+        { name: 'lb-01', role: 'lb' },
+        { name: 'lb-02', role: 'web' },
+        { name: 'edge', role: 'web' },
+      ],
+    }),
+  ).toThrow(
     expect.objectContaining({
-      problems: ['--profile: "redundant" is not available in this version of infra yet; remove it'],
+      problems: [
+        'servers[1].name: "lb-02" is a server the redundant profile adds (beside lb-01); rename yours',
+        'servers[2].name: "edge" is a server the redundant profile adds (beside lb-01); rename yours',
+      ],
     }),
   );
 });

@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import { MAX_ADDRESSED_SERVERS } from './addressing.js';
 import { MONITORING_SERVER } from './lab-constants.js';
 import { addMonitoring } from '../profiles/monitored.js';
+import { addRedundancy, redundantServerNames } from '../profiles/redundant.js';
 import type { LabDefinition } from './definition.js';
 import type { Component, ComponentKind, HealthCheck, Lab, Profile, Role, Server } from './types.js';
 
@@ -43,9 +44,6 @@ const COMPONENTS_BY_ROLE: Record<Role, ComponentKind[]> = {
   lb: ['haproxy'],
   web: ['nginx', 'app', 'db'],
 };
-
-/** Profiles named in the schema whose issue has not landed yet: asking for one is an error, never a silent no-op. */
-const NOT_YET_BUILT: readonly Profile[] = ['redundant'];
 
 /**
  * Every server is a Compose service and a container; so is each of its components, named `<server>-<kind>`. A server
@@ -123,12 +121,6 @@ export function buildLab(definition: LabDefinition, overrides: LabOverrides = {}
   }
   const asked = overrides.profiles ?? definition.profiles ?? [];
   const profiles = [...new Set(asked)];
-  asked.forEach((profile, i) => {
-    if (NOT_YET_BUILT.includes(profile)) {
-      const field = overrides.profiles ? '--profile' : `profiles[${i}]`;
-      problems.push(`${field}: "${profile}" is not available in this version of infra yet; remove it`);
-    }
-  });
   const port = overrides.port ?? definition.port ?? DEFAULT_LAB.port;
   // A profile's published port (HTTPS, Prometheus): `--port auto` means every published port (a CI job asking for a
   // free LB port wants free others too); `port: auto` makes the ones the file leaves out auto as well.
@@ -153,6 +145,17 @@ export function buildLab(definition: LabDefinition, overrides: LabOverrides = {}
       problems.push(
         `monitorPort: ${monitorPort} is already one of the LB's ports; give Prometheus another (default ${DEFAULT_LAB.monitorPort})`,
       );
+    }
+  }
+  if (profiles.includes('redundant') && lbCount === 1) {
+    const lb = serverDefs.find((s) => s.role === 'lb')!;
+    for (const added of redundantServerNames(lb.name)) {
+      const taken = serverDefs.findIndex((s) => s.name === added);
+      if (taken >= 0) {
+        problems.push(
+          `servers[${taken}].name: "${added}" is a server the redundant profile adds (beside ${lb.name}); rename yours`,
+        );
+      }
     }
   }
   if (typeof port === 'number' && port === httpsPort && profiles.includes('secured')) {
@@ -198,5 +201,6 @@ export function buildLab(definition: LabDefinition, overrides: LabOverrides = {}
   };
   const seed = overrides.seed ?? definition.seed;
   if (seed !== undefined) lab.seed = seed;
-  return profiles.includes('monitored') ? addMonitoring(lab) : lab;
+  const paired = profiles.includes('redundant') ? addRedundancy(lab) : lab;
+  return profiles.includes('monitored') ? addMonitoring(paired) : paired;
 }

@@ -32,3 +32,6 @@ export const MONITORING_SERVER = 'mon-01';
 
 /** `monitored`: the database user mysqld-exporter logs in as, from its own server only. */
 export const EXPORTER_DB_USER = 'exporter';
+
+/** `redundant`: the server standing for the Internet's route to the LB pair's floating address. */
+export const EDGE_SERVER = 'edge';

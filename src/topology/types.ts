@@ -8,7 +8,8 @@ export const FLAVOURS = ['mariadb', 'mysql'] as const;
 export const IMAGE_SETS = ['debian', 'upstream'] as const;
 /** The roles a user gives servers in infra.yaml. */
 export const ROLES = ['lb', 'web'] as const;
-/** The processes a server runs; each kind is one file in src/kinds/. The last four come with `monitored`. */
+/** The processes a server runs; each kind is one file in src/kinds/. Four come with `monitored`, the last two with
+ * `redundant` (keepalived on each LB, socat on the edge). */
 export const COMPONENT_KINDS = [
   'haproxy',
   'nginx',
@@ -18,6 +19,8 @@ export const COMPONENT_KINDS = [
   'nginx-exporter',
   'mysqld-exporter',
   'prometheus',
+  'keepalived',
+  'socat',
 ] as const;
 /** Optional additions to the lab, each a function of the model; the built-in lab has none. */
 export const PROFILES = ['secured', 'monitored', 'redundant'] as const;
@@ -27,8 +30,11 @@ export type Mode = (typeof MODES)[number];
 export type Flavour = (typeof FLAVOURS)[number];
 export type ImageSet = (typeof IMAGE_SETS)[number];
 export type Role = (typeof ROLES)[number];
-/** A server's role in the model: the user's, or `mon`, the server a profile adds (mon-01, `monitored`). */
-export type ServerRole = Role | 'mon';
+/**
+ * A server's role in the model: the user's, or one a profile adds: `mon` (mon-01, `monitored`), `edge` (the
+ * stand-in for the Internet's route to the LB pair's floating address, `redundant`).
+ */
+export type ServerRole = Role | 'mon' | 'edge';
 export type ComponentKind = (typeof COMPONENT_KINDS)[number];
 export type Profile = (typeof PROFILES)[number];
 export type DbRole = 'primary' | 'replica';
@@ -84,6 +90,19 @@ export function hasProfile(lab: Pick<Lab, 'profiles'>, profile: Profile): boolea
   return lab.profiles.includes(profile);
 }
 
+/**
+ * Whether the lab's servers keep fixed addresses on a subnet of their own: a firewall (`secured`) names servers by
+ * address, and the LB pair's floating address (`redundant`) must sit on a known subnet.
+ */
+export function hasFixedAddresses(lab: Pick<Lab, 'profiles'>): boolean {
+  return hasProfile(lab, 'secured') || hasProfile(lab, 'redundant');
+}
+
+/** `redundant`: the server publishing the lab's ports and forwarding them to the floating address. */
+export function edgeServer(lab: Lab): Server | undefined {
+  return lab.servers.find((s) => s.role === 'edge');
+}
+
 export function webServers(lab: Lab): Server[] {
   return lab.servers.filter((s) => s.role === 'web');
 }
@@ -97,7 +116,7 @@ export function monitoringServer(lab: Lab): Server | undefined {
   return lab.servers.find((s) => s.role === 'mon');
 }
 
-/** The LB whose port is published and whose runtime API infra reads: the first one. */
+/** The LB whose runtime API infra reads, and which holds the floating address while it runs (`redundant`). */
 export function frontLoadBalancer(lab: Lab): Server {
   const lb = loadBalancers(lab)[0];
   if (!lb) throw new Error('a validated lab always has a load balancer');

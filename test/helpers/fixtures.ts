@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chooseSubnet, type LabSite } from '../../src/topology/addressing.js';
-import { hasProfile, type Lab } from '../../src/topology/types.js';
+import { hasFixedAddresses, hasProfile, type Lab } from '../../src/topology/types.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const fixturesDir = path.join(repoRoot, 'fixtures');
@@ -30,7 +30,7 @@ export function fixtureSite(lab: Lab): LabSite {
   return {
     hostPort: lab.port === 'auto' ? 18080 : lab.port,
     httpsPort: secured ? (lab.httpsPort === 'auto' ? 18443 : lab.httpsPort) : undefined,
-    subnet: secured ? chooseSubnet(lab.name, []) : undefined,
+    subnet: hasFixedAddresses(lab) ? chooseSubnet(lab.name, []) : undefined,
     // A certificate is random; its stand-in keeps the golden stable.
     certificate: secured ? 'golden-certificate' : undefined,
   };

@@ -1,0 +1,47 @@
+// The `redundant` profile as a function of the model (DESIGN.md): the one load balancer becomes a pair, both running
+// HAProxy with the same backend plus keepalived, which holds a floating address on the first (MASTER) and moves it
+// to the second when the first or its HAProxy dies. Docker cannot publish a floating address, so the lab gains an
+// `edge` server standing for the Internet's route to it: it publishes the lab's ports and forwards them there.
+import { EDGE_SERVER } from '../topology/lab-constants.js';
+import type { Component, ComponentKind, Lab, Server } from '../topology/types.js';
+
+const component = (server: string, kind: ComponentKind): Component => ({ kind, name: `${server}-${kind}` });
+
+/** The partner of a load balancer: lb-01 → lb-02 (the number kept at its width), else `<name>-2`. */
+export function partnerName(name: string): string {
+  const numbered = /^(.*?)(\d+)$/.exec(name);
+  if (!numbered) return `${name}-2`;
+  const next = String(Number(numbered[2]) + 1).padStart(numbered[2].length, '0');
+  return `${numbered[1]}${next}`;
+}
+
+/** The servers the profile adds, by name, given the one load balancer the user defined. */
+export function redundantServerNames(lbName: string): string[] {
+  return [partnerName(lbName), EDGE_SERVER];
+}
+
+export function addRedundancy(lab: Lab): Lab {
+  const index = lab.servers.findIndex((s) => s.role === 'lb');
+  const first = lab.servers[index];
+  const withKeepalived = (server: Server): Server => ({
+    ...server,
+    components: [...server.components, component(server.name, 'keepalived')],
+  });
+  const partnerServer = partnerName(first.name);
+  const partner: Server = withKeepalived({
+    ...first,
+    name: partnerServer,
+    components: first.components.map((c) => component(partnerServer, c.kind)),
+  });
+  const edge: Server = {
+    name: EDGE_SERVER,
+    role: 'edge',
+    components: [component(EDGE_SERVER, 'socat')],
+    backup: false,
+    healthCheck: first.healthCheck,
+  };
+  // The partner right after the first LB (addresses and listings read lb-01, lb-02, web-…), the edge last.
+  const servers = [...lab.servers];
+  servers.splice(index, 1, withKeepalived(first), partner);
+  return { ...lab, servers: [...servers, edge] };
+}

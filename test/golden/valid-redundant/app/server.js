@@ -1,0 +1,1 @@
+app/server.js is the bundle of lab-app/server.ts built by npm run build (scripts/bundle-app.mjs)
