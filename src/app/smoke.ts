@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT, StepError, UsageError } from '../errors.js';
-import { nameFlag } from '../topology/types.js';
+import { frontLoadBalancer, nameFlag } from '../topology/types.js';
 import type { Forward } from '../runtime/port.js';
 import { forwardTarget } from '../ops/databases.js';
 import { readSecrets } from '../render/secrets.js';
@@ -22,7 +22,11 @@ export async function runSmoke(
   const { lab, runtime } = context;
   const containers = await context.containers(true);
   const lb = containers.find((c) => c.publishedPort && c.component === 'host');
-  const haproxy = containers.find((c) => c.component === 'haproxy');
+  // The runtime API infra reads is the first LB's (the one holding the floating address in a redundant lab).
+  const front = frontLoadBalancer(lab).name;
+  const haproxy =
+    containers.find((c) => c.component === 'haproxy' && c.server === front) ??
+    containers.find((c) => c.component === 'haproxy');
   const dir = containers.find((c) => c.workingDir)?.workingDir;
   if (!lb?.publishedPort || !haproxy || !dir) {
     throw new StepError(

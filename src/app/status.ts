@@ -7,6 +7,7 @@ import { EXIT } from '../errors.js';
 import { isHelper, isReady, type ComponentState, type ContainerState, type Health } from '../runtime/port.js';
 import { resolveLabName, type LabTarget } from './lab-target.js';
 import { serverStates } from '../ops/haproxy.js';
+import { findFloatingAddress, type FloatingAddress } from '../ops/floating-address.js';
 import { nameFlag } from '../topology/types.js';
 import { LAB_FILES } from '../paths.js';
 import { labHttpsUrl, labUrl, monitoringUrls } from './lab-endpoint.js';
@@ -29,6 +30,8 @@ export interface LabStatus {
   /** When `infra reap` may remove the lab (`up --ttl`), or null. */
   expires_at: string | null;
   replication?: ReplicationState;
+  /** `redundant`: the LB pair's floating address and the load balancer holding it now (null: none does). */
+  floating_address?: FloatingAddress;
   /** Each web server's state as HAProxy sees it (UP, DOWN, MAINT), when the LB runs. */
   load_balancer?: Record<string, string>;
   servers: {
@@ -103,6 +106,8 @@ export async function statusCommand(
   if (status.servers.length > 0) {
     const haproxy = containers.find((c) => c.component === 'haproxy' && c.state === 'running');
     if (haproxy) status.load_balancer = await serverStates(runtime, haproxy.name).catch(() => undefined);
+    status.floating_address = await findFloatingAddress(runtime, containers);
+    if (status.floating_address && !status.floating_address.holder) status.healthy = false;
     status.replication = await readReplicationState(runtime, env.openSession, lab, containers, {
       verify: options.verify,
     });
@@ -149,6 +154,14 @@ function printStatus(io: Io, status: LabStatus): void {
           : '';
       io.stdout.write(`  ${mark} ${c.name.padEnd(16)} ${c.state.padEnd(9)} ${c.health}${net}\n`);
     }
+  }
+  const floating = status.floating_address;
+  if (floating) {
+    io.stdout.write(
+      floating.holder
+        ? `\nfloating address ${floating.address} on ${floating.holder} (the edge relays the published ports to it)\n`
+        : `\n${paint('red', '✗')} floating address held by no load balancer: the published ports answer nothing; start one with \`infra recover <lb>${nameFlag(status.lab)}\`\n`,
+    );
   }
   if (status.load_balancer) {
     const states = Object.entries(status.load_balancer).map(

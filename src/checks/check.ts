@@ -76,6 +76,11 @@ export interface RequestOptions {
   ca?: string;
   /** HTTPS: the name the certificate must carry, and the Host header (default: the URL's host). */
   servername?: string;
+  /**
+   * A connection of its own, closed after the answer: a visitor arriving now, not a request on a kept-alive
+   * connection that a stopped server may have closed (a browser would silently retry that one).
+   */
+  newConnection?: boolean;
 }
 
 /**
@@ -96,6 +101,7 @@ export function request(url: string, options: RequestOptions = {}): Promise<Http
       {
         method: options.method ?? 'GET',
         headers,
+        ...(options.newConnection ? { agent: false } : {}),
         ...(secure ? { ca: options.ca, servername: options.servername } : {}),
         signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
       },

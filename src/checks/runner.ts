@@ -10,9 +10,10 @@ import { tlsCheck } from './tls.js';
 import { monitoringCheck } from './monitoring.js';
 import { lbDistribution } from './lb-distribution.js';
 import { lbServes } from './lb-serves.js';
+import { lbFailover } from './lb-failover.js';
 import { replicationCheck } from './replication.js';
 
-/** Failover runs last: it stops web-01 (and its primary database) for a few seconds. */
+/** The failovers run last: they stop web-01 (and its primary database), then the active LB, for a few seconds. */
 export const CHECKS: Check[] = [
   lbServes,
   lbDistribution,
@@ -24,6 +25,7 @@ export const CHECKS: Check[] = [
   firewallCheck,
   monitoringCheck,
   failover,
+  lbFailover,
 ];
 export const CHECK_NAMES = CHECKS.map((c) => c.name);
 

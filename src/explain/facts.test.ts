@@ -26,6 +26,20 @@ it('a second load balancer removes lb-01 from the SPOFs (the answer comes from t
   expect(spofElements(twoLbs)).toContain('web-01-db');
 });
 
+it('redundant: the LB pair leaves the SPOFs; the edge is listed as what it stands for, with the Docker host', () => {
+  const facts = labFacts(buildLab({ profiles: ['redundant'] }));
+  const elements = facts.spof.map((s) => s.element);
+  expect(elements).not.toContain('lb-01');
+  expect(elements).not.toContain('lb-02');
+  expect(elements).toEqual(expect.arrayContaining(['edge', 'the Docker host']));
+  expect(facts.spof.find((s) => s.element === 'edge')?.consequence).toMatch(
+    /^not a single point of failure of the design/,
+  );
+  const ofDesign = (lab: Lab) => labFacts(lab).spof.filter((s) => s.scope === 'design').length;
+  expect(ofDesign(buildLab({ profiles: ['redundant'] }))).toBeLessThan(ofDesign(buildLab({})));
+  expect(facts.spof.filter((s) => s.scope === 'lab').map((s) => s.element)).toEqual(['edge', 'the Docker host']);
+});
+
 it('with no primary database on a web server, no database is a SPOF', () => {
   const lab = buildLab({});
   const noPrimary: Lab = { ...lab, servers: lab.servers.map((s) => ({ ...s, database: undefined })) };

@@ -7,6 +7,7 @@ import { ALERT_RULES } from '../profiles/alert-rules.js';
 import { ADMIN_USER } from '../flavours/admin-user.js';
 import { describeSource, firewallPolicy } from '../profiles/firewall-policy.js';
 import {
+  edgeServer,
   frontLoadBalancer,
   hasProfile,
   loadBalancers,
@@ -38,6 +39,8 @@ export interface SpofFact {
   element: string;
   why: string;
   consequence: string;
+  /** `design`: a SPOF of the infrastructure the lab implements; `lab`: one only because the lab runs on one host. */
+  scope: 'design' | 'lab';
 }
 
 export interface ExposureFact {
@@ -113,13 +116,17 @@ export function labFacts(lab: Lab, live?: LiveFacts, ports?: { http: number; htt
     why:
       server.role === 'mon'
         ? 'the monitoring server (monitored profile): Prometheus scrapes every exporter of the lab, evaluates the alert rules and serves the live lab page'
-        : server.role === 'lb'
-          ? 'the load balancer: the one address visitors use, in front of the web servers'
-          : server.name === lab.primary
-            ? 'a web server that also holds the primary database'
-            : server.backup
-              ? 'a standby web server (HAProxy backup) that also holds a replica of the database'
-              : 'a second web server: it takes its share of the traffic and holds a replica of the database, so losing one web server does not take the site down',
+        : server.role === 'edge'
+          ? "the edge (redundant profile): it stands for the Internet's route to the load balancers' floating address, publishing the lab's ports and relaying them there"
+          : server.role === 'lb'
+            ? lbs.length > 1
+              ? `one of the pair of load balancers: ${server.name === lbs[0].name ? 'it holds the floating address visitors reach while it runs' : `it takes over the floating address when ${lbs[0].name} stops`}`
+              : 'the load balancer: the one address visitors use, in front of the web servers'
+            : server.name === lab.primary
+              ? 'a web server that also holds the primary database'
+              : server.backup
+                ? 'a standby web server (HAProxy backup) that also holds a replica of the database'
+                : 'a second web server: it takes its share of the traffic and holds a replica of the database, so losing one web server does not take the site down',
     components: server.components.map((c) => ({ name: c.name, kind: c.kind, why: KINDS[c.kind].why(lab, server) })),
   }));
 
@@ -129,6 +136,7 @@ export function labFacts(lab: Lab, live?: LiveFacts, ports?: { http: number; htt
       element: lbs[0].name,
       why: 'the only load balancer: every request passes through it',
       consequence: 'if it dies the whole site is unreachable, however many web servers are up',
+      scope: 'design',
     });
   }
   if (primary.length === 1) {
@@ -137,21 +145,39 @@ export function labFacts(lab: Lab, live?: LiveFacts, ports?: { http: number; htt
       why: `the only primary database: every write goes to it (replicas${replicas.length ? ` on ${replicas.join(', ')}` : ''} are read-only)`,
       consequence:
         'if it dies, nothing can be written (new visits, sign-ups) until it is back or a replica is promoted by hand',
+      scope: 'design',
     });
     spof.push({
       element: web.map((s) => `${s.name}-app`).join(', '),
       why: `every application server writes to ${primary[0].name}'s database`,
       consequence: `the apps keep reading from their local databases but fail every write while ${primary[0].name}'s database is down`,
+      scope: 'design',
     });
   }
   if (active.length === 1 && backup.length === 0) {
-    spof.push({ element: active[0], why: 'the only web server', consequence: 'if it dies the site is down' });
+    spof.push({
+      element: active[0],
+      why: 'the only web server',
+      consequence: 'if it dies the site is down',
+      scope: 'design',
+    });
+  }
+  const edge = edgeServer(lab);
+  if (edge) {
+    spof.push({
+      element: edge.name,
+      why: `it stands for the Internet's route to the floating address (Docker publishes ports of containers, never of an address that moves between ${lbs.map((s) => s.name).join(' and ')})`,
+      consequence:
+        'not a single point of failure of the design: on real servers the network routes to the floating address itself; here, if the edge stops, the published ports stop answering',
+      scope: 'lab',
+    });
   }
   spof.push({
     element: 'the Docker host',
     why: 'every server of this lab is a container on one machine',
     consequence:
       'a reboot or a crash of this machine stops all of them at once; real redundancy needs separate machines',
+    scope: 'lab',
   });
 
   const lb = frontLoadBalancer(lab);
@@ -235,7 +261,7 @@ export function labFacts(lab: Lab, live?: LiveFacts, ports?: { http: number; htt
       exposed: false,
       consequence: 'generated per lab, mode 0600, never printed; anyone with this account can read them',
     },
-    ...(secured
+    ...(secured && lbs.length === 1
       ? [
           {
             what: `one load balancer, ${lb.name}`,

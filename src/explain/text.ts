@@ -26,7 +26,11 @@ const SECTIONS: Record<Topic, Section> = {
     ...f.replication.application.map((a) => `  ${a.server}'s app reads from ${a.reads_from}, writes to ${a.writes_to}`),
     ...liveReplication(f),
   ],
-  spof: (f) => f.spof.map((s) => `${s.element}: ${s.why}; ${s.consequence}.`),
+  spof: (f) => [
+    ...f.spof.filter((s) => s.scope === 'design').map((s) => `${s.element}: ${s.why}; ${s.consequence}.`),
+    'and only because this lab runs on one machine:',
+    ...f.spof.filter((s) => s.scope === 'lab').map((s) => `  ${s.element}: ${s.why}; ${s.consequence}.`),
+  ],
   security: (f) => [
     ...f.security.map((s) => `${s.exposed ? '!' : '✓'} ${s.what}: ${s.consequence}.`),
     ...firewallTable(f),

@@ -16,7 +16,7 @@ describeWithDocker('rendered files pass the real tools', () => {
     // Build the debian image set once (a no-op when the tags exist), with the secured profile's host image, then
     // read the tags back from a render.
     const imagesLab = path.join(cwd, 'images-lab');
-    const render = await infra(['render', '--profile', 'secured,monitored', '--dir', imagesLab], { cwd });
+    const render = await infra(['render', '--profile', 'secured,monitored,redundant', '--dir', imagesLab], { cwd });
     expect(render.exitCode).toBe(0);
     const build = await infra(['images', 'build', '--dir', imagesLab], { cwd });
     expect(build.stderr).toContain('images');
@@ -31,11 +31,13 @@ describeWithDocker('rendered files pass the real tools', () => {
       'db',
       'haproxy',
       'host',
+      'keepalived',
       'mysqld-exporter',
       'nginx',
       'nginx-exporter',
       'node-exporter',
       'prometheus',
+      'socat',
     ]);
   });
 
@@ -117,10 +119,54 @@ describeWithDocker('rendered files pass the real tools', () => {
       expect(result.exitCode).toBe(0);
     });
 
+    it.each(['lb-01', 'lb-02', 'edge'])(
+      'nft -c accepts valid-redundant-all %s/firewall.nft (VRRP, the edge)',
+      async (server) => {
+        const result = await nftCheck(path.join(cwd, 'valid-redundant-all', server, 'firewall.nft'));
+        expect(result.stderr).toBe('');
+        expect(result.exitCode).toBe(0);
+      },
+    );
+
     it('a broken firewall.nft is rejected by the same check (the check can fail)', async () => {
       const broken = path.join(cwd, 'broken.nft');
       await execa('sh', ['-c', `sed 's/tcp dport 80 /tcp dport http-ish /' ${dir}/web-01/firewall.nft > ${broken}`]);
       const result = await nftCheck(broken);
+      expect(result.exitCode).not.toBe(0);
+    });
+  });
+
+  describe('valid-redundant keepalived files', () => {
+    const dir = path.join(cwd, 'valid-redundant');
+    /** keepalived's own parser (`--config-test`), in the lab's keepalived image, which also holds the check script. */
+    const configTest = (file: string) =>
+      execa(
+        'docker',
+        [
+          'run',
+          '--rm',
+          '-v',
+          `${file}:/etc/infra/keepalived.conf:ro`,
+          images.keepalived,
+          'keepalived',
+          '--config-test',
+          '--use-file=/etc/infra/keepalived.conf',
+        ],
+        { reject: false },
+      );
+
+    it.each(['lb-01', 'lb-02'])('keepalived --config-test accepts %s/keepalived.conf', async (server) => {
+      const result = await configTest(path.join(dir, server, 'keepalived.conf'));
+      expect(result.exitCode).toBe(0);
+    });
+
+    it('a broken keepalived.conf is rejected by the same check (the check can fail)', async () => {
+      const broken = path.join(cwd, 'broken-keepalived.conf');
+      await execa('sh', [
+        '-c',
+        `sed 's/advert_int .*/advert_int nonsense/; s/^}$//' ${dir}/lb-01/keepalived.conf > ${broken}`,
+      ]);
+      const result = await configTest(broken);
       expect(result.exitCode).not.toBe(0);
     });
   });

@@ -1,0 +1,128 @@
+// Check lb-failover (`redundant`): the load balancer holding the floating address stops (`infra fail`) while visitors
+// keep sending requests through the published port; keepalived moves the address to the partner (goal: under 3 s),
+// and no request fails but those in flight while the LB stopped. The LB comes back (`infra recover`) and takes the
+// address back by priority; there too, only requests in flight on the partner as the address left it may fail.
+import { findFloatingAddress } from '../ops/floating-address.js';
+import { failServer, recoverServer } from '../ops/server-power.js';
+import { frontLoadBalancer, hasProfile, loadBalancers } from '../topology/types.js';
+import { CheckFailure, CheckSkipped, request, type Check } from './check.js';
+
+/** The issue's goal for the move, and how long the check waits for any move at all. */
+export const MOVE_GOAL_MS = 3000;
+const MOVE_TIMEOUT_MS = 15_000;
+/** Visitors sending requests one after another, in parallel. */
+const VISITORS = 3;
+/** Requests that must succeed through the partner before the first LB comes back. */
+const SERVED_BY_PARTNER = 20;
+
+interface Outcome {
+  ok: boolean;
+  started: number;
+  ended: number;
+  detail: string;
+}
+
+export const lbFailover: Check = {
+  name: 'lb-failover',
+  guards:
+    'with the active load balancer down, the floating address moves to its partner in under 3 s and only requests in flight fail; it returns with the LB',
+  appliesTo: (lab) => hasProfile(lab, 'redundant'),
+  async run({ lab, url, ca, runtime, clock, containers }) {
+    const active = frontLoadBalancer(lab).name;
+    const partner = loadBalancers(lab).find((s) => s.name !== active)!.name;
+    const holderNow = async () => (await findFloatingAddress(runtime, await runtime.containers(lab.name)))?.holder;
+    const before = await findFloatingAddress(runtime, containers);
+    if (before?.holder !== active) {
+      throw new CheckSkipped(
+        `needs ${active} to hold the floating address first; held by ${before?.holder ?? 'nobody'}`,
+      );
+    }
+
+    const outcomes: Outcome[] = [];
+    let streaming = true;
+    const visitor = async () => {
+      while (streaming) {
+        const started = performance.now();
+        try {
+          const answer = await request(`${url}/`, { timeoutMs: 10_000, ca, newConnection: true });
+          outcomes.push({
+            ok: answer.status === 200,
+            started,
+            ended: performance.now(),
+            detail: `HTTP ${answer.status}`,
+          });
+        } catch (error) {
+          outcomes.push({ ok: false, started, ended: performance.now(), detail: (error as Error).message });
+        }
+      }
+    };
+    const visitors = Array.from({ length: VISITORS }, visitor);
+    /** Polls until done; returns when it was seen done, and when it was last seen not done. */
+    const waitUntil = async (what: string, done: () => Promise<boolean>) => {
+      const deadline = performance.now() + MOVE_TIMEOUT_MS;
+      let notYet = performance.now();
+      while (!(await done())) {
+        notYet = performance.now();
+        if (notYet > deadline) throw new CheckFailure(`${what} within ${MOVE_TIMEOUT_MS / 1000} s`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return { at: performance.now(), notYet };
+    };
+
+    let stoppedAt = 0;
+    let stopDoneAt = 0;
+    let movedAt = 0;
+    let returnStarted = 0;
+    let returned = { at: 0, notYet: 0 };
+    try {
+      try {
+        await new Promise((r) => setTimeout(r, 200));
+        stoppedAt = performance.now();
+        const stopping = failServer(runtime, lab.name, active);
+        const moved = await waitUntil(`the floating address did not move to ${partner}`, async () => {
+          return (await holderNow()) === partner;
+        });
+        movedAt = moved.at;
+        await stopping;
+        stopDoneAt = performance.now();
+        await waitUntil(`${partner} did not serve ${SERVED_BY_PARTNER} requests`, async () => {
+          return outcomes.filter((o) => o.ok && o.started > movedAt).length >= SERVED_BY_PARTNER;
+        });
+      } finally {
+        // Pass or fail, the lab is left as the check found it: the first LB back, holding the address.
+        returnStarted = performance.now();
+        await recoverServer(runtime, lab.name, active, { timeoutMs: 60_000, clock });
+        returned = await waitUntil(`the floating address did not return to ${active}`, async () => {
+          return (await holderNow()) === active;
+        });
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    } finally {
+      streaming = false;
+      await Promise.all(visitors);
+    }
+
+    const moveMs = Math.round(movedAt - stoppedAt);
+    // Requests in flight while the LB stopped, or on the partner as the address left it, may fail: their
+    // connections end with the server holding them. Any other failure is a visitor turned away.
+    const during = (o: Outcome, from: number, to: number) => o.started <= to && o.ended >= from;
+    const inFlight = (from: number, to: number) => outcomes.filter((o) => during(o, from, to));
+    const atStop = inFlight(stoppedAt, Math.max(stopDoneAt, stoppedAt));
+    const atReturn = inFlight(returned.notYet, returned.at);
+    const failed = outcomes.filter((o) => !o.ok);
+    const turnedAway = failed.filter((o) => !atStop.includes(o) && !atReturn.includes(o));
+    const slowest = Math.round(
+      Math.max(0, ...outcomes.filter((o) => o.started >= stoppedAt).map((o) => o.ended - o.started)),
+    );
+    const figures =
+      `${active} stopped → floating address on ${partner} after ${moveMs} ms; ${outcomes.length} requests from ` +
+      `${VISITORS} visitors, ${failed.length} failed (${failed.length - turnedAway.length} of them in flight as an LB ` +
+      `stopped or gave the address back), slowest ${slowest} ms; ${active} back, address returned ` +
+      `${Math.round(returned.at - returnStarted)} ms after its recovery began`;
+    if (moveMs > MOVE_GOAL_MS) throw new CheckFailure(`too slow (goal ${MOVE_GOAL_MS} ms): ${figures}`);
+    if (turnedAway.length > 0) {
+      throw new CheckFailure(`${turnedAway.length} visitors turned away (first: ${turnedAway[0].detail}): ${figures}`);
+    }
+    return figures;
+  },
+};
