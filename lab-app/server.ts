@@ -1,14 +1,18 @@
 // The lab's application server: one per web server, on that server's 127.0.0.1:5000 behind Nginx. It reads from its
-// own server's database and writes to the primary — the read/write split of the design. Bundled with mysql2 into one
-// file (scripts/bundle-app.mjs) so no container runs `npm install`.
+// own server's database and writes to the primary — the read/write split of the design. Which server holds the
+// primary is not fixed: infra keeps its name in primary.json beside this file (`infra promote` changes it), and the
+// app follows it without a restart. Bundled with mysql2 into one file (scripts/bundle-app.mjs) so no container runs
+// `npm install`.
+import { readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
+import path from 'node:path';
 import mysql from 'mysql2/promise';
 
 const env = {
   server: process.env.INFRA_SERVER ?? 'unknown',
-  role: process.env.INFRA_DB_ROLE ?? 'unknown',
-  primaryHost: process.env.INFRA_DB_PRIMARY_HOST ?? '127.0.0.1',
+  /** Where infra writes the primary's name (the app folder, mounted from the lab folder). */
+  primaryFile: process.env.INFRA_DB_PRIMARY_FILE ?? path.join(__dirname, 'primary.json'),
   user: process.env.INFRA_DB_USER ?? 'app',
   password: process.env.INFRA_DB_PASSWORD ?? '',
   database: process.env.INFRA_DB_NAME ?? 'footer',
@@ -23,10 +27,57 @@ const poolOptions = {
   connectionLimit: 4,
   enableKeepAlive: true,
 };
-/** This server's own database: the primary on web-01, a replica elsewhere. Reads go here. */
+/** This server's own database: the primary or a replica. Reads go here. */
 const local = mysql.createPool({ ...poolOptions, host: '127.0.0.1' });
-/** The primary, wherever it runs. Writes go here. */
-const primary = mysql.createPool({ ...poolOptions, host: env.primaryHost });
+
+/** The primary's pool, for the name primary.json gives; re-read when the file changes. */
+let primary: { host: string; pool: mysql.Pool; fileVersion: number } | undefined;
+
+function primaryPool(): { host: string; pool: mysql.Pool } {
+  const version = statSync(env.primaryFile).mtimeMs;
+  if (primary?.fileVersion === version) return primary;
+  const host = String((JSON.parse(readFileSync(env.primaryFile, 'utf8')) as { primary?: unknown }).primary ?? '');
+  if (!host) throw new Error(`${env.primaryFile} names no primary`);
+  if (primary?.host !== host) {
+    void primary?.pool.end().catch(() => undefined);
+    // Its own server's database over loopback, like the reads: the same connection whatever the firewall.
+    primary = {
+      host,
+      pool: mysql.createPool({ ...poolOptions, host: host === env.server ? '127.0.0.1' : host }),
+      fileVersion: version,
+    };
+  } else {
+    primary.fileVersion = version;
+  }
+  return primary;
+}
+
+/** While the primary moves (`infra promote`), the old one refuses writes (read-only) until infra names the new one. */
+const WRITE_WAIT_MS = 10_000;
+const READ_ONLY_ERROR = 1290; // ER_OPTION_PREVENTS_STATEMENT, both flavours
+/** Failures to connect: the statement never reached a server. (A connection lost mid-statement is not retried: the
+ * write may have committed.) */
+const MOVED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * A write on the primary. When the primary refuses it as read-only or cannot be reached, the write waits for infra
+ * to name another (checking primary.json every 100 ms, 10 s at most) and is tried there: a visitor sees a slower
+ * answer during a switchover, not an error. Only statements that did not run are retried, so nothing is written twice.
+ */
+async function onPrimary<T>(write: (pool: mysql.Pool, host: string) => Promise<T>): Promise<T> {
+  const deadline = Date.now() + WRITE_WAIT_MS;
+  for (;;) {
+    const { pool, host } = primaryPool();
+    try {
+      return await write(pool, host);
+    } catch (error) {
+      const e = error as { errno?: number; code?: string };
+      const refused = e.errno === READ_ONLY_ERROR || MOVED.has(e.code ?? '');
+      if (!refused || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
 
 class HttpError extends Error {
   constructor(
@@ -55,10 +106,18 @@ async function gtidPosition(pool: mysql.Pool): Promise<string> {
   return String(rows[0].pos ?? '');
 }
 
-/** Read-only flag and GTID position of a database in one round trip. */
-async function databaseState(pool: mysql.Pool): Promise<{ read_only: boolean; gtid_position: string }> {
+/** Read-only flag and GTID position of a database in one round trip; the role follows from the primary's name. */
+async function databaseState(pool: mysql.Pool): Promise<{ role: string; read_only: boolean; gtid_position: string }> {
   const [rows] = await pool.query<Rows>(`SELECT @@GLOBAL.read_only AS ro, ${await gtidVariableOf(pool)} AS pos`);
-  return { read_only: Number(rows[0].ro) === 1, gtid_position: String(rows[0].pos ?? '') };
+  return { role: localRole(), read_only: Number(rows[0].ro) === 1, gtid_position: String(rows[0].pos ?? '') };
+}
+
+function localRole(): string {
+  try {
+    return primaryPool().host === env.server ? 'primary' : 'replica';
+  } catch {
+    return 'unknown';
+  }
 }
 
 async function readBody(req: http.IncomingMessage): Promise<unknown> {
@@ -106,7 +165,7 @@ async function route(req: http.IncomingMessage): Promise<[number, unknown]> {
         server: env.server,
         app_host: os.hostname(),
         request: forwardedFor(req),
-        database: { role: env.role, ...(await databaseState(local)) },
+        database: await databaseState(local),
       },
     ];
   }
@@ -114,30 +173,27 @@ async function route(req: http.IncomingMessage): Promise<[number, unknown]> {
     const body = await readBody(req);
     const note = (body as { note?: unknown }).note;
     if (note !== undefined && typeof note !== 'string') throw new HttpError(400, '"note" must be a string');
-    const [result] = await primary.query<mysql.ResultSetHeader>('INSERT INTO visits (server) VALUES (?)', [env.server]);
-    return [
-      201,
-      {
-        id: result.insertId,
-        written_by: env.server,
-        written_to: env.primaryHost,
-        gtid_position: await gtidPosition(primary),
-      },
-    ];
+    const [result, host, position] = await onPrimary(async (pool, host) => {
+      const [inserted] = await pool.query<mysql.ResultSetHeader>('INSERT INTO visits (server) VALUES (?)', [
+        env.server,
+      ]);
+      return [inserted, host, await gtidPosition(pool).catch(() => null)] as const;
+    });
+    return [201, { id: result.insertId, written_by: env.server, written_to: host, gtid_position: position }];
   }
   const match = url.pathname.match(/^\/api\/visits\/([^/]+)$/);
   if (match && method === 'GET') {
     if (!/^[1-9]\d{0,17}$/.test(match[1])) throw new HttpError(400, 'the visit id must be a positive whole number');
     const [rows] = await local.query<Rows>('SELECT id, server, created_at FROM visits WHERE id = ?', [match[1]]);
     if (rows.length === 0)
-      throw new HttpError(404, `no visit ${match[1]} in the ${env.role} database of ${env.server} (yet)`);
+      throw new HttpError(404, `no visit ${match[1]} in the ${localRole()} database of ${env.server} (yet)`);
     return [
       200,
       {
         id: Number(rows[0].id),
         written_by: rows[0].server,
         created_at: rows[0].created_at,
-        read_from: `${env.server} (${env.role})`,
+        read_from: `${env.server} (${localRole()})`,
       },
     ];
   }
@@ -162,12 +218,12 @@ const server = http.createServer((req, res) => {
 
 server.keepAliveTimeout = 70_000; // longer than Nginx's upstream keepalive, so Nginx closes first
 server.listen(5000, '127.0.0.1', () =>
-  console.log(`app of ${env.server} listening on 127.0.0.1:5000 (database: ${env.role})`),
+  console.log(`app of ${env.server} listening on 127.0.0.1:5000 (database: ${localRole()})`),
 );
 
 // Docker stops containers with SIGTERM; without a handler Node would wait out the stop timeout.
 process.on('SIGTERM', () => {
   server.close();
-  void Promise.allSettled([local.end(), primary.end()]).then(() => process.exit(0));
+  void Promise.allSettled([local.end(), primary?.pool.end()]).then(() => process.exit(0));
   setTimeout(() => process.exit(0), 2000).unref();
 });

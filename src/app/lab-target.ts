@@ -5,7 +5,7 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { LAB_FILES } from '../paths.js';
 import { pathExists, readLabState, type LabState } from '../render/write-lab.js';
-import { buildLab, checkLabName } from '../topology/build-lab.js';
+import { buildLab, checkLabName, withPrimary } from '../topology/build-lab.js';
 import { loadLab } from '../topology/load-lab.js';
 import type { Lab } from '../topology/types.js';
 import type { ContainerRuntime } from '../runtime/port.js';
@@ -57,8 +57,13 @@ export async function renderedLabModel(target: LabTarget, folder?: string): Prom
   const found = target.name === undefined || !folder ? await targetState(target) : undefined;
   const name = target.name !== undefined ? checkedName(target.name) : await nameFromFolder(target, found);
   const state = folder ? await readLabState(folder) : found?.state;
-  if (state?.definition && state.lab === name) return buildLab(state.definition, { name });
-  return (await loadLab(target.cwd, target.config, { name })).lab;
+  if (state?.definition && state.lab === name) return withPrimary(buildLab(state.definition, { name }), state.primary);
+  return withPrimary((await loadLab(target.cwd, target.config, { name })).lab, state?.primary);
+}
+
+/** The primary a rendered lab has now: the one the folder recorded, else its definition's. */
+export function recordedPrimary(state: LabState): string {
+  return state.primary ?? buildLab(state.definition ?? {}, { name: state.lab }).primary;
 }
 
 function checkedName(name: string): string {

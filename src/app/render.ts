@@ -1,7 +1,7 @@
 // Use case `render`: lab definition → lab folder. Also the first step of `up`.
 import path from 'node:path';
 import { DEFAULT_CONFIG_FILE, defaultLabDir } from '../paths.js';
-import { DEFAULT_LAB } from '../topology/build-lab.js';
+import { DEFAULT_LAB, withPrimary } from '../topology/build-lab.js';
 import { loadLab } from '../topology/load-lab.js';
 import type { LabOverrides } from '../topology/build-lab.js';
 import type { Lab } from '../topology/types.js';
@@ -22,6 +22,8 @@ export interface RenderOptions extends LabOverrides {
   force?: boolean;
   /** `up` keeps a student's hand edits and renders the rest; `render` refuses unless --force. */
   keepEdits?: boolean;
+  /** `infra promote`: the web server whose database is the primary now (the folder records it). */
+  primary?: string;
   /** Subnets of other Docker networks (`up` asks the engine), which a secured lab's subnet must avoid. */
   takenSubnets?: string[];
 }
@@ -60,8 +62,11 @@ export async function resolveRenderTarget(options: RenderOptions): Promise<Rende
 }
 
 export async function renderLabFolder(options: RenderOptions, target?: RenderTarget): Promise<RenderOutcome> {
-  const { lab, dir, definition, portChosen } = target ?? (await resolveRenderTarget(options));
+  const resolved = target ?? (await resolveRenderTarget(options));
+  const { dir, definition, portChosen } = resolved;
   const state = await readLabState(dir);
+  // The roles as they are: `infra promote` moved the primary away from the definition's, and the folder records it.
+  const lab = withPrimary(resolved.lab, options.primary ?? state?.primary);
   const hostPort = await keptPort(lab.port, state?.hostPort, portChosen);
   const site: LabSite = { hostPort };
   const extras = [];
@@ -88,6 +93,7 @@ export async function renderLabFolder(options: RenderOptions, target?: RenderTar
       httpsPort: site.httpsPort,
       monitorPort: site.monitorPort,
       subnet: site.subnet,
+      primary: lab.primary,
       definition,
     },
     renderLab(lab, site),

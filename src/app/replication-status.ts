@@ -1,10 +1,19 @@
 // Reads the live replication state of a running lab for `status`: the primary's GTID position and, per replica, its
-// threads, lag, last error (with what to do) and GTID positions. Needs only labels and the lab folder's .env.
+// threads, lag, last error (with what to do) and GTID positions. Needs only labels and the lab folder (its .env, and
+// which server is the primary now).
 import type { SessionOpener } from '../database/session.js';
 import type { ComponentState, ContainerRuntime } from '../runtime/port.js';
 import { readSecrets } from '../render/secrets.js';
+import { readLabState } from '../render/write-lab.js';
+import { recordedPrimary } from './lab-target.js';
 import { isReadOnly, replicaStatus } from '../replication/apply.js';
-import { adviceFor, classifyError, errantAdvice, isReplicating } from '../replication/replica-status.js';
+import {
+  adviceFor,
+  classifyError,
+  divergedAdvice,
+  errantAdvice,
+  isReplicating,
+} from '../replication/replica-status.js';
 import { labNetwork } from '../topology/types.js';
 import { APP_DB } from '../topology/lab-constants.js';
 import { compareTables } from '../replication/consistency.js';
@@ -21,11 +30,17 @@ export async function readReplicationState(
   options: { verify?: boolean } = {},
 ): Promise<ReplicationState> {
   const dbs = containers.filter((c) => c.component === 'db');
-  const primary = dbs.find((c) => c.dbRole === 'primary');
-  const replicas = dbs.filter((c) => c.dbRole === 'replica');
   const empty = { primary: null, replicas: [], healthy: false };
-  if (!primary || dbs.some((c) => c.state !== 'running')) return { ...empty, error: 'not every database is running' };
   const dir = containers.find((c) => c.workingDir)?.workingDir;
+  const state = dir ? await readLabState(dir) : undefined;
+  const primaryName = state ? recordedPrimary(state) : undefined;
+  const primary = dbs.find((c) => c.server === primaryName);
+  const replicas = dbs.filter((c) => c !== primary);
+  if (!state) return { ...empty, error: `cannot read the lab folder's state (${dir ?? 'no folder recorded'})` };
+  if (!primary || primary.state !== 'running') {
+    return { ...empty, error: `the primary's database (${primaryName}) is not running` };
+  }
+  if (dbs.some((c) => c.state !== 'running')) return { ...empty, error: 'not every database is running' };
   const secrets = dir ? await readSecrets(dir) : undefined;
   if (!secrets) return { ...empty, error: `cannot read the lab's passwords (.env in ${dir ?? 'the lab folder'})` };
 
@@ -52,20 +67,24 @@ export async function readReplicationState(
         const status = await replicaStatus(connection, flavour);
         const errant = await flavour.errantTransactions(connection, connections[primary.server]);
         const problem = classifyError(status);
+        // Not a replica and holding writes of its own: an old primary that came back after a failover.
+        const diverged = !status.configured && errant !== null;
         const advice =
           adviceFor(status, r.server, primary.server, lab) ??
-          (errant ? errantAdvice(r.server, primary.server, errant, lab) : undefined);
+          (errant ? (diverged ? divergedAdvice : errantAdvice)(r.server, primary.server, errant, lab) : undefined);
         state.replicas.push({
           server: r.server,
           io_running: status.io_running,
           sql_running: status.sql_running,
           lag_seconds: status.lag_seconds,
-          last_error: !status.configured
-            ? 'not configured as a replica yet (run `infra up`)'
-            : (status.last_error ??
-              (isReplicating(status)
-                ? null
-                : 'replica threads stopped without an error (stopped by hand?); `infra up` starts them')),
+          last_error: diverged
+            ? `left out of replication: it holds writes ${primary.server} never had`
+            : !status.configured
+              ? 'not configured as a replica yet (run `infra up`)'
+              : (status.last_error ??
+                (isReplicating(status)
+                  ? null
+                  : 'replica threads stopped without an error (stopped by hand?); `infra up` starts them')),
           ...(problem ? { problem } : {}),
           ...(advice ? { advice } : {}),
           errant,

@@ -25,7 +25,7 @@ const lab = [
   state('web-01', 'host'),
   state('web-01', 'nginx'),
   state('web-01', 'app'),
-  state('web-01', 'db', { dbRole: 'primary' }),
+  state('web-01', 'db'),
 ];
 
 it('groups components under their servers, with the URL and folder', () => {

@@ -410,6 +410,8 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
         "  firewall         secured labs: only what each server's policy allows connects\n" +
         '  monitoring       monitored labs: every scrape target up, alert rules loaded, no critical alert\n' +
         '  failover         web-01 stopped: every request served by the others, none failed; it rejoins\n' +
+        '  lb-failover      redundant labs: the active LB stopped: the floating address moves (goal < 3 s),\n' +
+        '                   only requests in flight fail; it returns with the LB\n' +
         '\nExamples:\n  $ infra smoke\n  $ infra smoke --json --junit smoke.xml\n  $ infra smoke --skip failover',
     )
     .action(
@@ -443,6 +445,36 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
         }),
       );
   }
+
+  program
+    .command('promote <server>')
+    .description(
+      "make a web server's replica the primary: a switchover that loses no write, or with --force a failover when the primary is down",
+    )
+    .addOption(configOption())
+    .addOption(nameOption())
+    .addOption(dirOption())
+    .option('--force', 'the primary is down: promote without it (a failover); refused while it runs')
+    .option('--json', 'what moved and how long writes waited, structured')
+    .addHelpText(
+      'after',
+      '\nA switchover makes the primary read-only, waits until <server> has applied its every write, promotes it and\n' +
+        'points every other database at it; the apps follow without a restart (writes wait, they do not fail).\n' +
+        'A failover (--force) promotes <server> if no other replica holds more; the old primary rejoins on\n' +
+        '`infra recover` only if it holds no write the new primary lacks.\n' +
+        '\nExamples:\n  $ infra promote web-02\n  $ infra fail web-01 && infra promote web-02 --force && infra recover web-01\n  $ infra promote web-01',
+    )
+    .action(
+      run(async (o: Common & { args: string[]; force?: boolean; json?: boolean }) => {
+        const { promoteCommand } = await import('../app/promote.js');
+        return promoteCommand(env(), {
+          ...target(o),
+          server: o.args[0],
+          force: Boolean(o.force),
+          json: Boolean(o.json),
+        });
+      }),
+    );
 
   program
     .command('explain')

@@ -21,6 +21,8 @@ export interface FakeDatabase {
   visits: Set<number>;
   /** Privileges infra's user may not grant (GRANT of them is refused, as from a user made without them). */
   ungrantable: string[];
+  /** Whether it holds the app's schema (a replica set up before, a former primary), not a fresh datadir. */
+  hasAppData: boolean;
 }
 
 export class FakeDatabases {
@@ -45,6 +47,7 @@ export class FakeDatabases {
         statements: [],
         visits: new Set(),
         ungrantable: [],
+        hasAppData: false,
       };
       this.servers.set(server, db);
     }
@@ -53,7 +56,7 @@ export class FakeDatabases {
 
   /** A replica already following `primary`, threads running, read-only: what a second `up` finds. */
   replicating(server: string, primary: string): FakeDatabase {
-    return Object.assign(this.get(server), { source: primary, io: true, sql: true, readOnly: true });
+    return Object.assign(this.get(server), { source: primary, io: true, sql: true, readOnly: true, hasAppData: true });
   }
 
   readonly open: SessionOpener = async ({ port, user }) => {
@@ -108,6 +111,9 @@ function answer(db: FakeDatabase, user: string, sql: string, params: unknown[]):
   if (sql === 'START REPLICA') Object.assign(db, { io: true, sql: true });
   if (sql === 'STOP REPLICA') Object.assign(db, { io: false, sql: false });
   if (sql === 'SET GLOBAL read_only = ON') db.readOnly = true;
+  if (sql === 'SET GLOBAL read_only = OFF') db.readOnly = false;
+  if (sql === 'RESET REPLICA ALL') db.source = null;
+  if (sql.includes('FROM information_schema.SCHEMATA')) return [{ n: db.hasAppData ? 1 : 0 }];
   if (sql.includes('gtid_binlog_state')) return [{ s: db.binlogState }];
   if (sql.includes('FROM information_schema.TABLES')) return Object.keys(db.tables).map((t) => ({ t }));
   if (sql.includes('FROM information_schema.COLUMNS')) {

@@ -35,6 +35,15 @@ export interface DatabaseFlavour {
   readonly monitorPrivileges: string;
   /** First-time replica setup: wipe its own GTID history, point it at the primary, start it, make it read-only. */
   configureReplica(primary: string, user: string, password: string): Statement[];
+  /**
+   * A database that holds data joining (again) as a replica (`infra promote`, an old primary back after a failover):
+   * its own GTIDs say where to start, nothing is wiped. Only for a database whose GTIDs the primary holds.
+   */
+  repointReplica(primary: string, user: string, password: string): Statement[];
+  /** A replica becoming the primary: forget its source, take writes (and keep taking them after a restart). */
+  readonly promote: Statement[];
+  /** Taking writes again: the last step of `promote`, and the undoing of a switchover that could not finish. */
+  readonly writable: Statement[];
   /** The flag that keeps writes off a replica: the statement that sets it and the variable that shows it. */
   readonly readOnly: { set: Statement; variable: string };
   /** Reading the primary's GTID position and waiting for it on a replica. */
@@ -52,6 +61,11 @@ export interface DatabaseFlavour {
    * GTID notation, or null. A source checks only its own id when a replica connects, so nothing else reports these.
    */
   errantTransactions(replica: DbSession, primary: DbSession): Promise<string | null>;
+  /**
+   * Whether the primary's history holds transactions first written by `serverId` (a database rebuilt after it was
+   * the primary): a replica skips events of its own server id, so it must replay that history under another id.
+   */
+  historyHasServerId(primary: DbSession, serverId: number): Promise<boolean>;
   /** Whether replication traffic is encrypted, and how, for `explain security`. */
   readonly replicationTraffic: { encrypted: boolean; how: string };
 }

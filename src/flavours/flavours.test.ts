@@ -56,3 +56,39 @@ it('the official MySQL image skips loading time-zone tables, so a new datadir st
   const service = mysql.service('upstream', 'web-01', 'web-01-db-data:/var/lib/mysql');
   expect(service.environment).toContainEqual({ key: 'MYSQL_INITDB_SKIP_TZINFO', value: '1' });
 });
+
+describe('moving the primary (infra promote): the same steps in both flavours, each in its own words', () => {
+  const shown = (statements: { shown: string }[]) => statements.map((s) => s.shown);
+
+  it('MariaDB: a rejoining database starts from its own GTIDs (current_pos), wiping nothing', () => {
+    expect(shown(mariadb.repointReplica('web-02', 'repl', 'pw'))).toEqual([
+      'STOP REPLICA',
+      "CHANGE MASTER TO MASTER_HOST='web-02', MASTER_PORT=3306, MASTER_USER='repl', MASTER_PASSWORD='***', " +
+        'MASTER_USE_GTID=current_pos, MASTER_CONNECT_RETRY=1, MASTER_SSL=1, MASTER_SSL_VERIFY_SERVER_CERT=1',
+      'START REPLICA',
+      'SET GLOBAL read_only = ON',
+    ]);
+    expect(shown(mariadb.promote)).toEqual(['STOP REPLICA', 'RESET REPLICA ALL', 'SET GLOBAL read_only = OFF']);
+  });
+
+  it('MySQL 8.4: auto-positioning, RESET REPLICA ALL, super_read_only and read_only off and persisted', () => {
+    expect(shown(mysql.repointReplica('web-02', 'repl', 'pw'))).toEqual([
+      'STOP REPLICA',
+      "CHANGE REPLICATION SOURCE TO SOURCE_HOST='web-02', SOURCE_PORT=3306, SOURCE_USER='repl', " +
+        "SOURCE_PASSWORD='***', SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1, SOURCE_CONNECT_RETRY=1, " +
+        'SOURCE_RETRY_COUNT=86400',
+      'START REPLICA',
+      'SET PERSIST super_read_only = ON',
+      'SET PERSIST_ONLY skip_replica_start = OFF',
+    ]);
+    expect(shown(mysql.promote)).toEqual([
+      'STOP REPLICA',
+      'RESET REPLICA ALL',
+      'SET PERSIST super_read_only = OFF',
+      'SET PERSIST read_only = OFF',
+    ]);
+    // Nothing of MariaDB's vocabulary, nothing removed from 8.4.
+    const all = [...shown(mysql.repointReplica('web-02', 'repl', 'pw')), ...shown(mysql.promote)].join('\n');
+    expect(all).not.toMatch(/MASTER|SLAVE/);
+  });
+});

@@ -12,6 +12,7 @@ const CONNECT_RETRY_SECONDS = 1;
 
 // MariaDB has only read_only (root keeps READ ONLY ADMIN), not MySQL's super_read_only.
 const readOnly = { set: stmt('SET GLOBAL read_only = ON'), variable: '@@GLOBAL.read_only' };
+const writable = [stmt('SET GLOBAL read_only = OFF')];
 
 /**
  * MariaDB GTIDs are domain-server-seq, and gtid_binlog_state keeps the last seq logged per (domain, server id). Every
@@ -39,6 +40,22 @@ export function errantInBinlogState(replicaState: string, primaryState: string):
 const binlogState = async (session: DbSession) =>
   String((await session.query('SELECT @@GLOBAL.gtid_binlog_state AS s'))[0]?.s ?? '');
 
+/** Points a stopped replica at the primary from the GTID position named, and starts it read-only. */
+function follow(primary: string, user: string, password: string, from: 'slave_pos' | 'current_pos') {
+  return [
+    stmt(
+      `CHANGE MASTER TO MASTER_HOST=${quote(primary)}, MASTER_PORT=3306, MASTER_USER='${user}', ` +
+        `MASTER_PASSWORD=${quote(password)}, MASTER_USE_GTID=${from}, MASTER_CONNECT_RETRY=${CONNECT_RETRY_SECONDS}, ` +
+        // 11.4+ encrypts and verifies by default; with a password-authenticated user MariaDB verifies the primary's
+        // self-signed certificate from the password itself, so TLS stays on without a lab CA.
+        'MASTER_SSL=1, MASTER_SSL_VERIFY_SERVER_CERT=1',
+      [password],
+    ),
+    stmt('START REPLICA'),
+    readOnly.set,
+  ];
+}
+
 export const mariadb: DatabaseFlavour = {
   name: 'mariadb',
   title: 'MariaDB',
@@ -47,9 +64,14 @@ export const mariadb: DatabaseFlavour = {
   myCnfTemplate: 'my.cnf.mariadb',
   // Checked one by one on MariaDB 11.8: RESET MASTER needs RELOAD and BINLOG ADMIN; CHANGE MASTER, START/STOP
   // REPLICA and gtid_slave_pos REPLICATION SLAVE ADMIN; SHOW REPLICA STATUS REPLICA MONITOR; read_only READ_ONLY
-  // ADMIN; creating the repl and app users CREATE USER and the grants it hands on.
+  // ADMIN; creating the repl and app users CREATE USER and the grants it hands on; server_id (a database rebuilt
+  // after it was the primary replays its old writes under another id) REPLICATION MASTER ADMIN.
   adminGrants: [
-    { privileges: 'RELOAD, BINLOG ADMIN, REPLICATION SLAVE ADMIN, REPLICA MONITOR, READ_ONLY ADMIN', on: '*.*' },
+    {
+      privileges:
+        'RELOAD, BINLOG ADMIN, REPLICATION SLAVE ADMIN, REPLICA MONITOR, READ_ONLY ADMIN, REPLICATION MASTER ADMIN',
+      on: '*.*',
+    },
     { privileges: 'REPLICATION SLAVE, CREATE USER', on: '*.*', grantOption: true },
     { privileges: 'ALL PRIVILEGES', on: `${APP_DB.database}.*`, grantOption: true },
   ],
@@ -88,18 +110,16 @@ export const mariadb: DatabaseFlavour = {
       // The replica's own initialisation must leave no GTIDs behind: clear its binlog and its replication position.
       stmt('RESET MASTER'),
       stmt(`SET GLOBAL gtid_slave_pos = ''`),
-      stmt(
-        `CHANGE MASTER TO MASTER_HOST=${quote(primary)}, MASTER_PORT=3306, MASTER_USER='${user}', ` +
-          `MASTER_PASSWORD=${quote(password)}, MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=${CONNECT_RETRY_SECONDS}, ` +
-          // 11.4+ encrypts and verifies by default; with a password-authenticated user MariaDB verifies the primary's
-          // self-signed certificate from the password itself, so TLS stays on without a lab CA.
-          'MASTER_SSL=1, MASTER_SSL_VERIFY_SERVER_CERT=1',
-        [password],
-      ),
-      stmt('START REPLICA'),
-      readOnly.set,
+      ...follow(primary, user, password, 'slave_pos'),
     ];
   },
+  // current_pos: what this server applied or wrote itself (an old primary's writes are in its binlog only).
+  repointReplica: (primary, user, password) => [
+    stmt('STOP REPLICA'),
+    ...follow(primary, user, password, 'current_pos'),
+  ],
+  promote: [stmt('STOP REPLICA'), stmt('RESET REPLICA ALL'), ...writable],
+  writable,
   readOnly,
   gtid: {
     position: 'SELECT @@GLOBAL.gtid_binlog_pos AS pos',
@@ -110,6 +130,9 @@ export const mariadb: DatabaseFlavour = {
   async errantTransactions(replica, primary) {
     const errant = errantInBinlogState(await binlogState(replica), await binlogState(primary));
     return errant.length > 0 ? errant.join(',') : null;
+  },
+  async historyHasServerId(primary, serverId) {
+    return (await binlogState(primary)).split(',').some((g) => g.trim().split('-')[1] === String(serverId));
   },
   replicationTraffic: {
     encrypted: true,

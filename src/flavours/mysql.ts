@@ -14,6 +14,25 @@ const RETRY_COUNT = 86_400;
 // after a restart this replica comes back read-only.
 const readOnly = { set: stmt('SET GLOBAL super_read_only = ON'), variable: '@@GLOBAL.super_read_only' };
 
+// super_read_only = OFF leaves read_only ON: both are turned off, persisted so a restart keeps the role.
+const writable = [stmt('SET PERSIST super_read_only = OFF'), stmt('SET PERSIST read_only = OFF')];
+
+/** Points a stopped replica at the primary, auto-positioned from the GTIDs it holds, and starts it read-only. */
+function followFromOwnGtids(primary: string, user: string, password: string) {
+  return [
+    stmt(
+      `CHANGE REPLICATION SOURCE TO SOURCE_HOST=${quote(primary)}, SOURCE_PORT=3306, SOURCE_USER='${user}', ` +
+        `SOURCE_PASSWORD=${quote(password)}, SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1, ` +
+        `SOURCE_CONNECT_RETRY=${CONNECT_RETRY_SECONDS}, SOURCE_RETRY_COUNT=${RETRY_COUNT}`,
+      [password],
+    ),
+    stmt('START REPLICA'),
+    // Persisted, so a restarted replica comes back read-only and resumes replication by itself.
+    stmt('SET PERSIST super_read_only = ON'),
+    stmt('SET PERSIST_ONLY skip_replica_start = OFF'),
+  ];
+}
+
 export const mysql: DatabaseFlavour = {
   name: 'mysql',
   title: 'MySQL 8.4',
@@ -52,21 +71,12 @@ export const mysql: DatabaseFlavour = {
     };
   },
   configureReplica(primary, user, password) {
-    return [
-      stmt('STOP REPLICA'),
-      stmt('RESET BINARY LOGS AND GTIDS'),
-      stmt(
-        `CHANGE REPLICATION SOURCE TO SOURCE_HOST=${quote(primary)}, SOURCE_PORT=3306, SOURCE_USER='${user}', ` +
-          `SOURCE_PASSWORD=${quote(password)}, SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1, ` +
-          `SOURCE_CONNECT_RETRY=${CONNECT_RETRY_SECONDS}, SOURCE_RETRY_COUNT=${RETRY_COUNT}`,
-        [password],
-      ),
-      stmt('START REPLICA'),
-      // Persisted, so a restarted replica comes back read-only and resumes replication by itself.
-      stmt('SET PERSIST super_read_only = ON'),
-      stmt('SET PERSIST_ONLY skip_replica_start = OFF'),
-    ];
+    // A new replica first clears the GTIDs its own initialisation left.
+    return [stmt('STOP REPLICA'), stmt('RESET BINARY LOGS AND GTIDS'), ...followFromOwnGtids(primary, user, password)];
   },
+  repointReplica: (primary, user, password) => [stmt('STOP REPLICA'), ...followFromOwnGtids(primary, user, password)],
+  promote: [stmt('STOP REPLICA'), stmt('RESET REPLICA ALL'), ...writable],
+  writable,
   readOnly,
   gtid: {
     position: 'SELECT @@GLOBAL.gtid_executed AS pos',
@@ -80,6 +90,9 @@ export const mysql: DatabaseFlavour = {
     ]);
     return String(row?.errant ?? '') || null;
   },
+  // MySQL's GTIDs name the server by its UUID, which a rebuilt database does not keep: nothing here tells whether
+  // the primary's history holds events of this server id. Not handled (no MySQL server to check it against here).
+  historyHasServerId: async () => false,
   replicationTraffic: {
     encrypted: false,
     how: 'unencrypted (the password travels RSA-encrypted with GET_SOURCE_PUBLIC_KEY, the data in clear)',

@@ -1,5 +1,6 @@
 // The application server: one bundled file (lab-app/server.ts with mysql2) and its static files, the same in every
-// lab; it reads from its own server's database and writes to the primary.
+// lab; it reads from its own server's database and writes to the primary that app/primary.json names (infra rewrites
+// it when the primary moves: `infra promote`).
 import { readFileSync } from 'node:fs';
 import { labAppBundle } from '../paths.js';
 import { renderTemplate } from '../render/engine.js';
@@ -10,6 +11,9 @@ import { httpProbe, secret } from './service.js';
 
 const APP_DIR = '/srv/app';
 const BUNDLE = 'app/server.js';
+/** The primary's name for the apps: a file in the app folder, read at each write, not an environment variable (a
+ * container's environment cannot change without recreating it). */
+export const PRIMARY_FILE = 'app/primary.json';
 
 let bundle: string | undefined;
 
@@ -34,6 +38,7 @@ export const app: KindSpec<'app'> = {
   files: () => [],
   sharedFiles: (lab) => [
     file(BUNDLE, appBundle()),
+    file(PRIMARY_FILE, JSON.stringify({ primary: lab.primary }) + '\n'),
     file(
       'app/public/index.html',
       renderTemplate('app/public/index.html', {
@@ -50,8 +55,6 @@ export const app: KindSpec<'app'> = {
     command: ['node', `${APP_DIR}/server.js`],
     environment: [
       { key: 'INFRA_SERVER', value: server.name },
-      { key: 'INFRA_DB_ROLE', value: server.database?.role ?? 'none' },
-      { key: 'INFRA_DB_PRIMARY_HOST', value: lab.primary },
       { key: 'INFRA_DB_USER', value: APP_DB.user },
       { key: 'INFRA_DB_NAME', value: APP_DB.database },
       { key: 'INFRA_DB_PASSWORD', value: secret('INFRA_APP_PASSWORD') },

@@ -33,9 +33,7 @@ export const db: KindSpec<'db'> = {
         renderTemplate(flavourOf(lab).myCnfTemplate, {
           lab: lab.name,
           server: server.name,
-          dbRole: database.role,
           serverId: database.serverId,
-          replica: database.role === 'replica',
         }),
       ),
     ];

@@ -5,7 +5,7 @@ import { allowed, firewallPolicy } from './firewall-policy.js';
 const lab = buildLab({ profiles: ['secured'] });
 const policy = firewallPolicy(lab);
 
-it('lets the public reach only the LB, web servers only from the LB, the primary database from the others and infra', () => {
+it('lets the public reach only the LB, web servers only from the LB, each database from the other web servers and infra', () => {
   const anyone = { kind: 'anywhere' } as const;
   expect(allowed(policy, 'lb-01', 443, anyone)).toBe(true);
   expect(allowed(policy, 'lb-01', 80, anyone)).toBe(true);
@@ -14,8 +14,9 @@ it('lets the public reach only the LB, web servers only from the LB, the primary
   expect(allowed(policy, 'web-01', 3306, { kind: 'server', name: 'web-02' })).toBe(true);
   expect(allowed(policy, 'web-01', 3306, { kind: 'server', name: 'lb-01' })).toBe(false);
   expect(allowed(policy, 'web-01', 3306, { kind: 'tools' })).toBe(true);
-  // Nobody else writes to a replica: only infra reads its replication state.
-  expect(allowed(policy, 'web-02', 3306, { kind: 'server', name: 'web-01' })).toBe(false);
+  // A replica may become the primary (`infra promote`) without a firewall change: the same rule on every database.
+  expect(allowed(policy, 'web-02', 3306, { kind: 'server', name: 'web-01' })).toBe(true);
+  expect(allowed(policy, 'web-02', 3306, { kind: 'server', name: 'lb-01' })).toBe(false);
   expect(allowed(policy, 'web-02', 3306, { kind: 'tools' })).toBe(true);
   expect(allowed(policy, 'web-01', 5000, { kind: 'server', name: 'lb-01' })).toBe(false);
 });

@@ -5,14 +5,7 @@ import { flavourOf } from '../flavours/index.js';
 import { scrapeJobs } from '../kinds/scrape-jobs.js';
 import { relayedPorts } from '../kinds/socat.js';
 import { PORTS } from '../topology/lab-constants.js';
-import {
-  loadBalancers,
-  monitoringServer,
-  primaryServer,
-  webServers,
-  type Lab,
-  type Server,
-} from '../topology/types.js';
+import { loadBalancers, monitoringServer, webServers, type Lab, type Server } from '../topology/types.js';
 
 /** Who a rule lets in. */
 export type Source =
@@ -38,12 +31,11 @@ export interface ServerPolicy {
 
 export function firewallPolicy(lab: Lab): ServerPolicy[] {
   const lbs = loadBalancers(lab).map((s): Source => ({ kind: 'server', name: s.name }));
-  const primary = primaryServer(lab);
   return lab.servers.map((server) => {
     const partner = server.role === 'lb' ? loadBalancers(lab).find((s) => s.name !== server.name) : undefined;
     return {
       server: server.name,
-      allows: [...allowsOf(lab, server, lbs, primary), ...scrapesOf(lab, server)],
+      allows: [...allowsOf(lab, server, lbs), ...scrapesOf(lab, server)],
       ...(partner ? { vrrpFrom: partner.name } : {}),
     };
   });
@@ -63,7 +55,7 @@ function scrapesOf(lab: Lab, server: Server): Allow[] {
     }));
 }
 
-function allowsOf(lab: Lab, server: Server, lbs: Source[], primary: Server): Allow[] {
+function allowsOf(lab: Lab, server: Server, lbs: Source[]): Allow[] {
   if (server.role === 'mon') {
     return [
       {
@@ -99,14 +91,12 @@ function allowsOf(lab: Lab, server: Server, lbs: Source[], primary: Server): All
   const others = webServers(lab)
     .filter((s) => s.name !== server.name)
     .map((s): Source => ({ kind: 'server', name: s.name }));
+  // Every database, not only the primary's: `infra promote` moves the primary without touching the firewalls.
   allows.push({
     port: PORTS.database,
-    service: `${flavourOf(lab).title} (${server.name === primary.name ? 'primary' : 'replica'})`,
-    from: server.name === primary.name ? [...others, { kind: 'tools' }] : [{ kind: 'tools' }],
-    why:
-      server.name === primary.name
-        ? "the replicas' replication connections and the other web servers' apps writing; infra configures it"
-        : 'nobody but infra, which configures and reads replication',
+    service: flavourOf(lab).title,
+    from: [...others, { kind: 'tools' }],
+    why: "whichever is the primary: the replicas' replication connections and the other web servers' apps writing; infra configures it",
   });
   return allows;
 }

@@ -103,6 +103,5 @@ function labelsFor(lab: Lab, server: Server, component: ComponentKind | 'host'):
     { key: LABEL.server, value: server.name },
     { key: LABEL.component, value: component },
   ];
-  if (component === 'db' && server.database) labels.push({ key: LABEL.dbRole, value: server.database.role });
   return labels;
 }

@@ -16,6 +16,9 @@ export interface LabState {
   subnet?: string;
   /** `monitored`: Prometheus's port, kept like the others. */
   monitorPort?: number;
+  /** The web server whose database is the primary now: the definition's at first, then wherever `infra promote`
+   * moved it. The lab folder keeps it, so every later command (and `up`) acts on the roles as they are. */
+  primary?: string;
   /** The definition the lab was rendered from (infra.yaml's content, defaults left out), so commands on a running
    * lab rebuild its model without reading an infra.yaml that may have changed or broken since. */
   definition?: LabDefinition;

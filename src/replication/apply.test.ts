@@ -45,11 +45,37 @@ it('resumes a configured replica whose threads stopped, keeping its position (no
   ]);
 });
 
-it('reconfigures a replica that follows another source', async () => {
+it('rejoins a database with data that follows another source from its own GTIDs, wiping nothing', async () => {
   const databases = new FakeDatabases(() => undefined);
   databases.replicating('web-02', 'old-primary');
-  const { outcome } = await apply(databases);
+  const { outcome, replica } = await apply(databases);
+  expect(outcome.action).toBe('rejoined');
+  expect(replica).not.toContain('RESET MASTER');
+  expect(replica.some((s) => s.includes('MASTER_USE_GTID=current_pos'))).toBe(true);
+});
+
+it('leaves out, read-only, a former primary holding writes the primary never had, saying how to look and rebuild', async () => {
+  const databases = new FakeDatabases(() => undefined);
+  Object.assign(databases.get('web-02'), { hasAppData: true, binlogState: '0-1-20,0-2-31' });
+  databases.get('web-01').binlogState = '0-1-40';
+  await expect(apply(databases)).rejects.toMatchObject({
+    message: 'web-02: cannot rejoin as a replica of web-01',
+    detail: expect.stringContaining('docker volume rm infra-lab_web-02-db-data'),
+  });
+  expect(databases.get('web-02').readOnly).toBe(true);
+  expect(databases.get('web-02').source).toBeNull();
+});
+
+it('configures a fresh replica; one rebuilt after it was the primary replays its old writes under another server id', async () => {
+  const fresh = new FakeDatabases(() => undefined);
+  const { outcome, replica } = await apply(fresh);
   expect(outcome.action).toBe('configured');
+  expect(replica.some((s) => s.startsWith('SET GLOBAL server_id'))).toBe(false);
+  const rebuilt = new FakeDatabases(() => undefined);
+  rebuilt.get('web-01').binlogState = '0-1-20,0-2-57';
+  const again = await apply(rebuilt);
+  expect(again.replica).toContain('SET GLOBAL server_id = 1002');
+  expect(again.replica.indexOf('SET GLOBAL server_id = 1002')).toBeLessThan(again.replica.indexOf('START REPLICA'));
 });
 
 it('says how to get a monitored lab on databases made before the profile was on, when the exporter grant is refused', async () => {

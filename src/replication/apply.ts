@@ -6,6 +6,8 @@ import { StepError } from '../errors.js';
 import { flavourOf, type DatabaseFlavour } from '../flavours/index.js';
 import { ADMIN_USER } from '../flavours/admin-user.js';
 import type { Lab } from '../topology/types.js';
+import { APP_DB } from '../topology/lab-constants.js';
+import { stmt } from './statement.js';
 import {
   MARKER_TABLE,
   planReplication,
@@ -13,14 +15,14 @@ import {
   type ReplicationSecrets,
   type Statement,
 } from './plan.js';
-import { adviceFor, isReplicating, parseReplicaStatus, type ReplicaStatus } from './replica-status.js';
+import { adviceFor, divergedAdvice, isReplicating, parseReplicaStatus, type ReplicaStatus } from './replica-status.js';
 import { waitFor } from '../wait/wait-for.js';
 
 export type Connections = Record<string, DbSession>;
 
 export interface ReplicaOutcome {
   server: string;
-  action: 'configured' | 'resumed' | 'unchanged';
+  action: 'configured' | 'resumed' | 'rejoined' | 'unchanged';
   /** From the step's start until both replica threads ran. */
   threads_running_ms: number;
   /** Marker row committed on the primary → its GTID applied on this replica. */
@@ -93,7 +95,7 @@ export async function closeAll(connections: Connections): Promise<void> {
   await Promise.all(Object.values(connections).map((c) => c.end().catch(() => undefined)));
 }
 
-async function run(connection: DbSession, server: string, statement: Statement): Promise<void> {
+export async function run(connection: DbSession, server: string, statement: Statement): Promise<void> {
   try {
     await connection.query(statement.sql);
   } catch (error) {
@@ -101,6 +103,14 @@ async function run(connection: DbSession, server: string, statement: Statement):
     const hint = statement.ifDenied && /denied/i.test(message) ? `; ${statement.ifDenied}` : '';
     throw new StepError(`${server}: ${statement.shown} failed: ${message}${hint}`);
   }
+}
+
+/** Whether a database holds the app's schema: a replica set up before, or a former primary, not a fresh one. */
+async function holdsAppData(connection: DbSession): Promise<boolean> {
+  const rows = await connection.query('SELECT COUNT(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [
+    APP_DB.database,
+  ]);
+  return Number(rows[0]?.n) > 0;
 }
 
 export async function replicaStatus(connection: DbSession, flavour: DatabaseFlavour): Promise<ReplicaStatus> {
@@ -118,6 +128,9 @@ export async function isReadOnly(connection: DbSession, flavour: DatabaseFlavour
   const rows = await connection.query(`SELECT ${flavour.readOnly.variable} AS ro`);
   return Number(rows[0]?.ro) === 1;
 }
+
+/** Where a rebuilt database's temporary server id starts: above any id a lab gives (1 to 5). */
+const REBUILT_SERVER_ID_BASE = 1000;
 
 export async function applyReplication(
   lab: Lab,
@@ -139,7 +152,26 @@ export async function applyReplication(
       const untouched = isReplicating(status) && (await isReadOnly(connection, flavour));
       if (!untouched) for (const statement of replica.resume) await run(connection, replica.server, statement);
       actions.set(replica.server, untouched ? 'unchanged' : 'resumed');
+    } else if (await holdsAppData(connection)) {
+      // It has data of its own (it was the primary): it may join only if the primary holds every write it made.
+      const errant = await flavour.errantTransactions(connection, primary);
+      if (errant) {
+        await run(connection, replica.server, flavour.readOnly.set);
+        throw new StepError(
+          `${replica.server}: cannot rejoin as a replica of ${plan.primary.server}`,
+          divergedAdvice(replica.server, plan.primary.server, errant, lab.name),
+        );
+      }
+      for (const statement of replica.rejoin) await run(connection, replica.server, statement);
+      actions.set(replica.server, 'rejoined');
     } else {
+      // A database rebuilt after it was the primary: its own old writes are in the primary's history, and a replica
+      // skips events carrying its own server id. It replays them under another id (until its next restart, long
+      // after it caught up); the data then match.
+      const serverId = lab.servers.find((s) => s.name === replica.server)?.database?.serverId;
+      if (serverId !== undefined && (await flavour.historyHasServerId(primary, serverId))) {
+        await run(connection, replica.server, stmt(`SET GLOBAL server_id = ${REBUILT_SERVER_ID_BASE + serverId}`));
+      }
       for (const statement of replica.configure) await run(connection, replica.server, statement);
       actions.set(replica.server, 'configured');
     }
@@ -161,7 +193,7 @@ export async function applyReplication(
 }
 
 /** Polls until both threads run; fails with the replica's own error text once it has had a moment to connect. */
-async function waitForThreads(
+export async function waitForThreads(
   lab: Lab,
   connection: DbSession,
   server: string,
@@ -195,7 +227,7 @@ async function waitForThreads(
 export async function verifyReplication(
   lab: Lab,
   connections: Connections,
-  plan: Pick<ReplicationPlan, 'primary' | 'replicas'>,
+  plan: { primary: { server: string }; replicas: { server: string }[] },
   note: string,
   timeoutMs: number,
 ): Promise<Record<string, number>> {

@@ -195,6 +195,21 @@ export function adviceFor(
 }
 
 /** Advice about transactions only the replica executed, and why they matter. */
+/**
+ * A database that was the primary came back after a failover holding writes the new primary never had: infra does
+ * not rejoin it (that would discard them or break replication). How to look, and how to start it over.
+ */
+export function divergedAdvice(server: string, primary: string, errant: string, lab = 'lab'): string {
+  const flag = nameFlag(lab);
+  return (
+    `${server} holds transactions ${primary} never had (${errant}): writes it took before it failed, which never ` +
+    `reached ${primary}. infra leaves ${server} out of replication rather than discard them: it stays read-only, its ` +
+    `data as they were, and its app still reads them (pin a request to it: \`curl -H 'X-Infra-Server: ${server}' …\`). ` +
+    `To rejoin it with ${primary}'s data instead, delete its database and let infra rebuild it: ` +
+    `\`docker rm -f infra-${lab}-${server}-db && docker volume rm infra-${lab}_${server}-db-data && infra up${flag}\`.`
+  );
+}
+
 export function errantAdvice(replica: string, primary: string, errant: string, lab = 'lab'): string {
   return (
     `${replica} executed transactions ${primary} never did (${errant}): a write made on the replica itself. ` +

@@ -3,7 +3,6 @@
 import type Docker from 'dockerode';
 import { LABEL, labFilter } from '../topology/labels.js';
 import type { ComponentState, ContainerState, Health, LiveComponent, Removed } from './port.js';
-import type { DbRole } from '../topology/types.js';
 import { PORTS } from '../topology/lab-constants.js';
 
 export async function labContainers(docker: Docker, lab?: string): Promise<ComponentState[]> {
@@ -33,7 +32,6 @@ export async function labContainers(docker: Docker, lab?: string): Promise<Compo
         state: c.State.Status as ContainerState,
         health: (c.State.Health?.Status ?? 'none') as Health,
         startedAt: c.State.StartedAt,
-        dbRole: labels[LABEL.dbRole] as DbRole | undefined,
         workingDir: labels['com.docker.compose.project.working_dir'] ?? labels[LABEL.dir],
         expiresAt: labels[LABEL.expires],
         createdAt: c.Created,

@@ -9,7 +9,6 @@ import { CommandError, EnvironmentError } from '../errors.js';
 import { LAB_FILES } from '../paths.js';
 import type { ImageBuild } from '../render/images.js';
 import { LABEL } from '../topology/labels.js';
-import type { DbRole } from '../topology/types.js';
 import type {
   BuildOptions,
   CommandResult,
@@ -276,7 +275,6 @@ export class FakeRuntime implements ContainerRuntime {
       lab: labels[LABEL.lab],
       server: labels[LABEL.server],
       component: labels[LABEL.component] as LiveComponent,
-      dbRole: labels[LABEL.dbRole] as DbRole | undefined,
       state: 'created',
       health: 'none',
       startedAt: '',

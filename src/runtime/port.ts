@@ -2,7 +2,7 @@
 // narrow interface. DockerRuntime implements it with dockerode and execa (the only modules that import them);
 // FakeRuntime implements it in memory for unit tests. Use cases, steps and checks get it from their context.
 import type { ImageBuild } from '../render/images.js';
-import type { ComponentKind, DbRole } from '../topology/types.js';
+import type { ComponentKind } from '../topology/types.js';
 
 /**
  * What a container of a lab is: a server's host, one of its components, or one of infra's helpers: the database
@@ -27,7 +27,6 @@ export interface ComponentState {
   state: ContainerState;
   health: Health;
   startedAt: string;
-  dbRole?: DbRole;
   /** The lab folder Compose recorded when it created the container (on the lease: the folder of the lab). */
   workingDir?: string;
   /** On the lease: when the lab expires (ISO 8601). */

@@ -83,6 +83,21 @@ export function checkLabName(name: string): string | undefined {
     : `must be lowercase letters, digits and '-', starting with a letter, at most 31 characters (got "${name}")`;
 }
 
+/**
+ * The lab with its primary moved to `primary` (`infra promote` records it in the lab folder): the database roles
+ * follow the name. A name that is not a web server of the lab (the definition changed since) leaves it as it is.
+ */
+export function withPrimary(lab: Lab, primary: string | undefined): Lab {
+  if (!primary || primary === lab.primary || !lab.servers.some((s) => s.name === primary && s.database)) return lab;
+  return {
+    ...lab,
+    primary,
+    servers: lab.servers.map((s) =>
+      s.database ? { ...s, database: { ...s.database, role: s.name === primary ? 'primary' : 'replica' } } : s,
+    ),
+  };
+}
+
 export function buildLab(definition: LabDefinition, overrides: LabOverrides = {}): Lab {
   const problems: string[] = [];
   const labHealth: HealthCheck = { ...DEFAULT_LAB.healthCheck, ...definition.healthCheck };

@@ -7,7 +7,6 @@ export const LABEL = {
   /** haproxy | nginx | app | db, or `host` for a server's host container, `forward` for infra's helpers. */
   component: 'dev.infra.component',
   /** primary | replica, on database containers. */
-  dbRole: 'dev.infra.db-role',
   /** On components: a hash of the config files they read at start, so a changed file recreates the container. */
   config: 'dev.infra.config',
   /** On a lab's lease container: when the lab expires (ISO 8601), and its folder. */
