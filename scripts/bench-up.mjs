@@ -3,6 +3,7 @@
 //   docker compose up -d --wait   vs   infra up until healthy (render, images, start; then replication, no smoke)
 // Prints medians of N runs, the ratio, the second-up rebuild count, `down` times and the lab's memory.
 // Usage: npm run bench [-- --runs 5] [--profile secured] [--config fixtures/valid-four-web.yaml]
+//        npm run bench -- --sizes   (the built-in lab and the four-web-server lab, one after the other in this run)
 import { execa } from 'execa';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -12,16 +13,12 @@ import { fileURLToPath } from 'node:url';
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 3;
 // --profile secured: the same comparison on a secured lab (its compose file loads the firewalls too).
 const profile = process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : 'none';
-// --config FILE: another lab definition (fixtures/valid-four-web.yaml: four web servers).
-const config = process.argv.includes('--config') ? process.argv[process.argv.indexOf('--config') + 1] : undefined;
-const configArgs = config ? ['-c', path.resolve(config)] : [];
-const infraBin = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'infra');
-const cwd = mkdtempSync(path.join(os.tmpdir(), 'infra-bench-'));
-const name = `bench-${process.pid}`;
-const dir = path.join(cwd, 'lab');
-const composeArgs = ['compose', '--project-directory', dir, '-f', path.join(dir, 'compose.yaml')];
-
-const infra = (...args) => execa('node', [infraBin, ...args, '--name', name], { cwd, env: { NO_COLOR: '1' } });
+// --config FILE: another lab definition (fixtures/valid-four-web.yaml: four web servers); --sizes: both, in turn.
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const configs = process.argv.includes('--sizes')
+  ? [undefined, path.join(root, 'fixtures', 'valid-four-web.yaml')]
+  : [process.argv.includes('--config') ? process.argv[process.argv.indexOf('--config') + 1] : undefined];
+const infraBin = path.join(root, 'bin', 'infra');
 const timed = async (fn) => {
   const start = performance.now();
   const result = await fn();
@@ -30,56 +27,76 @@ const timed = async (fn) => {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
 
-await infra('render', ...configArgs, '--port', 'auto', '--profile', profile, '--out', dir);
-await infra('images', 'build', '--dir', dir);
+const summary = [];
+for (const config of configs) summary.push(await bench(config));
+if (summary.length > 1) {
+  console.log('\nside by side, this run:');
+  for (const line of summary) console.log(`  ${line}`);
+}
 
-const compose = [];
-const infraUp = [];
-const infraHealthy = [];
-const composeDown = [];
-const infraDown = [];
-let rebuilds = 0;
-let memory = '';
-for (let i = 0; i < runs; i++) {
-  compose.push((await timed(() => execa('docker', [...composeArgs, 'up', '-d', '--wait']))).ms);
-  composeDown.push((await timed(() => execa('docker', [...composeArgs, 'down', '-v']))).ms);
+async function bench(config) {
+  const configArgs = config ? ['-c', path.resolve(config)] : [];
+  const cwd = mkdtempSync(path.join(os.tmpdir(), 'infra-bench-'));
+  const name = `bench-${process.pid}-${configs.indexOf(config)}`;
+  const dir = path.join(cwd, 'lab');
+  const composeArgs = ['compose', '--project-directory', dir, '-f', path.join(dir, 'compose.yaml')];
+  const infra = (...args) => execa('node', [infraBin, ...args, '--name', name], { cwd, env: { NO_COLOR: '1' } });
 
-  const up = await timed(() => infra('up', '--dir', dir, '--port', 'auto', '--no-smoke', '--json'));
-  infraUp.push(up.ms);
-  const steps = JSON.parse(up.result.stdout).steps;
-  // Until healthy: the whole command minus the replication step that follows the boot.
-  infraHealthy.push(up.ms - steps.find((s) => s.name === 'replication').duration_ms);
-  const images = steps.find((s) => s.name === 'images');
-  if (!/nothing built/.test(images.detail ?? '')) rebuilds += 1;
-  if (i === 0) {
-    const stats = await execa('docker', ['stats', '--no-stream', '--format', '{{.MemUsage}}', ...(await labIds())]);
-    const mib = stats.stdout.split('\n').map((l) => toMiB(l.split(' / ')[0]));
-    memory = `${mib.reduce((a, b) => a + b, 0).toFixed(0)} MiB over ${mib.length} containers`;
+  await infra('render', ...configArgs, '--port', 'auto', '--profile', profile, '--out', dir);
+  await infra('images', 'build', '--dir', dir);
+
+  const compose = [];
+  const infraUp = [];
+  const infraHealthy = [];
+  const composeDown = [];
+  const infraDown = [];
+  let rebuilds = 0;
+  let memory = '';
+  for (let i = 0; i < runs; i++) {
+    compose.push((await timed(() => execa('docker', [...composeArgs, 'up', '-d', '--wait']))).ms);
+    composeDown.push((await timed(() => execa('docker', [...composeArgs, 'down', '-v']))).ms);
+
+    const up = await timed(() => infra('up', '--dir', dir, '--port', 'auto', '--no-smoke', '--json'));
+    infraUp.push(up.ms);
+    const steps = JSON.parse(up.result.stdout).steps;
+    // Until healthy: the whole command minus the replication step that follows the boot.
+    infraHealthy.push(up.ms - steps.find((s) => s.name === 'replication').duration_ms);
+    const images = steps.find((s) => s.name === 'images');
+    if (!/nothing built/.test(images.detail ?? '')) rebuilds += 1;
+    if (i === 0) {
+      const stats = await execa('docker', ['stats', '--no-stream', '--format', '{{.MemUsage}}', ...(await labIds())]);
+      const mib = stats.stdout.split('\n').map((l) => toMiB(l.split(' / ')[0]));
+      memory = `${mib.reduce((a, b) => a + b, 0).toFixed(0)} MiB over ${mib.length} containers`;
+    }
+    infraDown.push((await timed(() => infra('down', '--volumes'))).ms);
   }
-  infraDown.push((await timed(() => infra('down', '--volumes'))).ms);
-}
 
-async function labIds() {
-  const { stdout } = await execa('docker', ['ps', '-q', '--filter', `label=dev.infra.lab=${name}`]);
-  return stdout.split('\n').filter(Boolean);
-}
-function toMiB(text) {
-  const [, value, unit] = text.match(/([\d.]+)\s*([KMG]i?B)/) ?? [];
-  return Number(value) * ({ KiB: 1 / 1024, MiB: 1, GiB: 1024 }[unit] ?? 0);
-}
+  async function labIds() {
+    const { stdout } = await execa('docker', ['ps', '-q', '--filter', `label=dev.infra.lab=${name}`]);
+    return stdout.split('\n').filter(Boolean);
+  }
+  function toMiB(text) {
+    const [, value, unit] = text.match(/([\d.]+)\s*([KMG]i?B)/) ?? [];
+    return Number(value) * ({ KiB: 1 / 1024, MiB: 1, GiB: 1024 }[unit] ?? 0);
+  }
 
-console.log(
-  `runs: ${runs} (fresh volumes each), profile ${profile}, ${config ?? 'the built-in lab'}, lab folder ${dir}`,
-);
-console.log(`docker compose up -d --wait   median ${fmt(median(compose))}   [${compose.map(fmt).join(', ')}]`);
-console.log(
-  `infra up until healthy        median ${fmt(median(infraHealthy))}   [${infraHealthy.map(fmt).join(', ')}]`,
-);
-console.log(`ratio infra / compose         ${(median(infraHealthy) / median(compose)).toFixed(2)}x   (goal <= 1.15x)`);
-console.log(
-  `infra up --no-smoke in all    median ${fmt(median(infraUp))}   (with GTID replication configured and verified)`,
-);
-console.log(`docker compose down -v        median ${fmt(median(composeDown))}`);
-console.log(`infra down --volumes          median ${fmt(median(infraDown))}`);
-console.log(`image rebuilds on later ups   ${rebuilds}`);
-console.log(`lab memory after up           ${memory}`);
+  console.log(
+    `runs: ${runs} (fresh volumes each), profile ${profile}, ${config ?? 'the built-in lab'}, lab folder ${dir}`,
+  );
+  console.log(`docker compose up -d --wait   median ${fmt(median(compose))}   [${compose.map(fmt).join(', ')}]`);
+  console.log(
+    `infra up until healthy        median ${fmt(median(infraHealthy))}   [${infraHealthy.map(fmt).join(', ')}]`,
+  );
+  console.log(
+    `ratio infra / compose         ${(median(infraHealthy) / median(compose)).toFixed(2)}x   (goal <= 1.15x)`,
+  );
+  console.log(
+    `infra up --no-smoke in all    median ${fmt(median(infraUp))}   (with GTID replication configured and verified)`,
+  );
+  console.log(`docker compose down -v        median ${fmt(median(composeDown))}`);
+  console.log(`infra down --volumes          median ${fmt(median(infraDown))}`);
+  console.log(`image rebuilds on later ups   ${rebuilds}`);
+  console.log(`lab memory after up           ${memory}`);
+  console.log('');
+  return `${config ? path.basename(config) : 'the built-in lab'}: infra up until healthy ${fmt(median(infraHealthy))}, compose ${fmt(median(compose))}, ratio ${(median(infraHealthy) / median(compose)).toFixed(2)}x, ${memory}`;
+}

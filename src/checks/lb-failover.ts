@@ -2,7 +2,7 @@
 // keep sending requests through the published port; keepalived moves the address to the partner (goal: under 3 s),
 // and no request fails but those in flight while the LB stopped. The LB comes back (`infra recover`) and takes the
 // address back by priority; there too, only requests in flight on the partner as the address left it may fail.
-import { findFloatingAddress } from '../ops/floating-address.js';
+import { findFloatingAddress, floatingAddressHolders } from '../ops/floating-address.js';
 import { failServer, recoverServer } from '../ops/server-power.js';
 import { frontLoadBalancer, hasProfile, loadBalancers } from '../topology/types.js';
 import { CheckFailure, CheckSkipped, request, type Check } from './check.js';
@@ -30,7 +30,6 @@ export const lbFailover: Check = {
   async run({ lab, url, ca, runtime, clock, containers }) {
     const active = frontLoadBalancer(lab).name;
     const partner = loadBalancers(lab).find((s) => s.name !== active)!.name;
-    const holderNow = async () => (await findFloatingAddress(runtime, await runtime.containers(lab.name)))?.holder;
     const before = await findFloatingAddress(runtime, containers);
     if (before?.holder !== active) {
       throw new CheckSkipped(
@@ -57,44 +56,56 @@ export const lbFailover: Check = {
       }
     };
     const visitors = Array.from({ length: VISITORS }, visitor);
-    /** Polls until done; returns when it was seen done, and when it was last seen not done. */
-    const waitUntil = async (what: string, done: () => Promise<boolean>) => {
+    const holders = async () =>
+      (await floatingAddressHolders(runtime, await runtime.containers(lab.name))).map((h) => h.server);
+    /**
+     * Polls where the address is until `to` alone holds it: returns the start of the last poll that saw `from` alone
+     * (the move began after) and the end of the first that saw `to` alone (it had ended by then).
+     */
+    const watchMove = async (from: string, to: string) => {
       const deadline = performance.now() + MOVE_TIMEOUT_MS;
-      let notYet = performance.now();
-      while (!(await done())) {
-        notYet = performance.now();
-        if (notYet > deadline) throw new CheckFailure(`${what} within ${MOVE_TIMEOUT_MS / 1000} s`);
+      let left = performance.now();
+      for (;;) {
+        const polled = performance.now();
+        const now = await holders();
+        if (now.length === 1 && now[0] === to) return { left, arrived: performance.now() };
+        if (now.length === 1 && now[0] === from) left = polled;
+        if (performance.now() > deadline) {
+          throw new CheckFailure(
+            `the floating address did not move from ${from} to ${to} within ${MOVE_TIMEOUT_MS / 1000} s (held by ${now.join(', ') || 'nobody'})`,
+          );
+        }
         await new Promise((r) => setTimeout(r, 50));
       }
-      return { at: performance.now(), notYet };
     };
 
     let stoppedAt = 0;
     let stopDoneAt = 0;
-    let movedAt = 0;
+    let moved = { left: 0, arrived: 0 };
     let returnStarted = 0;
-    let returned = { at: 0, notYet: 0 };
+    let returned = { left: 0, arrived: 0 };
     try {
       try {
         await new Promise((r) => setTimeout(r, 200));
         stoppedAt = performance.now();
         const stopping = failServer(runtime, lab.name, active);
-        const moved = await waitUntil(`the floating address did not move to ${partner}`, async () => {
-          return (await holderNow()) === partner;
-        });
-        movedAt = moved.at;
+        moved = await watchMove(active, partner);
         await stopping;
         stopDoneAt = performance.now();
-        await waitUntil(`${partner} did not serve ${SERVED_BY_PARTNER} requests`, async () => {
-          return outcomes.filter((o) => o.ok && o.started > movedAt).length >= SERVED_BY_PARTNER;
-        });
+        const deadline = performance.now() + MOVE_TIMEOUT_MS;
+        while (outcomes.filter((o) => o.ok && o.started > stopDoneAt).length < SERVED_BY_PARTNER) {
+          if (performance.now() > deadline)
+            throw new CheckFailure(`${partner} did not serve ${SERVED_BY_PARTNER} requests`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
       } finally {
-        // Pass or fail, the lab is left as the check found it: the first LB back, holding the address.
+        // Pass or fail, the lab is left as the check found it: the first LB back, holding the address. keepalived
+        // starts last among its components, so the address may move back before the recovery returns: watch both.
         returnStarted = performance.now();
-        await recoverServer(runtime, lab.name, active, { timeoutMs: 60_000, clock });
-        returned = await waitUntil(`the floating address did not return to ${active}`, async () => {
-          return (await holderNow()) === active;
-        });
+        [, returned] = await Promise.all([
+          recoverServer(runtime, lab.name, active, { timeoutMs: 60_000, clock }),
+          watchMove(partner, active),
+        ]);
         await new Promise((r) => setTimeout(r, 300));
       }
     } finally {
@@ -102,13 +113,13 @@ export const lbFailover: Check = {
       await Promise.all(visitors);
     }
 
-    const moveMs = Math.round(movedAt - stoppedAt);
+    const moveMs = Math.round(moved.arrived - stoppedAt);
     // Requests in flight while the LB stopped, or on the partner as the address left it, may fail: their
     // connections end with the server holding them. Any other failure is a visitor turned away.
     const during = (o: Outcome, from: number, to: number) => o.started <= to && o.ended >= from;
     const inFlight = (from: number, to: number) => outcomes.filter((o) => during(o, from, to));
-    const atStop = inFlight(stoppedAt, Math.max(stopDoneAt, stoppedAt));
-    const atReturn = inFlight(returned.notYet, returned.at);
+    const atStop = inFlight(stoppedAt, Math.max(stopDoneAt, moved.arrived));
+    const atReturn = inFlight(returned.left, returned.arrived);
     const failed = outcomes.filter((o) => !o.ok);
     const turnedAway = failed.filter((o) => !atStop.includes(o) && !atReturn.includes(o));
     const slowest = Math.round(
@@ -118,7 +129,7 @@ export const lbFailover: Check = {
       `${active} stopped → floating address on ${partner} after ${moveMs} ms; ${outcomes.length} requests from ` +
       `${VISITORS} visitors, ${failed.length} failed (${failed.length - turnedAway.length} of them in flight as an LB ` +
       `stopped or gave the address back), slowest ${slowest} ms; ${active} back, address returned ` +
-      `${Math.round(returned.at - returnStarted)} ms after its recovery began`;
+      `${Math.round(returned.arrived - returnStarted)} ms after its recovery began`;
     if (moveMs > MOVE_GOAL_MS) throw new CheckFailure(`too slow (goal ${MOVE_GOAL_MS} ms): ${figures}`);
     if (turnedAway.length > 0) {
       throw new CheckFailure(`${turnedAway.length} visitors turned away (first: ${turnedAway[0].detail}): ${figures}`);

@@ -8,6 +8,7 @@ import { ADMIN_USER } from '../flavours/admin-user.js';
 import { describeSource, firewallPolicy } from '../profiles/firewall-policy.js';
 import {
   edgeServer,
+  nameFlag,
   frontLoadBalancer,
   hasProfile,
   loadBalancers,
@@ -143,8 +144,7 @@ export function labFacts(lab: Lab, live?: LiveFacts, ports?: { http: number; htt
     spof.push({
       element: `${primary[0].name}-db`,
       why: `the only primary database: every write goes to it (replicas${replicas.length ? ` on ${replicas.join(', ')}` : ''} are read-only)`,
-      consequence:
-        'if it dies, nothing can be written (new visits, sign-ups) until it is back or a replica is promoted by hand',
+      consequence: `if it dies, nothing can be written (new visits, sign-ups) until it is back or a replica is promoted: \`infra promote ${replicas[0] ?? '<replica>'} --force${nameFlag(lab.name)}\` (the apps follow on their own)`,
       scope: 'design',
     });
     spof.push({

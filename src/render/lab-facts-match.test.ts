@@ -43,7 +43,7 @@ it("every command in a lab's README names the lab, unless it is the default one"
   const commands = (readme: string) => readme.split('\n').filter((l) => /^infra /.test(l));
   const named = commands(rendered({ name: 'ci-7' })('README.md'));
   expect(named.length).toBeGreaterThan(3);
-  for (const line of named) expect(line).toMatch(/^infra [a-z ]+(web-01 )?--name ci-7 /);
+  for (const line of named) expect(line).toMatch(/^infra [a-z ]+((web|lb)-0\d )?--name ci-7 /);
   for (const line of commands(rendered({})('README.md'))) expect(line).not.toContain('--name');
 });
 

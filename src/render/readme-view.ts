@@ -13,7 +13,7 @@ import {
   type Lab,
   type Server,
 } from '../topology/types.js';
-import { requireSubnet, serverAddress, type LabSite } from '../topology/addressing.js';
+import { floatingAddress, requireSubnet, serverAddress, type LabSite } from '../topology/addressing.js';
 import { describeSource, firewallPolicy } from '../profiles/firewall-policy.js';
 import { LAB_FILES } from '../paths.js';
 
@@ -39,6 +39,13 @@ export interface ReadmeView {
   nameFlag: string;
   firstWeb: string;
   otherWeb: string;
+  /** The first replica: what `infra promote` is shown with. */
+  firstReplica: string;
+  /** `redundant`: the LB pair and the address they share. */
+  redundant: boolean;
+  firstLb: string;
+  secondLb: string;
+  floatingAddress: string;
 }
 
 export function mermaidDiagram(lab: Lab, url: string): string {
@@ -129,5 +136,10 @@ export function readmeView(lab: Lab, site: LabSite): ReadmeView {
     nameFlag: lab.name === 'lab' ? '' : ` --name ${lab.name}`,
     firstWeb: web[0].name,
     otherWeb: web[1]?.name ?? web[0].name,
+    firstReplica: replicaServers(lab)[0]?.name ?? web[0].name,
+    redundant: hasProfile(lab, 'redundant'),
+    firstLb: loadBalancers(lab)[0].name,
+    secondLb: loadBalancers(lab)[1]?.name ?? '',
+    floatingAddress: site.subnet ? floatingAddress(site.subnet) : '',
   };
 }
