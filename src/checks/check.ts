@@ -85,9 +85,21 @@ export interface RequestOptions {
 
 /**
  * One request to the lab through its published port, over node:http(s) (fetch cannot trust a CA of our own).
- * Redirects are not followed: a check sees what the LB answered.
+ * Redirects are not followed: a check sees what the LB answered. As a browser does, a GET sent on a kept-alive
+ * connection that the other end had just closed is sent once more on a new one (RFC 9112, 9.3.1): a race of the
+ * connection pool (a relay such as the edge's widens it), not an answer of the lab.
  */
-export function request(url: string, options: RequestOptions = {}): Promise<HttpAnswer> {
+export async function request(url: string, options: RequestOptions = {}): Promise<HttpAnswer> {
+  try {
+    return await requestOnce(url, options);
+  } catch (error) {
+    const stale = (error as { reusedSocket?: boolean }).reusedSocket;
+    if (!stale || (options.method ?? 'GET') !== 'GET') throw error;
+    return requestOnce(url, { ...options, newConnection: true });
+  }
+}
+
+function requestOnce(url: string, options: RequestOptions): Promise<HttpAnswer> {
   const started = performance.now();
   const target = new URL(url);
   const secure = target.protocol === 'https:';
@@ -120,7 +132,8 @@ export function request(url: string, options: RequestOptions = {}): Promise<Http
         );
       },
     );
-    req.on('error', reject);
+    // Whether the request went out on a pooled connection: only such a failure is worth a second try.
+    req.on('error', (error) => reject(Object.assign(error, { reusedSocket: req.reusedSocket })));
     req.end();
   });
 }
