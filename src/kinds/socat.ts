@@ -20,11 +20,15 @@ export function relayedPorts(lab: Lab): number[] {
   return [PORTS.http, ...(hasProfile(lab, 'secured') ? [PORTS.https] : [])];
 }
 
-/** The relays as one shell command: the container ends (and Docker reports it) if any of them does. */
+/**
+ * The relays as one shell command: the container ends (and Docker reports it) if any of them does. bash is PID 1
+ * there and would ignore Docker's SIGTERM (a stop would wait 10 s for the SIGKILL): the trap ends the relays at once.
+ */
 export function edgeCommand(lab: Lab, site: LabSite): string[] {
   const vip = floatingAddress(requireSubnet(site));
   const relays = relayedPorts(lab).map((port) => `${relay(port, vip)} &`);
-  return ['bash', '-c', `${relays.join(' ')} wait -n`];
+  // `$$`: Compose would read `$(` as the start of one of its own variables.
+  return ['bash', '-c', `trap 'kill $$(jobs -p); exit 0' TERM; ${relays.join(' ')} wait -n`];
 }
 
 export const socat: KindSpec<'socat'> = {
