@@ -37,3 +37,16 @@ it('a secured lab moves its subnet off one another Docker network took, and says
   const plain = await renderLabFolder({ cwd, name: 'y' });
   expect(plain.site).toEqual({ hostPort: 8080 });
 });
+
+it('a port infra.yaml gives a lab replaces the one its folder kept, each published port on its own', async () => {
+  await writeFile(path.join(cwd, 'infra.yaml'), 'name: x\nprofiles: [secured, monitored]\n');
+  const first = await renderLabFolder({ cwd });
+  expect(first.site).toMatchObject({ hostPort: 8080, httpsPort: 8443, monitorPort: 9090 });
+  await writeFile(path.join(cwd, 'infra.yaml'), 'name: x\nprofiles: [secured, monitored]\nhttpsPort: 9443\n');
+  expect((await renderLabFolder({ cwd })).site).toMatchObject({ hostPort: 8080, httpsPort: 9443, monitorPort: 9090 });
+  await writeFile(
+    path.join(cwd, 'infra.yaml'),
+    'name: x\nprofiles: [secured, monitored]\nhttpsPort: 9443\nmonitorPort: 9191\n',
+  );
+  expect((await renderLabFolder({ cwd })).site).toMatchObject({ hostPort: 8080, httpsPort: 9443, monitorPort: 9191 });
+});

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { DEFAULT_CONFIG_FILE, defaultLabDir } from '../paths.js';
 import { DEFAULT_LAB, withPrimary } from '../topology/build-lab.js';
-import { loadLab } from '../topology/load-lab.js';
+import { loadLab, type PortsChosen } from '../topology/load-lab.js';
 import type { LabOverrides } from '../topology/build-lab.js';
 import type { Lab } from '../topology/types.js';
 import type { LabDefinition } from '../topology/definition.js';
@@ -40,7 +40,7 @@ export interface RenderTarget {
   lab: Lab;
   dir: string;
   definition: LabDefinition;
-  portChosen: boolean;
+  portsChosen: PortsChosen;
 }
 
 export async function resolveRenderTarget(options: RenderOptions): Promise<RenderTarget> {
@@ -51,26 +51,27 @@ export async function resolveRenderTarget(options: RenderOptions): Promise<Rende
   const defaultFolder = defaultLabDir(options.cwd, options.name ?? DEFAULT_LAB.name);
   const found =
     (await targetState(options)) ?? (fileGiven ? undefined : await targetState({ ...options, dir: defaultFolder }));
-  const { lab, portChosen, definition } = await loadLab(
+  const { lab, portsChosen, definition } = await loadLab(
     options.cwd,
     options.config,
     { name: options.name ?? found?.state.lab, port: options.port, profiles: options.profiles, seed: options.seed },
     found?.state.definition,
   );
   const dir = found?.folder ?? path.resolve(options.cwd, options.dir ?? defaultLabDir(options.cwd, lab.name));
-  return { lab, dir, definition, portChosen };
+  return { lab, dir, definition, portsChosen };
 }
 
 export async function renderLabFolder(options: RenderOptions, target?: RenderTarget): Promise<RenderOutcome> {
   const resolved = target ?? (await resolveRenderTarget(options));
-  const { dir, definition, portChosen } = resolved;
+  const { dir, definition, portsChosen } = resolved;
   const state = await readLabState(dir);
   // The roles as they are: `infra promote` moved the primary away from the definition's, and the folder records it.
   const lab = withPrimary(resolved.lab, options.primary ?? state?.primary);
-  const hostPort = await keptPort(lab.port, state?.hostPort, portChosen);
+  const hostPort = await keptPort(lab.port, state?.hostPort, portsChosen.http);
   const site: LabSite = { hostPort };
   const extras = [];
-  if (hasProfile(lab, 'monitored')) site.monitorPort = await keptPort(lab.monitorPort, state?.monitorPort, portChosen);
+  if (hasProfile(lab, 'monitored'))
+    site.monitorPort = await keptPort(lab.monitorPort, state?.monitorPort, portsChosen.monitor);
   if (hasFixedAddresses(lab)) {
     // A lab keeps its subnet unless another network took it while the lab's own network did not exist.
     const taken = options.takenSubnets ?? [];
@@ -78,7 +79,7 @@ export async function renderLabFolder(options: RenderOptions, target?: RenderTar
       state?.subnet && !taken.some((t) => overlaps(t, state.subnet!)) ? state.subnet : chooseSubnet(lab.name, taken);
   }
   if (hasProfile(lab, 'secured')) {
-    site.httpsPort = await keptPort(lab.httpsPort, state?.httpsPort, portChosen);
+    site.httpsPort = await keptPort(lab.httpsPort, state?.httpsPort, portsChosen.https);
     const tls = await labTls(dir, lab);
     site.certificate = tls.fingerprint;
     extras.push(...tls.files);
@@ -108,6 +109,6 @@ export async function renderLabFolder(options: RenderOptions, target?: RenderTar
  * lab keeps a port it has when neither a flag nor the file names one: `infra up` after `infra up --port auto` must
  * not move the lab to the default port.
  */
-async function keptPort(model: number | 'auto', kept: number | undefined, portChosen: boolean): Promise<number> {
-  return model === 'auto' || (!portChosen && kept !== undefined) ? (kept ?? (await findFreePort())) : model;
+async function keptPort(model: number | 'auto', kept: number | undefined, chosen: boolean): Promise<number> {
+  return model === 'auto' || (!chosen && kept !== undefined) ? (kept ?? (await findFreePort())) : model;
 }

@@ -7,14 +7,20 @@ import { buildLab, type LabOverrides } from './build-lab.js';
 import { parseDefinition, type LabDefinition } from './definition.js';
 import type { Lab } from './types.js';
 
+export interface PortsChosen {
+  http: boolean;
+  https: boolean;
+  monitor: boolean;
+}
+
 export interface LoadedLab {
   lab: Lab;
   /** What the file said (empty for the built-in lab): the lab folder keeps it. */
   definition: LabDefinition;
   /** The file it came from, or undefined for the built-in lab. */
   configFile?: string;
-  /** Whether the port was chosen (flag or file) rather than defaulted. */
-  portChosen: boolean;
+  /** Which published ports were chosen (flag or file) rather than defaulted: a chosen one replaces the kept one. */
+  portsChosen: PortsChosen;
 }
 
 /**
@@ -60,7 +66,12 @@ export async function loadLab(
       lab: buildLab(definition, overrides),
       definition,
       configFile: text !== undefined ? file : undefined,
-      portChosen: overrides.port !== undefined || definition.port !== undefined,
+      // `--port` speaks for every published port (`--port auto` makes them all free ones); the file, for each its own.
+      portsChosen: {
+        http: overrides.port !== undefined || definition.port !== undefined,
+        https: overrides.port !== undefined || definition.httpsPort !== undefined,
+        monitor: overrides.port !== undefined || definition.monitorPort !== undefined,
+      },
     };
   } catch (error) {
     if (error instanceof UsageError) throw new UsageError(`${label} is invalid`, error.problems);
