@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { renderLabFolder, resolveRenderTarget } from './render.js';
+import { forgetPrimary } from '../render/write-lab.js';
 
 let cwd: string;
 beforeEach(async () => {
@@ -49,4 +50,16 @@ it('a port infra.yaml gives a lab replaces the one its folder kept, each publish
     'name: x\nprofiles: [secured, monitored]\nhttpsPort: 9443\nmonitorPort: 9191\n',
   );
   expect((await renderLabFolder({ cwd })).site).toMatchObject({ hostPort: 8080, httpsPort: 9443, monitorPort: 9191 });
+});
+
+it('the folder keeps the primary infra promote chose, until down --volumes forgets it with the data', async () => {
+  const promoted = await renderLabFolder({ cwd, name: 'x', primary: 'web-02' });
+  expect(promoted.lab.primary).toBe('web-02');
+  expect(JSON.parse(await readFile(path.join(promoted.dir, 'app/primary.json'), 'utf8'))).toEqual({
+    primary: 'web-02',
+  });
+  const again = await renderLabFolder({ cwd, name: 'x' });
+  expect(again.lab.servers.find((s) => s.name === 'web-02')?.database?.role).toBe('primary');
+  await forgetPrimary(promoted.dir);
+  expect((await renderLabFolder({ cwd, name: 'x' })).lab.primary).toBe('web-01');
 });

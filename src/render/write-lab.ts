@@ -46,6 +46,21 @@ export async function readLabState(dir: string): Promise<LabState | undefined> {
 }
 
 /**
+ * Forgets where `infra promote` moved the primary: with the data deleted (`down --volumes`), the next `up` starts the
+ * lab as its definition says. Written beside and renamed over, like every file of the folder.
+ */
+export async function forgetPrimary(dir: string): Promise<void> {
+  const state = await readLabState(dir);
+  if (state?.primary === undefined) return;
+  const rest: LabState = { ...state };
+  delete rest.primary;
+  const file = path.join(dir, LAB_FILES.state);
+  const staged = `${file}.${randomBytes(4).toString('hex')}`;
+  await writeFile(staged, JSON.stringify(rest, null, 2) + '\n', { mode: 0o644 });
+  await rename(staged, file);
+}
+
+/**
  * Writes `files` (tracked in the manifest) and `extras` (written only when absent, e.g. secrets) into `dir`.
  * Refuses, writing nothing, when a file the user edited or made would be overwritten, unless `force`.
  */

@@ -120,8 +120,8 @@ export async function failover(
   const from = lab.primary;
   const others = othersThan(lab, to);
   const candidate = connections[to];
-  // Let the candidate apply what it already fetched before comparing: its IO thread has nothing left to fetch.
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // Each replica first applies what it had fetched from the dead primary (its relay log), then they are compared.
+  for (const server of [to, ...others]) await applyFetched(lab, connections[server], server, settings.timeoutMs);
   for (const other of others) {
     const ahead = await flavour.errantTransactions(connections[other], candidate);
     if (ahead) {
@@ -145,6 +145,20 @@ export async function failover(
     gtid_position: await positionOf(lab, connections, to),
     total_ms: Math.round(performance.now() - started),
   };
+}
+
+/** Waits until a replica has applied every transaction its IO thread fetched (its relay log is drained). */
+async function applyFetched(lab: Lab, session: Connections[string], server: string, timeoutMs: number): Promise<void> {
+  const flavour = flavourOf(lab);
+  const fetched = (await replicaStatus(session, flavour)).gtid_retrieved;
+  if (!fetched) return;
+  const waited = await session.query(flavour.gtid.wait, [fetched, Math.ceil(timeoutMs / 1000)]);
+  if (Number(waited[0]?.r) === flavour.gtid.timedOut) {
+    throw new StepError(
+      `${server} did not apply the writes it had fetched (up to ${fetched}) within ${timeoutMs / 1000} s`,
+      'See `infra status`: its SQL thread may have stopped on an error.',
+    );
+  }
 }
 
 /** Points `replicas` at the new primary from their own GTIDs, then proves it with a write they all apply. */
