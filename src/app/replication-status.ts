@@ -14,7 +14,7 @@ import {
   errantAdvice,
   isReplicating,
 } from '../replication/replica-status.js';
-import { labNetwork } from '../topology/types.js';
+import { labNetwork, nameFlag } from '../topology/types.js';
 import { APP_DB } from '../topology/lab-constants.js';
 import { compareTables } from '../replication/consistency.js';
 import { detectFlavour, forwardImage, withDatabases } from '../ops/databases.js';
@@ -38,9 +38,19 @@ export async function readReplicationState(
   const replicas = dbs.filter((c) => c !== primary);
   if (!state) return { ...empty, error: `cannot read the lab folder's state (${dir ?? 'no folder recorded'})` };
   if (!primary || primary.state !== 'running') {
-    return { ...empty, error: `the primary's database (${primaryName}) is not running` };
+    const replica = replicas.find((c) => c.state === 'running')?.server ?? '<replica>';
+    const flag = nameFlag(lab);
+    return {
+      ...empty,
+      error:
+        `the primary's database (${primaryName}) is not running: nothing can be written. Bring it back with ` +
+        `\`infra recover ${primaryName}${flag}\`, or make a replica the primary without it: ` +
+        `\`infra promote ${replica} --force${flag}\``,
+    };
   }
-  if (dbs.some((c) => c.state !== 'running')) return { ...empty, error: 'not every database is running' };
+  // A replica that is down is a finding of its own; the others are read as usual.
+  const down = replicas.filter((c) => c.state !== 'running');
+  const running = replicas.filter((c) => c.state === 'running');
   const secrets = dir ? await readSecrets(dir) : undefined;
   if (!secrets) return { ...empty, error: `cannot read the lab's passwords (.env in ${dir ?? 'the lab folder'})` };
 
@@ -49,7 +59,7 @@ export async function readReplicationState(
       lab,
       network: labNetwork(lab),
       image: await forwardImage(runtime),
-      servers: dbs.map((c) => c.server),
+      servers: [primary, ...running].map((c) => c.server),
       credentials: secrets,
       // status reports what is, now: a database that does not answer is a finding, not something to wait for.
       connectDeadlineMs: 2000,
@@ -62,7 +72,7 @@ export async function readReplicationState(
         replicas: [],
         healthy: true,
       };
-      for (const r of replicas) {
+      for (const r of running) {
         const connection = connections[r.server];
         const status = await replicaStatus(connection, flavour);
         const errant = await flavour.errantTransactions(connection, connections[primary.server]);
@@ -101,6 +111,21 @@ export async function readReplicationState(
           if (!report.consistent) state.healthy = false;
         }
         if (!isReplicating(status) || errant) state.healthy = false;
+      }
+      for (const r of down) {
+        state.replicas.push({
+          server: r.server,
+          io_running: 'No',
+          sql_running: 'No',
+          lag_seconds: null,
+          last_error: `its database is not running (${r.state})`,
+          advice: `Bring it back: \`infra recover ${r.server}${nameFlag(lab)}\` (it resumes replicating, or rejoins).`,
+          gtid_retrieved: null,
+          gtid_executed: null,
+          read_only: false,
+          down: true,
+        });
+        state.healthy = false;
       }
       return state;
     });

@@ -183,7 +183,7 @@ function printStatus(io: Io, status: LabStatus): void {
     const ok = r.io_running === 'Yes' && r.sql_running === 'Yes';
     io.stdout.write(
       `  ${ok ? paint('green', '✓') : paint('red', '✗')} replica ${r.server}  IO ${r.io_running}, SQL ${r.sql_running}, ` +
-        `lag ${r.lag_seconds ?? '-'} s, at ${r.gtid_executed ?? '-'}${r.read_only ? ', read-only' : ', WRITABLE'}\n`,
+        `lag ${r.lag_seconds ?? '-'} s, at ${r.gtid_executed ?? '-'}${r.down ? ', database down' : r.read_only ? ', read-only' : ', WRITABLE'}\n`,
     );
     if (r.last_error) io.stdout.write(`      last error: ${r.last_error}\n`);
     if (r.consistent === false) io.stdout.write(`      ${paint('red', 'differs')}: ${r.differences?.join('; ')}\n`);

@@ -39,6 +39,8 @@ export interface ReplicationState {
     gtid_retrieved: string | null;
     gtid_executed: string | null;
     read_only: boolean;
+    /** Its database is not running: nothing above was read from it. */
+    down?: boolean;
   }[];
   healthy: boolean;
   /** Why the state could not be read, when it could not. */

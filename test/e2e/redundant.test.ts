@@ -191,8 +191,23 @@ describeWithDocker('redundant + secured', () => {
     const refused = await infra(['promote', 'web-02', '--name', lab], { cwd });
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toContain(`infra promote web-02 --force --name ${lab}`);
+    const primaryDown = JSON.parse((await infra(['status', '--name', lab, '--json'], { cwd })).stdout);
+    expect(primaryDown.replication.error).toContain(`infra promote web-02 --force --name ${lab}`);
     const moved = await promote('web-02', '--force');
     expect(moved).toMatchObject({ kind: 'failover', to: 'web-02', write_pause_ms: null });
+    // The old primary, down, is a finding of status: the new primary and what to do about web-01.
+    const leftOut = JSON.parse((await infra(['status', '--name', lab, '--json'], { cwd })).stdout);
+    expect(leftOut.replication).toMatchObject({
+      healthy: false,
+      primary: { server: 'web-02' },
+      replicas: [
+        expect.objectContaining({
+          server: 'web-01',
+          down: true,
+          advice: expect.stringContaining('infra recover web-01'),
+        }),
+      ],
+    });
     expect((await curlHttps(url)).code).toBe('200');
     const recover = await infra(['recover', 'web-01', '--name', lab], { cwd });
     expect(recover.stderr).toContain('replication rejoined: web-01 replicates from web-02 again');
