@@ -17,6 +17,7 @@ import {
 import { labNetwork, nameFlag } from '../topology/types.js';
 import { APP_DB } from '../topology/lab-constants.js';
 import { compareTables } from '../replication/consistency.js';
+import { gtidPosition } from '../replication/gtid.js';
 import { detectFlavour, forwardImage, withDatabases } from '../ops/databases.js';
 import type { ReplicationState } from '../replication/replica-status.js';
 
@@ -66,9 +67,9 @@ export async function readReplicationState(
     };
     return await withDatabases(runtime, openSession, target, async (connections) => {
       const flavour = await detectFlavour(connections[primary.server]);
-      const rows = await connections[primary.server].query(flavour.gtid.position);
+      const position = await gtidPosition(connections[primary.server], flavour);
       const state: ReplicationState = {
-        primary: { server: primary.server, gtid_position: String(rows[0]?.pos ?? '') || null },
+        primary: { server: primary.server, gtid_position: position || null },
         replicas: [],
         healthy: true,
       };

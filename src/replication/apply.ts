@@ -8,6 +8,7 @@ import { ADMIN_USER } from '../flavours/admin-user.js';
 import type { Lab } from '../topology/types.js';
 import { APP_DB } from '../topology/lab-constants.js';
 import { stmt } from './statement.js';
+import { appliedWithin, gtidPosition } from './gtid.js';
 import {
   MARKER_TABLE,
   planReplication,
@@ -231,17 +232,15 @@ export async function verifyReplication(
   note: string,
   timeoutMs: number,
 ): Promise<Record<string, number>> {
-  const sql = flavourOf(lab).gtid;
+  const flavour = flavourOf(lab);
   const primary = connections[plan.primary.server];
   await primary.query(`INSERT INTO ${MARKER_TABLE} (note) VALUES (?)`, [note.slice(0, 64)]);
   const committed = performance.now();
-  const rows = await primary.query(sql.position);
-  const position = String(rows[0]?.pos ?? '');
+  const position = await gtidPosition(primary, flavour);
   const lags: Record<string, number> = {};
   await Promise.all(
     plan.replicas.map(async (replica) => {
-      const result = await connections[replica.server].query(sql.wait, [position, Math.ceil(timeoutMs / 1000)]);
-      if (Number(result[0]?.r) === sql.timedOut) {
+      if (!(await appliedWithin(connections[replica.server], flavour, position, Math.ceil(timeoutMs / 1000)))) {
         throw new StepError(
           `${replica.server}: did not apply the primary's write (GTID ${position}) within ${Math.ceil(timeoutMs / 1000)} s`,
         );

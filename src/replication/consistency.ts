@@ -4,6 +4,7 @@
 // taken once the replica has applied the primary's GTID position. A chunk that differs is read again after the
 // replica catches up once more, so a write landing between the two reads is not reported as drift.
 import type { DbSession } from '../database/session.js';
+import { appliedWithin, gtidPosition } from './gtid.js';
 import type { DatabaseFlavour } from '../flavours/flavour.js';
 
 /** Rows per chunk: small enough that one chunk's checksum never holds a table for long. */
@@ -60,9 +61,7 @@ async function chunkSum(session: DbSession, sql: string, params: unknown[]): Pro
 
 /** Waits until the replica has applied everything the primary has now; false when it did not within the time. */
 async function catchUp(primary: DbSession, replica: DbSession, flavour: DatabaseFlavour): Promise<boolean> {
-  const [pos] = await primary.query(flavour.gtid.position);
-  const [r] = await replica.query(flavour.gtid.wait, [String(pos?.pos ?? ''), CATCH_UP_SECONDS]);
-  return Number(r?.r) !== flavour.gtid.timedOut;
+  return appliedWithin(replica, flavour, await gtidPosition(primary, flavour), CATCH_UP_SECONDS);
 }
 
 export async function compareTables(

@@ -9,6 +9,7 @@ import { withPrimary } from '../topology/build-lab.js';
 import { REPLICATION_USER } from './plan.js';
 import { replicaStatus, run, verifyReplication, waitForThreads, type Connections } from './apply.js';
 import { errantAdvice, isReplicating } from './replica-status.js';
+import { appliedWithin, gtidPosition } from './gtid.js';
 
 export interface PromoteOutcome {
   kind: 'switchover' | 'failover';
@@ -42,11 +43,6 @@ function othersThan(lab: Lab, to: string): string[] {
     .filter((s) => s !== to);
 }
 
-async function positionOf(lab: Lab, connections: Connections, server: string): Promise<string> {
-  const rows = await connections[server].query(flavourOf(lab).gtid.position);
-  return String(rows[0]?.pos ?? '');
-}
-
 /** The primary is alive: stop its writes, let `to` catch up, promote `to`, and point everyone else at it. */
 export async function switchover(
   lab: Lab,
@@ -73,9 +69,8 @@ export async function switchover(
   const pauseStarted = performance.now();
   let caughtUp: number;
   try {
-    const position = await positionOf(lab, connections, from);
-    const waited = await candidate.query(flavour.gtid.wait, [position, Math.ceil(settings.timeoutMs / 1000)]);
-    if (Number(waited[0]?.r) === flavour.gtid.timedOut) {
+    const position = await gtidPosition(connections[from], flavour);
+    if (!(await appliedWithin(candidate, flavour, position, Math.ceil(settings.timeoutMs / 1000)))) {
       throw new Error(`${to} did not apply ${from}'s writes (up to ${position}) within ${settings.timeoutMs / 1000} s`);
     }
     caughtUp = performance.now();
@@ -100,7 +95,7 @@ export async function switchover(
     catch_up_ms: Math.round(caughtUp - pauseStarted),
     replicas,
     left_out: [],
-    gtid_position: await positionOf(lab, connections, to),
+    gtid_position: await gtidPosition(candidate, flavour),
     total_ms: Math.round(performance.now() - started),
   };
 }
@@ -142,7 +137,7 @@ export async function failover(
     catch_up_ms: null,
     replicas: others,
     left_out: [from],
-    gtid_position: await positionOf(lab, connections, to),
+    gtid_position: await gtidPosition(candidate, flavour),
     total_ms: Math.round(performance.now() - started),
   };
 }
@@ -151,9 +146,7 @@ export async function failover(
 async function applyFetched(lab: Lab, session: Connections[string], server: string, timeoutMs: number): Promise<void> {
   const flavour = flavourOf(lab);
   const fetched = (await replicaStatus(session, flavour)).gtid_retrieved;
-  if (!fetched) return;
-  const waited = await session.query(flavour.gtid.wait, [fetched, Math.ceil(timeoutMs / 1000)]);
-  if (Number(waited[0]?.r) === flavour.gtid.timedOut) {
+  if (fetched && !(await appliedWithin(session, flavour, fetched, Math.ceil(timeoutMs / 1000)))) {
     throw new StepError(
       `${server} did not apply the writes it had fetched (up to ${fetched}) within ${timeoutMs / 1000} s`,
       'See `infra status`: its SQL thread may have stopped on an error.',
