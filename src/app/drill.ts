@@ -3,16 +3,16 @@
 // healthy lab. The running drill and its last result live in the lab folder (.infra/drill.json), for `infra ls`.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { EXIT, StepError, UsageError } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import { CHECK_NAMES } from '../checks/runner.js';
 import { drillChoices, loadDrills, withChoices, type Drill } from '../drills/drill.js';
 import { runSteps, type StepTarget } from '../drills/steps.js';
 import { LAB_FILES } from '../paths.js';
-import { readSecrets } from '../render/secrets.js';
+import { requireSecrets } from '../render/secrets.js';
 import { junitXml } from '../report/smoke-report.js';
 import { hasProfile, nameFlag, type Lab } from '../topology/types.js';
 import { labContext, type AppEnv } from './context.js';
-import { renderedLabModel, resolveLabName, runningFolder, type LabTarget } from './lab-target.js';
+import { runningLab, type LabTarget } from './lab-target.js';
 import { renderLabFolder } from './render.js';
 import { runSmoke } from './smoke.js';
 import { upCommand } from './up.js';
@@ -55,23 +55,9 @@ async function writeDrillState(dir: string, state: DrillState): Promise<void> {
   await writeFile(path.join(dir, LAB_FILES.drill), JSON.stringify(state, null, 2) + '\n');
 }
 
-/** The running lab a drill command acts on: its model (as rendered) and its folder. */
-async function runningLab(env: AppEnv, target: LabTarget) {
-  const name = await resolveLabName(target);
-  const runtime = await env.connect();
-  const dir = await runningFolder(runtime, name);
-  if (!dir) {
-    throw new StepError(`lab "${name}" is not running; start it with \`infra up${nameFlag(name)}\`, then the drill`);
-  }
-  const lab = await renderedLabModel({ ...target, name }, dir);
-  return { runtime, lab, dir };
-}
-
 /** What a drill's steps run with: the lab, and its passwords (a step may speak SQL). */
 async function stepTarget(env: AppEnv, running: Awaited<ReturnType<typeof runningLab>>): Promise<StepTarget> {
-  const secrets = await readSecrets(running.dir);
-  if (!secrets) throw new StepError(`cannot read the lab's passwords from ${path.join(running.dir, '.env')}`);
-  return { ...running, openSession: env.openSession, secrets };
+  return { ...running, openSession: env.openSession, secrets: await requireSecrets(running.dir) };
 }
 
 export async function drillListCommand(env: AppEnv, options: { json: boolean }): Promise<number> {
@@ -91,7 +77,7 @@ export async function drillListCommand(env: AppEnv, options: { json: boolean }):
 
 export async function drillStartCommand(env: AppEnv, options: LabTarget & { drill: string }): Promise<number> {
   const drill = drillNamed(options.drill);
-  const target = await runningLab(env, options);
+  const target = await runningLab(env, options, ', then the drill');
   const { lab, dir } = target;
   const flag = nameFlag(lab.name);
   if (drill.profile && !hasProfile(lab, drill.profile)) {
@@ -124,7 +110,7 @@ export async function drillCheckCommand(
   env: AppEnv,
   options: LabTarget & { hint: boolean; json: boolean; junit?: string },
 ): Promise<number> {
-  const { runtime, lab, dir } = await runningLab(env, options);
+  const { runtime, lab, dir } = await runningLab(env, options, ', then the drill');
   const state = await readDrillState(dir);
   if (!state) {
     throw new UsageError(`no drill is running on lab "${lab.name}"`, [
@@ -161,7 +147,7 @@ function nextHint(drill: Drill, state: DrillState): string {
 }
 
 export async function drillResetCommand(env: AppEnv, options: LabTarget): Promise<number> {
-  const target = await runningLab(env, options);
+  const target = await runningLab(env, options, ', then the drill');
   const { lab, dir } = target;
   const state = await readDrillState(dir);
   const drill = state ? drillNamed(state.drill) : undefined;

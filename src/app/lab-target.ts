@@ -2,12 +2,13 @@
 // command acts on that folder's lab. A command on a running lab never needs infra.yaml when --name is given, so a
 // broken infra.yaml cannot stop an instructor's `down` or `reset`.
 import path from 'node:path';
-import { UsageError } from '../errors.js';
+import { StepError, UsageError } from '../errors.js';
 import { LAB_FILES } from '../paths.js';
 import { pathExists, readLabState, type LabState } from '../render/write-lab.js';
 import { buildLab, checkLabName, withPrimary } from '../topology/build-lab.js';
 import { loadLab } from '../topology/load-lab.js';
-import type { Lab } from '../topology/types.js';
+import { nameFlag, type Lab } from '../topology/types.js';
+import type { AppEnv } from './context.js';
 import type { ContainerRuntime } from '../runtime/port.js';
 
 export interface LabTarget {
@@ -34,6 +35,19 @@ export async function targetState(target: LabTarget): Promise<{ folder: string; 
 /** The folder a running lab was started from (its containers record it), or undefined when none runs. */
 export async function runningFolder(runtime: Pick<ContainerRuntime, 'containers'>, name: string) {
   return (await runtime.containers(name)).find((c) => c.workingDir)?.workingDir;
+}
+
+/**
+ * The running lab a command acts on: the engine, its model (as rendered) and its folder; an error saying how to start
+ * it when it does not run (`then`: what to do after, for the message).
+ */
+export async function runningLab(env: Pick<AppEnv, 'connect'>, target: LabTarget, then = '') {
+  const name = await resolveLabName(target);
+  const runtime = await env.connect();
+  const dir = await runningFolder(runtime, name);
+  if (!dir) throw new StepError(`lab "${name}" is not running; start it with \`infra up${nameFlag(name)}\`${then}`);
+  const lab = await renderedLabModel({ ...target, name }, dir);
+  return { runtime, lab, dir };
 }
 
 /** --name, else the lab of the folder, else infra.yaml's name, else the built-in "lab". */

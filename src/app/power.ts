@@ -2,17 +2,14 @@
 // A database that is not the primary comes back as a replica: infra resumes its replication, or rejoins it (an old
 // primary after a failover) when it holds no write the primary lacks.
 import { formatDuration } from '../log.js';
-import { EXIT, StepError } from '../errors.js';
+import { EXIT } from '../errors.js';
 import { nameFlag, type Lab } from '../topology/types.js';
 import { failServer, recoverServer } from '../ops/server-power.js';
-import { forwardTarget, withDatabases } from '../ops/databases.js';
-import { readSecrets } from '../render/secrets.js';
-import { applyReplication } from '../replication/apply.js';
+import { replicateLab } from '../ops/databases.js';
+import { requireSecrets } from '../render/secrets.js';
 import { renderedLabModel, resolveLabName, runningFolder, type LabTarget } from './lab-target.js';
 import type { AppEnv } from './context.js';
 import type { ContainerRuntime } from '../runtime/port.js';
-
-const REPLICATION_TIMEOUT_MS = 30_000;
 
 export async function powerCommand(
   env: AppEnv,
@@ -51,11 +48,7 @@ async function rejoinReplica(
   const lab: Lab = await renderedLabModel(options, folder);
   const server = lab.servers.find((s) => s.name === options.server);
   if (!server?.database || server.name === lab.primary) return undefined;
-  const secrets = await readSecrets(folder);
-  if (!secrets) throw new StepError(`the lab folder ${folder} has no .env with the lab's passwords`);
-  const outcomes = await withDatabases(runtime, env.openSession, { ...forwardTarget(lab), credentials: secrets }, (c) =>
-    applyReplication(lab, secrets, c, { timeoutMs: REPLICATION_TIMEOUT_MS }),
-  );
+  const outcomes = await replicateLab(runtime, env.openSession, lab, await requireSecrets(folder));
   const mine = outcomes.find((o) => o.server === server.name);
   return mine ? `replication ${mine.action}: ${server.name} replicates from ${lab.primary} again` : undefined;
 }

@@ -4,18 +4,16 @@
 // later `up`s act on the roles as they are.
 import { EXIT, StepError, UsageError } from '../errors.js';
 import { formatDuration, type Io } from '../log.js';
-import { forwardTarget, withDatabases } from '../ops/databases.js';
-import { readSecrets } from '../render/secrets.js';
+import { REPLICATION_TIMEOUT_MS, forwardTarget, withDatabases } from '../ops/databases.js';
+import { requireSecrets } from '../render/secrets.js';
 import { failover, switchover, type PromoteOutcome } from '../replication/promote.js';
 import { containerName, hasProfile, nameFlag, webServers, type Lab } from '../topology/types.js';
 import { MONITORING_SERVER } from '../topology/lab-constants.js';
 import type { ContainerRuntime } from '../runtime/port.js';
 import type { AppEnv } from './context.js';
 import { lockLab } from './lab-lock.js';
-import { renderedLabModel, resolveLabName, runningFolder, type LabTarget } from './lab-target.js';
+import { runningLab, type LabTarget } from './lab-target.js';
 import { renderLabFolder } from './render.js';
-
-const PROMOTE_TIMEOUT_MS = 30_000;
 
 export interface PromoteOptions extends LabTarget {
   server: string;
@@ -25,13 +23,9 @@ export interface PromoteOptions extends LabTarget {
 
 export async function promoteCommand(env: AppEnv, options: PromoteOptions): Promise<number> {
   const { io } = env;
-  const name = await resolveLabName(options);
-  const runtime = await env.connect();
-  const folder = await runningFolder(runtime, name);
-  if (!folder) throw new StepError(`lab "${name}" is not running; start it with \`infra up${nameFlag(name)}\``);
-  const release = await lockLab(folder, name, 'infra promote');
+  const { runtime, lab, dir: folder } = await runningLab(env, options);
+  const release = await lockLab(folder, lab.name, 'infra promote');
   try {
-    const lab = await renderedLabModel({ ...options, name }, folder);
     const outcome = await promote(env, runtime, lab, folder, options);
     if (!outcome) return EXIT.ok;
     if (options.json) io.stdout.write(JSON.stringify({ ok: true, lab: lab.name, ...outcome }, null, 2) + '\n');
@@ -86,8 +80,7 @@ async function promote(
       `Bring ${stopped.length > 1 ? 'them' : 'it'} back first: ${stopped.map((s) => `\`infra recover ${s}${flag}\``).join(', ')}.`,
     );
   }
-  const secrets = await readSecrets(folder);
-  if (!secrets) throw new StepError(`the lab folder ${folder} has no .env with the lab's passwords`);
+  const secrets = await requireSecrets(folder);
 
   if (!options.json) {
     io.stderr.write(
@@ -104,7 +97,7 @@ async function promote(
   const outcome = await withDatabases(runtime, env.openSession, target, (connections) =>
     (primaryRuns ? switchover : failover)(lab, connections, options.server, {
       replicationPassword: secrets.replicationPassword,
-      timeoutMs: PROMOTE_TIMEOUT_MS,
+      timeoutMs: REPLICATION_TIMEOUT_MS,
       announce,
     }),
   );

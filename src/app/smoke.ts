@@ -6,7 +6,7 @@ import { EXIT, StepError, UsageError } from '../errors.js';
 import { frontLoadBalancer, nameFlag } from '../topology/types.js';
 import type { Forward } from '../runtime/port.js';
 import { forwardTarget } from '../ops/databases.js';
-import { readSecrets } from '../render/secrets.js';
+import { requireSecrets } from '../render/secrets.js';
 import { closeAll, connectAll, type Connections } from '../replication/apply.js';
 import { runChecks, CHECK_NAMES } from '../checks/runner.js';
 import type { CheckContext, CheckResult } from '../checks/check.js';
@@ -33,8 +33,7 @@ export async function runSmoke(
       `lab "${lab.name}" is not running (no published load balancer); start it with \`infra up${nameFlag(lab.name)}\``,
     );
   }
-  const secrets = await readSecrets(dir);
-  if (!secrets) throw new StepError(`cannot read the lab's passwords from ${path.join(dir, '.env')}`);
+  const secrets = await requireSecrets(dir);
   const endpoint = await labEndpoint(lb, dir);
   const url = endpoint.url;
 

@@ -2,8 +2,8 @@
 // images → start → replication → smoke. Each reads the lab, its folder and the runtime from the context and leaves
 // what later steps and the JSON result need in `context.result`.
 import { StepError } from '../errors.js';
-import { readSecrets } from '../render/secrets.js';
-import { applyReplication, type ReplicaOutcome } from '../replication/apply.js';
+import { requireSecrets } from '../render/secrets.js';
+import type { ReplicaOutcome } from '../replication/apply.js';
 import { SkipStep } from '../report/steps.js';
 import { terminalLine, type SmokeReport } from '../report/smoke-report.js';
 import { isReady, type ComponentState } from '../runtime/port.js';
@@ -11,14 +11,11 @@ import { frontLoadBalancer, hasProfile, webServers } from '../topology/types.js'
 import { applyFirewalls } from '../ops/firewall.js';
 import { publishedStates, serverStates, waitForStates } from '../ops/haproxy.js';
 import { labEndpoint } from './lab-endpoint.js';
-import { forwardTarget, withDatabases } from '../ops/databases.js';
+import { replicateLab } from '../ops/databases.js';
 import type { LabContext } from './context.js';
 import { ensureImages, imageProgress } from './images.js';
 import { bundleRefs, requirePresent } from './image-bundle.js';
 import { runSmoke } from './smoke.js';
-
-/** How long the replication step waits for replica threads and for a write to reach the replica. */
-const REPLICATION_TIMEOUT_MS = 30_000;
 
 export interface UpSettings {
   json: boolean;
@@ -100,13 +97,7 @@ export const replicationStep: UpStep = {
   name: 'replication',
   async run(context, note) {
     const { runtime, lab, dir } = context;
-    const secrets = await readSecrets(dir);
-    if (!secrets)
-      throw new StepError(`the lab folder ${dir} has no .env with the lab's passwords; run \`infra render\``);
-    const target = { ...forwardTarget(lab), credentials: secrets };
-    const outcomes = await withDatabases(runtime, context.openSession, target, (connections) =>
-      applyReplication(lab, secrets, connections, { timeoutMs: REPLICATION_TIMEOUT_MS }),
-    );
+    const outcomes = await replicateLab(runtime, context.openSession, lab, await requireSecrets(dir));
     context.result.replication = outcomes;
     note(
       outcomes

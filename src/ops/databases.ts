@@ -6,7 +6,18 @@ import type { DbSession, SessionOpener } from '../database/session.js';
 import type { ContainerRuntime } from '../runtime/port.js';
 import { planImages } from '../render/images.js';
 import { labNetwork, webServers, type Lab } from '../topology/types.js';
-import { closeAll, connectAll, type AdminCredentials, type Connections } from '../replication/apply.js';
+import {
+  applyReplication,
+  closeAll,
+  connectAll,
+  type AdminCredentials,
+  type Connections,
+  type ReplicaOutcome,
+} from '../replication/apply.js';
+import type { ReplicationSecrets } from '../replication/plan.js';
+
+/** How long replication work on a running lab waits for replica threads and for a write to reach every replica. */
+export const REPLICATION_TIMEOUT_MS = 30_000;
 
 /** The newest forwarder image infra built, for commands that run without a lab model (status). */
 export async function forwardImage(runtime: ContainerRuntime): Promise<string> {
@@ -50,6 +61,18 @@ export async function withDatabases<T>(
     await closeAll(connections);
     await forward.close();
   }
+}
+
+/** The replication step on a running lab (`up`, and `recover` of a database that is not the primary). */
+export function replicateLab(
+  runtime: ContainerRuntime,
+  open: SessionOpener,
+  lab: Lab,
+  secrets: ReplicationSecrets & AdminCredentials,
+): Promise<ReplicaOutcome[]> {
+  return withDatabases(runtime, open, { ...forwardTarget(lab), credentials: secrets }, (connections) =>
+    applyReplication(lab, secrets, connections, { timeoutMs: REPLICATION_TIMEOUT_MS }),
+  );
 }
 
 /** The flavour a running database is, from its own version string. */

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { appendFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { StepError } from '../errors.js';
 import { LAB_FILES } from '../paths.js';
 import { file, type RenderedFile } from './rendered-file.js';
 
@@ -36,6 +37,18 @@ export function labGitignore(): RenderedFile {
     '.gitignore',
     "# Written by infra: the lab's passwords (.env) and run locks stay out of git.\n.env\n.infra/up.*\n",
   );
+}
+
+/** The lab's passwords, for a command that acts on its databases; an error naming the file when they cannot be read. */
+export async function requireSecrets(dir: string): Promise<LabSecrets> {
+  const secrets = await readSecrets(dir);
+  if (!secrets) {
+    throw new StepError(
+      `cannot read the lab's passwords from ${path.join(dir, LAB_FILES.secrets)}`,
+      '`infra render` writes them; the databases keep the ones they were made with, so restore a removed file.',
+    );
+  }
+  return secrets;
 }
 
 export async function readSecrets(dir: string): Promise<LabSecrets | undefined> {
