@@ -3,9 +3,7 @@
 // to the second when the first or its HAProxy dies. Docker cannot publish a floating address, so the lab gains an
 // `edge` server standing for the Internet's route to it: it publishes the lab's ports and forwards them there.
 import { EDGE_SERVER } from '../topology/lab-constants.js';
-import type { Component, ComponentKind, Lab, Server } from '../topology/types.js';
-
-const component = (server: string, kind: ComponentKind): Component => ({ kind, name: `${server}-${kind}` });
+import { componentOf, type Lab, type Server } from '../topology/types.js';
 
 /** The partner of a load balancer: lb-01 → lb-02 (the number kept at its width), else `<name>-2`. */
 export function partnerName(name: string): string {
@@ -25,18 +23,18 @@ export function addRedundancy(lab: Lab): Lab {
   const first = lab.servers[index];
   const withKeepalived = (server: Server): Server => ({
     ...server,
-    components: [...server.components, component(server.name, 'keepalived')],
+    components: [...server.components, componentOf(server.name, 'keepalived')],
   });
   const partnerServer = partnerName(first.name);
   const partner: Server = withKeepalived({
     ...first,
     name: partnerServer,
-    components: first.components.map((c) => component(partnerServer, c.kind)),
+    components: first.components.map((c) => componentOf(partnerServer, c.kind)),
   });
   const edge: Server = {
     name: EDGE_SERVER,
     role: 'edge',
-    components: [component(EDGE_SERVER, 'socat')],
+    components: [componentOf(EDGE_SERVER, 'socat')],
     backup: false,
     healthCheck: first.healthCheck,
   };

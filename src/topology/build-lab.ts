@@ -6,7 +6,15 @@ import { MONITORING_SERVER } from './lab-constants.js';
 import { addMonitoring } from '../profiles/monitored.js';
 import { addRedundancy, redundantServerNames } from '../profiles/redundant.js';
 import type { LabDefinition } from './definition.js';
-import type { Component, ComponentKind, HealthCheck, Lab, Profile, Role, Server } from './types.js';
+import {
+  componentOf,
+  type ComponentKind,
+  type HealthCheck,
+  type Lab,
+  type Profile,
+  type Role,
+  type Server,
+} from './types.js';
 
 export const DEFAULT_LAB = {
   name: 'lab',
@@ -148,29 +156,29 @@ export function buildLab(definition: LabDefinition, overrides: LabOverrides = {}
     );
   }
   const monitorPort = companionPort(definition.monitorPort, DEFAULT_LAB.monitorPort);
+  // The servers a profile adds: one of the user's under the same name would make two services of one name.
+  const userLb = lbCount === 1 ? serverDefs.find((s) => s.role === 'lb') : undefined;
+  const added = [
+    ...(profiles.includes('monitored')
+      ? [{ name: MONITORING_SERVER, what: 'is the monitoring server the monitored profile adds' }]
+      : []),
+    ...(profiles.includes('redundant') && userLb
+      ? redundantServerNames(userLb.name).map((name) => ({
+          name,
+          what: `is a server the redundant profile adds (beside ${userLb.name})`,
+        }))
+      : []),
+  ];
+  for (const { name, what } of added) {
+    const taken = serverDefs.findIndex((s) => s.name === name);
+    if (taken >= 0) problems.push(`servers[${taken}].name: "${name}" ${what}; rename yours`);
+  }
   if (profiles.includes('monitored')) {
-    const taken = serverDefs.findIndex((s) => s.name === MONITORING_SERVER);
-    if (taken >= 0) {
-      problems.push(
-        `servers[${taken}].name: "${MONITORING_SERVER}" is the monitoring server the monitored profile adds; rename yours`,
-      );
-    }
     const published = [port, ...(profiles.includes('secured') ? [httpsPort] : [])];
     if (typeof monitorPort === 'number' && published.includes(monitorPort)) {
       problems.push(
         `monitorPort: ${monitorPort} is already one of the LB's ports; give Prometheus another (default ${DEFAULT_LAB.monitorPort})`,
       );
-    }
-  }
-  if (profiles.includes('redundant') && lbCount === 1) {
-    const lb = serverDefs.find((s) => s.role === 'lb')!;
-    for (const added of redundantServerNames(lb.name)) {
-      const taken = serverDefs.findIndex((s) => s.name === added);
-      if (taken >= 0) {
-        problems.push(
-          `servers[${taken}].name: "${added}" is a server the redundant profile adds (beside ${lb.name}); rename yours`,
-        );
-      }
     }
   }
   if (typeof port === 'number' && port === httpsPort && profiles.includes('secured')) {
@@ -183,7 +191,7 @@ export function buildLab(definition: LabDefinition, overrides: LabOverrides = {}
   // Server ids follow the web servers' order, so the built-in lab keeps web-01 = 1, web-02 = 2.
   let webIndex = 0;
   const servers: Server[] = serverDefs.map((def) => {
-    const components: Component[] = COMPONENTS_BY_ROLE[def.role].map((kind) => ({ kind, name: `${def.name}-${kind}` }));
+    const components = COMPONENTS_BY_ROLE[def.role].map((kind) => componentOf(def.name, kind));
     const server: Server = {
       name: def.name,
       role: def.role,

@@ -52,6 +52,11 @@ export interface Component {
   name: string;
 }
 
+/** A component of a server, named as the design names it and as Compose will: `web-01-db`. */
+export function componentOf(server: string, kind: ComponentKind): Component {
+  return { kind, name: `${server}-${kind}` };
+}
+
 export interface Server {
   name: string;
   role: ServerRole;
