@@ -4,7 +4,7 @@
 import { CheckFailure, type Check } from './check.js';
 import { isHelper } from '../runtime/port.js';
 import { PORTS } from '../topology/lab-constants.js';
-import { edgeServer, hasProfile } from '../topology/types.js';
+import { entryServer, hasProfile } from '../topology/types.js';
 
 export const exposure: Check = {
   name: 'exposure',
@@ -14,7 +14,8 @@ export const exposure: Check = {
     const lbPorts = [`${PORTS.http}/tcp`, ...(hasProfile(lab, 'secured') ? [`${PORTS.https}/tcp`] : [])];
     // Monitored labs also publish Prometheus (and the lab page) on the monitoring server.
     const monitorPort = `${PORTS.prometheus}/tcp`;
-    const edge = edgeServer(lab);
+    // The lab's entry: the edge when there is one (it relays to the LB pair), else the load balancer.
+    const entry = entryServer(lab).name;
     const published: string[] = [];
     const wrong: string[] = [];
     for (const c of containers.filter((c) => !isHelper(c))) {
@@ -22,8 +23,7 @@ export const exposure: Check = {
         const where = `${c.server} ${b.port} on ${b.hostIp || '0.0.0.0'}:${b.hostPort}`;
         published.push(where);
         const runs = (kind: string) => containers.some((o) => o.server === c.server && o.component === kind);
-        // The lab's entry: the edge when there is one (it relays to the LB pair), else the load balancer.
-        const isLb = c.component === 'host' && (edge ? c.server === edge.name : runs('haproxy'));
+        const isLb = c.component === 'host' && c.server === entry;
         const isMonitor = c.component === 'host' && runs('prometheus') && b.port === monitorPort;
         if (isMonitor && b.hostIp !== '127.0.0.1') wrong.push(`${where}: reachable beyond this machine`);
         else if (isMonitor) continue;

@@ -3,7 +3,7 @@
 // pair: `redundant`).
 import { BASE_IMAGE } from '../render/base-image.js';
 import type { LabSite } from '../topology/addressing.js';
-import { edgeServer, type Lab, type Server } from '../topology/types.js';
+import { entryServer, type Lab, type Server } from '../topology/types.js';
 import { FIREWALL_FILE, SERVER_FOLDER_MOUNT } from '../profiles/firewall-file.js';
 import { PORTS } from '../topology/lab-constants.js';
 
@@ -15,8 +15,7 @@ export const host = {
   command: ['sleep', 'infinity'],
   /** Host ports it publishes, on 127.0.0.1 only. */
   ports: (lab: Lab, server: Server, site: LabSite): string[] => {
-    const entry = edgeServer(lab) ? 'edge' : 'lb';
-    if (server.role === entry) {
+    if (server.name === entryServer(lab).name) {
       return [
         `127.0.0.1:${site.hostPort}:${PORTS.http}`,
         ...(site.httpsPort ? [`127.0.0.1:${site.httpsPort}:${PORTS.https}`] : []),

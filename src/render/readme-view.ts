@@ -4,6 +4,7 @@ import { KINDS } from '../kinds/index.js';
 import { STATS_PATH } from '../topology/lab-constants.js';
 import {
   edgeServer,
+  entryServer,
   frontLoadBalancer,
   hasProfile,
   loadBalancers,
@@ -98,7 +99,7 @@ export function readmeView(lab: Lab, site: LabSite): ReadmeView {
   const httpUrl = `http://127.0.0.1:${site.hostPort}`;
   const url = secured ? `https://127.0.0.1:${site.httpsPort}` : httpUrl;
   const published = secured ? `127.0.0.1:${site.hostPort}, 127.0.0.1:${site.httpsPort}` : `127.0.0.1:${site.hostPort}`;
-  const entry = edgeServer(lab) ?? frontLoadBalancer(lab);
+  const entry = entryServer(lab);
   const web = webServers(lab);
   return {
     lab: lab.name,

@@ -128,6 +128,11 @@ export function frontLoadBalancer(lab: Lab): Server {
   return lb;
 }
 
+/** The server whose host publishes the lab's ports: the edge when the LBs are a pair (`redundant`), else the LB. */
+export function entryServer(lab: Lab): Server {
+  return edgeServer(lab) ?? frontLoadBalancer(lab);
+}
+
 export function primaryServer(lab: Lab): Server {
   const primary = lab.servers.find((s) => s.name === lab.primary);
   if (!primary) throw new Error('a validated lab always has a primary database');
