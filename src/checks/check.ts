@@ -138,6 +138,53 @@ function requestOnce(url: string, options: RequestOptions): Promise<HttpAnswer> 
   });
 }
 
+/** One request a visitor sent while a check broke something, and how it ended. */
+export interface Visit {
+  ok: boolean;
+  servedBy: string | null;
+  started: number;
+  ended: number;
+  detail: string;
+}
+
+/**
+ * `count` visitors sending GET `url` one after another each, until stopped: the steady traffic a failover check
+ * breaks something under. Every answer (200 or not) and every failure is kept, in the order they ended.
+ */
+export function visitors(
+  url: string,
+  count: number,
+  options: RequestOptions,
+): { visits: Visit[]; stop(): Promise<void> } {
+  const visits: Visit[] = [];
+  let running = true;
+  const loops = Array.from({ length: count }, async () => {
+    while (running) {
+      const started = performance.now();
+      try {
+        const answer = await request(url, options);
+        const detail = `HTTP ${answer.status}`;
+        visits.push({
+          ok: answer.status === 200,
+          servedBy: answer.servedBy,
+          started,
+          ended: performance.now(),
+          detail,
+        });
+      } catch (error) {
+        visits.push({ ok: false, servedBy: null, started, ended: performance.now(), detail: (error as Error).message });
+      }
+    }
+  });
+  return {
+    visits,
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+    },
+  };
+}
+
 function headerOf(value: string | string[] | undefined): string | null {
   return (Array.isArray(value) ? value[0] : value) ?? null;
 }

@@ -4,7 +4,7 @@
 import { webServers } from '../topology/types.js';
 import { serverStates, waitForBackend } from '../ops/haproxy.js';
 import { failServer, recoverServer } from '../ops/server-power.js';
-import { CheckFailure, CheckSkipped, request, type Check } from './check.js';
+import { CheckFailure, CheckSkipped, request, visitors, type Check } from './check.js';
 
 /** Requests sent after HAProxy marks the server DOWN, all of which must be served by the others. */
 const AFTER_DOWN_REQUESTS = 20;
@@ -27,19 +27,8 @@ export const failover: Check = {
       );
 
     // A steady stream of requests through the LB for the whole failure, as a visitor would send them.
-    let streaming = true;
-    const outcomes: { ok: boolean; servedBy: string | null; at: number; detail?: string }[] = [];
-    const stream = (async () => {
-      while (streaming) {
-        const at = performance.now();
-        try {
-          const answer = await request(`${url}/`, { timeoutMs: 5000, ca });
-          outcomes.push({ ok: answer.status === 200, servedBy: answer.servedBy, at, detail: `HTTP ${answer.status}` });
-        } catch (error) {
-          outcomes.push({ ok: false, servedBy: null, at, detail: (error as Error).message });
-        }
-      }
-    })();
+    const stream = visitors(`${url}/`, 1, { timeoutMs: 5000, ca });
+    const outcomes = stream.visits;
 
     let stopMs = 0;
     let downAfterMs = 0;
@@ -53,15 +42,14 @@ export const failover: Check = {
         await waitForBackend(runtime, haproxy, victim, 'DOWN', clock.now() + TIMEOUT_MS, clock);
         const downAt = performance.now();
         downAfterMs = Math.round(downAt - stoppedAt);
-        while (outcomes.filter((o) => o.at >= downAt).length < AFTER_DOWN_REQUESTS) {
+        while (outcomes.filter((o) => o.started >= downAt).length < AFTER_DOWN_REQUESTS) {
           await new Promise((r) => setTimeout(r, 5));
         }
-        if (outcomes.some((o) => o.at >= downAt && o.servedBy === victim)) {
+        if (outcomes.some((o) => o.started >= downAt && o.servedBy === victim)) {
           throw new CheckFailure(`${victim} still served requests after HAProxy marked it DOWN`);
         }
       } finally {
-        streaming = false;
-        await stream;
+        await stream.stop();
       }
     } finally {
       // Pass or fail, the lab is left as the check found it: the server back, healthy and UP.

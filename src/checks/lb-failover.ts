@@ -5,7 +5,7 @@
 import { findFloatingAddress, floatingAddressHolders } from '../ops/floating-address.js';
 import { failServer, recoverServer } from '../ops/server-power.js';
 import { frontLoadBalancer, hasProfile, loadBalancers } from '../topology/types.js';
-import { CheckFailure, CheckSkipped, request, type Check } from './check.js';
+import { CheckFailure, CheckSkipped, visitors, type Check, type Visit } from './check.js';
 
 /** The issue's goal for the move, and how long the check waits for any move at all. */
 export const MOVE_GOAL_MS = 3000;
@@ -14,13 +14,6 @@ const MOVE_TIMEOUT_MS = 15_000;
 const VISITORS = 3;
 /** Requests that must succeed through the partner before the first LB comes back. */
 const SERVED_BY_PARTNER = 20;
-
-interface Outcome {
-  ok: boolean;
-  started: number;
-  ended: number;
-  detail: string;
-}
 
 export const lbFailover: Check = {
   name: 'lb-failover',
@@ -37,25 +30,8 @@ export const lbFailover: Check = {
       );
     }
 
-    const outcomes: Outcome[] = [];
-    let streaming = true;
-    const visitor = async () => {
-      while (streaming) {
-        const started = performance.now();
-        try {
-          const answer = await request(`${url}/`, { timeoutMs: 10_000, ca, newConnection: true });
-          outcomes.push({
-            ok: answer.status === 200,
-            started,
-            ended: performance.now(),
-            detail: `HTTP ${answer.status}`,
-          });
-        } catch (error) {
-          outcomes.push({ ok: false, started, ended: performance.now(), detail: (error as Error).message });
-        }
-      }
-    };
-    const visitors = Array.from({ length: VISITORS }, visitor);
+    const traffic = visitors(`${url}/`, VISITORS, { timeoutMs: 10_000, ca, newConnection: true });
+    const outcomes = traffic.visits;
     const holders = async () =>
       (await floatingAddressHolders(runtime, await runtime.containers(lab.name))).map((h) => h.server);
     /**
@@ -109,14 +85,13 @@ export const lbFailover: Check = {
         await new Promise((r) => setTimeout(r, 300));
       }
     } finally {
-      streaming = false;
-      await Promise.all(visitors);
+      await traffic.stop();
     }
 
     const moveMs = Math.round(moved.arrived - stoppedAt);
     // Requests in flight while the LB stopped, or on the partner as the address left it, may fail: their
     // connections end with the server holding them. Any other failure is a visitor turned away.
-    const during = (o: Outcome, from: number, to: number) => o.started <= to && o.ended >= from;
+    const during = (o: Visit, from: number, to: number) => o.started <= to && o.ended >= from;
     const inFlight = (from: number, to: number) => outcomes.filter((o) => during(o, from, to));
     const atStop = inFlight(stoppedAt, Math.max(stopDoneAt, moved.arrived));
     const atReturn = inFlight(returned.left, returned.arrived);
