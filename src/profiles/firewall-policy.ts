@@ -30,9 +30,10 @@ export interface ServerPolicy {
 }
 
 export function firewallPolicy(lab: Lab): ServerPolicy[] {
-  const lbs = loadBalancers(lab).map((s): Source => ({ kind: 'server', name: s.name }));
+  const balancers = loadBalancers(lab);
+  const lbs = balancers.map((s): Source => ({ kind: 'server', name: s.name }));
   return lab.servers.map((server) => {
-    const partner = server.role === 'lb' ? loadBalancers(lab).find((s) => s.name !== server.name) : undefined;
+    const partner = server.role === 'lb' ? balancers.find((s) => s.name !== server.name) : undefined;
     return {
       server: server.name,
       allows: [...allowsOf(lab, server, lbs), ...scrapesOf(lab, server)],

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describeWithDocker, requireEngine, uniqueLabName, tempDir, infra, docker } from '../helpers/e2e.js';
+import { describeWithDocker, requireEngine, uniqueLabName, tempDir, infra, docker, labSql } from '../helpers/e2e.js';
 
 const lab = uniqueLabName('drills');
 const cwd = tempDir();
@@ -16,7 +16,7 @@ async function editInPlace(file: string, from: string, to: string): Promise<void
   const full = path.join(dir, file);
   await writeFile(full, (await readFile(full, 'utf8')).split(from).join(to));
 }
-const sql = (server: string, statement: string) => docker(['exec', c(`${server}-db`), 'mariadb', '-e', statement]);
+const sql = (server: string, statement: string) => labSql(lab, server, statement);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The reference fixes; `choices` are the details the lab's seed picked (the drill records them in the lab folder). */

@@ -6,7 +6,7 @@ import path from 'node:path';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
-import { describeWithDocker, requireEngine, uniqueLabName, tempDir, infra } from '../helpers/e2e.js';
+import { describeWithDocker, requireEngine, uniqueLabName, tempDir, infra, labSql } from '../helpers/e2e.js';
 
 const lab = uniqueLabName('red');
 const cwd = tempDir();
@@ -47,10 +47,7 @@ async function curlHttps(url: string): Promise<{ code: string; servedBy: string 
 }
 
 /** What the database of `server` holds, read as root inside its container (the test's view, not infra's). */
-async function sql(server: string, query: string): Promise<string> {
-  const result = await execa('docker', ['exec', `infra-${lab}-${server}-db`, 'mariadb', '-N', '-B', '-e', query]);
-  return String(result.stdout).trim();
-}
+const sql = (server: string, query: string) => labSql(lab, server, query);
 
 /**
  * Visitors posting visits through the LB, one request after another each, until stopped: every 201 is a write the

@@ -53,6 +53,11 @@ export async function docker(args: string[]): Promise<string> {
   return String(result.stdout).trim();
 }
 
+/** A statement run as root inside a lab's database container (the test's own view of the data): rows, tab-separated. */
+export async function labSql(lab: string, server: string, query: string): Promise<string> {
+  return docker(['exec', `infra-${lab}-${server}-db`, 'mariadb', '-N', '-B', '-e', query]);
+}
+
 /** Names of containers, networks or volumes carrying a label. */
 export async function byLabel(kind: 'container' | 'network' | 'volume', label: string): Promise<string[]> {
   const args =
