@@ -14,6 +14,8 @@ import { labTls } from '../render/tls.js';
 import { chooseSubnet, overlaps, type LabSite } from '../topology/addressing.js';
 import { hasFixedAddresses, hasProfile } from '../topology/types.js';
 import { targetState } from './lab-target.js';
+import type { RenderedFile } from '../render/rendered-file.js';
+import { ANSIBLE_DIR } from '../targets/ansible-project.js';
 
 export interface RenderOptions extends LabOverrides {
   cwd: string;
@@ -24,6 +26,9 @@ export interface RenderOptions extends LabOverrides {
   keepEdits?: boolean;
   /** `infra promote`: the web server whose database is the primary now (the folder records it). */
   primary?: string;
+  /** `infra deploy`: the Ansible project for the lab's real servers, rendered with the lab folder. A render without
+   * it (render, up) leaves the folder's last one alone. */
+  serverFiles?: RenderedFile[];
   /** Subnets of other Docker networks (`up` asks the engine), which a secured lab's subnet must avoid. */
   takenSubnets?: string[];
 }
@@ -97,9 +102,10 @@ export async function renderLabFolder(options: RenderOptions, target?: RenderTar
       primary: lab.primary,
       definition,
     },
-    renderLab(lab, site),
+    [...renderLab(lab, site), ...(options.serverFiles ?? [])],
     [secretsFile(secrets), labGitignore(), ...extras],
     options.force ? 'overwrite' : options.keepEdits ? 'keep' : 'refuse',
+    options.serverFiles ? undefined : (file) => file.startsWith(`${ANSIBLE_DIR}/`),
   );
   return { ...result, lab, dir, hostPort, site };
 }

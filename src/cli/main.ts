@@ -421,6 +421,50 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
       }),
     );
 
+  program
+    .command('deploy')
+    .description(
+      'put the lab on real servers over SSH with Ansible: packages, configs (validated on the server), app, ' +
+        'database users, then GTID replication through SSH tunnels',
+    )
+    .requiredOption(
+      '-i, --inventory <file>',
+      'Ansible inventory (INI or YAML) with a host per server of the lab: lb-01, web-01, web-02',
+    )
+    .addOption(configOption())
+    .addOption(nameOption())
+    .addOption(dirOption())
+    .option(
+      '--check',
+      'show the diff of every file and package change (ansible-playbook --check --diff); change nothing',
+    )
+    .option('--json', 'print {ok, servers: {host: {ok, changed, …}}, changed, replication, steps} on stdout')
+    .addHelpText(
+      'after',
+      '\nThe inventory names each server as the lab does, with how to reach it:\n' +
+        '  lb-01  ansible_host=203.0.113.10 ansible_user=ubuntu\n' +
+        '  web-01 ansible_host=203.0.113.11 ansible_user=ubuntu infra_address=10.0.0.11\n' +
+        '  web-02 ansible_host=203.0.113.12 ansible_user=ubuntu\n' +
+        "infra_address is the address the other servers reach it at (default: the server's default IPv4 address);\n" +
+        'other hosts of the inventory are never contacted. Servers: Debian 12/13 (MariaDB), Ubuntu 22.04 (load\n' +
+        'balancer only: its Node.js is too old for the app) and 24.04 (MariaDB or MySQL 8.0). Needs ansible-core\n' +
+        "here, and sudo for the login user there. Passwords come from the lab folder's .env, never the inventory.\n" +
+        '\nExamples:\n  $ infra deploy --inventory hosts.ini --check     what would change\n' +
+        '  $ infra deploy --inventory hosts.ini             apply (a second run reports no change)\n' +
+        '  $ infra smoke --inventory hosts.ini              prove it works there',
+    )
+    .action(
+      run(async (o: Common & { inventory: string; check?: boolean; json?: boolean }) => {
+        const { deployCommand } = await import('../app/deploy.js');
+        return deployCommand(env(), {
+          ...target(o),
+          inventory: o.inventory,
+          check: Boolean(o.check),
+          json: Boolean(o.json),
+        });
+      }),
+    );
+
   for (const action of ['fail', 'recover'] as const) {
     program
       .command(`${action} <server>`)

@@ -66,6 +66,16 @@ export interface DatabaseFlavour {
    * the primary): a replica skips events of its own server id, so it must replay that history under another id.
    */
   historyHasServerId(primary: DbSession, serverId: number): Promise<boolean>;
+  /** `infra deploy`: the distributions' package of this server, and how it is run and reached there. */
+  readonly serverPackage: {
+    /** "MariaDB", "MySQL": the product, whose version the server's release decides. */
+    product: string;
+    package: string;
+    service: string;
+    /** Where the lab's my.cnf goes: read after the package's own files, so its values win. */
+    config: string;
+    client: string;
+  };
   /** Whether replication traffic is encrypted, and how, for `explain security`. */
   readonly replicationTraffic: { encrypted: boolean; how: string };
 }

@@ -2,7 +2,7 @@
 import { hasProfile, type Flavour, type Lab } from '../topology/types.js';
 import type { AdminGrant, DatabaseFlavour } from './flavour.js';
 import { mariadb } from './mariadb.js';
-import { mysql } from './mysql.js';
+import { mysql, mysql80 } from './mysql.js';
 
 export type { DatabaseFlavour };
 
@@ -11,13 +11,16 @@ export const DATABASE_FLAVOURS: { [F in Flavour]: DatabaseFlavour & { name: F } 
   mysql: mysql as DatabaseFlavour & { name: 'mysql' },
 };
 
-export function flavourOf(lab: Pick<Lab, 'flavour'>): DatabaseFlavour {
+export function flavourOf(lab: Pick<Lab, 'flavour' | 'databaseVersion'>): DatabaseFlavour {
+  // Real servers may run an older MySQL than the Docker lab's 8.4 (Ubuntu packages 8.0), whose statements differ.
+  if (lab.flavour === 'mysql' && lab.databaseVersion === '8.0') return mysql80;
   return DATABASE_FLAVOURS[lab.flavour];
 }
 
 /** The flavour a running server reports in `SELECT VERSION()` ("11.8.3-MariaDB-…", "8.4.6"). */
 export function flavourFromVersion(version: string): DatabaseFlavour {
-  return /mariadb/i.test(version) ? mariadb : mysql;
+  if (/mariadb/i.test(version)) return mariadb;
+  return version.startsWith('8.0.') ? mysql80 : mysql;
 }
 
 /**

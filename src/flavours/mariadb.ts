@@ -134,6 +134,13 @@ export const mariadb: DatabaseFlavour = {
   async historyHasServerId(primary, serverId) {
     return (await binlogState(primary)).split(',').some((g) => g.trim().split('-')[1] === String(serverId));
   },
+  serverPackage: {
+    product: 'MariaDB',
+    package: 'mariadb-server',
+    service: 'mariadb',
+    config: '/etc/mysql/mariadb.conf.d/99-infra.cnf',
+    client: 'mariadb',
+  },
   replicationTraffic: {
     encrypted: true,
     how: 'encrypted with TLS; MariaDB verifies the primary from the replication password',

@@ -93,8 +93,30 @@ export const mysql: DatabaseFlavour = {
   // MySQL's GTIDs name the server by its UUID, which a rebuilt database does not keep: nothing here tells whether
   // the primary's history holds events of this server id. Not handled (no MySQL server to check it against here).
   historyHasServerId: async () => false,
+  serverPackage: {
+    product: 'MySQL',
+    package: 'mysql-server',
+    service: 'mysql',
+    config: '/etc/mysql/mysql.conf.d/99-infra.cnf',
+    client: 'mysql',
+  },
   replicationTraffic: {
     encrypted: false,
     how: 'unencrypted (the password travels RSA-encrypted with GET_SOURCE_PUBLIC_KEY, the data in clear)',
   },
+};
+
+/**
+ * MySQL 8.0 (Ubuntu's mysql-server, on real servers only): 8.4's replica statements, all in 8.0 since 8.0.26, except
+ * that 8.0 clears a new replica's GTIDs with RESET MASTER, a statement 8.4 removed for RESET BINARY LOGS AND GTIDS.
+ */
+export const mysql80: DatabaseFlavour = {
+  ...mysql,
+  title: 'MySQL 8.0',
+  upstreamImage: 'mysql:8.0',
+  configureReplica: (primary, user, password) => [
+    stmt('STOP REPLICA'),
+    stmt('RESET MASTER'),
+    ...followFromOwnGtids(primary, user, password),
+  ],
 };

@@ -24,9 +24,10 @@ export const db: KindSpec<'db'> = {
       view: { adminSql: adminUserSql(adminGrantsOf(lab), '${INFRA_ADMIN_PASSWORD}') },
     },
   ],
-  files: (lab, server) => {
+  files: (lab, server, site) => {
     const database = server.database;
     if (!database) throw new Error(`${server.name} has no database`);
+    const real = site.realServers?.[server.name];
     return [
       file(
         `${server.name}/my.cnf`,
@@ -34,6 +35,9 @@ export const db: KindSpec<'db'> = {
           lab: lab.name,
           server: server.name,
           serverId: database.serverId,
+          title: real?.database?.title ?? flavourOf(lab).title,
+          // A real server's app reaches it on 127.0.0.1, the other servers on its private address: nothing else.
+          bindAddress: real ? `127.0.0.1,${real.facts.address}` : undefined,
         }),
       ),
     ];

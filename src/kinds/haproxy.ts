@@ -30,6 +30,7 @@ export const haproxy: KindSpec<'haproxy'> = {
         balance: lab.balance,
         domain: lab.domain,
         statsPath: STATS_PATH,
+        onServer: site.realServers !== undefined,
         metricsPort: hasProfile(lab, 'monitored') ? PORTS.haproxyMetrics : undefined,
         monitoringServer: MONITORING_SERVER,
         tls: hasProfile(lab, 'secured')

@@ -18,13 +18,14 @@ export const nginx: KindSpec<'nginx'> = {
   upstreamImage: () => 'nginx:1.26',
   builtHere: builtInDebianSet,
   buildExtras: () => [],
-  files: (lab, server) => [
+  files: (lab, server, site) => [
     file(
       `${server.name}/nginx.conf`,
       renderTemplate('nginx.conf', {
         lab: lab.name,
         server: server.name,
         domain: lab.domain,
+        onServer: site.realServers !== undefined,
         tlsAtLoadBalancer: hasProfile(lab, 'secured'),
         statusPort: hasProfile(lab, 'monitored') ? PORTS.nginxStatus : undefined,
         statusPath: NGINX_STATUS_PATH,

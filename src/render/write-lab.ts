@@ -70,6 +70,8 @@ export async function writeLab(
   files: RenderedFile[],
   extras: RenderedFile[],
   onEdited: OnEdited,
+  /** Files of the folder another command renders (`infra deploy`'s ansible/): left alone, and still tracked. */
+  othersOwn: (file: string) => boolean = () => false,
 ): Promise<WriteResult> {
   await ensureFolderOrAbsent(dir);
   const previous = await readLabState(dir);
@@ -94,7 +96,8 @@ export async function writeLab(
     if (oldHashes[f.path] !== current) conflicts.push(f.path);
     toWrite.push(f);
   }
-  const stale = Object.keys(oldHashes).filter((p) => !files.some((f) => f.path === p));
+  const othersFiles = Object.keys(oldHashes).filter((p) => othersOwn(p) && !files.some((f) => f.path === p));
+  const stale = Object.keys(oldHashes).filter((p) => !othersOwn(p) && !files.some((f) => f.path === p));
   for (const p of stale) {
     const onDisk = await readOptional(path.join(dir, p));
     if (onDisk !== undefined && sha256(onDisk) !== oldHashes[p]) conflicts.push(p);
@@ -115,9 +118,10 @@ export async function writeLab(
     if (extra.replace || (await readOptional(path.join(dir, extra.path))) === undefined) toWrite.push(extra);
   }
   // A kept edit keeps its old manifest entry, so it still counts as edited next time.
-  const hashes = Object.fromEntries(
-    files.map((f) => [f.path, result.kept.includes(f.path) ? (oldHashes[f.path] ?? '') : sha256(f.content)]),
-  );
+  const hashes = Object.fromEntries([
+    ...othersFiles.map((p) => [p, oldHashes[p]]),
+    ...files.map((f) => [f.path, result.kept.includes(f.path) ? (oldHashes[f.path] ?? '') : sha256(f.content)]),
+  ]);
   const stateFile: RenderedFile = {
     path: LAB_FILES.state,
     content: JSON.stringify({ ...state, files: hashes }, null, 2) + '\n',

@@ -8,6 +8,7 @@
 //   .240/28   infra's own tools (the database forwarder), which the firewall lets reach the databases
 import { createHash } from 'node:crypto';
 import type { Lab, Server } from './types.js';
+import type { RealServer } from '../targets/platform.js';
 
 export interface LabSite {
   /** The LB's HTTP port on 127.0.0.1. */
@@ -20,6 +21,8 @@ export interface LabSite {
   monitorPort?: number;
   /** `secured`: identifies the LB's certificate, so HAProxy restarts when it is issued again. */
   certificate?: string;
+  /** `infra deploy`: rendered for real servers instead of containers, with what infra read from each. */
+  realServers?: Record<string, RealServer>;
 }
 
 export function requireSubnet(site: LabSite): string {

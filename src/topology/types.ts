@@ -86,6 +86,9 @@ export interface Lab {
   /** The web server whose database takes every write; named, not implied by position. */
   primary: string;
   profiles: Profile[];
+  /** `infra deploy` on MySQL servers: the packaged server's major.minor (`8.0` on Ubuntu), whose statements infra
+   * runs; absent in the Docker lab, which runs the flavour's own image. */
+  databaseVersion?: string;
   /** Varies the starting rows and the drills' details per student, deterministically; absent by default. */
   seed?: string;
   servers: Server[];

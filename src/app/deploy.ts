@@ -1,0 +1,191 @@
+// Use case `infra deploy --inventory FILE`: the lab on real servers. Reads the inventory and each server's release
+// (Ansible facts), renders the Ansible project into the lab folder, runs ansible-playbook (or, with --check, shows
+// its diff and changes nothing), then applies the same GTID replication plan as `up` through SSH tunnels.
+import path from 'node:path';
+import { EXIT, StepError } from '../errors.js';
+import { flavourOf } from '../flavours/index.js';
+import { formatDuration, type Io } from '../log.js';
+import { REPLICATION_TIMEOUT_MS } from '../ops/databases.js';
+import { applyReplication, closeAll, connectAll, type Connections, type ReplicaOutcome } from '../replication/apply.js';
+import { requireSecrets, type LabSecrets } from '../render/secrets.js';
+import { StepRunner, stepsJson } from '../report/steps.js';
+import { PORTS } from '../topology/lab-constants.js';
+import { webServers, type Lab } from '../topology/types.js';
+import { readFacts, readInventory, runPlaybook, type HostRecap, type HostVars } from '../targets/ansible.js';
+import { ANSIBLE_DIR, renderAnsibleProject } from '../targets/ansible-project.js';
+import { requireAppRuntime, serverDatabase, type RealServer } from '../targets/platform.js';
+import { openTunnels } from '../targets/ssh-tunnel.js';
+import { FACT_NAMES, hostFactsOf, requireServers } from '../targets/targets.js';
+import type { AppEnv } from './context.js';
+import { lockLab } from './lab-lock.js';
+import { renderLabFolder, resolveRenderTarget, type RenderOptions, type RenderTarget } from './render.js';
+
+export interface DeployOptions extends RenderOptions {
+  inventory: string;
+  check: boolean;
+  json: boolean;
+}
+
+/** The environment ansible-playbook runs with: the passwords its lookups read, never its command line or a file. */
+export function playbookEnv(secrets: LabSecrets): Record<string, string> {
+  return { INFRA_ADMIN_PASSWORD: secrets.adminPassword, INFRA_APP_PASSWORD: secrets.appPassword };
+}
+
+/** The lab's servers as the inventory has them, and what infra read from each. */
+export interface Deployment {
+  lab: Lab;
+  dir: string;
+  target: RenderTarget;
+  inventory: string;
+  hosts: Record<string, HostVars>;
+  servers: Record<string, RealServer>;
+}
+
+/** Inventory → every server present → each server's facts → what it runs; nothing rendered or changed yet. */
+export async function readDeployment(options: DeployOptions, note: (d: string) => void): Promise<Deployment> {
+  const target = await resolveRenderTarget(options);
+  const inventory = path.resolve(options.cwd, options.inventory);
+  const all = await readInventory(inventory);
+  const names = requireServers(target.lab, all, options.inventory);
+  const hosts = Object.fromEntries(names.map((n) => [n, all[n]]));
+  const facts = await readFacts({ projectDir: options.cwd, inventory, hosts: names, env: {} }, FACT_NAMES);
+  const webs = new Set(webServers(target.lab).map((s) => s.name));
+  const servers: Record<string, RealServer> = {};
+  for (const name of names) {
+    const read = hostFactsOf(name, facts[name] ?? {}, hosts[name]);
+    if (webs.has(name)) requireAppRuntime(read);
+    const database = webs.has(name) ? serverDatabase(flavourOf(target.lab), read) : undefined;
+    servers[name] = { facts: read, database };
+  }
+  const versions = new Set(Object.values(servers).flatMap((s) => (s.database ? [s.database.title] : [])));
+  if (versions.size > 1) {
+    throw new StepError(
+      `the web servers would run different database servers (${[...versions].join(', ')}); replication needs one`,
+      'Give every web server the same release.',
+    );
+  }
+  const databaseVersion = Object.values(servers).find((s) => s.database)?.database?.version;
+  const lab: Lab = { ...target.lab, databaseVersion };
+  note(names.map((n) => `${n} ${servers[n].facts.distribution} ${servers[n].facts.release}`).join(', '));
+  return { lab, dir: target.dir, target, inventory, hosts, servers };
+}
+
+export interface DeployOutcome {
+  check: boolean;
+  servers: Record<string, HostRecap>;
+  changed: number;
+  replication?: ReplicaOutcome[];
+}
+
+export async function deployCommand(env: AppEnv, options: DeployOptions): Promise<number> {
+  const { io } = env;
+  const steps = new StepRunner(io, options.json);
+  const started = performance.now();
+  const deployment = await steps.step('read the servers', (note) => readDeployment(options, note));
+  const { lab, dir } = deployment;
+  const release = await lockLab(dir, lab.name, 'infra deploy');
+  let outcome: DeployOutcome;
+  try {
+    outcome = await deploy(env, options, deployment, steps);
+  } finally {
+    await release();
+  }
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  if (options.json) {
+    const json = {
+      ok: true,
+      lab: lab.name,
+      dir,
+      ...outcome,
+      steps: stepsJson(steps.records),
+      duration_s: Number(seconds),
+    };
+    io.stdout.write(JSON.stringify(json, null, 2) + '\n');
+  } else {
+    report(io, lab, outcome, seconds);
+  }
+  return EXIT.ok;
+}
+
+async function deploy(
+  env: AppEnv,
+  options: DeployOptions,
+  { lab, dir, target, inventory, hosts, servers }: Deployment,
+  steps: StepRunner,
+): Promise<DeployOutcome> {
+  const { io } = env;
+  await steps.step('render the Ansible project', async (note) => {
+    const result = await renderLabFolder(
+      { ...options, keepEdits: true, serverFiles: renderAnsibleProject(lab, servers) },
+      { ...target, lab },
+    );
+    note(`${path.relative(options.cwd, path.join(dir, ANSIBLE_DIR)) || ANSIBLE_DIR}/`);
+    return result;
+  });
+  const secrets = await requireSecrets(dir);
+  const run = {
+    projectDir: path.join(dir, ANSIBLE_DIR),
+    inventory,
+    hosts: Object.keys(hosts),
+    env: playbookEnv(secrets),
+  };
+  const playbook = await steps.step(
+    options.check ? 'ansible-playbook --check --diff' : 'ansible-playbook',
+    async (note) => {
+      const result = await runPlaybook(run, {
+        check: options.check,
+        signal: env.signal,
+        // The playbook's own lines are the progress of a long first deploy (packages on three servers).
+        onLine: options.json ? undefined : (line) => io.stderr.write(`    ${line}\n`),
+      });
+      const failed = Object.entries(result.recap).filter(([, r]) => (r.failed ?? 0) > 0 || (r.unreachable ?? 0) > 0);
+      if (result.exitCode !== 0 || failed.length > 0) {
+        throw new StepError(
+          `ansible-playbook failed on ${failed.map(([h]) => h).join(', ') || 'the servers'} (exit ${result.exitCode})`,
+          'Its output above names the task and the reason; nothing after the failed task ran on that server.',
+        );
+      }
+      note(`changed=${changedCount(result.recap)}`);
+      return result;
+    },
+  );
+  let replication: ReplicaOutcome[] | undefined;
+  if (!options.check) {
+    replication = await steps.step('replication over SSH tunnels', async (note) => {
+      const webHosts = Object.fromEntries(webServers(lab).map((s) => [s.name, hosts[s.name]]));
+      const tunnels = await openTunnels(webHosts, PORTS.database);
+      let connections: Connections = {};
+      try {
+        connections = await connectAll(env.openSession, tunnels.ports, secrets);
+        const outcomes = await applyReplication(lab, secrets, connections, { timeoutMs: REPLICATION_TIMEOUT_MS });
+        note(outcomes.map((o) => `${o.server} ${o.action}, lag ${formatDuration(o.lag_ms)}`).join('; '));
+        return outcomes;
+      } finally {
+        await closeAll(connections);
+        await tunnels.close();
+      }
+    });
+  }
+  return { check: options.check, servers: playbook.recap, changed: changedCount(playbook.recap), replication };
+}
+
+function changedCount(recap: Record<string, HostRecap>): number {
+  return Object.values(recap).reduce((sum, r) => sum + (r.changed ?? 0), 0);
+}
+
+function report(io: Io, lab: Lab, outcome: DeployOutcome, seconds: string): void {
+  const perServer = Object.entries(outcome.servers)
+    .map(([host, r]) => `${host} changed=${r.changed ?? 0}`)
+    .join(', ');
+  if (outcome.check) {
+    io.stderr.write(
+      `check only: ${outcome.changed} change(s) would be made (${perServer}); nothing was changed. ` +
+        `Run without --check to apply.\n`,
+    );
+    return;
+  }
+  io.stderr.write(
+    `lab "${lab.name}" deployed in ${seconds} s: ${outcome.changed === 0 ? 'no change' : `${outcome.changed} change(s)`} (${perServer})\n` +
+      `next: infra smoke --inventory <file> checks it from here\n`,
+  );
+}

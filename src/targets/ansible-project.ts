@@ -1,0 +1,129 @@
+// Render for real servers (pure, like render-lab): the lab model and what infra read from each server → an Ansible
+// project in the lab folder's ansible/: a playbook, a role per component kind (templates/ansible/roles, static), and
+// each server's configuration files from the same kinds and templates as the Docker lab, in their real-server form.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { app } from '../kinds/app.js';
+import { KINDS } from '../kinds/index.js';
+import { adminGrantsOf } from '../flavours/index.js';
+import { ADMIN_USER, adminUserSql } from '../flavours/admin-user.js';
+import { templatesDir } from '../paths.js';
+import { file, type RenderedFile } from '../render/rendered-file.js';
+import type { LabSite } from '../topology/addressing.js';
+import { APP_DB, PORTS } from '../topology/lab-constants.js';
+import { loadBalancers, webServers, type Lab } from '../topology/types.js';
+import type { RealServer } from './platform.js';
+
+/** The project's folder inside the lab folder. */
+export const ANSIBLE_DIR = 'ansible';
+
+/** The programs of the lab that may hold its ports (anything else holding one stops the deploy). */
+const LAB_PROGRAMS = ['haproxy', 'nginx', 'node', 'mariadbd', 'mysqld', 'sshd'];
+/** The playbook reads the admin password from the environment infra runs it with; never written to a file. */
+const ADMIN_PASSWORD_LOOKUP = "{{ lookup('env', 'INFRA_ADMIN_PASSWORD') }}";
+
+export function renderAnsibleProject(lab: Lab, servers: Record<string, RealServer>): RenderedFile[] {
+  const site: LabSite = { hostPort: PORTS.http, realServers: servers };
+  const under = (f: RenderedFile, folder: string): RenderedFile => ({
+    ...f,
+    path: `${ANSIBLE_DIR}/${folder}${f.path}`,
+  });
+  const files: RenderedFile[] = [...staticFiles()];
+  for (const server of lab.servers) {
+    for (const component of server.components)
+      files.push(...KINDS[component.kind].files(lab, server, site).map((f) => under(f, 'servers/')));
+  }
+  files.push(...app.sharedFiles(lab).map((f) => under(f, '')));
+  files.push(file(`${ANSIBLE_DIR}/roles/db/templates/admin-user.sql.j2`, adminUserTemplate(lab)));
+  files.push(file(`${ANSIBLE_DIR}/site.yml`, playbook(lab)));
+  files.push(file(`${ANSIBLE_DIR}/group_vars/all.yml`, groupVars(lab, servers)));
+  for (const server of lab.servers)
+    files.push(file(`${ANSIBLE_DIR}/host_vars/${server.name}.yml`, hostVars(lab, server.name, servers)));
+  return files.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** templates/ansible/: ansible.cfg and the roles, the same in every lab. */
+function staticFiles(): RenderedFile[] {
+  const root = path.join(templatesDir, 'ansible');
+  const walk = (dir: string): string[] =>
+    readdirSync(dir)
+      .sort()
+      .flatMap((name) => {
+        const full = path.join(dir, name);
+        return statSync(full).isDirectory() ? walk(full) : [full];
+      });
+  return walk(root).map((full) =>
+    file(`${ANSIBLE_DIR}/${path.relative(root, full)}`, readFileSync(full, 'utf8'), statSync(full).mode & 0o777),
+  );
+}
+
+/** infra's database user, made on each server unlogged; a user whose password differs is given the lab's. */
+function adminUserTemplate(lab: Lab): string {
+  return [
+    "-- infra's own database user. Rendered by infra deploy; the password comes from the lab's .env at run time.",
+    adminUserSql(adminGrantsOf(lab), ADMIN_PASSWORD_LOOKUP),
+    `ALTER USER '${ADMIN_USER}'@'%' IDENTIFIED BY '${ADMIN_PASSWORD_LOOKUP}';`,
+    '',
+  ].join('\n');
+}
+
+function playbook(lab: Lab): string {
+  const all = lab.servers.map((s) => s.name).join(':');
+  const lbs = loadBalancers(lab)
+    .map((s) => s.name)
+    .join(':');
+  const webs = webServers(lab)
+    .map((s) => s.name)
+    .join(':');
+  return `# The lab "${lab.name}" on real servers. Rendered by infra deploy; edit infra.yaml, not this file.
+# \`infra deploy --inventory FILE\` runs it (with the lab's secrets in its environment), then sets up replication
+# and checks the result; \`infra deploy --check\` runs it with --check --diff and changes nothing.
+- name: every server of the lab
+  hosts: ${all}
+  become: true
+  gather_facts: true
+  gather_subset: [min]
+  roles: [common]
+
+- name: the load balancer
+  hosts: ${lbs}
+  become: true
+  gather_facts: false
+  roles: [haproxy]
+
+- name: the web servers (the database first, then the app, then Nginx in front of it)
+  hosts: ${webs}
+  become: true
+  gather_facts: false
+  roles: [db, app, nginx]
+`;
+}
+
+function groupVars(lab: Lab, servers: Record<string, RealServer>): string {
+  const hostsBlock = lab.servers.map((s) => `${servers[s.name].facts.address} ${s.name}`).join('\n');
+  return `# Rendered by infra deploy from the lab "${lab.name}".
+infra_lab: ${JSON.stringify(lab.name)}
+# The servers' private addresses, by name, in every server's /etc/hosts.
+infra_hosts_block: ${JSON.stringify(hostsBlock)}
+infra_programs: ${JSON.stringify(LAB_PROGRAMS)}
+infra_app_db: ${JSON.stringify({ user: APP_DB.user, database: APP_DB.database })}
+`;
+}
+
+function hostVars(lab: Lab, name: string, servers: Record<string, RealServer>): string {
+  const server = lab.servers.find((s) => s.name === name)!;
+  const real = servers[name];
+  const ports = server.components
+    .map((c) => KINDS[c.kind].listens)
+    .filter((p): p is number => p !== null)
+    .concat(server.components.some((c) => c.kind === 'haproxy') ? [PORTS.haproxyApi] : []);
+  const lines = [
+    `# ${name}: ${real.facts.distribution} ${real.facts.release}, reached by the other servers at ${real.facts.address}.`,
+    `infra_ports: ${JSON.stringify([...new Set(ports)].sort((a, b) => a - b))}`,
+  ];
+  if (real.database) {
+    const { package: pkg, service, config, client } = real.database;
+    lines.push(`infra_db: ${JSON.stringify({ package: pkg, service, config, client })}`);
+  }
+  return lines.join('\n') + '\n';
+}

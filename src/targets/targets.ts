@@ -1,0 +1,72 @@
+// The lab's servers in a user's inventory: every server of the model must be there (other hosts are left alone), and
+// what Ansible knows of each (its address and SSH settings) is what infra's own SSH tunnels and checks use too.
+import { UsageError } from '../errors.js';
+import type { Lab } from '../topology/types.js';
+import type { HostVars } from './ansible.js';
+import type { HostFacts } from './platform.js';
+
+/** The Ansible facts infra reads from each server before rendering for it. */
+export const FACT_NAMES = [
+  'ansible_distribution',
+  'ansible_distribution_version',
+  'ansible_distribution_major_version',
+  'ansible_default_ipv4',
+  'ansible_service_mgr',
+];
+
+/** The lab's server names, each present in the inventory; refuses naming the missing ones and a host line to add. */
+export function requireServers(lab: Lab, inventory: Record<string, HostVars>, file: string): string[] {
+  if (lab.profiles.length > 0) {
+    throw new UsageError(`infra deploy puts the built-in design on servers; profiles are not deployed yet`, [
+      `profiles: ${lab.profiles.join(', ')}: deploy without them (they run in the Docker lab: infra up --profile …)`,
+    ]);
+  }
+  const servers = lab.servers.map((s) => s.name);
+  const missing = servers.filter((s) => !(s in inventory));
+  if (missing.length > 0) {
+    throw new UsageError(
+      `--inventory ${file} lacks ${missing.join(', ')}: every server of the lab must be a host of that name`,
+      missing.map((s) => `${file}: add a line such as \`${s} ansible_host=<its address> ansible_user=<login>\``),
+    );
+  }
+  return servers;
+}
+
+/** What infra read from a server: its release and service manager, and the address the other servers use. */
+export function hostFactsOf(server: string, facts: Record<string, unknown>, vars: HostVars): HostFacts {
+  const distribution = String(facts.ansible_distribution ?? 'unknown').toLowerCase();
+  // Debian's point releases (13.2) share their packages: the major version names the release. Ubuntu's is 24.04.
+  const release =
+    distribution === 'debian'
+      ? String(facts.ansible_distribution_major_version ?? '')
+      : String(facts.ansible_distribution_version ?? '');
+  const ipv4 = facts.ansible_default_ipv4 as { address?: string } | undefined;
+  const address = String(vars.infra_address ?? ipv4?.address ?? '');
+  if (!address) {
+    throw new UsageError(`${server} has no default IPv4 address for the other servers to reach it at`, [
+      `${server}: give it \`infra_address=<its private address>\` in the inventory`,
+    ]);
+  }
+  return { server, distribution, release, address, serviceManager: String(facts.ansible_service_mgr ?? 'unknown') };
+}
+
+/** `ssh` arguments reaching a host as Ansible does: its address, port, user, key and extra SSH options. */
+export function sshArgs(server: string, vars: HostVars): string[] {
+  const args: string[] = [];
+  if (vars.ansible_port !== undefined) args.push('-p', String(vars.ansible_port));
+  if (vars.ansible_ssh_private_key_file) args.push('-i', String(vars.ansible_ssh_private_key_file));
+  for (const key of ['ansible_ssh_common_args', 'ansible_ssh_extra_args'])
+    if (typeof vars[key] === 'string') args.push(...shellWords(vars[key]));
+  const host = String(vars.ansible_host ?? server);
+  args.push(vars.ansible_user ? `${String(vars.ansible_user)}@${host}` : host);
+  return args;
+}
+
+/** Splits `-o StrictHostKeyChecking=no -o 'UserKnownHostsFile /dev/null'` as a shell would (quotes, no expansion). */
+export function shellWords(text: string): string[] {
+  const words: string[] = [];
+  for (const match of text.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g)) {
+    words.push(match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : (match[2] ?? match[3]));
+  }
+  return words;
+}
