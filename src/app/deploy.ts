@@ -14,7 +14,7 @@ import { webServers, type Lab } from '../topology/types.js';
 import { readFacts, readInventory, runPlaybook, type HostRecap, type HostVars } from '../targets/ansible.js';
 import { ANSIBLE_DIR, renderAnsibleProject } from '../targets/ansible-project.js';
 import { requireAppRuntime, serverDatabase, type RealServer } from '../targets/platform.js';
-import { openTunnels } from '../targets/ssh-tunnel.js';
+import { openTunnels } from '../targets/ssh.js';
 import { FACT_NAMES, hostFactsOf, requireServers } from '../targets/targets.js';
 import type { AppEnv } from './context.js';
 import { lockLab } from './lab-lock.js';

@@ -9,6 +9,7 @@ import { forwardTarget } from '../ops/databases.js';
 import { requireSecrets } from '../render/secrets.js';
 import { closeAll, connectAll, type Connections } from '../replication/apply.js';
 import { runChecks, CHECK_NAMES } from '../checks/runner.js';
+import { serverStates } from '../ops/haproxy.js';
 import type { CheckContext, CheckResult } from '../checks/check.js';
 import { junitXml, smokeReport, terminalLine, type SmokeReport } from '../report/smoke-report.js';
 import { labContext, type AppEnv, type LabContext } from './context.js';
@@ -54,6 +55,7 @@ export async function runSmoke(
     openSession: context.openSession,
     containers,
     haproxy: haproxy.name,
+    backendStates: () => serverStates(runtime, haproxy.name),
     secrets,
     databasePorts: ports,
     databases: async () => (connections ??= await connectAll(context.openSession, await ports(), secrets)),
@@ -95,6 +97,15 @@ export async function smokeCommand(env: AppEnv, options: SmokeOptions): Promise<
     skip: options.skip,
     onResult: options.json ? undefined : (r) => io.stderr.write(terminalLine(io, r)),
   });
+  return reportSmoke(io, report, options);
+}
+
+/** The end of a smoke run: JUnit file, JSON or a last line, and the exit code (0 when nothing failed). */
+export async function reportSmoke(
+  io: AppEnv['io'],
+  report: SmokeReport,
+  options: Pick<SmokeOptions, 'json' | 'junit' | 'cwd'>,
+): Promise<number> {
   if (options.junit) await writeFile(path.resolve(options.cwd, options.junit), junitXml(report));
   if (options.json) {
     io.stdout.write(JSON.stringify(report, null, 2) + '\n');

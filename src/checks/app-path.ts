@@ -2,19 +2,18 @@
 // reaches its own database (the primary on web-01, a replica elsewhere). Servers HAProxy has not UP are reported but
 // left to lb-distribution and failover.
 import { webServers } from '../topology/types.js';
-import { serverStates } from '../ops/haproxy.js';
-import { CheckFailure, json, request, type Check } from './check.js';
+import { CheckFailure, json, request, type Check, type PortableCheckContext } from './check.js';
 
 interface Whoami {
   server: string;
   database: { role: string; read_only: boolean; gtid_position: string };
 }
 
-export const appPath: Check = {
+export const appPath: Check<PortableCheckContext> = {
   name: 'app-path',
   guards: 'each web server reaches its app through the LB, and each app its local database',
-  async run({ lab, url, ca, runtime, haproxy }) {
-    const states = await serverStates(runtime, haproxy);
+  async run({ lab, url, ca, backendStates }) {
+    const states = await backendStates();
     const up = webServers(lab).filter((s) => states[s.name] === 'UP');
     if (up.length === 0) throw new CheckFailure(`no web server is UP in HAProxy (${JSON.stringify(states)})`);
     const seen: string[] = [];

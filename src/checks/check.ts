@@ -20,38 +20,46 @@ export interface CheckResult {
   detail: string;
 }
 
-export interface CheckContext {
+/** What a check may use wherever the lab runs: in Docker, or on real servers (`infra smoke --inventory`). */
+export interface PortableCheckContext {
   lab: Lab;
-  /** The lab's URL through its published port: HTTPS when the lab is secured. */
+  /** The lab's URL through its published port (HTTPS when the lab is secured), or the servers' LB. */
   url: string;
-  /** Secured labs: the plain-HTTP URL (it redirects), and the lab CA's certificate that `url` is checked against. */
-  httpUrl?: string;
+  /** Secured labs: the lab CA's certificate that `url` is checked against. */
   ca?: string;
+  clock: Clock;
+  /** Opens a database session as another user (the app's), through a forwarded port. */
+  openSession: SessionOpener;
+  secrets: LabSecrets;
+  /** Admin sessions to every database, opened on first use and shared by the checks. */
+  databases(): Promise<Connections>;
+  /** Database port on 127.0.0.1 of each server, forwarded (for logging in as other users). */
+  databasePorts(): Promise<Record<string, number>>;
+  /** HAProxy's state of each web server: UP, DOWN, MAINT, `UP 1/2` while rising. */
+  backendStates(): Promise<Record<string, string>>;
+}
+
+/** The Docker lab's checks may also read its containers and folder. */
+export interface CheckContext extends PortableCheckContext {
+  /** Secured labs: the plain-HTTP URL (it redirects). */
+  httpUrl?: string;
   /** Monitored labs: Prometheus's URL on 127.0.0.1. */
   monitorUrl?: string;
   /** The lab folder (the CA, the firewall files). */
   dir: string;
   runtime: ContainerRuntime;
-  clock: Clock;
-  /** Opens a database session as another user (the app's), through a forwarder port. */
-  openSession: SessionOpener;
   containers: ComponentState[];
   /** The lab's haproxy container, for its runtime API. */
   haproxy: string;
-  secrets: LabSecrets;
-  /** Root sessions to every database, opened on first use and shared by the checks. */
-  databases(): Promise<Connections>;
-  /** Database port on 127.0.0.1 of each server, through the same forwarder (for logging in as other users). */
-  databasePorts(): Promise<Record<string, number>>;
 }
 
-export interface Check {
+export interface Check<C extends PortableCheckContext = CheckContext> {
   name: string;
   /** One line on what the check proves, for --help and reports. */
   guards: string;
   /** Checks of a profile run only on labs that have it (and are not listed for the others). */
   appliesTo?(lab: Lab): boolean;
-  run(context: CheckContext): Promise<string>;
+  run(context: C): Promise<string>;
 }
 
 /** A check saw something wrong; `message` says what, in terms a student can act on. */

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { fakeLab, type FakeLab } from '../../test/helpers/fake-lab.js';
 import { upCommand } from '../app/up.js';
 import { realClock } from '../wait/wait-for.js';
+import { serverStates } from '../ops/haproxy.js';
 import { buildLab } from '../topology/build-lab.js';
 import { appPath } from './app-path.js';
 import { CheckFailure, CheckSkipped, type Check, type CheckContext } from './check.js';
@@ -105,6 +106,7 @@ async function context(): Promise<CheckContext> {
     openSession: t.databases.open,
     containers: await t.runtime.containers(LAB),
     haproxy: `infra-${LAB}-lb-01-haproxy`,
+    backendStates: () => serverStates(t.runtime, `infra-${LAB}-lb-01-haproxy`),
     secrets: {
       rootPassword: 'root',
       adminPassword: 'admin',

@@ -7,9 +7,9 @@ import { APP_DB } from '../topology/lab-constants.js';
 import { nameFlag, replicaServers } from '../topology/types.js';
 import { replicaStatus } from '../replication/apply.js';
 import { isReplicating } from '../replication/replica-status.js';
-import { CheckFailure, CheckSkipped, type Check } from './check.js';
+import { CheckFailure, CheckSkipped, type Check, type PortableCheckContext } from './check.js';
 
-export const consistency: Check = {
+export const consistency: Check<PortableCheckContext> = {
   name: 'consistency',
   guards: "every replica's tables hold the primary's rows (chunked checksums, as pt-table-checksum)",
   async run({ lab, databases }) {

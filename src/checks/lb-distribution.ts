@@ -1,8 +1,6 @@
 // Check lb-distribution: over N requests the LB spreads traffic as the lab's algorithm and mode say.
 import { webServers, type Lab } from '../topology/types.js';
-import { serverStates } from '../ops/haproxy.js';
-import type { ContainerRuntime } from '../runtime/port.js';
-import { CheckFailure, request, type Check } from './check.js';
+import { CheckFailure, request, type Check, type PortableCheckContext } from './check.js';
 
 /** Requests per sample: at least 8, and four rounds of the active servers. */
 export function distributionRequests(lab: Lab): number {
@@ -36,10 +34,10 @@ export function judgeDistribution(lab: Lab, seen: string[]): string | undefined 
 const SETTLE_MS = 3000;
 
 /** HAProxy's view of the web servers once none is in a transition (`UP 1/2`, `DOWN 1/2`), or after SETTLE_MS. */
-async function settledStates(runtime: ContainerRuntime, haproxy: string): Promise<Record<string, string>> {
+async function settledStates(read: () => Promise<Record<string, string>>): Promise<Record<string, string>> {
   const deadline = Date.now() + SETTLE_MS;
   for (;;) {
-    const states = await serverStates(runtime, haproxy);
+    const states = await read();
     if (Object.values(states).every((s) => !s.includes('/')) || Date.now() > deadline) return states;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -54,19 +52,19 @@ async function sample(lab: Lab, url: string, ca: string | undefined): Promise<st
   return seen;
 }
 
-export const lbDistribution: Check = {
+export const lbDistribution: Check<PortableCheckContext> = {
   name: 'lb-distribution',
   guards: 'the LB spreads requests as its balance algorithm and mode say',
-  async run({ lab, url, ca, runtime, haproxy }) {
+  async run({ lab, url, ca, backendStates }) {
     const describe = (seen: string[]) => `${lab.balance}, ${lab.mode}: ${seen.join(' ')}`;
     // A server that just restarted may be between DOWN and UP for a moment (rise 2): let HAProxy settle, briefly.
     // A server held DOWN or in MAINT stays so, and the distribution shows it.
-    await settledStates(runtime, haproxy);
+    await settledStates(backendStates);
     const first = await sample(lab, url, ca);
     if (!judgeDistribution(lab, first)) return describe(first);
     // One more sample after HAProxy settles again, so a momentary blip is told apart from a distribution that is
     // really off (seen once in about ten e2e runs right after a server was recreated); both samples are reported.
-    const states = await settledStates(runtime, haproxy);
+    const states = await settledStates(backendStates);
     const second = await sample(lab, url, ca);
     const problem = judgeDistribution(lab, second);
     const view = Object.entries(states)

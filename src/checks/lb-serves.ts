@@ -1,7 +1,7 @@
 // Check lb-serves: the load balancer answers 200 on / through its published port.
-import { CheckFailure, request, type Check } from './check.js';
+import { CheckFailure, request, type Check, type PortableCheckContext } from './check.js';
 
-export const lbServes: Check = {
+export const lbServes: Check<PortableCheckContext> = {
   name: 'lb-serves',
   guards: 'the LB answers 200 on / through its published port',
   async run({ url, ca }) {

@@ -6,12 +6,12 @@ import { APP_DB } from '../topology/lab-constants.js';
 import { replicaServers } from '../topology/types.js';
 import { replicaStatus } from '../replication/apply.js';
 import { errantAdvice, isReplicating } from '../replication/replica-status.js';
-import { CheckFailure, json, request, type Check } from './check.js';
+import { CheckFailure, json, request, type Check, type PortableCheckContext } from './check.js';
 
 /** How long a write may take to show on a replica before the check fails. */
 export const LAG_BUDGET_MS = 2000;
 
-export const replicationCheck: Check = {
+export const replicationCheck: Check<PortableCheckContext> = {
   name: 'replication',
   guards:
     'replica threads run, no replica holds writes of its own, a write through the LB reaches every replica in time, replicas refuse app writes',

@@ -1,7 +1,14 @@
 // Runs the smoke checks in order, each timed, each ending passed, failed (with what it saw) or skipped. A check
 // that crashes is a failure with its error, never a crash of the suite.
 import { appPath } from './app-path.js';
-import { CheckFailure, CheckSkipped, type Check, type CheckContext, type CheckResult } from './check.js';
+import {
+  CheckFailure,
+  CheckSkipped,
+  type Check,
+  type CheckContext,
+  type CheckResult,
+  type PortableCheckContext,
+} from './check.js';
 import { consistency } from './consistency.js';
 import { exposure } from './exposure.js';
 import { failover } from './failover.js';
@@ -29,12 +36,22 @@ export const CHECKS: Check[] = [
 ];
 export const CHECK_NAMES = CHECKS.map((c) => c.name);
 
-export async function runChecks(
-  context: CheckContext,
-  options: { skip: string[]; onResult?: (result: CheckResult) => void },
+/** The checks that prove a lab deployed on real servers; none stops a server (they may serve real users). */
+export const PORTABLE_CHECKS: Check<PortableCheckContext>[] = [
+  lbServes,
+  lbDistribution,
+  appPath,
+  replicationCheck,
+  consistency,
+];
+
+export async function runChecks<C extends PortableCheckContext = CheckContext>(
+  context: C,
+  options: { skip: string[]; onResult?: (result: CheckResult) => void; checks?: Check<C>[] },
 ): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
-  for (const check of CHECKS.filter((c) => !c.appliesTo || c.appliesTo(context.lab))) {
+  const checks = options.checks ?? (CHECKS as unknown as Check<C>[]);
+  for (const check of checks.filter((c) => !c.appliesTo || c.appliesTo(context.lab))) {
     const started = performance.now();
     let result: Omit<CheckResult, 'duration_ms'>;
     if (options.skip.includes(check.name)) {

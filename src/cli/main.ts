@@ -396,6 +396,11 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .option('--json', 'print {passed, checks:[{name,status,duration_ms,detail}]} on stdout')
     .option('--junit <file>', 'also write a JUnit XML report (for CI test reporters)')
     .option('--skip <checks>', 'comma-separated checks to skip, e.g. failover (it stops web-01 for a few seconds)')
+    .option(
+      '-i, --inventory <file>',
+      'check the lab `infra deploy` put on real servers instead: LB, distribution, app path, replication, ' +
+        'consistency, exposure (the LB URL is its infra_url host variable, else http://<its ansible_host>)',
+    )
     .addHelpText(
       'after',
       '\nChecks, in order:\n' +
@@ -412,12 +417,18 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
         '  failover         web-01 stopped: every request served by the others, none failed; it rejoins\n' +
         '  lb-failover      redundant labs: the active LB stopped: the floating address moves (goal < 3 s),\n' +
         '                   only requests in flight fail; it returns with the LB\n' +
-        '\nExamples:\n  $ infra smoke\n  $ infra smoke --json --junit smoke.xml\n  $ infra smoke --skip failover',
+        '\nExamples:\n  $ infra smoke\n  $ infra smoke --json --junit smoke.xml\n  $ infra smoke --skip failover\n' +
+        '  $ infra smoke --inventory hosts.ini           the lab on real servers (nothing there is stopped)',
     )
     .action(
-      run(async (o: Common & { json?: boolean; junit?: string; skip?: string }) => {
+      run(async (o: Common & { json?: boolean; junit?: string; skip?: string; inventory?: string }) => {
         const { smokeCommand, parseSkip } = await import('../app/smoke.js');
-        return smokeCommand(env(), { ...target(o), json: Boolean(o.json), junit: o.junit, skip: parseSkip(o.skip) });
+        const options = { ...target(o), json: Boolean(o.json), junit: o.junit, skip: parseSkip(o.skip) };
+        if (o.inventory) {
+          const { serverSmokeCommand } = await import('../app/server-smoke.js');
+          return serverSmokeCommand(env(), { ...options, inventory: o.inventory });
+        }
+        return smokeCommand(env(), options);
       }),
     );
 

@@ -70,3 +70,9 @@ export function shellWords(text: string): string[] {
   }
   return words;
 }
+
+/** The lab's URL on real servers: the LB's `infra_url` (a port forwarded elsewhere, HTTPS), else its address. */
+export function serversUrl(lb: string, vars: HostVars): string {
+  if (typeof vars.infra_url === 'string') return vars.infra_url.replace(/\/$/, '');
+  return `http://${String(vars.ansible_host ?? lb)}`;
+}

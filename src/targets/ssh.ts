@@ -1,6 +1,7 @@
-// SSH tunnels to a port on servers' own loopback (their databases): infra's replication step and checks reach each
-// database as on the Docker lab, through a port on this machine's 127.0.0.1, and the database port is never opened
-// beyond its server for it. Each tunnel is an `ssh -N -L` child, closed when the work is done.
+// infra's own SSH to the servers, with the inventory's settings: tunnels to a port on a server's own loopback (its
+// database: the replication step and checks reach each database as in the Docker lab, through a port on this
+// machine's 127.0.0.1, and the database port is never opened beyond its server for it), and a script run there.
+// Each tunnel is an `ssh -N -L` child, closed when the work is done.
 import net from 'node:net';
 import { execa, type ResultPromise } from 'execa';
 import { StepError } from '../errors.js';
@@ -15,6 +16,16 @@ export interface Tunnels {
 }
 
 const READY_TIMEOUT_MS = 15_000;
+const SSH_OPTIONS = ['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10'];
+
+/** Runs a program on a server (its stdin given) and returns its stdout; a failure names the server. */
+export async function sshRun(server: string, vars: HostVars, command: string, input = ''): Promise<string> {
+  const result = await execa('ssh', [...SSH_OPTIONS, ...sshArgs(server, vars), command], { input, reject: false });
+  if (result.exitCode !== 0) {
+    throw new StepError(`${server}: \`${command}\` over SSH failed (exit ${result.exitCode})`, String(result.stderr));
+  }
+  return String(result.stdout);
+}
 
 export async function openTunnels(servers: Record<string, HostVars>, remotePort: number): Promise<Tunnels> {
   const children: ResultPromise[] = [];
@@ -30,8 +41,7 @@ export async function openTunnels(servers: Record<string, HostVars>, remotePort:
         'ssh',
         [
           '-N',
-          '-o',
-          'BatchMode=yes',
+          ...SSH_OPTIONS,
           '-o',
           'ExitOnForwardFailure=yes',
           '-L',

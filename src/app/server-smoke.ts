@@ -1,0 +1,66 @@
+// Use case `infra smoke --inventory FILE`: the smoke checks against the lab on real servers. The same checks as in
+// Docker where they carry over (LB, distribution, app path, replication, consistency), the databases reached through
+// SSH tunnels, and the exposure seen from the servers themselves. Nothing here stops a server.
+import path from 'node:path';
+import { PORTABLE_CHECKS, runChecks } from '../checks/runner.js';
+import { serverExposure, type ServerCheckContext } from '../checks/server-exposure.js';
+import type { Check } from '../checks/check.js';
+import { publishedStates } from '../ops/haproxy.js';
+import { closeAll, connectAll, type Connections } from '../replication/apply.js';
+import { requireSecrets } from '../render/secrets.js';
+import { smokeReport, terminalLine } from '../report/smoke-report.js';
+import { PORTS } from '../topology/lab-constants.js';
+import { frontLoadBalancer, webServers } from '../topology/types.js';
+import { readInventory } from '../targets/ansible.js';
+import { openPortsFrom } from '../targets/port-scan.js';
+import { openTunnels, type Tunnels } from '../targets/ssh.js';
+import { requireServers, serversUrl } from '../targets/targets.js';
+import type { AppEnv } from './context.js';
+import { resolveRenderTarget } from './render.js';
+import { reportSmoke, type SmokeOptions } from './smoke.js';
+
+export const SERVER_CHECKS: Check<ServerCheckContext>[] = [...PORTABLE_CHECKS, serverExposure];
+
+export async function serverSmokeCommand(env: AppEnv, options: SmokeOptions & { inventory: string }): Promise<number> {
+  const { io } = env;
+  const { lab, dir } = await resolveRenderTarget(options);
+  const inventory = path.resolve(options.cwd, options.inventory);
+  const all = await readInventory(inventory);
+  const hosts = Object.fromEntries(requireServers(lab, all, options.inventory).map((n) => [n, all[n]]));
+  const secrets = await requireSecrets(dir);
+  const lb = frontLoadBalancer(lab).name;
+  const url = serversUrl(lb, hosts[lb]);
+  if (!options.json) io.stderr.write(`smoke checks on lab "${lab.name}" on its servers (${url})\n`);
+
+  let tunnels: Tunnels | undefined;
+  let connections: Connections | undefined;
+  const ports = async () => {
+    tunnels ??= await openTunnels(
+      Object.fromEntries(webServers(lab).map((s) => [s.name, hosts[s.name]])),
+      PORTS.database,
+    );
+    return tunnels.ports;
+  };
+  const context: ServerCheckContext = {
+    lab,
+    url,
+    clock: env.clock,
+    openSession: env.openSession,
+    secrets,
+    databasePorts: ports,
+    databases: async () => (connections ??= await connectAll(env.openSession, await ports(), secrets)),
+    backendStates: () => publishedStates({ url }),
+    openPorts: (from, targets, scanned) => openPortsFrom(from, hosts[from], targets, scanned),
+  };
+  try {
+    const results = await runChecks(context, {
+      skip: options.skip,
+      checks: SERVER_CHECKS,
+      onResult: options.json ? undefined : (r) => io.stderr.write(terminalLine(io, r)),
+    });
+    return await reportSmoke(io, smokeReport(lab.name, url, results), options);
+  } finally {
+    if (connections) await closeAll(connections);
+    await tunnels?.close();
+  }
+}

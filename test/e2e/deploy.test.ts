@@ -1,0 +1,110 @@
+// infra deploy on three SSH servers (containers with sshd and python3 standing in for real ones, see
+// test/helpers/ssh-servers.ts): the first deploy installs and configures everything and replication runs; smoke
+// passes there; a second deploy changes nothing; a config broken by hand is restored; --check on a changed
+// infra.yaml shows the diff and changes nothing. Needs ansible-core on this machine (.ci/run installs it).
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { execaSync } from 'execa';
+import { describeWithDocker, docker, infra, requireEngine, tempDir, uniqueLabName } from '../helpers/e2e.js';
+import { startSshServers, type SshServers } from '../helpers/ssh-servers.js';
+
+const cwd = tempDir();
+const prefix = uniqueLabName('deploy');
+let servers: SshServers;
+
+interface Deployed {
+  ok: boolean;
+  check: boolean;
+  changed: number;
+  servers: Record<string, { changed: number; failed: number }>;
+  replication?: { server: string; action: string }[];
+  duration_s: number;
+}
+
+async function deploy(...extra: string[]): Promise<{ exitCode: number; result: Deployed; stderr: string }> {
+  const run = await infra(['deploy', '--inventory', servers.inventory, '--json', ...extra], { cwd });
+  if (run.exitCode !== 0) throw new Error(`deploy failed (${run.exitCode}): ${run.stdout}\n${run.stderr}`);
+  return { exitCode: run.exitCode, result: JSON.parse(run.stdout) as Deployed, stderr: run.stderr };
+}
+
+const onServer = (server: string, command: string) => docker(['exec', servers.container(server), 'sh', '-c', command]);
+
+describeWithDocker('infra deploy on SSH servers', () => {
+  beforeAll(async () => {
+    if (process.env.CI) requireEngine();
+    if (execaSync('ansible-playbook', ['--version'], { reject: false }).exitCode !== 0) {
+      throw new Error('ansible-playbook is not installed: install ansible-core (.ci/run does)');
+    }
+    servers = await startSshServers(prefix, cwd, 'lb-01', ['web-01', 'web-02']);
+  });
+  afterAll(async () => {
+    await servers?.remove();
+  });
+
+  it('refuses an inventory without every server of the lab, naming them (exit 2)', async () => {
+    const partial = path.join(cwd, 'partial.ini');
+    writeFileSync(partial, 'lb-01 ansible_host=127.0.0.1\nother ansible_host=127.0.0.1\n');
+    const run = await infra(['deploy', '--inventory', partial], { cwd });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('lacks web-01, web-02');
+  });
+
+  it('deploys the lab: packages, configs, app, database users, then GTID replication', async () => {
+    const { result } = await deploy();
+    expect(result.ok).toBe(true);
+    expect(result.changed).toBeGreaterThan(10);
+    expect(result.replication).toEqual([expect.objectContaining({ server: 'web-02', action: 'configured' })]);
+    console.log(`first deploy: ${result.duration_s} s, changed=${result.changed}`);
+    // The app and the database never listen beyond their server: loopback, and the private address for replicas.
+    const listening = await onServer('web-01', 'ss -Hltn');
+    expect(listening).toMatch(/127\.0\.0\.1:5000/);
+    expect(listening).not.toMatch(/(0\.0\.0\.0|\*|\[::\]):(5000|3306)\b/);
+  });
+
+  it('passes the smoke checks on the servers, through their LB', async () => {
+    const run = await infra(['smoke', '--inventory', servers.inventory, '--json'], { cwd });
+    const report = JSON.parse(run.stdout) as { passed: boolean; checks: { name: string; status: string }[] };
+    expect(report.checks.map((c) => [c.name, c.status])).toEqual([
+      ['lb-serves', 'passed'],
+      ['lb-distribution', 'passed'],
+      ['app-path', 'passed'],
+      ['replication', 'passed'],
+      ['consistency', 'passed'],
+      ['exposure', 'passed'],
+    ]);
+    expect(run.exitCode).toBe(0);
+    const answer = await fetch(`http://127.0.0.1:${servers.lbPort}/`);
+    expect(answer.headers.get('x-served-by')).toMatch(/^web-0[12]$/);
+  });
+
+  it('changes nothing when deployed again', async () => {
+    const { result } = await deploy();
+    console.log(`second deploy: ${result.duration_s} s, changed=${result.changed}`);
+    expect(result.changed).toBe(0);
+    expect(result.replication).toEqual([expect.objectContaining({ server: 'web-02', action: 'unchanged' })]);
+  });
+
+  it('restores a config broken by hand, keeping the broken one as a backup', async () => {
+    await onServer('web-01', "echo 'this is not nginx' >> /etc/nginx/nginx.conf");
+    const { result } = await deploy();
+    expect(result.servers['web-01'].changed).toBeGreaterThan(0);
+    expect(result.servers['web-02'].changed).toBe(0);
+    const rendered = readFileSync(path.join(cwd, 'infra-labs', 'lab', 'ansible', 'servers', 'web-01', 'nginx.conf'));
+    expect(await onServer('web-01', 'cat /etc/nginx/nginx.conf')).toBe(rendered.toString().trimEnd());
+    expect(await onServer('web-01', 'cat /etc/nginx/nginx.conf.*~')).toContain('this is not nginx');
+    const smoke = await infra(['smoke', '--inventory', servers.inventory], { cwd });
+    expect(smoke.exitCode).toBe(0);
+  });
+
+  it('--check on a changed infra.yaml shows the diff and changes nothing', async () => {
+    await infra(['init'], { cwd });
+    const file = path.join(cwd, 'infra.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/^balance: roundrobin/m, 'balance: leastconn'));
+    const run = await infra(['deploy', '--inventory', servers.inventory, '--check'], { cwd });
+    expect(run.exitCode).toBe(0);
+    expect(run.stderr).toMatch(/^\s+-\s+balance roundrobin$/m);
+    expect(run.stderr).toMatch(/^\s+\+\s+balance leastconn$/m);
+    expect(run.stderr).toContain('nothing was changed');
+    expect(await onServer('lb-01', 'grep balance /etc/haproxy/haproxy.cfg')).toContain('roundrobin');
+  });
+});

@@ -1,0 +1,92 @@
+// Stand-ins for real servers in infra deploy's end-to-end tests: one container per server, running sshd and python3,
+// on a network of their own, each SSH port (and the LB's HTTP port) published on 127.0.0.1 only, and an inventory
+// that reaches them as Ansible would reach real ones. Removed with their network by `remove()`.
+import { execa } from 'execa';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from './fixtures.js';
+import { docker } from './e2e.js';
+
+const IMAGE = 'infra-test-ssh-server:1';
+
+export interface SshServers {
+  /** hosts.ini: every server, with its SSH port and the test's key; the LB with infra_url. */
+  inventory: string;
+  /** The LB's HTTP port on 127.0.0.1. */
+  lbPort: number;
+  /** The container standing for a server. */
+  container(server: string): string;
+  remove(): Promise<void>;
+}
+
+export async function startSshServers(prefix: string, dir: string, lb: string, webs: string[]): Promise<SshServers> {
+  await execa('docker', ['build', '-q', '-t', IMAGE, path.join(repoRoot, 'test', 'helpers', 'ssh-server')]);
+  const key = path.join(dir, 'id_ed25519');
+  await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+  const network = `${prefix}-net`;
+  const container = (server: string) => `${prefix}-${server}`;
+  const servers = [lb, ...webs];
+  const remove = async () => {
+    await execa('docker', ['rm', '-f', ...servers.map(container)], { reject: false });
+    await execa('docker', ['network', 'rm', network], { reject: false });
+  };
+  try {
+    await docker(['network', 'create', network]);
+    for (const server of servers) {
+      const http = server === lb ? ['-p', '127.0.0.1::80'] : [];
+      await docker([
+        'run',
+        '-d',
+        '--name',
+        container(server),
+        '--hostname',
+        server,
+        '--network',
+        network,
+        '--network-alias',
+        server,
+        '-p',
+        '127.0.0.1::22',
+        ...http,
+        '-e',
+        `AUTHORIZED_KEY=${readFileSync(`${key}.pub`, 'utf8').trim()}`,
+        IMAGE,
+      ]);
+    }
+    const port = async (server: string, inside: number) =>
+      Number((await docker(['port', container(server), `${inside}/tcp`])).split(':').pop());
+    const lbPort = await port(lb, 80);
+    const lines = ['[lab]'];
+    for (const server of servers) {
+      const url = server === lb ? ` infra_url=http://127.0.0.1:${lbPort}` : '';
+      lines.push(`${server} ansible_port=${await port(server, 22)}${url}`);
+    }
+    lines.push(
+      '',
+      '[lab:vars]',
+      'ansible_host=127.0.0.1',
+      'ansible_user=student',
+      `ansible_ssh_private_key_file=${key}`,
+      "ansible_ssh_common_args='-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR'",
+      '',
+    );
+    const inventory = path.join(dir, 'hosts.ini');
+    writeFileSync(inventory, lines.join('\n'));
+    await waitForSsh(servers.map(container));
+    return { inventory, lbPort, container, remove };
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+}
+
+/** sshd listens a moment after its container starts. */
+async function waitForSsh(containers: string[]): Promise<void> {
+  for (const c of containers) {
+    for (let i = 0; i < 50; i++) {
+      const r = await execa('docker', ['exec', c, 'bash', '-c', 'exec 3<>/dev/tcp/127.0.0.1/22'], { reject: false });
+      if (r.exitCode === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
