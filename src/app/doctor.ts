@@ -1,4 +1,5 @@
 // Use case `doctor`: checks what `up` needs from this machine and prints, for each miss, how to fix it.
+import { ANSIBLE_INSTALL, ansibleVersion } from '../targets/ansible.js';
 import os from 'node:os';
 import { painter } from '../log.js';
 import { EXIT } from '../errors.js';
@@ -91,6 +92,15 @@ export async function doctorCommand(
     fix: enough ? undefined : 'stop other labs (`infra reset --all`) or programs',
   });
 
+  // Only `infra deploy` (real servers) needs Ansible: its absence is said, not counted as a failure.
+  const ansible = await ansibleVersion();
+  findings.push({
+    name: 'ansible',
+    status: ansible ? 'passed' : 'skipped',
+    detail: ansible ? `ansible-core ${ansible}` : 'not installed (only `infra deploy` to real servers needs it)',
+    fix: ansible ? undefined : `for infra deploy: ${ANSIBLE_INSTALL}`,
+  });
+
   const exit = findings.some((f) => f.status === 'failed' && f.environment)
     ? EXIT.environment
     : findings.every((f) => f.status !== 'failed')
@@ -105,7 +115,7 @@ export async function doctorCommand(
   }
   const paint = painter(io.stdout, io.env);
   for (const f of findings) {
-    const mark = f.status === 'passed' ? paint('green', '✓') : paint('red', '✗');
+    const mark = f.status === 'passed' ? paint('green', '✓') : f.status === 'skipped' ? '–' : paint('red', '✗');
     io.stdout.write(`${mark} ${f.name.padEnd(14)} ${f.detail}\n`);
     if (f.fix) io.stdout.write(`  fix: ${f.fix}\n`);
   }

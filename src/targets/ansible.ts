@@ -155,3 +155,10 @@ export function parseRecap(output: string): Record<string, HostRecap> {
   }
   return recap;
 }
+
+/** ansible-core's version here (`2.14.18`), or undefined when it is not installed. */
+export async function ansibleVersion(): Promise<string | undefined> {
+  const result = await execa('ansible-playbook', ['--version'], { reject: false });
+  if (result.exitCode !== 0) return undefined;
+  return /core ([\d.]+)/.exec(String(result.stdout))?.[1] ?? String(result.stdout).split('\n')[0];
+}

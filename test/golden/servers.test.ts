@@ -1,0 +1,77 @@
+// Golden renders of infra deploy's Ansible project: the built-in lab on Debian 13 servers (the release the end-to-end
+// test deploys to), and the MySQL lab on Ubuntu (24.04 web servers with MySQL 8.0, a 22.04 LB), which is rendered
+// and checked here only: no Ubuntu mirror or MySQL server can be had on this machine.
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseDefinition } from '../../src/topology/definition.js';
+import { buildLab } from '../../src/topology/build-lab.js';
+import { flavourOf } from '../../src/flavours/index.js';
+import { renderAnsibleProject } from '../../src/targets/ansible-project.js';
+import { serverDatabase, type HostFacts, type RealServer } from '../../src/targets/platform.js';
+import { webServers } from '../../src/topology/types.js';
+import { fixtureText, repoRoot } from '../helpers/fixtures.js';
+
+const update = process.env.UPDATE_GOLDEN === '1';
+const BUNDLE = 'ansible/app/server.js';
+
+const CASES = [
+  { golden: 'servers-debian-13', fixture: 'valid-default', releases: { 'lb-01': 'debian 13', web: 'debian 13' } },
+  {
+    golden: 'servers-ubuntu-mysql',
+    fixture: 'valid-mysql',
+    releases: { 'lb-01': 'ubuntu 22.04', web: 'ubuntu 24.04' },
+  },
+];
+
+function render(fixture: string, releases: Record<string, string>) {
+  const parsed = parseDefinition(fixtureText(fixture), fixture);
+  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+  let lab = buildLab(parsed.definition);
+  const webs = new Set(webServers(lab).map((s) => s.name));
+  const servers: Record<string, RealServer> = {};
+  lab.servers.forEach((s, i) => {
+    const [distribution, release] = (releases[s.name] ?? releases.web).split(' ');
+    const facts: HostFacts = {
+      server: s.name,
+      distribution,
+      release,
+      address: `10.0.0.${10 + i}`,
+      serviceManager: 'systemd',
+    };
+    servers[s.name] = { facts, database: webs.has(s.name) ? serverDatabase(flavourOf(lab), facts) : undefined };
+  });
+  lab = { ...lab, databaseVersion: Object.values(servers).find((s) => s.database)?.database?.version };
+  return renderAnsibleProject(lab, servers).map((f) =>
+    f.path === BUNDLE ? { ...f, content: 'the bundle of lab-app/server.ts (npm run build)\n' } : f,
+  );
+}
+
+function listFiles(dir: string, prefix = ''): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? listFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
+  );
+}
+
+describe.each(CASES)('$golden', ({ golden, fixture, releases }) => {
+  const files = render(fixture, releases);
+  const dir = path.join(repoRoot, 'test', 'golden', golden);
+  if (update) {
+    rmSync(dir, { recursive: true, force: true });
+    for (const f of files) {
+      mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
+      writeFileSync(path.join(dir, f.path), f.content);
+    }
+  }
+
+  it('renders the same set of files as its golden', () => {
+    expect(files.map((f) => f.path).sort()).toEqual(listFiles(dir).sort());
+  });
+
+  it.each(files.map((f) => f.path))('%s matches its golden', (file) => {
+    expect(files.find((f) => f.path === file)!.content).toBe(readFileSync(path.join(dir, file), 'utf8'));
+  });
+
+  it('is deterministic: same input, same bytes', () => {
+    expect(render(fixture, releases)).toEqual(files);
+  });
+});
