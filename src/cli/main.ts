@@ -320,14 +320,23 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .addOption(dirOption())
     .option('--json', 'print JSON')
     .option('--verify', "also compare each replica's tables with the primary's (chunked checksums)")
+    .option(
+      '-i, --inventory <file>',
+      'the lab `infra deploy` put on real servers instead: services (over SSH), HAProxy, replication',
+    )
     .addHelpText(
       'after',
       "\nExamples:\n  $ infra status\n  $ infra status --name ci-1 --json | jq .url\n  $ infra status --verify        is any replica's data drifting?\n" +
+        '  $ infra status --inventory hosts.ini   the lab on its real servers\n' +
         '\nExit codes: 0 healthy; 1 not healthy, or not running (with --json, `running: false` tells them apart);' +
         '\n2 bad usage; 3 no Docker engine.',
     )
     .action(
-      run(async (o: Common & { json?: boolean; verify?: boolean }) => {
+      run(async (o: Common & { json?: boolean; verify?: boolean; inventory?: string }) => {
+        if (o.inventory) {
+          const { serverStatusCommand } = await import('../app/server-status.js');
+          return serverStatusCommand(env(), { ...target(o), inventory: o.inventory, json: Boolean(o.json) });
+        }
         const { statusCommand } = await import('../app/status.js');
         return statusCommand(env(), { ...target(o), json: Boolean(o.json), verify: Boolean(o.verify) });
       }),

@@ -96,6 +96,30 @@ describeWithDocker('infra deploy on SSH servers', () => {
     expect(smoke.exitCode).toBe(0);
   });
 
+  it('status --inventory shows every service and the replica; a stopped app shows, and deploy starts it again', async () => {
+    const status = async () => {
+      const run = await infra(['status', '--inventory', servers.inventory, '--json'], { cwd });
+      return { exitCode: run.exitCode, body: JSON.parse(run.stdout) };
+    };
+    const healthy = await status();
+    expect(healthy.exitCode).toBe(0);
+    expect(healthy.body.servers['web-01'].services).toEqual({
+      mariadb: 'running',
+      'infra-app': 'running',
+      nginx: 'running',
+    });
+    expect(healthy.body.backends).toEqual({ 'web-01': 'UP', 'web-02': 'UP' });
+    expect(healthy.body.replication.replicas['web-02']).toMatchObject({ io_running: 'Yes', sql_running: 'Yes' });
+
+    await onServer('web-02', 'service infra-app stop');
+    const broken = await status();
+    expect(broken.exitCode).toBe(1);
+    expect(broken.body.servers['web-02'].services['infra-app']).toBe('stopped');
+    const { result } = await deploy();
+    expect(result.servers['web-02'].changed).toBe(1);
+    expect((await status()).exitCode).toBe(0);
+  });
+
   it('--check on a changed infra.yaml shows the diff and changes nothing', async () => {
     await infra(['init'], { cwd });
     const file = path.join(cwd, 'infra.yaml');

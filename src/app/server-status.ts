@@ -1,0 +1,133 @@
+// Use case `infra status --inventory FILE`: the lab infra deploy put on real servers, as it is now: each server
+// reachable or not and its services running or not (over SSH), HAProxy's view of the web servers (its stats page),
+// and each replica's threads and lag (through an SSH tunnel). Exit 0 when all of it is healthy, 1 otherwise.
+import path from 'node:path';
+import { EXIT } from '../errors.js';
+import { flavourOf } from '../flavours/index.js';
+import type { Io } from '../log.js';
+import { publishedStates } from '../ops/haproxy.js';
+import { closeAll, connectAll, replicaStatus, type Connections } from '../replication/apply.js';
+import { isReplicating, type ReplicaStatus } from '../replication/replica-status.js';
+import { requireSecrets } from '../render/secrets.js';
+import { PORTS } from '../topology/lab-constants.js';
+import { frontLoadBalancer, replicaServers, webServers, type ComponentKind, type Lab } from '../topology/types.js';
+import { readInventory, type HostVars } from '../targets/ansible.js';
+import { openTunnels, sshRun } from '../targets/ssh.js';
+import { requireServers, serversUrl } from '../targets/targets.js';
+import type { AppEnv } from './context.js';
+import { resolveRenderTarget, type RenderOptions } from './render.js';
+
+/** The service each kind runs as on a server (the names infra deploy's roles give them). */
+function serviceOf(lab: Lab, kind: ComponentKind): string {
+  if (kind === 'app') return 'infra-app';
+  if (kind === 'db') return flavourOf(lab).serverPackage.service;
+  return kind;
+}
+
+interface ServerState {
+  reachable: boolean;
+  error?: string;
+  services: Record<string, 'running' | 'stopped'>;
+}
+
+/** Each service's LSB status (`service X status`: 0 running), as root without a password prompt. */
+async function serverState(lab: Lab, name: string, vars: HostVars): Promise<ServerState> {
+  const server = lab.servers.find((s) => s.name === name)!;
+  const services = server.components.map((c) => serviceOf(lab, c.kind));
+  const script = services
+    .map((s) => `sudo -n service ${s} status >/dev/null 2>&1 && echo "${s} running" || echo "${s} stopped"`)
+    .join('; ');
+  try {
+    const out = await sshRun(name, vars, script);
+    const states = Object.fromEntries(
+      out
+        .trim()
+        .split('\n')
+        .map((line) => line.split(' ') as [string, 'running' | 'stopped']),
+    );
+    return { reachable: true, services: states };
+  } catch (error) {
+    return { reachable: false, error: (error as Error).message, services: {} };
+  }
+}
+
+export async function serverStatusCommand(
+  env: AppEnv,
+  options: RenderOptions & { inventory: string; json: boolean },
+): Promise<number> {
+  const { lab, dir } = await resolveRenderTarget(options);
+  const inventory = path.resolve(options.cwd, options.inventory);
+  const all = await readInventory(inventory);
+  const hosts = Object.fromEntries(requireServers(lab, all, options.inventory).map((n) => [n, all[n]]));
+  const url = serversUrl(frontLoadBalancer(lab).name, hosts[frontLoadBalancer(lab).name]);
+  const servers = Object.fromEntries(
+    await Promise.all(Object.keys(hosts).map(async (n) => [n, await serverState(lab, n, hosts[n])] as const)),
+  );
+  const backends = await publishedStates({ url }).catch(() => ({}) as Record<string, string>);
+  const replicas = await replicaStates(env, lab, dir, hosts).catch((error: Error) => error);
+
+  const healthy =
+    Object.values(servers).every((s) => s.reachable && Object.values(s.services).every((x) => x === 'running')) &&
+    webServers(lab).every((s) => backends[s.name] === 'UP') &&
+    !(replicas instanceof Error) &&
+    Object.values(replicas).every(isReplicating);
+  if (options.json) {
+    const replication = replicas instanceof Error ? { error: replicas.message } : { replicas };
+    const body = { healthy, lab: lab.name, url, servers, backends, replication };
+    env.io.stdout.write(JSON.stringify(body, null, 2) + '\n');
+  } else {
+    printStatus(env.io, lab, url, servers, backends, replicas, healthy);
+  }
+  return healthy ? EXIT.ok : EXIT.failed;
+}
+
+async function replicaStates(
+  env: AppEnv,
+  lab: Lab,
+  dir: string,
+  hosts: Record<string, HostVars>,
+): Promise<Record<string, ReplicaStatus>> {
+  const secrets = await requireSecrets(dir);
+  const replicas = replicaServers(lab).map((s) => s.name);
+  const tunnels = await openTunnels(Object.fromEntries(replicas.map((r) => [r, hosts[r]])), PORTS.database);
+  let connections: Connections = {};
+  try {
+    connections = await connectAll(env.openSession, tunnels.ports, secrets, 5000);
+    const entries = await Promise.all(
+      replicas.map(async (r) => [r, await replicaStatus(connections[r], flavourOf(lab))] as const),
+    );
+    return Object.fromEntries(entries);
+  } finally {
+    await closeAll(connections);
+    await tunnels.close();
+  }
+}
+
+function printStatus(
+  io: Io,
+  lab: Lab,
+  url: string,
+  servers: Record<string, ServerState>,
+  backends: Record<string, string>,
+  replicas: Record<string, ReplicaStatus> | Error,
+  healthy: boolean,
+): void {
+  const lines = [`lab "${lab.name}" on its servers: ${healthy ? 'healthy' : 'NOT healthy'}  ${url}`];
+  for (const [name, state] of Object.entries(servers)) {
+    const services = Object.entries(state.services)
+      .map(([s, x]) => `${s} ${x}`)
+      .join(', ');
+    const backend = backends[name] ? `  (HAProxy: ${backends[name]})` : '';
+    lines.push(`  ${name.padEnd(8)} ${state.reachable ? services : `unreachable: ${state.error}`}${backend}`);
+  }
+  if (replicas instanceof Error) {
+    lines.push(`  replication: cannot read it: ${replicas.message}`);
+  } else {
+    for (const [name, r] of Object.entries(replicas)) {
+      const lag = r.lag_seconds === null ? '' : `, ${r.lag_seconds} s behind`;
+      const error = r.last_error ? `: ${r.last_error}` : '';
+      lines.push(`  ${name} replica of ${r.source_host}: IO ${r.io_running}, SQL ${r.sql_running}${lag}${error}`);
+    }
+  }
+  io.stdout.write(lines.join('\n') + '\n');
+}
