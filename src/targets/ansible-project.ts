@@ -81,6 +81,9 @@ function playbook(lab: Lab): string {
 - name: every server of the lab
   hosts: ${all}
   become: true
+  # A server that cannot take the lab (a port held by another program, no sudo) stops the run on every server,
+  # before any of the lab's packages is installed anywhere.
+  any_errors_fatal: true
   gather_facts: true
   gather_subset: [min]
   roles: [common]

@@ -2,7 +2,7 @@
 // test/helpers/ssh-servers.ts): the first deploy installs and configures everything and replication runs; smoke
 // passes there; a second deploy changes nothing; a config broken by hand is restored; --check on a changed
 // infra.yaml shows the diff and changes nothing. Needs ansible-core on this machine (.ci/run installs it).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execaSync } from 'execa';
 import { describeWithDocker, docker, infra, requireEngine, tempDir, uniqueLabName } from '../helpers/e2e.js';
@@ -47,6 +47,18 @@ describeWithDocker('infra deploy on SSH servers', () => {
     const run = await infra(['deploy', '--inventory', partial], { cwd });
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain('lacks web-01, web-02');
+  });
+
+  it('stops on every server before installing the lab when another program holds one of its ports, naming it', async () => {
+    const holder = 'echo $$ > /tmp/holder.pid && exec python3 -m http.server 80';
+    await docker(['exec', '-d', servers.container('web-02'), 'sh', '-c', holder]);
+    await onServer('web-02', 'for i in $(seq 50); do ss -Hltn "sport = :80" | grep -q . && exit 0; sleep 0.1; done');
+    const run = await infra(['deploy', '--inventory', servers.inventory], { cwd });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('web-02: port 80 is held by python3');
+    expect(await onServer('web-02', 'command -v nginx mariadb || true')).toBe('');
+    expect(await onServer('lb-01', 'command -v haproxy || true')).toBe('');
+    await onServer('web-02', 'kill $(cat /tmp/holder.pid)');
   });
 
   it('deploys the lab: packages, configs, app, database users, then GTID replication', async () => {
@@ -118,6 +130,24 @@ describeWithDocker('infra deploy on SSH servers', () => {
     const { result } = await deploy();
     expect(result.servers['web-02'].changed).toBe(1);
     expect((await status()).exitCode).toBe(0);
+  });
+
+  it('does not install a config that fails its check on the server: the old one keeps serving', async () => {
+    const edited = path.join(cwd, 'infra-labs', 'lab', 'ansible', 'servers', 'web-01', 'nginx.conf');
+    const rendered = readFileSync(edited, 'utf8');
+    writeFileSync(edited, rendered.replace('sendfile on;', 'sendfile on;\n    not_a_directive on;'));
+    const run = await infra(['deploy', '--inventory', servers.inventory], { cwd });
+    expect(run.exitCode).toBe(1);
+    // nginx -t's own words, in Ansible's JSON (quotes escaped).
+    expect(run.stderr).toMatch(/unknown directive \\?"not_a_directive\\?"/);
+    expect(run.stderr).toContain('ansible-playbook failed on web-01');
+    expect(await onServer('web-01', 'cat /etc/nginx/nginx.conf')).toBe(rendered.trimEnd());
+    const pinned = await fetch(`http://127.0.0.1:${servers.lbPort}/`, { headers: { 'X-Infra-Server': 'web-01' } });
+    expect([pinned.status, pinned.headers.get('x-served-by')]).toEqual([200, 'web-01']);
+    // The edit undone (the file removed: deploy renders it again), deploy succeeds and changes nothing there.
+    rmSync(edited);
+    const { result } = await deploy();
+    expect(result.servers['web-01'].changed).toBe(0);
   });
 
   it('--check on a changed infra.yaml shows the diff and changes nothing', async () => {
