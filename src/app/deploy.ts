@@ -11,17 +11,20 @@ import { requireSecrets, type LabSecrets } from '../render/secrets.js';
 import { StepRunner, stepsJson } from '../report/steps.js';
 import { PORTS } from '../topology/lab-constants.js';
 import { webServers, type Lab } from '../topology/types.js';
-import { readFacts, readInventory, runPlaybook, type HostRecap, type HostVars } from '../targets/ansible.js';
+import { readFacts, runPlaybook, type HostRecap, type HostVars } from '../targets/ansible.js';
 import { ANSIBLE_DIR, renderAnsibleProject } from '../targets/ansible-project.js';
 import { requireAppRuntime, serverDatabase, type RealServer } from '../targets/platform.js';
 import { openTunnels } from '../targets/ssh.js';
-import { FACT_NAMES, hostFactsOf, requireServers } from '../targets/targets.js';
+import { FACT_NAMES, hostFactsOf } from '../targets/targets.js';
 import type { AppEnv } from './context.js';
 import { lockLab } from './lab-lock.js';
-import { renderLabFolder, resolveRenderTarget, type RenderOptions, type RenderTarget } from './render.js';
+import { renderLabFolder, type RenderOptions, type RenderTarget } from './render.js';
+import { labServers, TARGETS_INVENTORY } from './lab-servers.js';
+import { file } from '../render/rendered-file.js';
 
 export interface DeployOptions extends RenderOptions {
-  inventory: string;
+  /** An inventory file; absent: infra.yaml's targets. */
+  inventory?: string;
   check: boolean;
   json: boolean;
 }
@@ -36,19 +39,22 @@ export interface Deployment {
   lab: Lab;
   dir: string;
   target: RenderTarget;
+  /** The inventory the playbook reads (infra.yaml's targets: the one rendered into the lab folder). */
   inventory: string;
+  targetsInventory?: string;
   hosts: Record<string, HostVars>;
   servers: Record<string, RealServer>;
 }
 
 /** Inventory → every server present → each server's facts → what it runs; nothing rendered or changed yet. */
 export async function readDeployment(options: DeployOptions, note: (d: string) => void): Promise<Deployment> {
-  const target = await resolveRenderTarget(options);
-  const inventory = path.resolve(options.cwd, options.inventory);
-  const all = await readInventory(inventory);
-  const names = requireServers(target.lab, all, options.inventory);
-  const hosts = Object.fromEntries(names.map((n) => [n, all[n]]));
-  const facts = await readFacts({ projectDir: options.cwd, inventory, hosts: names, env: {} }, FACT_NAMES);
+  const named = await labServers(options, 'deploy');
+  const { target, hosts, targetsInventory } = named;
+  const names = Object.keys(hosts);
+  const facts = await readFacts(
+    { projectDir: options.cwd, inventory: named.inventory, hosts: names, env: {} },
+    FACT_NAMES,
+  ).finally(named.release);
   const webs = new Set(webServers(target.lab).map((s) => s.name));
   const servers: Record<string, RealServer> = {};
   for (const name of names) {
@@ -67,7 +73,8 @@ export async function readDeployment(options: DeployOptions, note: (d: string) =
   const databaseVersion = Object.values(servers).find((s) => s.database)?.database?.version;
   const lab: Lab = { ...target.lab, databaseVersion };
   note(names.map((n) => `${n} ${servers[n].facts.distribution} ${servers[n].facts.release}`).join(', '));
-  return { lab, dir: target.dir, target, inventory, hosts, servers };
+  const inventory = targetsInventory ? path.join(target.dir, TARGETS_INVENTORY) : named.inventory;
+  return { lab, dir: target.dir, target, inventory, targetsInventory, hosts, servers };
 }
 
 export interface DeployOutcome {
@@ -110,13 +117,20 @@ export async function deployCommand(env: AppEnv, options: DeployOptions): Promis
 async function deploy(
   env: AppEnv,
   options: DeployOptions,
-  { lab, dir, target, inventory, hosts, servers }: Deployment,
+  { lab, dir, target, inventory, targetsInventory, hosts, servers }: Deployment,
   steps: StepRunner,
 ): Promise<DeployOutcome> {
   const { io } = env;
   await steps.step('render the Ansible project', async (note) => {
     const result = await renderLabFolder(
-      { ...options, keepEdits: true, serverFiles: renderAnsibleProject(lab, servers) },
+      {
+        ...options,
+        keepEdits: true,
+        serverFiles: [
+          ...renderAnsibleProject(lab, servers),
+          ...(targetsInventory ? [file(TARGETS_INVENTORY, targetsInventory)] : []),
+        ],
+      },
       { ...target, lab },
     );
     note(`${path.relative(options.cwd, path.join(dir, ANSIBLE_DIR)) || ANSIBLE_DIR}/`);

@@ -1,7 +1,6 @@
 // Use case `infra smoke --inventory FILE`: the smoke checks against the lab on real servers. The same checks as in
 // Docker where they carry over (LB, distribution, app path, replication, consistency), the databases reached through
 // SSH tunnels, and the exposure seen from the servers themselves. Nothing here stops a server.
-import path from 'node:path';
 import { PORTABLE_CHECKS, runChecks } from '../checks/runner.js';
 import { serverExposure, type ServerCheckContext } from '../checks/server-exposure.js';
 import type { Check } from '../checks/check.js';
@@ -11,22 +10,21 @@ import { requireSecrets } from '../render/secrets.js';
 import { smokeReport, terminalLine } from '../report/smoke-report.js';
 import { PORTS } from '../topology/lab-constants.js';
 import { frontLoadBalancer, webServers } from '../topology/types.js';
-import { readInventory } from '../targets/ansible.js';
 import { openPortsFrom } from '../targets/port-scan.js';
 import { openTunnels, type Tunnels } from '../targets/ssh.js';
-import { requireServers, serversUrl } from '../targets/targets.js';
+import { serversUrl } from '../targets/targets.js';
+import { labServers } from './lab-servers.js';
 import type { AppEnv } from './context.js';
-import { resolveRenderTarget } from './render.js';
 import { reportSmoke, type SmokeOptions } from './smoke.js';
 
 export const SERVER_CHECKS: Check<ServerCheckContext>[] = [...PORTABLE_CHECKS, serverExposure];
 
-export async function serverSmokeCommand(env: AppEnv, options: SmokeOptions & { inventory: string }): Promise<number> {
+export async function serverSmokeCommand(
+  env: AppEnv,
+  options: SmokeOptions & { inventory: string | true },
+): Promise<number> {
   const { io } = env;
-  const { lab, dir } = await resolveRenderTarget(options);
-  const inventory = path.resolve(options.cwd, options.inventory);
-  const all = await readInventory(inventory);
-  const hosts = Object.fromEntries(requireServers(lab, all, options.inventory).map((n) => [n, all[n]]));
+  const { lab, dir, hosts } = await labServers(options, 'read');
   const secrets = await requireSecrets(dir);
   const lb = frontLoadBalancer(lab).name;
   const url = serversUrl(lb, hosts[lb]);

@@ -1,7 +1,6 @@
 // Use case `infra status --inventory FILE`: the lab infra deploy put on real servers, as it is now: each server
 // reachable or not and its services running or not (over SSH), HAProxy's view of the web servers (its stats page),
 // and each replica's threads and lag (through an SSH tunnel). Exit 0 when all of it is healthy, 1 otherwise.
-import path from 'node:path';
 import { EXIT } from '../errors.js';
 import { flavourOf } from '../flavours/index.js';
 import type { Io } from '../log.js';
@@ -11,11 +10,12 @@ import { isReplicating, type ReplicaStatus } from '../replication/replica-status
 import { requireSecrets } from '../render/secrets.js';
 import { PORTS } from '../topology/lab-constants.js';
 import { frontLoadBalancer, replicaServers, webServers, type ComponentKind, type Lab } from '../topology/types.js';
-import { readInventory, type HostVars } from '../targets/ansible.js';
+import type { HostVars } from '../targets/ansible.js';
 import { openTunnels, sshRun } from '../targets/ssh.js';
-import { requireServers, serversUrl } from '../targets/targets.js';
+import { serversUrl } from '../targets/targets.js';
+import { labServers } from './lab-servers.js';
 import type { AppEnv } from './context.js';
-import { resolveRenderTarget, type RenderOptions } from './render.js';
+import type { RenderOptions } from './render.js';
 
 /** The service each kind runs as on a server (the names infra deploy's roles give them). */
 function serviceOf(lab: Lab, kind: ComponentKind): string {
@@ -53,12 +53,9 @@ async function serverState(lab: Lab, name: string, vars: HostVars): Promise<Serv
 
 export async function serverStatusCommand(
   env: AppEnv,
-  options: RenderOptions & { inventory: string; json: boolean },
+  options: RenderOptions & { inventory: string | true; json: boolean },
 ): Promise<number> {
-  const { lab, dir } = await resolveRenderTarget(options);
-  const inventory = path.resolve(options.cwd, options.inventory);
-  const all = await readInventory(inventory);
-  const hosts = Object.fromEntries(requireServers(lab, all, options.inventory).map((n) => [n, all[n]]));
+  const { lab, dir, hosts } = await labServers(options, 'read');
   const url = serversUrl(frontLoadBalancer(lab).name, hosts[frontLoadBalancer(lab).name]);
   const servers = Object.fromEntries(
     await Promise.all(Object.keys(hosts).map(async (n) => [n, await serverState(lab, n, hosts[n])] as const)),

@@ -321,8 +321,9 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .option('--json', 'print JSON')
     .option('--verify', "also compare each replica's tables with the primary's (chunked checksums)")
     .option(
-      '-i, --inventory <file>',
-      'the lab `infra deploy` put on real servers instead: services (over SSH), HAProxy, replication',
+      '-i, --inventory [file]',
+      "the lab `infra deploy` put on real servers instead (without a file: infra.yaml's targets): services (over " +
+        'SSH), HAProxy, replication',
     )
     .addHelpText(
       'after',
@@ -332,7 +333,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
         '\n2 bad usage; 3 no Docker engine.',
     )
     .action(
-      run(async (o: Common & { json?: boolean; verify?: boolean; inventory?: string }) => {
+      run(async (o: Common & { json?: boolean; verify?: boolean; inventory?: string | true }) => {
         if (o.inventory) {
           const { serverStatusCommand } = await import('../app/server-status.js');
           return serverStatusCommand(env(), { ...target(o), inventory: o.inventory, json: Boolean(o.json) });
@@ -406,9 +407,10 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .option('--junit <file>', 'also write a JUnit XML report (for CI test reporters)')
     .option('--skip <checks>', 'comma-separated checks to skip, e.g. failover (it stops web-01 for a few seconds)')
     .option(
-      '-i, --inventory <file>',
-      'check the lab `infra deploy` put on real servers instead: LB, distribution, app path, replication, ' +
-        'consistency, exposure (the LB URL is its infra_url host variable, else http://<its ansible_host>)',
+      '-i, --inventory [file]',
+      "check the lab `infra deploy` put on real servers instead (without a file: infra.yaml's targets): LB, " +
+        'distribution, app path, replication, consistency, exposure (the LB URL is its infra_url host variable, ' +
+        'else http://<its ansible_host>)',
     )
     .addHelpText(
       'after',
@@ -430,7 +432,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
         '  $ infra smoke --inventory hosts.ini           the lab on real servers (nothing there is stopped)',
     )
     .action(
-      run(async (o: Common & { json?: boolean; junit?: string; skip?: string; inventory?: string }) => {
+      run(async (o: Common & { json?: boolean; junit?: string; skip?: string; inventory?: string | true }) => {
         const { smokeCommand, parseSkip } = await import('../app/smoke.js');
         const options = { ...target(o), json: Boolean(o.json), junit: o.junit, skip: parseSkip(o.skip) };
         if (o.inventory) {
@@ -447,9 +449,9 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
       'put the lab on real servers over SSH with Ansible: packages, configs (validated on the server), app, ' +
         'database users, then GTID replication through SSH tunnels',
     )
-    .requiredOption(
+    .option(
       '-i, --inventory <file>',
-      'Ansible inventory (INI or YAML) with a host per server of the lab: lb-01, web-01, web-02',
+      "Ansible inventory (INI or YAML) with a host per server of the lab: lb-01, web-01, web-02 (default: infra.yaml's targets)",
     )
     .addOption(configOption())
     .addOption(nameOption())
@@ -466,6 +468,8 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
         '  web-01 ansible_host=203.0.113.11 ansible_user=ubuntu infra_address=10.0.0.11\n' +
         '  web-02 ansible_host=203.0.113.12 ansible_user=ubuntu\n' +
         "infra_address is the address the other servers reach it at (default: the server's default IPv4 address);\n" +
+        'or name them in infra.yaml: targets: { lb-01: { host: 203.0.113.10, user: ubuntu }, … } (also port, key,\n' +
+        "address, and url for the LB), which deploy renders as the lab folder's ansible/inventory.ini;\n" +
         'other hosts of the inventory are never contacted. Servers: Debian 12/13 (MariaDB), Ubuntu 22.04 (load\n' +
         'balancer only: its Node.js is too old for the app) and 24.04 (MariaDB or MySQL 8.0). Needs ansible-core\n' +
         "here, and sudo for the login user there. Passwords come from the lab folder's .env, never the inventory.\n" +
@@ -474,7 +478,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
         '  $ infra smoke --inventory hosts.ini              prove it works there',
     )
     .action(
-      run(async (o: Common & { inventory: string; check?: boolean; json?: boolean }) => {
+      run(async (o: Common & { inventory?: string; check?: boolean; json?: boolean }) => {
         const { deployCommand } = await import('../app/deploy.js');
         return deployCommand(env(), {
           ...target(o),

@@ -1,9 +1,19 @@
 import { UsageError } from '../errors.js';
 import { flavourOf, flavourFromVersion } from '../flavours/index.js';
 import { buildLab } from '../topology/build-lab.js';
+import { checkDefinition } from '../topology/definition.js';
 import { parseRecap } from './ansible.js';
 import { requireAppRuntime, serverDatabase, type HostFacts } from './platform.js';
-import { hostFactsOf, requireServers, serversUrl, shellWords, sshArgs } from './targets.js';
+import {
+  hostFactsOf,
+  inventorySource,
+  inventoryFromTargets,
+  requireServers,
+  TARGETS_SOURCE,
+  serversUrl,
+  shellWords,
+  sshArgs,
+} from './targets.js';
 
 const facts = (distribution: string, release: string): HostFacts => ({
   server: 'web-01',
@@ -66,14 +76,12 @@ describe('MySQL 8.0 statements', () => {
 
 describe('the inventory', () => {
   it('must name every server of the lab', () => {
-    expect(() => requireServers(buildLab({}), { 'lb-01': {}, other: {} }, 'hosts.ini')).toThrow(
+    expect(() => requireServers(buildLab({}), { 'lb-01': {}, other: {} }, inventorySource('hosts.ini'))).toThrow(
       'hosts.ini lacks web-01, web-02',
     );
-    expect(requireServers(buildLab({}), { 'lb-01': {}, 'web-01': {}, 'web-02': {}, other: {} }, 'h')).toEqual([
-      'lb-01',
-      'web-01',
-      'web-02',
-    ]);
+    expect(
+      requireServers(buildLab({}), { 'lb-01': {}, 'web-01': {}, 'web-02': {}, other: {} }, TARGETS_SOURCE),
+    ).toEqual(['lb-01', 'web-01', 'web-02']);
   });
 
   it("reads a server's address from infra_address, else its default IPv4; Debian's release is its major", () => {
@@ -130,4 +138,35 @@ it("reads the play recap's counts per host", () => {
     'web-01': { ok: 21, changed: 3, unreachable: 0, failed: 1, skipped: 4, rescued: 0, ignored: 0 },
   });
   expect(parseRecap('no recap')).toEqual({});
+});
+
+describe("infra.yaml's targets", () => {
+  it('render as an inventory, one host line per server with its settings', () => {
+    expect(
+      inventoryFromTargets({
+        'web-01': { host: '203.0.113.11', user: 'ubuntu', address: '10.0.0.11' },
+        'lb-01': { host: 'lb.example.org', port: 2222, key: '~/.ssh/lab', url: 'https://www.footer.com' },
+      }),
+    ).toBe(
+      "# Rendered by infra from infra.yaml's targets; infra deploy uses it when no --inventory is given.\n" +
+        'lb-01 ansible_host="lb.example.org" ansible_port="2222" ansible_ssh_private_key_file="~/.ssh/lab" infra_url="https://www.footer.com"\n' +
+        'web-01 ansible_host="203.0.113.11" ansible_user="ubuntu" infra_address="10.0.0.11"\n',
+    );
+  });
+
+  it('are checked field by field, every problem at once', () => {
+    const result = checkDefinition({
+      targets: { 'web-01': { host: '203.0.113.11', port: 0, adress: '10.0.0.1' }, 'lb-01': { user: 'root' } },
+    });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.problems).toEqual(
+      expect.arrayContaining([
+        'targets.web-01.port: must be a port from 1 to 65535 (got 0)',
+        expect.stringMatching(
+          /^targets\.web-01\.adress: unknown key; allowed here: host, user, port, key, address, url, sshArgs/,
+        ),
+        'targets.lb-01.host: is required',
+      ]),
+    );
+  });
 });

@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import type { Lab } from '../topology/types.js';
 import type { HostVars } from './ansible.js';
 import type { HostFacts } from './platform.js';
+import type { TargetDefinition } from '../topology/definition.js';
 
 /** The Ansible facts infra reads from each server before rendering for it. */
 export const FACT_NAMES = [
@@ -14,8 +15,24 @@ export const FACT_NAMES = [
   'ansible_service_mgr',
 ];
 
-/** The lab's server names, each present in the inventory; refuses naming the missing ones and a host line to add. */
-export function requireServers(lab: Lab, inventory: Record<string, HostVars>, file: string): string[] {
+/** Where the servers were named: an inventory file, or infra.yaml's targets (each says how to add one). */
+export interface ServersSource {
+  label: string;
+  addHint(server: string): string;
+}
+
+export const inventorySource = (file: string): ServersSource => ({
+  label: `--inventory ${file}`,
+  addHint: (s) => `${file}: add a line such as \`${s} ansible_host=<its address> ansible_user=<login>\``,
+});
+
+export const TARGETS_SOURCE: ServersSource = {
+  label: "infra.yaml's targets",
+  addHint: (s) => `targets.${s}: add \`{ host: <its address>, user: <login> }\``,
+};
+
+/** The lab's server names, each present in the inventory; refuses naming the missing ones and how to add them. */
+export function requireServers(lab: Lab, inventory: Record<string, HostVars>, source: ServersSource): string[] {
   if (lab.profiles.length > 0) {
     throw new UsageError(`infra deploy puts the built-in design on servers; profiles are not deployed yet`, [
       `profiles: ${lab.profiles.join(', ')}: deploy without them (they run in the Docker lab: infra up --profile …)`,
@@ -25,8 +42,8 @@ export function requireServers(lab: Lab, inventory: Record<string, HostVars>, fi
   const missing = servers.filter((s) => !(s in inventory));
   if (missing.length > 0) {
     throw new UsageError(
-      `--inventory ${file} lacks ${missing.join(', ')}: every server of the lab must be a host of that name`,
-      missing.map((s) => `${file}: add a line such as \`${s} ansible_host=<its address> ansible_user=<login>\``),
+      `${source.label} lacks ${missing.join(', ')}: every server of the lab must be a host of that name`,
+      missing.map((s) => source.addHint(s)),
     );
   }
   return servers;
@@ -75,4 +92,23 @@ export function shellWords(text: string): string[] {
 export function serversUrl(lb: string, vars: HostVars): string {
   if (typeof vars.infra_url === 'string') return vars.infra_url.replace(/\/$/, '');
   return `http://${String(vars.ansible_host ?? lb)}`;
+}
+
+/** infra.yaml's `targets:` as an Ansible inventory (INI): one line per server, its settings as host variables. */
+export function inventoryFromTargets(targets: Record<string, TargetDefinition>): string {
+  const lines = ["# Rendered by infra from infra.yaml's targets; infra deploy uses it when no --inventory is given."];
+  for (const [server, t] of Object.entries(targets).sort(([a], [b]) => a.localeCompare(b))) {
+    const vars: [string, string | number | undefined][] = [
+      ['ansible_host', t.host],
+      ['ansible_port', t.port],
+      ['ansible_user', t.user],
+      ['ansible_ssh_private_key_file', t.key],
+      ['infra_address', t.address],
+      ['infra_url', t.url],
+      ['ansible_ssh_common_args', t.sshArgs],
+    ];
+    const set = vars.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${JSON.stringify(String(v))}`);
+    lines.push([server, ...set].join(' '));
+  }
+  return lines.join('\n') + '\n';
 }

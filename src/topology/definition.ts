@@ -21,6 +21,17 @@ export interface LabDefinition {
   monitorPort?: number | 'auto';
   healthCheck?: Partial<HealthCheckDefinition>;
   servers?: { name: string; role: Role; healthCheck?: Partial<HealthCheckDefinition> }[];
+  /** `infra deploy`: the real servers by server name, instead of an inventory file. */
+  targets?: Record<string, TargetDefinition>;
+}
+export interface TargetDefinition {
+  host: string;
+  user?: string;
+  port?: number;
+  key?: string;
+  address?: string;
+  url?: string;
+  sshArgs?: string;
 }
 interface HealthCheckDefinition {
   intervalMs: number;

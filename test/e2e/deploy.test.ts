@@ -4,7 +4,7 @@
 // infra.yaml shows the diff and changes nothing. Needs ansible-core on this machine (.ci/run installs it).
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { execaSync } from 'execa';
+import { execa, execaSync } from 'execa';
 import { describeWithDocker, docker, infra, requireEngine, tempDir, uniqueLabName } from '../helpers/e2e.js';
 import { startSshServers, type SshServers } from '../helpers/ssh-servers.js';
 
@@ -160,5 +160,30 @@ describeWithDocker('infra deploy on SSH servers', () => {
     expect(run.stderr).toMatch(/^\s+\+\s+balance leastconn$/m);
     expect(run.stderr).toContain('nothing was changed');
     expect(await onServer('lb-01', 'grep balance /etc/haproxy/haproxy.cfg')).toContain('roundrobin');
+  });
+
+  it("takes the servers from infra.yaml's targets instead of an inventory file", async () => {
+    // Host keys checked, as on a student's machine, against a known_hosts file of the test's own.
+    const knownHosts = path.join(cwd, 'known_hosts');
+    const ports = servers.sshPorts;
+    const scans = await Promise.all(
+      Object.values(ports).map(async (p) => (await execa('ssh-keyscan', ['-p', String(p), '127.0.0.1'])).stdout),
+    );
+    writeFileSync(knownHosts, scans.join('\n') + '\n');
+    const targets = Object.entries(ports).map(([server, port]) => {
+      const url = server === 'lb-01' ? `, url: "http://127.0.0.1:${servers.lbPort}"` : '';
+      const ssh = `sshArgs: "-o UserKnownHostsFile=${knownHosts}"`;
+      return `  ${server}: { host: 127.0.0.1, port: ${port}, user: student, key: ${servers.key}, ${ssh}${url} }`;
+    });
+    writeFileSync(path.join(cwd, 'infra.yaml'), ['targets:', ...targets, ''].join('\n'));
+    const env = {};
+    const deployed = await infra(['deploy', '--json'], { cwd, env });
+    if (deployed.exitCode !== 0) throw new Error(`${deployed.stdout}\n${deployed.stderr}`);
+    expect(JSON.parse(deployed.stdout).changed).toBe(0);
+    expect(readFileSync(path.join(cwd, 'infra-labs', 'lab', 'ansible', 'inventory.ini'), 'utf8')).toContain(
+      `lb-01 ansible_host="127.0.0.1" ansible_port="${ports['lb-01']}"`,
+    );
+    const status = await infra(['status', '--inventory', '--json'], { cwd, env });
+    expect([status.exitCode, JSON.parse(status.stdout).healthy]).toEqual([0, true]);
   });
 });

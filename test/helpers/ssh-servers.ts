@@ -14,6 +14,10 @@ export interface SshServers {
   inventory: string;
   /** The LB's HTTP port on 127.0.0.1. */
   lbPort: number;
+  /** Each server's SSH port on 127.0.0.1. */
+  sshPorts: Record<string, number>;
+  /** The private key the servers accept. */
+  key: string;
   /** The container standing for a server. */
   container(server: string): string;
   remove(): Promise<void>;
@@ -57,9 +61,11 @@ export async function startSshServers(prefix: string, dir: string, lb: string, w
       Number((await docker(['port', container(server), `${inside}/tcp`])).split(':').pop());
     const lbPort = await port(lb, 80);
     const lines = ['[lab]'];
+    const sshPorts: Record<string, number> = {};
     for (const server of servers) {
       const url = server === lb ? ` infra_url=http://127.0.0.1:${lbPort}` : '';
-      lines.push(`${server} ansible_port=${await port(server, 22)}${url}`);
+      sshPorts[server] = await port(server, 22);
+      lines.push(`${server} ansible_port=${sshPorts[server]}${url}`);
     }
     lines.push(
       '',
@@ -73,7 +79,7 @@ export async function startSshServers(prefix: string, dir: string, lb: string, w
     const inventory = path.join(dir, 'hosts.ini');
     writeFileSync(inventory, lines.join('\n'));
     await waitForSsh(servers.map(container));
-    return { inventory, lbPort, container, remove };
+    return { inventory, lbPort, sshPorts, key, container, remove };
   } catch (error) {
     await remove();
     throw error;

@@ -1,0 +1,72 @@
+// The lab and the real servers it is (or goes) on, for deploy, smoke and status: named by an inventory file
+// (--inventory FILE), or by infra.yaml's `targets:`, which deploy renders into the lab folder as an inventory.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import { pathExists } from '../render/write-lab.js';
+import { readInventory, type HostVars } from '../targets/ansible.js';
+import { ANSIBLE_DIR } from '../targets/ansible-project.js';
+import { inventoryFromTargets, inventorySource, requireServers, TARGETS_SOURCE } from '../targets/targets.js';
+import type { Lab } from '../topology/types.js';
+import { resolveRenderTarget, type RenderOptions, type RenderTarget } from './render.js';
+
+/** Where deploy renders infra.yaml's targets, and where smoke and status read them. */
+export const TARGETS_INVENTORY = `${ANSIBLE_DIR}/inventory.ini`;
+
+export interface LabServers {
+  lab: Lab;
+  dir: string;
+  target: RenderTarget;
+  /** The inventory file Ansible reads now (for targets before deploy's render: a temporary copy). */
+  inventory: string;
+  /** The lab's servers only, with their variables. */
+  hosts: Record<string, HostVars>;
+  /** infra.yaml's targets as an inventory, which deploy renders into the lab folder. */
+  targetsInventory?: string;
+  /** Removes a temporary inventory. */
+  release(): Promise<void>;
+}
+
+/** `inventory`: a file, or `true` (the flag without a file) / undefined for infra.yaml's targets. */
+export async function labServers(
+  options: RenderOptions & { inventory?: string | true },
+  use: 'deploy' | 'read',
+): Promise<LabServers> {
+  const target = await resolveRenderTarget(options);
+  const { lab, dir, definition } = target;
+  let inventory: string;
+  let targetsInventory: string | undefined;
+  let release = async () => {};
+  if (typeof options.inventory === 'string') {
+    inventory = path.resolve(options.cwd, options.inventory);
+  } else if (definition.targets) {
+    targetsInventory = inventoryFromTargets(definition.targets);
+    inventory = path.join(dir, TARGETS_INVENTORY);
+    if (use === 'deploy') {
+      // Ansible reads the servers' facts before the project (and this inventory in it) is rendered.
+      const temporary = await mkdtemp(path.join(os.tmpdir(), 'infra-targets-'));
+      inventory = path.join(temporary, 'inventory.ini');
+      await writeFile(inventory, targetsInventory);
+      release = () => rm(temporary, { recursive: true, force: true });
+    } else if (!(await pathExists(inventory))) {
+      throw new UsageError(`lab "${lab.name}" has not been deployed to its targets yet (no ${inventory})`, [
+        'run `infra deploy` first: it renders the targets of infra.yaml as that inventory',
+      ]);
+    }
+  } else {
+    throw new UsageError(`which servers? lab "${lab.name}" names none`, [
+      '--inventory FILE: an Ansible inventory with a host per server (lb-01, web-01, web-02)',
+      'or targets: in infra.yaml, e.g. `targets: { lb-01: { host: 203.0.113.10, user: ubuntu }, … }`',
+    ]);
+  }
+  try {
+    const all = await readInventory(inventory);
+    const source = typeof options.inventory === 'string' ? inventorySource(options.inventory) : TARGETS_SOURCE;
+    const hosts = Object.fromEntries(requireServers(lab, all, source).map((n) => [n, all[n]]));
+    return { lab, dir, target, inventory, hosts, targetsInventory, release };
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
