@@ -156,7 +156,10 @@ async function deploy(
       if (result.exitCode !== 0 || failed.length > 0) {
         throw new StepError(
           `ansible-playbook failed on ${failed.map(([h]) => h).join(', ') || 'the servers'} (exit ${result.exitCode})`,
-          'Its output above names the task and the reason; nothing after the failed task ran on that server.',
+          shutOut(result.output)
+            ? 'The new firewall rules shut SSH out: the rollback armed before them removes them within 60 s. ' +
+                "Fix the rules (the lab folder's ansible/servers/<server>/firewall.nft, or infra.yaml), then deploy again."
+            : 'Its output above names the task and the reason; nothing after the failed task ran on that server.',
         );
       }
       note(`changed=${changedCount(result.recap)}`);
@@ -181,6 +184,14 @@ async function deploy(
     });
   }
   return { check: options.check, servers: playbook.recap, changed: changedCount(playbook.recap), replication };
+}
+
+/** Whether the firewall role's SSH test failed: the rules loaded just before it shut SSH out. */
+function shutOut(output: string): boolean {
+  const task = output.indexOf('TASK [firewall : SSH gets through the new rules]');
+  if (task < 0) return false;
+  const next = output.indexOf('TASK [', task + 1);
+  return output.slice(task, next < 0 ? undefined : next).includes('fatal:');
 }
 
 function changedCount(recap: Record<string, HostRecap>): number {

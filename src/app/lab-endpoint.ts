@@ -32,11 +32,15 @@ export async function labEndpoint(
   if (!lb.publishedPort) throw new StepError('the load balancer publishes no port');
   const httpUrl = labUrl(lb.publishedPort.port, lb.publishedPort.ip);
   if (!lb.publishedTlsPort) return { url: httpUrl };
+  return { url: labHttpsUrl(lb.publishedTlsPort.port, lb.publishedTlsPort.ip), httpUrl, ca: await readLabCa(dir) };
+}
+
+/** A secured lab's own CA certificate, the only one its HTTPS is checked against. */
+export async function readLabCa(dir: string): Promise<string> {
   const caFile = path.join(dir, LAB_FILES.caCert);
-  const ca = await readFile(caFile, 'utf8').catch(() => {
+  return readFile(caFile, 'utf8').catch(() => {
     throw new StepError(`the lab serves HTTPS but its CA certificate ${caFile} cannot be read; run \`infra render\``);
   });
-  return { url: labHttpsUrl(lb.publishedTlsPort.port, lb.publishedTlsPort.ip), httpUrl, ca };
 }
 
 /** `monitored`: where Prometheus answers, and the live lab page it serves (a console). */

@@ -9,7 +9,8 @@ import { closeAll, connectAll, type Connections } from '../replication/apply.js'
 import { requireSecrets } from '../render/secrets.js';
 import { smokeReport, terminalLine } from '../report/smoke-report.js';
 import { PORTS } from '../topology/lab-constants.js';
-import { frontLoadBalancer, webServers } from '../topology/types.js';
+import { frontLoadBalancer, hasProfile, webServers } from '../topology/types.js';
+import { readLabCa } from './lab-endpoint.js';
 import { openPortsFrom } from '../targets/port-scan.js';
 import { openTunnels, type Tunnels } from '../targets/ssh.js';
 import { serversUrl } from '../targets/targets.js';
@@ -27,7 +28,9 @@ export async function serverSmokeCommand(
   const { lab, dir, hosts } = await labServers(options, 'read');
   const secrets = await requireSecrets(dir);
   const lb = frontLoadBalancer(lab).name;
-  const url = serversUrl(lb, hosts[lb]);
+  const secured = hasProfile(lab, 'secured');
+  const url = serversUrl(lb, hosts[lb], secured);
+  const ca = secured ? await readLabCa(dir) : undefined;
   if (!options.json) io.stderr.write(`smoke checks on lab "${lab.name}" on its servers (${url})\n`);
 
   let tunnels: Tunnels | undefined;
@@ -42,12 +45,13 @@ export async function serverSmokeCommand(
   const context: ServerCheckContext = {
     lab,
     url,
+    ca,
     clock: env.clock,
     openSession: env.openSession,
     secrets,
     databasePorts: ports,
     databases: async () => (connections ??= await connectAll(env.openSession, await ports(), secrets)),
-    backendStates: () => publishedStates({ url }),
+    backendStates: () => publishedStates({ url, ca }),
     openPorts: (from, targets, scanned) => openPortsFrom(from, hosts[from], targets, scanned),
   };
   try {

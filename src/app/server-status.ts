@@ -9,7 +9,15 @@ import { closeAll, connectAll, replicaStatus, type Connections } from '../replic
 import { isReplicating, type ReplicaStatus } from '../replication/replica-status.js';
 import { requireSecrets } from '../render/secrets.js';
 import { PORTS } from '../topology/lab-constants.js';
-import { frontLoadBalancer, replicaServers, webServers, type ComponentKind, type Lab } from '../topology/types.js';
+import {
+  frontLoadBalancer,
+  hasProfile,
+  replicaServers,
+  webServers,
+  type ComponentKind,
+  type Lab,
+} from '../topology/types.js';
+import { readLabCa } from './lab-endpoint.js';
 import type { HostVars } from '../targets/ansible.js';
 import { openTunnels, sshRun } from '../targets/ssh.js';
 import { serversUrl } from '../targets/targets.js';
@@ -56,11 +64,13 @@ export async function serverStatusCommand(
   options: RenderOptions & { inventory: string | true; json: boolean },
 ): Promise<number> {
   const { lab, dir, hosts } = await labServers(options, 'read');
-  const url = serversUrl(frontLoadBalancer(lab).name, hosts[frontLoadBalancer(lab).name]);
+  const secured = hasProfile(lab, 'secured');
+  const url = serversUrl(frontLoadBalancer(lab).name, hosts[frontLoadBalancer(lab).name], secured);
+  const ca = secured ? await readLabCa(dir) : undefined;
   const servers = Object.fromEntries(
     await Promise.all(Object.keys(hosts).map(async (n) => [n, await serverState(lab, n, hosts[n])] as const)),
   );
-  const backends = await publishedStates({ url }).catch(() => ({}) as Record<string, string>);
+  const backends = await publishedStates({ url, ca }).catch(() => ({}) as Record<string, string>);
   const replicas = await replicaStates(env, lab, dir, hosts).catch((error: Error) => error);
 
   const healthy =

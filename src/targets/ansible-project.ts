@@ -11,7 +11,8 @@ import { templatesDir } from '../paths.js';
 import { file, type RenderedFile } from '../render/rendered-file.js';
 import type { LabSite } from '../topology/addressing.js';
 import { APP_DB, PORTS } from '../topology/lab-constants.js';
-import { loadBalancers, webServers, type Lab } from '../topology/types.js';
+import { hasProfile, loadBalancers, webServers, type Lab } from '../topology/types.js';
+import { serverFirewallFiles } from '../profiles/firewall-file.js';
 import type { RealServer } from './platform.js';
 
 /** The project's folder inside the lab folder. */
@@ -23,7 +24,8 @@ const LAB_PROGRAMS = ['haproxy', 'nginx', 'node', 'mariadbd', 'mysqld', 'sshd'];
 const ADMIN_PASSWORD_LOOKUP = "{{ lookup('env', 'INFRA_ADMIN_PASSWORD') }}";
 
 export function renderAnsibleProject(lab: Lab, servers: Record<string, RealServer>): RenderedFile[] {
-  const site: LabSite = { hostPort: PORTS.http, realServers: servers };
+  const secured = hasProfile(lab, 'secured');
+  const site: LabSite = { hostPort: PORTS.http, realServers: servers, ...(secured ? { httpsPort: PORTS.https } : {}) };
   const under = (f: RenderedFile, folder: string): RenderedFile => ({
     ...f,
     path: `${ANSIBLE_DIR}/${folder}${f.path}`,
@@ -34,8 +36,15 @@ export function renderAnsibleProject(lab: Lab, servers: Record<string, RealServe
       files.push(...KINDS[component.kind].files(lab, server, site).map((f) => under(f, 'servers/')));
   }
   files.push(...app.sharedFiles(lab).map((f) => under(f, '')));
+  if (secured) {
+    const firewalls = serverFirewallFiles(
+      lab,
+      Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, s.facts])),
+    );
+    files.push(...firewalls.map((f) => under(f, 'servers/')));
+  }
   files.push(file(`${ANSIBLE_DIR}/roles/db/templates/admin-user.sql.j2`, adminUserTemplate(lab)));
-  files.push(file(`${ANSIBLE_DIR}/site.yml`, playbook(lab)));
+  files.push(file(`${ANSIBLE_DIR}/site.yml`, playbook(lab, secured)));
   files.push(file(`${ANSIBLE_DIR}/group_vars/all.yml`, groupVars(lab, servers)));
   for (const server of lab.servers)
     files.push(file(`${ANSIBLE_DIR}/host_vars/${server.name}.yml`, hostVars(lab, server.name, servers)));
@@ -67,7 +76,7 @@ function adminUserTemplate(lab: Lab): string {
   ].join('\n');
 }
 
-function playbook(lab: Lab): string {
+function playbook(lab: Lab, secured: boolean): string {
   const all = lab.servers.map((s) => s.name).join(':');
   const lbs = loadBalancers(lab)
     .map((s) => s.name)
@@ -99,8 +108,18 @@ function playbook(lab: Lab): string {
   become: true
   gather_facts: false
   roles: [db, app, nginx]
-`;
+${secured ? FIREWALL_PLAY(all) : ''}`;
 }
+
+/** `secured`: the firewalls go on last, one server at a time, each with a rollback armed until SSH gets through. */
+const FIREWALL_PLAY = (hosts: string) => `
+- name: the firewalls (secured), last, one server at a time, each rolled back unless SSH still gets through
+  hosts: ${hosts}
+  become: true
+  gather_facts: false
+  serial: 1
+  roles: [firewall]
+`;
 
 function groupVars(lab: Lab, servers: Record<string, RealServer>): string {
   const hostsBlock = lab.servers.map((s) => `${servers[s.name].facts.address} ${s.name}`).join('\n');
@@ -110,6 +129,8 @@ infra_lab: ${JSON.stringify(lab.name)}
 infra_hosts_block: ${JSON.stringify(hostsBlock)}
 infra_programs: ${JSON.stringify(LAB_PROGRAMS)}
 infra_app_db: ${JSON.stringify({ user: APP_DB.user, database: APP_DB.database })}
+# secured: HTTPS at the load balancer with the lab's certificate (from the lab folder, never copied into this one).
+infra_tls: ${hasProfile(lab, 'secured')}
 `;
 }
 
@@ -119,7 +140,8 @@ function hostVars(lab: Lab, name: string, servers: Record<string, RealServer>): 
   const ports = server.components
     .map((c) => KINDS[c.kind].listens)
     .filter((p): p is number => p !== null)
-    .concat(server.components.some((c) => c.kind === 'haproxy') ? [PORTS.haproxyApi] : []);
+    .concat(server.components.some((c) => c.kind === 'haproxy') ? [PORTS.haproxyApi] : [])
+    .concat(server.role === 'lb' && hasProfile(lab, 'secured') ? [PORTS.https] : []);
   const lines = [
     `# ${name}: ${real.facts.distribution} ${real.facts.release}, reached by the other servers at ${real.facts.address}.`,
     `infra_ports: ${JSON.stringify([...new Set(ports)].sort((a, b) => a - b))}`,

@@ -15,6 +15,8 @@ export interface HostFacts {
   address: string;
   /** Ansible's ansible_service_mgr: `systemd`, or `sysvinit`/`service` on a server (or container) without it. */
   serviceManager: string;
+  /** The port its sshd answered infra on, as the server saw it (a firewall must keep it open). */
+  sshPort: number;
 }
 
 export interface Platform {

@@ -21,6 +21,7 @@ const facts = (distribution: string, release: string): HostFacts => ({
   release,
   address: '10.0.0.11',
   serviceManager: 'systemd',
+  sshPort: 22,
 });
 
 describe('what a server runs, from its release', () => {

@@ -1,10 +1,13 @@
 // The lab's servers in a user's inventory: every server of the model must be there (other hosts are left alone), and
 // what Ansible knows of each (its address and SSH settings) is what infra's own SSH tunnels and checks use too.
 import { UsageError } from '../errors.js';
-import type { Lab } from '../topology/types.js';
+import type { Lab, Profile } from '../topology/types.js';
 import type { HostVars } from './ansible.js';
 import type { HostFacts } from './platform.js';
 import type { TargetDefinition } from '../topology/definition.js';
+
+/** The profiles infra deploy puts on real servers. */
+export const DEPLOYED_PROFILES: Profile[] = ['secured'];
 
 /** The Ansible facts infra reads from each server before rendering for it. */
 export const FACT_NAMES = [
@@ -13,6 +16,7 @@ export const FACT_NAMES = [
   'ansible_distribution_major_version',
   'ansible_default_ipv4',
   'ansible_service_mgr',
+  'ansible_env',
 ];
 
 /** Where the servers were named: an inventory file, or infra.yaml's targets (each says how to add one). */
@@ -33,9 +37,10 @@ export const TARGETS_SOURCE: ServersSource = {
 
 /** The lab's server names, each present in the inventory; refuses naming the missing ones and how to add them. */
 export function requireServers(lab: Lab, inventory: Record<string, HostVars>, source: ServersSource): string[] {
-  if (lab.profiles.length > 0) {
-    throw new UsageError(`infra deploy puts the built-in design on servers; profiles are not deployed yet`, [
-      `profiles: ${lab.profiles.join(', ')}: deploy without them (they run in the Docker lab: infra up --profile …)`,
+  const notYet = lab.profiles.filter((p) => !DEPLOYED_PROFILES.includes(p));
+  if (notYet.length > 0) {
+    throw new UsageError(`infra deploy does not put ${notYet.join(', ')} on real servers yet`, [
+      `profiles: ${notYet.join(', ')}: deploy without them (they run in the Docker lab: infra up --profile …)`,
     ]);
   }
   const servers = lab.servers.map((s) => s.name);
@@ -64,7 +69,11 @@ export function hostFactsOf(server: string, facts: Record<string, unknown>, vars
       `${server}: give it \`infra_address=<its private address>\` in the inventory`,
     ]);
   }
-  return { server, distribution, release, address, serviceManager: String(facts.ansible_service_mgr ?? 'unknown') };
+  // "client-address client-port server-address server-port": the port sshd answered on, behind any forwarding.
+  const sshConnection = String((facts.ansible_env as Record<string, string> | undefined)?.SSH_CONNECTION ?? '');
+  const sshPort = Number(sshConnection.split(' ')[3]) || 22;
+  const serviceManager = String(facts.ansible_service_mgr ?? 'unknown');
+  return { server, distribution, release, address, serviceManager, sshPort };
 }
 
 /** `ssh` arguments reaching a host as Ansible does: its address, port, user, key and extra SSH options. */
@@ -88,10 +97,13 @@ export function shellWords(text: string): string[] {
   return words;
 }
 
-/** The lab's URL on real servers: the LB's `infra_url` (a port forwarded elsewhere, HTTPS), else its address. */
-export function serversUrl(lb: string, vars: HostVars): string {
+/**
+ * The lab's URL on real servers: the LB's `infra_url` (its domain, a forwarded port), else its address, over HTTPS
+ * when secured (the certificate names the lab's domain: give that as infra_url).
+ */
+export function serversUrl(lb: string, vars: HostVars, secured = false): string {
   if (typeof vars.infra_url === 'string') return vars.infra_url.replace(/\/$/, '');
-  return `http://${String(vars.ansible_host ?? lb)}`;
+  return `${secured ? 'https' : 'http'}://${String(vars.ansible_host ?? lb)}`;
 }
 
 /** infra.yaml's `targets:` as an Ansible inventory (INI): one line per server, its settings as host variables. */

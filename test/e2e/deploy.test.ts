@@ -159,6 +159,9 @@ describeWithDocker('infra deploy on SSH servers', () => {
     expect(run.stderr).toMatch(/^\s+-\s+balance roundrobin$/m);
     expect(run.stderr).toMatch(/^\s+\+\s+balance leastconn$/m);
     expect(run.stderr).toContain('nothing was changed');
+    // The whole playbook output, diffs included, holds none of the lab's passwords.
+    const env = readFileSync(path.join(cwd, 'infra-labs', 'lab', '.env'), 'utf8');
+    for (const password of env.matchAll(/^INFRA_\w+=(.+)$/gm)) expect(run.stderr).not.toContain(password[1]);
     expect(await onServer('lb-01', 'grep balance /etc/haproxy/haproxy.cfg')).toContain('roundrobin');
   });
 

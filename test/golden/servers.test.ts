@@ -17,6 +17,11 @@ const BUNDLE = 'ansible/app/server.js';
 const CASES = [
   { golden: 'servers-debian-13', fixture: 'valid-default', releases: { 'lb-01': 'debian 13', web: 'debian 13' } },
   {
+    golden: 'servers-secured-debian-12',
+    fixture: 'valid-secured',
+    releases: { 'lb-01': 'debian 12', web: 'debian 12' },
+  },
+  {
     golden: 'servers-ubuntu-mysql',
     fixture: 'valid-mysql',
     releases: { 'lb-01': 'ubuntu 22.04', web: 'ubuntu 24.04' },
@@ -37,6 +42,7 @@ function render(fixture: string, releases: Record<string, string>) {
       release,
       address: `10.0.0.${10 + i}`,
       serviceManager: 'systemd',
+      sshPort: 22,
     };
     servers[s.name] = { facts, database: webs.has(s.name) ? serverDatabase(flavourOf(lab), facts) : undefined };
   });

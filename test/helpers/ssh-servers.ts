@@ -14,6 +14,8 @@ export interface SshServers {
   inventory: string;
   /** The LB's HTTP port on 127.0.0.1. */
   lbPort: number;
+  /** `secured`: the LB's HTTPS port on 127.0.0.1 (infra_url). */
+  lbHttpsPort?: number;
   /** Each server's SSH port on 127.0.0.1. */
   sshPorts: Record<string, number>;
   /** The private key the servers accept. */
@@ -23,7 +25,14 @@ export interface SshServers {
   remove(): Promise<void>;
 }
 
-export async function startSshServers(prefix: string, dir: string, lb: string, webs: string[]): Promise<SshServers> {
+/** `secured`: the servers may load nftables rules (NET_ADMIN), and the LB publishes HTTPS too (infra_url). */
+export async function startSshServers(
+  prefix: string,
+  dir: string,
+  lb: string,
+  webs: string[],
+  options: { secured?: boolean } = {},
+): Promise<SshServers> {
   await execa('docker', ['build', '-q', '-t', IMAGE, path.join(repoRoot, 'test', 'helpers', 'ssh-server')]);
   const key = path.join(dir, 'id_ed25519');
   await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
@@ -37,7 +46,8 @@ export async function startSshServers(prefix: string, dir: string, lb: string, w
   try {
     await docker(['network', 'create', network]);
     for (const server of servers) {
-      const http = server === lb ? ['-p', '127.0.0.1::80'] : [];
+      const http = server === lb ? ['-p', '127.0.0.1::80', ...(options.secured ? ['-p', '127.0.0.1::443'] : [])] : [];
+      const caps = options.secured ? ['--cap-add', 'NET_ADMIN'] : [];
       await docker([
         'run',
         '-d',
@@ -52,6 +62,7 @@ export async function startSshServers(prefix: string, dir: string, lb: string, w
         '-p',
         '127.0.0.1::22',
         ...http,
+        ...caps,
         '-e',
         `AUTHORIZED_KEY=${readFileSync(`${key}.pub`, 'utf8').trim()}`,
         IMAGE,
@@ -60,10 +71,12 @@ export async function startSshServers(prefix: string, dir: string, lb: string, w
     const port = async (server: string, inside: number) =>
       Number((await docker(['port', container(server), `${inside}/tcp`])).split(':').pop());
     const lbPort = await port(lb, 80);
+    const lbHttpsPort = options.secured ? await port(lb, 443) : undefined;
     const lines = ['[lab]'];
     const sshPorts: Record<string, number> = {};
     for (const server of servers) {
-      const url = server === lb ? ` infra_url=http://127.0.0.1:${lbPort}` : '';
+      const lbUrl = lbHttpsPort ? `https://127.0.0.1:${lbHttpsPort}` : `http://127.0.0.1:${lbPort}`;
+      const url = server === lb ? ` infra_url=${lbUrl}` : '';
       sshPorts[server] = await port(server, 22);
       lines.push(`${server} ansible_port=${sshPorts[server]}${url}`);
     }
@@ -79,7 +92,7 @@ export async function startSshServers(prefix: string, dir: string, lb: string, w
     const inventory = path.join(dir, 'hosts.ini');
     writeFileSync(inventory, lines.join('\n'));
     await waitForSsh(servers.map(container));
-    return { inventory, lbPort, sshPorts, key, container, remove };
+    return { inventory, lbPort, lbHttpsPort, sshPorts, key, container, remove };
   } catch (error) {
     await remove();
     throw error;
