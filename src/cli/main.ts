@@ -469,10 +469,14 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
         '  web-02 ansible_host=203.0.113.12 ansible_user=ubuntu\n' +
         "infra_address is the address the other servers reach it at (default: the server's default IPv4 address);\n" +
         'or name them in infra.yaml: targets: { lb-01: { host: 203.0.113.10, user: ubuntu }, … } (also port, key,\n' +
-        "address, and url for the LB), which deploy renders as the lab folder's ansible/inventory.ini;\n" +
+        "address, sshArgs, and url for the LB), which deploy renders as the lab folder's ansible/inventory.ini;\n" +
         'other hosts of the inventory are never contacted. Servers: Debian 12/13 (MariaDB), Ubuntu 22.04 (load\n' +
         'balancer only: its Node.js is too old for the app) and 24.04 (MariaDB or MySQL 8.0). Needs ansible-core\n' +
         "here, and sudo for the login user there. Passwords come from the lab folder's .env, never the inventory.\n" +
+        'Profile secured: HTTPS at the LB and a firewall per server, loaded last, rolled back within 60 s unless SSH\n' +
+        'still gets through (monitored and redundant are not deployed to servers yet).\n' +
+        '\nExit codes: 0 deployed (or checked), 1 a task or replication failed, 2 bad inventory or config,\n' +
+        '3 ansible-core missing here.\n' +
         '\nExamples:\n  $ infra deploy --inventory hosts.ini --check     what would change\n' +
         '  $ infra deploy --inventory hosts.ini             apply (a second run reports no change)\n' +
         '  $ infra smoke --inventory hosts.ini              prove it works there',
