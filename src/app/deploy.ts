@@ -2,7 +2,7 @@
 // (Ansible facts), renders the Ansible project into the lab folder, runs ansible-playbook (or, with --check, shows
 // its diff and changes nothing), then applies the same GTID replication plan as `up` through SSH tunnels.
 import path from 'node:path';
-import { EXIT, StepError } from '../errors.js';
+import { EXIT, StepError, tail } from '../errors.js';
 import { flavourOf } from '../flavours/index.js';
 import { formatDuration, type Io } from '../log.js';
 import { REPLICATION_TIMEOUT_MS } from '../ops/databases.js';
@@ -31,7 +31,11 @@ export interface DeployOptions extends RenderOptions {
 
 /** The environment ansible-playbook runs with: the passwords its lookups read, never its command line or a file. */
 export function playbookEnv(secrets: LabSecrets): Record<string, string> {
-  return { INFRA_ADMIN_PASSWORD: secrets.adminPassword, INFRA_APP_PASSWORD: secrets.appPassword };
+  return {
+    INFRA_ADMIN_PASSWORD: secrets.adminPassword,
+    INFRA_APP_PASSWORD: secrets.appPassword,
+    INFRA_EXPORTER_PASSWORD: secrets.exporterPassword,
+  };
 }
 
 /** The lab's servers as the inventory has them, and what infra read from each. */
@@ -159,7 +163,7 @@ async function deploy(
           shutOut(result.output)
             ? 'The new firewall rules shut SSH out: the rollback armed before them removes them within 60 s. ' +
                 "Fix the rules (the lab folder's ansible/servers/<server>/firewall.nft, or infra.yaml), then deploy again."
-            : 'Its output above names the task and the reason; nothing after the failed task ran on that server.',
+            : `${failedTasks(result.output)}\nNothing after a failed task ran on its server.`,
         );
       }
       note(`changed=${changedCount(result.recap)}`);
@@ -184,6 +188,18 @@ async function deploy(
     });
   }
   return { check: options.check, servers: playbook.recap, changed: changedCount(playbook.recap), replication };
+}
+
+/** Each failed task with its server and Ansible's reason: what a --json run (no playbook output) needs to act. */
+function failedTasks(output: string): string {
+  const lines = output.split('\n');
+  const failed: string[] = [];
+  let task = '';
+  for (const line of lines) {
+    if (line.startsWith('TASK [')) task = line.replace(/\s*\*+$/, '');
+    else if (/^(fatal|failed): \[/.test(line)) failed.push(`${task}: ${line.slice(0, 600)}`);
+  }
+  return failed.join('\n') || tail(output, 20);
 }
 
 /** Whether the firewall role's SSH test failed: the rules loaded just before it shut SSH out. */

@@ -9,7 +9,8 @@ import { closeAll, connectAll, type Connections } from '../replication/apply.js'
 import { requireSecrets } from '../render/secrets.js';
 import { smokeReport, terminalLine } from '../report/smoke-report.js';
 import { PORTS } from '../topology/lab-constants.js';
-import { frontLoadBalancer, hasProfile, webServers } from '../topology/types.js';
+import { frontLoadBalancer, hasProfile, monitoringServer, webServers } from '../topology/types.js';
+import { monitoringCheck } from '../checks/monitoring.js';
 import { readLabCa } from './lab-endpoint.js';
 import { openPortsFrom } from '../targets/port-scan.js';
 import { openTunnels, type Tunnels } from '../targets/ssh.js';
@@ -18,7 +19,7 @@ import { labServers } from './lab-servers.js';
 import type { AppEnv } from './context.js';
 import { reportSmoke, type SmokeOptions } from './smoke.js';
 
-export const SERVER_CHECKS: Check<ServerCheckContext>[] = [...PORTABLE_CHECKS, serverExposure];
+export const SERVER_CHECKS: Check<ServerCheckContext>[] = [...PORTABLE_CHECKS, serverExposure, monitoringCheck];
 
 export async function serverSmokeCommand(
   env: AppEnv,
@@ -33,6 +34,11 @@ export async function serverSmokeCommand(
   const ca = secured ? await readLabCa(dir) : undefined;
   if (!options.json) io.stderr.write(`smoke checks on lab "${lab.name}" on its servers (${url})\n`);
 
+  // monitored: Prometheus listens on its server's private address; a tunnel brings it to this machine's 127.0.0.1.
+  const monitor = monitoringServer(lab);
+  const monitorTunnel = monitor
+    ? await openTunnels({ [monitor.name]: hosts[monitor.name] }, PORTS.prometheus, (s) => s)
+    : undefined;
   let tunnels: Tunnels | undefined;
   let connections: Connections | undefined;
   const ports = async () => {
@@ -52,6 +58,7 @@ export async function serverSmokeCommand(
     databasePorts: ports,
     databases: async () => (connections ??= await connectAll(env.openSession, await ports(), secrets)),
     backendStates: () => publishedStates({ url, ca }),
+    monitorUrl: monitor && monitorTunnel ? `http://127.0.0.1:${monitorTunnel.ports[monitor.name]}` : undefined,
     openPorts: (from, targets, scanned) => openPortsFrom(from, hosts[from], targets, scanned),
   };
   try {
@@ -64,5 +71,6 @@ export async function serverSmokeCommand(
   } finally {
     if (connections) await closeAll(connections);
     await tunnels?.close();
+    await monitorTunnel?.close();
   }
 }

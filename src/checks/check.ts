@@ -37,14 +37,14 @@ export interface PortableCheckContext {
   databasePorts(): Promise<Record<string, number>>;
   /** HAProxy's state of each web server: UP, DOWN, MAINT, `UP 1/2` while rising. */
   backendStates(): Promise<Record<string, string>>;
+  /** Monitored labs: Prometheus's URL on 127.0.0.1 (published, or through an SSH tunnel). */
+  monitorUrl?: string;
 }
 
 /** The Docker lab's checks may also read its containers and folder. */
 export interface CheckContext extends PortableCheckContext {
   /** Secured labs: the plain-HTTP URL (it redirects). */
   httpUrl?: string;
-  /** Monitored labs: Prometheus's URL on 127.0.0.1. */
-  monitorUrl?: string;
   /** The lab folder (the CA, the firewall files). */
   dir: string;
   runtime: ContainerRuntime;

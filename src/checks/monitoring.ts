@@ -1,7 +1,7 @@
 // Check monitoring (monitored labs): Prometheus on mon-01 scrapes every exporter of the lab and has its alert rules;
 // no critical alert fires. Read from Prometheus's HTTP API on its published 127.0.0.1 port.
 import { hasProfile } from '../topology/types.js';
-import { CheckFailure, CheckSkipped, json, request, type Check } from './check.js';
+import { CheckFailure, CheckSkipped, json, request, type Check, type PortableCheckContext } from './check.js';
 
 /** Long enough for a fresh Prometheus to scrape every target twice (5 s interval). */
 const TARGETS_DEADLINE_MS = 15_000;
@@ -37,7 +37,7 @@ export function targetProblems(targets: Target[], since: number): string[] | und
     .map((t) => `${t.labels.server} ${t.labels.job} (${t.scrapeUrl}): ${t.lastError || 'down'}`);
 }
 
-export const monitoringCheck: Check = {
+export const monitoringCheck: Check<PortableCheckContext> = {
   name: 'monitoring',
   guards: 'monitored: Prometheus scrapes every exporter, has its alert rules, and no critical alert fires',
   appliesTo: (lab) => hasProfile(lab, 'monitored'),

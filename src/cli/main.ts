@@ -474,7 +474,8 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
         'balancer only: its Node.js is too old for the app) and 24.04 (MariaDB or MySQL 8.0). Needs ansible-core\n' +
         "here, and sudo for the login user there. Passwords come from the lab folder's .env, never the inventory.\n" +
         'Profile secured: HTTPS at the LB and a firewall per server, loaded last, rolled back within 60 s unless SSH\n' +
-        'still gets through (monitored and redundant are not deployed to servers yet).\n' +
+        'still gets through. monitored: exporters everywhere, Prometheus on mon-01 (add it to the inventory).\n' +
+        'redundant is not deployed to servers yet.\n' +
         '\nExit codes: 0 deployed (or checked), 1 a task or replication failed, 2 bad inventory or config,\n' +
         '3 ansible-core missing here.\n' +
         '\nExamples:\n  $ infra deploy --inventory hosts.ini --check     what would change\n' +

@@ -13,13 +13,15 @@ import type { LabSite } from '../topology/addressing.js';
 import { APP_DB, PORTS } from '../topology/lab-constants.js';
 import { hasProfile, loadBalancers, webServers, type Lab } from '../topology/types.js';
 import { serverFirewallFiles } from '../profiles/firewall-file.js';
+import { CONFIG_FILES as PROMETHEUS_FILES } from '../kinds/prometheus.js';
+import { serverDaemons } from './server-daemons.js';
 import type { RealServer } from './platform.js';
 
 /** The project's folder inside the lab folder. */
 export const ANSIBLE_DIR = 'ansible';
 
 /** The programs of the lab that may hold its ports (anything else holding one stops the deploy). */
-const LAB_PROGRAMS = ['haproxy', 'nginx', 'node', 'mariadbd', 'mysqld', 'sshd'];
+const LAB_PROGRAMS = ['haproxy', 'nginx', 'node', 'mariadbd', 'mysqld', 'sshd', 'prometheus[-a-z]*'];
 /** The playbook reads the admin password from the environment infra runs it with; never written to a file. */
 const ADMIN_PASSWORD_LOOKUP = "{{ lookup('env', 'INFRA_ADMIN_PASSWORD') }}";
 
@@ -47,7 +49,7 @@ export function renderAnsibleProject(lab: Lab, servers: Record<string, RealServe
   files.push(file(`${ANSIBLE_DIR}/site.yml`, playbook(lab, secured)));
   files.push(file(`${ANSIBLE_DIR}/group_vars/all.yml`, groupVars(lab, servers)));
   for (const server of lab.servers)
-    files.push(file(`${ANSIBLE_DIR}/host_vars/${server.name}.yml`, hostVars(lab, server.name, servers)));
+    files.push(file(`${ANSIBLE_DIR}/host_vars/${server.name}.yml`, hostVars(lab, server.name, servers, site)));
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }
 
@@ -108,8 +110,17 @@ function playbook(lab: Lab, secured: boolean): string {
   become: true
   gather_facts: false
   roles: [db, app, nginx]
-${secured ? FIREWALL_PLAY(all) : ''}`;
+${hasProfile(lab, 'monitored') ? MONITORING_PLAY(all) : ''}${secured ? FIREWALL_PLAY(all) : ''}`;
 }
+
+/** `monitored`: exporters everywhere and Prometheus on the monitoring server, once what they watch runs. */
+const MONITORING_PLAY = (hosts: string) => `
+- name: the monitoring (monitored)
+  hosts: ${hosts}
+  become: true
+  gather_facts: false
+  roles: [monitoring]
+`;
 
 /** `secured`: the firewalls go on last, one server at a time, each with a rollback armed until SSH gets through. */
 const FIREWALL_PLAY = (hosts: string) => `
@@ -134,7 +145,7 @@ infra_tls: ${hasProfile(lab, 'secured')}
 `;
 }
 
-function hostVars(lab: Lab, name: string, servers: Record<string, RealServer>): string {
+function hostVars(lab: Lab, name: string, servers: Record<string, RealServer>, site: LabSite): string {
   const server = lab.servers.find((s) => s.name === name)!;
   const real = servers[name];
   const ports = server.components
@@ -149,6 +160,11 @@ function hostVars(lab: Lab, name: string, servers: Record<string, RealServer>): 
   if (real.database) {
     const { package: pkg, service, config, client } = real.database;
     lines.push(`infra_db: ${JSON.stringify({ package: pkg, service, config, client })}`);
+  }
+  if (hasProfile(lab, 'monitored')) {
+    lines.push(`infra_daemons: ${JSON.stringify(serverDaemons(lab, server, real.facts.address, site))}`);
+    const prometheus = server.components.some((c) => c.kind === 'prometheus');
+    lines.push(`infra_prometheus_files: ${JSON.stringify(prometheus ? [...PROMETHEUS_FILES] : [])}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -27,7 +27,12 @@ export async function sshRun(server: string, vars: HostVars, command: string, in
   return String(result.stdout);
 }
 
-export async function openTunnels(servers: Record<string, HostVars>, remotePort: number): Promise<Tunnels> {
+/** `remoteHost`: where the server forwards to, its own loopback unless a service listens on its private address only. */
+export async function openTunnels(
+  servers: Record<string, HostVars>,
+  remotePort: number,
+  remoteHost: (server: string) => string = () => '127.0.0.1',
+): Promise<Tunnels> {
   const children: ResultPromise[] = [];
   const ports: Record<string, number> = {};
   const close = async () => {
@@ -45,7 +50,7 @@ export async function openTunnels(servers: Record<string, HostVars>, remotePort:
           '-o',
           'ExitOnForwardFailure=yes',
           '-L',
-          `127.0.0.1:${port}:127.0.0.1:${remotePort}`,
+          `127.0.0.1:${port}:${remoteHost(server)}:${remotePort}`,
           ...sshArgs(server, vars),
         ],
         { reject: false, stdin: 'ignore' },

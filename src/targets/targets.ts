@@ -7,7 +7,7 @@ import type { HostFacts } from './platform.js';
 import type { TargetDefinition } from '../topology/definition.js';
 
 /** The profiles infra deploy puts on real servers. */
-export const DEPLOYED_PROFILES: Profile[] = ['secured'];
+export const DEPLOYED_PROFILES: Profile[] = ['secured', 'monitored'];
 
 /** The Ansible facts infra reads from each server before rendering for it. */
 export const FACT_NAMES = [

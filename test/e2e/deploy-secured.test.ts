@@ -1,6 +1,7 @@
-// infra deploy with the secured profile on three SSH servers (stand-ins as in deploy.test.ts, allowed to load
-// nftables rules): HTTPS at the LB with the lab's CA, each server's firewall loaded last, smoke passes through it,
-// and a second deploy changes nothing. A firewall that would shut SSH out (edited by hand) is rolled back.
+// infra deploy with the secured and monitored profiles together on four SSH servers (stand-ins as in
+// deploy.test.ts, allowed to load nftables rules; mon-01 the fourth): HTTPS at the LB with the lab's CA, exporters
+// and Prometheus, each server's firewall loaded last; smoke passes through them (monitoring included) and a second
+// deploy changes nothing. A firewall that would shut SSH out (edited by hand) is rolled back.
 import { readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
@@ -37,26 +38,26 @@ function httpsGet(url: string, ca: string): Promise<{ status: number; hsts?: str
   });
 }
 
-describeWithDocker('infra deploy --profile secured on SSH servers', () => {
+describeWithDocker('infra deploy with secured and monitored on SSH servers', () => {
   beforeAll(async () => {
     if (process.env.CI) requireEngine();
     if (execaSync('ansible-playbook', ['--version'], { reject: false }).exitCode !== 0) {
       throw new Error('ansible-playbook is not installed: install ansible-core (.ci/run does)');
     }
-    servers = await startSshServers(prefix, cwd, 'lb-01', ['web-01', 'web-02'], { secured: true });
-    writeFileSync(path.join(cwd, 'infra.yaml'), 'profiles: [secured]\n');
+    servers = await startSshServers(prefix, cwd, 'lb-01', ['web-01', 'web-02'], { secured: true, others: ['mon-01'] });
+    writeFileSync(path.join(cwd, 'infra.yaml'), 'profiles: [secured, monitored]\n');
   });
   afterAll(async () => {
     await servers?.remove();
   });
 
-  it('deploys HTTPS at the LB and a firewall on every server; smoke passes through them', async () => {
+  it('deploys HTTPS at the LB, the monitoring and a firewall on every server; smoke passes through them', async () => {
     const first = await deploy();
     expect(first.changed).toBeGreaterThan(10);
     const ca = readFileSync(path.join(labDir, 'tls', 'ca.crt'), 'utf8');
     const answer = await httpsGet(`https://127.0.0.1:${servers.lbHttpsPort}/`, ca);
     expect(answer).toMatchObject({ status: 200, hsts: 'max-age=31536000' });
-    for (const server of ['lb-01', 'web-01', 'web-02']) {
+    for (const server of ['lb-01', 'web-01', 'web-02', 'mon-01']) {
       expect(await onServer(server, 'nft list table inet infra')).toContain('policy drop');
     }
     const smoke = await infra(['smoke', '--inventory', servers.inventory, '--json'], { cwd });
@@ -68,6 +69,7 @@ describeWithDocker('infra deploy --profile secured on SSH servers', () => {
       ['replication', 'passed'],
       ['consistency', 'passed'],
       ['exposure', 'passed'],
+      ['monitoring', 'passed'],
     ]);
     // Through the firewalls, the LB sees only SSH and Nginx on a web server; a web server sees SSH, HTTP and HTTPS.
     expect(report.checks.find((c) => c.name === 'exposure')?.detail).toBe(

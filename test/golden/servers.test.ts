@@ -14,8 +14,13 @@ import { fixtureText, repoRoot } from '../helpers/fixtures.js';
 const update = process.env.UPDATE_GOLDEN === '1';
 const BUNDLE = 'ansible/app/server.js';
 
-const CASES = [
+const CASES: { golden: string; fixture: string; releases: Record<string, string> }[] = [
   { golden: 'servers-debian-13', fixture: 'valid-default', releases: { 'lb-01': 'debian 13', web: 'debian 13' } },
+  {
+    golden: 'servers-secured-monitored-debian-13',
+    fixture: 'valid-secured-monitored',
+    releases: { 'lb-01': 'debian 13', 'mon-01': 'debian 13', web: 'debian 13' },
+  },
   {
     golden: 'servers-secured-debian-12',
     fixture: 'valid-secured',

@@ -25,20 +25,23 @@ export interface SshServers {
   remove(): Promise<void>;
 }
 
-/** `secured`: the servers may load nftables rules (NET_ADMIN), and the LB publishes HTTPS too (infra_url). */
+/**
+ * `secured`: the servers may load nftables rules (NET_ADMIN), and the LB publishes HTTPS too (infra_url). `others`:
+ * servers a profile adds (mon-01).
+ */
 export async function startSshServers(
   prefix: string,
   dir: string,
   lb: string,
   webs: string[],
-  options: { secured?: boolean } = {},
+  options: { secured?: boolean; others?: string[] } = {},
 ): Promise<SshServers> {
   await execa('docker', ['build', '-q', '-t', IMAGE, path.join(repoRoot, 'test', 'helpers', 'ssh-server')]);
   const key = path.join(dir, 'id_ed25519');
   await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
   const network = `${prefix}-net`;
   const container = (server: string) => `${prefix}-${server}`;
-  const servers = [lb, ...webs];
+  const servers = [lb, ...webs, ...(options.others ?? [])];
   const remove = async () => {
     await execa('docker', ['rm', '-f', ...servers.map(container)], { reject: false });
     await execa('docker', ['network', 'rm', network], { reject: false });
