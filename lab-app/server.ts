@@ -39,7 +39,10 @@ function primaryPool(): { host: string; pool: mysql.Pool } {
   const host = String((JSON.parse(readFileSync(env.primaryFile, 'utf8')) as { primary?: unknown }).primary ?? '');
   if (!host) throw new Error(`${env.primaryFile} names no primary`);
   if (primary?.host !== host) {
-    void primary?.pool.end().catch(() => undefined);
+    // Closed once the writes it holds have had their time: ending it now would fail a write still waiting for one of
+    // its connections ("Pool is closed."), one that never ran and would have been retried on the new primary.
+    const old = primary?.pool;
+    if (old) setTimeout(() => void old.end().catch(() => undefined), WRITE_WAIT_MS).unref();
     // Its own server's database over loopback, like the reads: the same connection whatever the firewall.
     primary = {
       host,
@@ -72,7 +75,9 @@ async function onPrimary<T>(write: (pool: mysql.Pool, host: string) => Promise<T
       return await write(pool, host);
     } catch (error) {
       const e = error as { errno?: number; code?: string };
-      const refused = e.errno === READ_ONLY_ERROR || MOVED.has(e.code ?? '');
+      // A pool closed under a write that waited for a connection: the statement never reached a server.
+      const closed = (error as Error).message === 'Pool is closed.';
+      const refused = e.errno === READ_ONLY_ERROR || MOVED.has(e.code ?? '') || closed;
       if (!refused || Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
