@@ -5,21 +5,19 @@ import path from 'node:path';
 import { EXIT, StepError, tail } from '../errors.js';
 import { flavourOf } from '../flavours/index.js';
 import { formatDuration, type Io } from '../log.js';
-import { REPLICATION_TIMEOUT_MS } from '../ops/databases.js';
-import { applyReplication, closeAll, connectAll, type Connections, type ReplicaOutcome } from '../replication/apply.js';
+import { REPLICATION_TIMEOUT_MS, withForwarded } from '../ops/databases.js';
+import { applyReplication, type ReplicaOutcome } from '../replication/apply.js';
 import { requireSecrets, type LabSecrets } from '../render/secrets.js';
 import { StepRunner, stepsJson } from '../report/steps.js';
-import { PORTS } from '../topology/lab-constants.js';
 import { webServers, type Lab } from '../topology/types.js';
-import { readFacts, runPlaybook, type HostRecap, type HostVars } from '../targets/ansible.js';
+import { readFacts, runPlaybook, type HostRecap, type HostVars } from '../runtime/ansible.js';
 import { ANSIBLE_DIR, renderAnsibleProject } from '../targets/ansible-project.js';
 import { requireAppRuntime, serverDatabase, type RealServer } from '../targets/platform.js';
-import { openTunnels } from '../targets/ssh.js';
 import { FACT_NAMES, hostFactsOf } from '../targets/targets.js';
 import type { AppEnv } from './context.js';
 import { lockLab } from './lab-lock.js';
 import { renderLabFolder, type RenderOptions, type RenderTarget } from './render.js';
-import { labServers, TARGETS_INVENTORY } from './lab-servers.js';
+import { labServers, openDatabaseTunnels, TARGETS_INVENTORY } from './lab-servers.js';
 import { file } from '../render/rendered-file.js';
 
 export interface DeployOptions extends RenderOptions {
@@ -55,10 +53,7 @@ export async function readDeployment(options: DeployOptions, note: (d: string) =
   const named = await labServers(options, 'deploy');
   const { target, hosts, targetsInventory } = named;
   const names = Object.keys(hosts);
-  const facts = await readFacts(
-    { projectDir: options.cwd, inventory: named.inventory, hosts: names, env: {} },
-    FACT_NAMES,
-  ).finally(named.release);
+  const facts = await readFacts(options.cwd, named.inventory, names, FACT_NAMES).finally(named.release);
   const webs = new Set(webServers(target.lab).map((s) => s.name));
   const servers: Record<string, RealServer> = {};
   for (const name of names) {
@@ -158,12 +153,15 @@ async function deploy(
       });
       const failed = Object.entries(result.recap).filter(([, r]) => (r.failed ?? 0) > 0 || (r.unreachable ?? 0) > 0);
       if (result.exitCode !== 0 || failed.length > 0) {
+        const failures = failedTasks(result.output);
         throw new StepError(
           `ansible-playbook failed on ${failed.map(([h]) => h).join(', ') || 'the servers'} (exit ${result.exitCode})`,
-          shutOut(result.output)
+          // The firewall role's SSH test failed: the rules loaded just before it shut SSH out.
+          failures.some((f) => f.task === SSH_THROUGH_FIREWALL)
             ? 'The new firewall rules shut SSH out: the rollback armed before them removes them within 60 s. ' +
                 "Fix the rules (the lab folder's ansible/servers/<server>/firewall.nft, or infra.yaml), then deploy again."
-            : `${failedTasks(result.output)}\nNothing after a failed task ran on its server.`,
+            : `${failures.map((f) => `${f.task}: ${f.line}`).join('\n') || tail(result.output, 20)}\n` +
+                'Nothing after a failed task ran on its server.',
         );
       }
       note(`changed=${changedCount(result.recap)}`);
@@ -173,41 +171,29 @@ async function deploy(
   let replication: ReplicaOutcome[] | undefined;
   if (!options.check) {
     replication = await steps.step('replication over SSH tunnels', async (note) => {
-      const webHosts = Object.fromEntries(webServers(lab).map((s) => [s.name, hosts[s.name]]));
-      const tunnels = await openTunnels(webHosts, PORTS.database);
-      let connections: Connections = {};
-      try {
-        connections = await connectAll(env.openSession, tunnels.ports, secrets);
-        const outcomes = await applyReplication(lab, secrets, connections, { timeoutMs: REPLICATION_TIMEOUT_MS });
-        note(outcomes.map((o) => `${o.server} ${o.action}, lag ${formatDuration(o.lag_ms)}`).join('; '));
-        return outcomes;
-      } finally {
-        await closeAll(connections);
-        await tunnels.close();
-      }
+      const tunnels = await openDatabaseTunnels(lab, hosts);
+      const outcomes = await withForwarded(tunnels, env.openSession, secrets, (connections) =>
+        applyReplication(lab, secrets, connections, { timeoutMs: REPLICATION_TIMEOUT_MS }),
+      );
+      note(outcomes.map((o) => `${o.server} ${o.action}, lag ${formatDuration(o.lag_ms)}`).join('; '));
+      return outcomes;
     });
   }
   return { check: options.check, servers: playbook.recap, changed: changedCount(playbook.recap), replication };
 }
 
-/** Each failed task with its server and Ansible's reason: what a --json run (no playbook output) needs to act. */
-function failedTasks(output: string): string {
-  const lines = output.split('\n');
-  const failed: string[] = [];
-  let task = '';
-  for (const line of lines) {
-    if (line.startsWith('TASK [')) task = line.replace(/\s*\*+$/, '');
-    else if (/^(fatal|failed): \[/.test(line)) failed.push(`${task}: ${line.slice(0, 600)}`);
-  }
-  return failed.join('\n') || tail(output, 20);
-}
+/** The firewall role's task that proves SSH still gets through newly loaded rules. */
+const SSH_THROUGH_FIREWALL = 'TASK [firewall : SSH gets through the new rules]';
 
-/** Whether the firewall role's SSH test failed: the rules loaded just before it shut SSH out. */
-function shutOut(output: string): boolean {
-  const task = output.indexOf('TASK [firewall : SSH gets through the new rules]');
-  if (task < 0) return false;
-  const next = output.indexOf('TASK [', task + 1);
-  return output.slice(task, next < 0 ? undefined : next).includes('fatal:');
+/** Each failed task with its server and Ansible's reason: what a --json run (no playbook output) needs to act. */
+function failedTasks(output: string): { task: string; line: string }[] {
+  const failed: { task: string; line: string }[] = [];
+  let task = '';
+  for (const line of output.split('\n')) {
+    if (line.startsWith('TASK [')) task = line.replace(/\s*\*+$/, '');
+    else if (/^(fatal|failed): \[/.test(line)) failed.push({ task, line: line.slice(0, 600) });
+  }
+  return failed;
 }
 
 function changedCount(recap: Record<string, HostRecap>): number {

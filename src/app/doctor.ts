@@ -1,5 +1,5 @@
 // Use case `doctor`: checks what `up` needs from this machine and prints, for each miss, how to fix it.
-import { ANSIBLE_INSTALL, ansibleVersion } from '../targets/ansible.js';
+import { ANSIBLE_INSTALL, ansibleVersion } from '../runtime/ansible.js';
 import os from 'node:os';
 import { painter } from '../log.js';
 import { EXIT } from '../errors.js';

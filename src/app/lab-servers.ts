@@ -5,10 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { pathExists } from '../render/write-lab.js';
-import { readInventory, type HostVars } from '../targets/ansible.js';
+import { readInventory, type HostVars } from '../runtime/ansible.js';
 import { ANSIBLE_DIR } from '../targets/ansible-project.js';
 import { inventoryFromTargets, inventorySource, requireServers, TARGETS_SOURCE } from '../targets/targets.js';
-import type { Lab } from '../topology/types.js';
+import { webServers, type Lab } from '../topology/types.js';
+import { PORTS } from '../topology/lab-constants.js';
+import { openTunnels } from '../runtime/ssh.js';
+import type { Forward } from '../runtime/port.js';
 import { resolveRenderTarget, type RenderOptions, type RenderTarget } from './render.js';
 
 /** Where deploy renders infra.yaml's targets, and where smoke and status read them. */
@@ -69,4 +72,13 @@ export async function labServers(
     await release();
     throw error;
   }
+}
+
+/** SSH tunnels to the databases of `servers` (every web server unless named), on this machine's 127.0.0.1. */
+export function openDatabaseTunnels(
+  lab: Lab,
+  hosts: Record<string, HostVars>,
+  servers = webServers(lab).map((s) => s.name),
+): Promise<Forward> {
+  return openTunnels(Object.fromEntries(servers.map((s) => [s, hosts[s]])), PORTS.database);
 }

@@ -5,17 +5,17 @@ import { PORTABLE_CHECKS, runChecks } from '../checks/runner.js';
 import { serverExposure, type ServerCheckContext } from '../checks/server-exposure.js';
 import type { Check } from '../checks/check.js';
 import { publishedStates } from '../ops/haproxy.js';
-import { closeAll, connectAll, type Connections } from '../replication/apply.js';
+import { lazyDatabases } from '../ops/databases.js';
 import { requireSecrets } from '../render/secrets.js';
 import { smokeReport, terminalLine } from '../report/smoke-report.js';
 import { PORTS } from '../topology/lab-constants.js';
-import { frontLoadBalancer, hasProfile, monitoringServer, webServers } from '../topology/types.js';
+import { frontLoadBalancer, hasProfile, monitoringServer } from '../topology/types.js';
 import { monitoringCheck } from '../checks/monitoring.js';
 import { readLabCa } from './lab-endpoint.js';
 import { openPortsFrom } from '../targets/port-scan.js';
-import { openTunnels, type Tunnels } from '../targets/ssh.js';
+import { openTunnels } from '../runtime/ssh.js';
 import { serversUrl } from '../targets/targets.js';
-import { labServers } from './lab-servers.js';
+import { labServers, openDatabaseTunnels } from './lab-servers.js';
 import type { AppEnv } from './context.js';
 import { reportSmoke, type SmokeOptions } from './smoke.js';
 
@@ -39,15 +39,7 @@ export async function serverSmokeCommand(
   const monitorTunnel = monitor
     ? await openTunnels({ [monitor.name]: hosts[monitor.name] }, PORTS.prometheus, (s) => s)
     : undefined;
-  let tunnels: Tunnels | undefined;
-  let connections: Connections | undefined;
-  const ports = async () => {
-    tunnels ??= await openTunnels(
-      Object.fromEntries(webServers(lab).map((s) => [s.name, hosts[s.name]])),
-      PORTS.database,
-    );
-    return tunnels.ports;
-  };
+  const databases = lazyDatabases(() => openDatabaseTunnels(lab, hosts), env.openSession, secrets);
   const context: ServerCheckContext = {
     lab,
     url,
@@ -55,8 +47,8 @@ export async function serverSmokeCommand(
     clock: env.clock,
     openSession: env.openSession,
     secrets,
-    databasePorts: ports,
-    databases: async () => (connections ??= await connectAll(env.openSession, await ports(), secrets)),
+    databasePorts: databases.ports,
+    databases: databases.databases,
     backendStates: () => publishedStates({ url, ca }),
     monitorUrl: monitor && monitorTunnel ? `http://127.0.0.1:${monitorTunnel.ports[monitor.name]}` : undefined,
     openPorts: (from, targets, scanned) => openPortsFrom(from, hosts[from], targets, scanned),
@@ -69,8 +61,7 @@ export async function serverSmokeCommand(
     });
     return await reportSmoke(io, smokeReport(lab.name, url, results), options);
   } finally {
-    if (connections) await closeAll(connections);
-    await tunnels?.close();
+    await databases.close();
     await monitorTunnel?.close();
   }
 }

@@ -5,32 +5,19 @@ import { EXIT } from '../errors.js';
 import { flavourOf } from '../flavours/index.js';
 import type { Io } from '../log.js';
 import { publishedStates } from '../ops/haproxy.js';
-import { closeAll, connectAll, replicaStatus, type Connections } from '../replication/apply.js';
+import { replicaStatus } from '../replication/apply.js';
+import { withForwarded } from '../ops/databases.js';
 import { isReplicating, type ReplicaStatus } from '../replication/replica-status.js';
 import { requireSecrets } from '../render/secrets.js';
-import { PORTS } from '../topology/lab-constants.js';
-import {
-  frontLoadBalancer,
-  hasProfile,
-  replicaServers,
-  webServers,
-  type ComponentKind,
-  type Lab,
-} from '../topology/types.js';
+import { frontLoadBalancer, hasProfile, replicaServers, webServers, type Lab } from '../topology/types.js';
 import { readLabCa } from './lab-endpoint.js';
-import type { HostVars } from '../targets/ansible.js';
-import { openTunnels, sshRun } from '../targets/ssh.js';
+import type { HostVars } from '../runtime/ansible.js';
+import { sshRun } from '../runtime/ssh.js';
 import { serversUrl } from '../targets/targets.js';
-import { labServers } from './lab-servers.js';
+import { labServers, openDatabaseTunnels } from './lab-servers.js';
+import { serverService } from '../targets/server-daemons.js';
 import type { AppEnv } from './context.js';
 import type { RenderOptions } from './render.js';
-
-/** The service each kind runs as on a server (the names infra deploy's roles give them). */
-function serviceOf(lab: Lab, kind: ComponentKind): string {
-  if (kind === 'app') return 'infra-app';
-  if (kind === 'db') return flavourOf(lab).serverPackage.service;
-  return kind;
-}
 
 interface ServerState {
   reachable: boolean;
@@ -41,7 +28,7 @@ interface ServerState {
 /** Each service's LSB status (`service X status`: 0 running), as root without a password prompt. */
 async function serverState(lab: Lab, name: string, vars: HostVars): Promise<ServerState> {
   const server = lab.servers.find((s) => s.name === name)!;
-  const services = server.components.map((c) => serviceOf(lab, c.kind));
+  const services = server.components.map((c) => serverService(lab, c.kind));
   const script = services
     .map((s) => `sudo -n service ${s} status >/dev/null 2>&1 && echo "${s} running" || echo "${s} stopped"`)
     .join('; ');
@@ -96,18 +83,17 @@ async function replicaStates(
 ): Promise<Record<string, ReplicaStatus>> {
   const secrets = await requireSecrets(dir);
   const replicas = replicaServers(lab).map((s) => s.name);
-  const tunnels = await openTunnels(Object.fromEntries(replicas.map((r) => [r, hosts[r]])), PORTS.database);
-  let connections: Connections = {};
-  try {
-    connections = await connectAll(env.openSession, tunnels.ports, secrets, 5000);
-    const entries = await Promise.all(
-      replicas.map(async (r) => [r, await replicaStatus(connections[r], flavourOf(lab))] as const),
-    );
-    return Object.fromEntries(entries);
-  } finally {
-    await closeAll(connections);
-    await tunnels.close();
-  }
+  const tunnels = await openDatabaseTunnels(lab, hosts, replicas);
+  return withForwarded(
+    tunnels,
+    env.openSession,
+    secrets,
+    async (connections) =>
+      Object.fromEntries(
+        await Promise.all(replicas.map(async (r) => [r, await replicaStatus(connections[r], flavourOf(lab))] as const)),
+      ),
+    5000,
+  );
 }
 
 function printStatus(

@@ -4,10 +4,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT, StepError, UsageError } from '../errors.js';
 import { frontLoadBalancer, nameFlag } from '../topology/types.js';
-import type { Forward } from '../runtime/port.js';
-import { forwardTarget } from '../ops/databases.js';
+import { forwardTarget, lazyDatabases } from '../ops/databases.js';
 import { requireSecrets } from '../render/secrets.js';
-import { closeAll, connectAll, type Connections } from '../replication/apply.js';
 import { runChecks, CHECK_NAMES } from '../checks/runner.js';
 import { serverStates } from '../ops/haproxy.js';
 import type { CheckContext, CheckResult } from '../checks/check.js';
@@ -38,12 +36,7 @@ export async function runSmoke(
   const endpoint = await labEndpoint(lb, dir);
   const url = endpoint.url;
 
-  let forward: Forward | undefined;
-  let connections: Connections | undefined;
-  const ports = async () => {
-    forward ??= await runtime.openForward(forwardTarget(lab));
-    return forward.ports;
-  };
+  const databases = lazyDatabases(() => runtime.openForward(forwardTarget(lab)), context.openSession, secrets);
   const monitor = containers.find((c) => c.publishedMonitorPort)?.publishedMonitorPort;
   const checkContext: CheckContext = {
     lab,
@@ -57,14 +50,13 @@ export async function runSmoke(
     haproxy: haproxy.name,
     backendStates: () => serverStates(runtime, haproxy.name),
     secrets,
-    databasePorts: ports,
-    databases: async () => (connections ??= await connectAll(context.openSession, await ports(), secrets)),
+    databasePorts: databases.ports,
+    databases: databases.databases,
   };
   try {
     return smokeReport(lab.name, url, await runChecks(checkContext, options));
   } finally {
-    if (connections) await closeAll(connections);
-    await forward?.close();
+    await databases.close();
   }
 }
 

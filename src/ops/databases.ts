@@ -1,9 +1,10 @@
-// Opens root sessions to a running lab's databases for the length of one piece of work (the replication step,
-// `status`, the smoke checks), through the forwarder, and always closes both afterwards.
+// Opens admin sessions to a running lab's databases for the length of one piece of work (the replication step,
+// `status`, the smoke checks), through a forward to their ports (Docker's forwarder, or SSH tunnels to real
+// servers), and always closes both afterwards.
 import { StepError } from '../errors.js';
 import { flavourFromVersion, type DatabaseFlavour } from '../flavours/index.js';
 import type { DbSession, SessionOpener } from '../database/session.js';
-import type { ContainerRuntime } from '../runtime/port.js';
+import type { ContainerRuntime, Forward } from '../runtime/port.js';
 import { planImages } from '../render/images.js';
 import { labNetwork, webServers, type Lab } from '../topology/types.js';
 import {
@@ -52,15 +53,43 @@ export async function withDatabases<T>(
   target: DatabaseTarget,
   fn: (connections: Connections) => Promise<T>,
 ): Promise<T> {
-  const forward = await runtime.openForward(target);
+  return withForwarded(await runtime.openForward(target), open, target.credentials, fn, target.connectDeadlineMs);
+}
+
+/** Sessions to the databases an open forward reaches, for the length of `fn`; the forward is closed after. */
+export async function withForwarded<T>(
+  forward: Forward,
+  open: SessionOpener,
+  credentials: AdminCredentials,
+  fn: (connections: Connections) => Promise<T>,
+  connectDeadlineMs?: number,
+): Promise<T> {
   let connections: Connections = {};
   try {
-    connections = await connectAll(open, forward.ports, target.credentials, target.connectDeadlineMs);
+    connections = await connectAll(open, forward.ports, credentials, connectDeadlineMs);
     return await fn(connections);
   } finally {
     await closeAll(connections);
     await forward.close();
   }
+}
+
+/** The smoke checks' databases: the forward opened and the sessions made on first use, both closed by `close`. */
+export function lazyDatabases(openForward: () => Promise<Forward>, open: SessionOpener, credentials: AdminCredentials) {
+  let forward: Forward | undefined;
+  let connections: Connections | undefined;
+  const ports = async () => {
+    forward ??= await openForward();
+    return forward.ports;
+  };
+  return {
+    ports,
+    databases: async () => (connections ??= await connectAll(open, await ports(), credentials)),
+    async close() {
+      if (connections) await closeAll(connections);
+      await forward?.close();
+    },
+  };
 }
 
 /** The replication step on a running lab (`up`, and `recover` of a database that is not the primary). */

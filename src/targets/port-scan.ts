@@ -1,7 +1,7 @@
 // A TCP connect scan run on a server with its python3 (Ansible needs one on every server): a port answers or not,
 // 0.3 s each, 64 at a time. Needs no scanner installed, and sees what that server's network position sees.
-import type { HostVars } from './ansible.js';
-import { sshRun } from './ssh.js';
+import type { HostVars } from '../runtime/ansible.js';
+import { sshRun } from '../runtime/ssh.js';
 
 const SCANNER = `
 import json, socket, sys

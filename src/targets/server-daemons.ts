@@ -3,6 +3,7 @@
 // where a server differs: each listens on the server's private address only, the database exporter reads its login
 // from a file, and Prometheus keeps its data where Debian's package does.
 import { KINDS } from '../kinds/index.js';
+import { flavourOf } from '../flavours/index.js';
 import type { LabSite } from '../topology/addressing.js';
 import type { ComponentKind, Lab, Server } from '../topology/types.js';
 
@@ -17,6 +18,13 @@ const PACKAGES: Partial<Record<ComponentKind, string>> = {
   'mysqld-exporter': 'prometheus-mysqld-exporter',
   prometheus: 'prometheus',
 };
+
+/** The service each kind runs as on a server, as infra deploy's roles install it (status asks these). */
+export function serverService(lab: Lab, kind: ComponentKind): string {
+  if (kind === 'app') return 'infra-app';
+  if (kind === 'db') return flavourOf(lab).serverPackage.service;
+  return PACKAGES[kind] ?? kind;
+}
 
 export interface ServerDaemon {
   package: string;

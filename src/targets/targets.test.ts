@@ -2,7 +2,7 @@ import { UsageError } from '../errors.js';
 import { flavourOf, flavourFromVersion } from '../flavours/index.js';
 import { buildLab } from '../topology/build-lab.js';
 import { checkDefinition } from '../topology/definition.js';
-import { parseRecap } from './ansible.js';
+import { parseRecap } from '../runtime/ansible.js';
 import { requireAppRuntime, serverDatabase, type HostFacts } from './platform.js';
 import {
   hostFactsOf,

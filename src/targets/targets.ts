@@ -2,7 +2,7 @@
 // what Ansible knows of each (its address and SSH settings) is what infra's own SSH tunnels and checks use too.
 import { UsageError } from '../errors.js';
 import type { Lab, Profile } from '../topology/types.js';
-import type { HostVars } from './ansible.js';
+import type { HostVars } from '../runtime/ansible.js';
 import type { HostFacts } from './platform.js';
 import type { TargetDefinition } from '../topology/definition.js';
 

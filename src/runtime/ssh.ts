@@ -7,7 +7,7 @@ import { execa, type ResultPromise } from 'execa';
 import { StepError } from '../errors.js';
 import { findFreePort } from '../app/free-port.js';
 import type { HostVars } from './ansible.js';
-import { sshArgs } from './targets.js';
+import { sshArgs } from '../targets/targets.js';
 
 export interface Tunnels {
   /** Local port on 127.0.0.1 per server. */

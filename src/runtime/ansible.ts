@@ -1,6 +1,6 @@
-// The Ansible boundary (as src/runtime/ is Docker's): reads an inventory with ansible-inventory, the servers' facts
-// with an ad-hoc setup, and runs ansible-playbook, streaming its lines and reading its recap. Only this file runs
-// Ansible's commands.
+// The Ansible side of the runtime boundary (docker-runtime.ts is Docker's): reads an inventory with
+// ansible-inventory, the servers' facts with an ad-hoc setup, and runs ansible-playbook, streaming its lines and
+// reading its recap. Only this file runs Ansible's commands.
 import { execa, type ResultPromise } from 'execa';
 import { CommandError, EnvironmentError, StepError, UsageError, tail } from '../errors.js';
 
@@ -57,26 +57,22 @@ function ansibleEnv(run: AnsibleRun, extra: Record<string, string> = {}): Record
 }
 
 /** Each host's setup facts (only those named), from one ad-hoc run. */
-export async function readFacts(run: AnsibleRun, filter: string[]): Promise<Record<string, Record<string, unknown>>> {
+/** Each host's setup facts (only those named), from one ad-hoc run in `cwd`, before the project exists. */
+export async function readFacts(
+  cwd: string,
+  inventory: string,
+  hosts: string[],
+  filter: string[],
+): Promise<Record<string, Record<string, unknown>>> {
   const args = JSON.stringify({ gather_subset: ['!all', 'network'], filter });
   const result = started(
     await execa(
       'ansible',
-      [
-        run.hosts.join(':'),
-        '-i',
-        run.inventory,
-        '-m',
-        'ansible.builtin.setup',
-        '-a',
-        args,
-        '--limit',
-        run.hosts.join(','),
-      ],
+      [hosts.join(':'), '-i', inventory, '-m', 'ansible.builtin.setup', '-a', args, '--limit', hosts.join(',')],
       {
-        cwd: run.projectDir,
+        cwd,
         reject: false,
-        env: ansibleEnv(run, { ANSIBLE_STDOUT_CALLBACK: 'json', ANSIBLE_LOAD_CALLBACK_PLUGINS: '1' }),
+        env: { ANSIBLE_NOCOLOR: '1', ANSIBLE_STDOUT_CALLBACK: 'json', ANSIBLE_LOAD_CALLBACK_PLUGINS: '1' },
       },
     ),
   );
