@@ -5,21 +5,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
-import { execaSync } from 'execa';
-import { describeWithDocker, docker, infra, requireEngine, tempDir, uniqueLabName } from '../helpers/e2e.js';
-import { startSshServers, type SshServers } from '../helpers/ssh-servers.js';
+import { describeWithDocker, infra, requireEngine, tempDir, uniqueLabName } from '../helpers/e2e.js';
+import { requireAnsible, startSshServers, type SshServers } from '../helpers/ssh-servers.js';
 
 const cwd = tempDir();
 const prefix = uniqueLabName('deploy-sec');
 let servers: SshServers;
 const labDir = path.join(cwd, 'infra-labs', 'lab');
-const onServer = (server: string, command: string) => docker(['exec', servers.container(server), 'sh', '-c', command]);
+const onServer = (server: string, command: string) => servers.exec(server, command);
 
-async function deploy(): Promise<{ changed: number; servers: Record<string, { changed: number }> }> {
-  const run = await infra(['deploy', '--inventory', servers.inventory, '--json'], { cwd });
-  if (run.exitCode !== 0) throw new Error(`deploy failed (${run.exitCode}): ${run.stdout}\n${run.stderr}`);
-  return JSON.parse(run.stdout);
-}
+const deploy = () => servers.deploy(cwd);
 
 function httpsGet(url: string, ca: string): Promise<{ status: number; hsts?: string; servedBy?: string }> {
   return new Promise((resolve, reject) => {
@@ -41,9 +36,7 @@ function httpsGet(url: string, ca: string): Promise<{ status: number; hsts?: str
 describeWithDocker('infra deploy with secured and monitored on SSH servers', () => {
   beforeAll(async () => {
     if (process.env.CI) requireEngine();
-    if (execaSync('ansible-playbook', ['--version'], { reject: false }).exitCode !== 0) {
-      throw new Error('ansible-playbook is not installed: install ansible-core (.ci/run does)');
-    }
+    requireAnsible();
     servers = await startSshServers(prefix, cwd, 'lb-01', ['web-01', 'web-02'], { secured: true, others: ['mon-01'] });
     writeFileSync(path.join(cwd, 'infra.yaml'), 'profiles: [secured, monitored]\n');
   });
@@ -76,6 +69,14 @@ describeWithDocker('infra deploy with secured and monitored on SSH servers', () 
       'open: web-01 22, 80 (from lb-01); web-02 22, 80 (from lb-01); lb-01 22, 80, 443 (from web-01)',
     );
     expect((await deploy()).changed).toBe(0);
+    // status names each service as deploy installed it (the exporters and Prometheus by their packages' names).
+    const status = await infra(['status', '--inventory', servers.inventory, '--json'], { cwd });
+    const body = JSON.parse(status.stdout);
+    expect([status.exitCode, body.healthy]).toEqual([0, true]);
+    expect(body.servers['mon-01'].services).toEqual({
+      'prometheus-node-exporter': 'running',
+      prometheus: 'running',
+    });
   });
 
   it('rolls back a firewall that would shut SSH out, within a minute', async () => {

@@ -4,37 +4,22 @@
 // infra.yaml shows the diff and changes nothing. Needs ansible-core on this machine (.ci/run installs it).
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { execa, execaSync } from 'execa';
+import { execa } from 'execa';
 import { describeWithDocker, docker, infra, requireEngine, tempDir, uniqueLabName } from '../helpers/e2e.js';
-import { startSshServers, type SshServers } from '../helpers/ssh-servers.js';
+import { requireAnsible, startSshServers, type SshServers } from '../helpers/ssh-servers.js';
 
 const cwd = tempDir();
 const prefix = uniqueLabName('deploy');
 let servers: SshServers;
 
-interface Deployed {
-  ok: boolean;
-  check: boolean;
-  changed: number;
-  servers: Record<string, { changed: number; failed: number }>;
-  replication?: { server: string; action: string }[];
-  duration_s: number;
-}
+const deploy = () => servers.deploy(cwd);
 
-async function deploy(...extra: string[]): Promise<{ exitCode: number; result: Deployed; stderr: string }> {
-  const run = await infra(['deploy', '--inventory', servers.inventory, '--json', ...extra], { cwd });
-  if (run.exitCode !== 0) throw new Error(`deploy failed (${run.exitCode}): ${run.stdout}\n${run.stderr}`);
-  return { exitCode: run.exitCode, result: JSON.parse(run.stdout) as Deployed, stderr: run.stderr };
-}
-
-const onServer = (server: string, command: string) => docker(['exec', servers.container(server), 'sh', '-c', command]);
+const onServer = (server: string, command: string) => servers.exec(server, command);
 
 describeWithDocker('infra deploy on SSH servers', () => {
   beforeAll(async () => {
     if (process.env.CI) requireEngine();
-    if (execaSync('ansible-playbook', ['--version'], { reject: false }).exitCode !== 0) {
-      throw new Error('ansible-playbook is not installed: install ansible-core (.ci/run does)');
-    }
+    requireAnsible();
     servers = await startSshServers(prefix, cwd, 'lb-01', ['web-01', 'web-02']);
   });
   afterAll(async () => {
@@ -62,7 +47,7 @@ describeWithDocker('infra deploy on SSH servers', () => {
   });
 
   it('deploys the lab: packages, configs, app, database users, then GTID replication', async () => {
-    const { result } = await deploy();
+    const result = await deploy();
     expect(result.ok).toBe(true);
     expect(result.changed).toBeGreaterThan(10);
     expect(result.replication).toEqual([expect.objectContaining({ server: 'web-02', action: 'configured' })]);
@@ -90,7 +75,7 @@ describeWithDocker('infra deploy on SSH servers', () => {
   });
 
   it('changes nothing when deployed again', async () => {
-    const { result } = await deploy();
+    const result = await deploy();
     console.log(`second deploy: ${result.duration_s} s, changed=${result.changed}`);
     expect(result.changed).toBe(0);
     expect(result.replication).toEqual([expect.objectContaining({ server: 'web-02', action: 'unchanged' })]);
@@ -98,7 +83,7 @@ describeWithDocker('infra deploy on SSH servers', () => {
 
   it('restores a config broken by hand, keeping the broken one as a backup', async () => {
     await onServer('web-01', "echo 'this is not nginx' >> /etc/nginx/nginx.conf");
-    const { result } = await deploy();
+    const result = await deploy();
     expect(result.servers['web-01'].changed).toBeGreaterThan(0);
     expect(result.servers['web-02'].changed).toBe(0);
     const rendered = readFileSync(path.join(cwd, 'infra-labs', 'lab', 'ansible', 'servers', 'web-01', 'nginx.conf'));
@@ -127,7 +112,7 @@ describeWithDocker('infra deploy on SSH servers', () => {
     const broken = await status();
     expect(broken.exitCode).toBe(1);
     expect(broken.body.servers['web-02'].services['infra-app']).toBe('stopped');
-    const { result } = await deploy();
+    const result = await deploy();
     expect(result.servers['web-02'].changed).toBe(1);
     expect((await status()).exitCode).toBe(0);
   });
@@ -146,7 +131,7 @@ describeWithDocker('infra deploy on SSH servers', () => {
     expect([pinned.status, pinned.headers.get('x-served-by')]).toEqual([200, 'web-01']);
     // The edit undone (the file removed: deploy renders it again), deploy succeeds and changes nothing there.
     rmSync(edited);
-    const { result } = await deploy();
+    const result = await deploy();
     expect(result.servers['web-01'].changed).toBe(0);
   });
 

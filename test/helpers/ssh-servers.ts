@@ -5,9 +5,27 @@ import { execa } from 'execa';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './fixtures.js';
-import { docker } from './e2e.js';
+import { execaSync } from 'execa';
+import { docker, infra } from './e2e.js';
 
 const IMAGE = 'infra-test-ssh-server:1';
+
+/** What `infra deploy --json` prints. */
+export interface Deployed {
+  ok: boolean;
+  check: boolean;
+  changed: number;
+  servers: Record<string, { changed: number; failed: number }>;
+  replication?: { server: string; action: string }[];
+  duration_s: number;
+}
+
+/** The deploy tests drive Ansible: without it they fail, naming the install (.ci/run installs it). */
+export function requireAnsible(): void {
+  if (execaSync('ansible-playbook', ['--version'], { reject: false }).exitCode !== 0) {
+    throw new Error('ansible-playbook is not installed: install ansible-core (.ci/run does)');
+  }
+}
 
 export interface SshServers {
   /** hosts.ini: every server, with its SSH port and the test's key; the LB with infra_url. */
@@ -22,6 +40,10 @@ export interface SshServers {
   key: string;
   /** The container standing for a server. */
   container(server: string): string;
+  /** A shell command run as root on a server, as a person at its console would; its output. */
+  exec(server: string, command: string): Promise<string>;
+  /** `infra deploy --inventory … --json` from `cwd`, which must succeed; its JSON. */
+  deploy(cwd: string): Promise<Deployed>;
   remove(): Promise<void>;
 }
 
@@ -95,7 +117,13 @@ export async function startSshServers(
     const inventory = path.join(dir, 'hosts.ini');
     writeFileSync(inventory, lines.join('\n'));
     await waitForSsh(servers.map(container));
-    return { inventory, lbPort, lbHttpsPort, sshPorts, key, container, remove };
+    const exec = (server: string, command: string) => docker(['exec', container(server), 'sh', '-c', command]);
+    const deploy = async (cwd: string) => {
+      const run = await infra(['deploy', '--inventory', inventory, '--json'], { cwd });
+      if (run.exitCode !== 0) throw new Error(`deploy failed (${run.exitCode}): ${run.stdout}\n${run.stderr}`);
+      return JSON.parse(run.stdout) as Deployed;
+    };
+    return { inventory, lbPort, lbHttpsPort, sshPorts, key, container, exec, deploy, remove };
   } catch (error) {
     await remove();
     throw error;
