@@ -2,6 +2,9 @@
 // ansible-inventory, the servers' facts with an ad-hoc setup, and runs ansible-playbook, streaming its lines and
 // reading its recap. Only this file runs Ansible's commands.
 import { execa, type ResultPromise } from 'execa';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { CommandError, EnvironmentError, StepError, UsageError, tail } from '../errors.js';
 
 /** The command that installs what infra deploy needs, for errors and `infra doctor`. */
@@ -65,24 +68,44 @@ export async function readFacts(
   filter: string[],
 ): Promise<Record<string, Record<string, unknown>>> {
   const args = JSON.stringify({ gather_subset: ['!all', 'network'], filter });
-  const result = started(
-    await execa(
-      'ansible',
-      [hosts.join(':'), '-i', inventory, '-m', 'ansible.builtin.setup', '-a', args, '--limit', hosts.join(',')],
-      {
-        cwd,
-        reject: false,
-        env: { ANSIBLE_NOCOLOR: '1', ANSIBLE_STDOUT_CALLBACK: 'json', ANSIBLE_LOAD_CALLBACK_PLUGINS: '1' },
-      },
-    ),
-  );
-  let parsed: { plays?: { tasks?: { hosts?: Record<string, Record<string, unknown>> }[] }[] };
+  // ansible-core's own `tree` callback writes each host's result as a JSON file (the `json` stdout callback is in
+  // the ansible.posix collection, which a bare ansible-core lacks).
+  const tree = await mkdtemp(path.join(os.tmpdir(), 'infra-facts-'));
+  const perHost: Record<string, Record<string, unknown>> = {};
   try {
-    parsed = JSON.parse(String(result.stdout));
-  } catch {
-    throw new CommandError('ansible -m setup', `${result.stdout}\n${result.stderr}`, 'could not read the servers');
+    const result = started(
+      await execa(
+        'ansible',
+        [hosts.join(':'), '-i', inventory, '-m', 'ansible.builtin.setup', '-a', args, '--limit', hosts.join(',')],
+        {
+          cwd,
+          reject: false,
+          env: {
+            ANSIBLE_NOCOLOR: '1',
+            ANSIBLE_LOAD_CALLBACK_PLUGINS: '1',
+            ANSIBLE_CALLBACKS_ENABLED: 'ansible.builtin.tree',
+            ANSIBLE_CALLBACK_TREE_DIR: tree,
+          },
+        },
+      ),
+    );
+    for (const host of hosts) {
+      const text = await readFile(path.join(tree, host), 'utf8').catch(() => undefined);
+      if (text === undefined) continue;
+      try {
+        perHost[host] = JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        perHost[host] = { failed: true, msg: text };
+      }
+    }
+    const unanswered = hosts.filter((h) => !(h in perHost));
+    if (unanswered.length === hosts.length) {
+      throw new CommandError('ansible -m setup', `${result.stdout}\n${result.stderr}`, 'could not read the servers');
+    }
+    for (const host of unanswered) perHost[host] = { failed: true, msg: 'no answer from ansible' };
+  } finally {
+    await rm(tree, { recursive: true, force: true });
   }
-  const perHost = parsed.plays?.[0]?.tasks?.[0]?.hosts ?? {};
   const problems = Object.entries(perHost)
     .filter(([, r]) => r.unreachable || r.failed)
     .map(([host, r]) => `${host}: ${String(r.msg ?? 'failed').trim()}`);
