@@ -14,6 +14,7 @@ import { readFacts, runPlaybook, type HostRecap, type HostVars } from '../runtim
 import { ANSIBLE_DIR, renderAnsibleProject } from '../targets/ansible-project.js';
 import { requireAppRuntime, serverDatabase, type RealServer } from '../targets/platform.js';
 import { FACT_NAMES, hostFactsOf } from '../targets/targets.js';
+import { requireFloatingAddress } from '../targets/floating-address.js';
 import type { AppEnv } from './context.js';
 import { lockLab } from './lab-lock.js';
 import { renderLabFolder, type RenderOptions, type RenderTarget } from './render.js';
@@ -46,6 +47,8 @@ export interface Deployment {
   targetsInventory?: string;
   hosts: Record<string, HostVars>;
   servers: Record<string, RealServer>;
+  /** `redundant`: the LB pair's floating address, checked against the LBs' network. */
+  floatingAddress?: { address: string; prefix: number };
 }
 
 /** Inventory → every server present → each server's facts → what it runs; nothing rendered or changed yet. */
@@ -54,12 +57,12 @@ export async function readDeployment(options: DeployOptions, note: (d: string) =
   const { target, hosts, targetsInventory } = named;
   const names = Object.keys(hosts);
   const facts = await readFacts(options.cwd, named.inventory, names, FACT_NAMES).finally(named.release);
-  const webs = new Set(webServers(target.lab).map((s) => s.name));
+  const webs = new Set(webServers(named.lab).map((s) => s.name));
   const servers: Record<string, RealServer> = {};
   for (const name of names) {
     const read = hostFactsOf(name, facts[name] ?? {}, hosts[name]);
     if (webs.has(name)) requireAppRuntime(read);
-    const database = webs.has(name) ? serverDatabase(flavourOf(target.lab), read) : undefined;
+    const database = webs.has(name) ? serverDatabase(flavourOf(named.lab), read) : undefined;
     servers[name] = { facts: read, database };
   }
   const versions = new Set(Object.values(servers).flatMap((s) => (s.database ? [s.database.title] : [])));
@@ -70,10 +73,14 @@ export async function readDeployment(options: DeployOptions, note: (d: string) =
     );
   }
   const databaseVersion = Object.values(servers).find((s) => s.database)?.database?.version;
-  const lab: Lab = { ...target.lab, databaseVersion };
-  note(names.map((n) => `${n} ${servers[n].facts.distribution} ${servers[n].facts.release}`).join(', '));
+  const lab: Lab = { ...named.lab, databaseVersion };
+  const floatingAddress = named.floatingAddress && requireFloatingAddress(lab, named.floatingAddress, servers);
+  note(
+    names.map((n) => `${n} ${servers[n].facts.distribution} ${servers[n].facts.release}`).join(', ') +
+      (floatingAddress ? `; floating address ${floatingAddress.address}/${floatingAddress.prefix}` : ''),
+  );
   const inventory = targetsInventory ? path.join(target.dir, TARGETS_INVENTORY) : named.inventory;
-  return { lab, dir: target.dir, target, inventory, targetsInventory, hosts, servers };
+  return { lab, dir: target.dir, target, inventory, targetsInventory, hosts, servers, floatingAddress };
 }
 
 export interface DeployOutcome {
@@ -116,7 +123,7 @@ export async function deployCommand(env: AppEnv, options: DeployOptions): Promis
 async function deploy(
   env: AppEnv,
   options: DeployOptions,
-  { lab, dir, target, inventory, targetsInventory, hosts, servers }: Deployment,
+  { lab, dir, target, inventory, targetsInventory, hosts, servers, floatingAddress }: Deployment,
   steps: StepRunner,
 ): Promise<DeployOutcome> {
   const { io } = env;
@@ -126,11 +133,12 @@ async function deploy(
         ...options,
         keepEdits: true,
         serverFiles: [
-          ...renderAnsibleProject(lab, servers),
+          ...renderAnsibleProject(lab, servers, floatingAddress),
           ...(targetsInventory ? [file(TARGETS_INVENTORY, targetsInventory)] : []),
         ],
       },
-      { ...target, lab },
+      // The lab folder's Docker files from the Docker lab's model (the edge kept), for the servers' release.
+      { ...target, lab: { ...target.lab, databaseVersion: lab.databaseVersion } },
     );
     note(`${path.relative(options.cwd, path.join(dir, ANSIBLE_DIR)) || ANSIBLE_DIR}/`);
     return result;

@@ -9,6 +9,8 @@ import { readInventory, type HostVars } from '../runtime/ansible.js';
 import { ANSIBLE_DIR } from '../targets/ansible-project.js';
 import { inventoryFromTargets, inventorySource, requireServers, TARGETS_SOURCE } from '../targets/targets.js';
 import { webServers, type Lab } from '../topology/types.js';
+import { withoutEdge } from '../profiles/redundant.js';
+import { floatingAddressOf, type ServerFloatingAddress } from '../targets/floating-address.js';
 import { PORTS } from '../topology/lab-constants.js';
 import { openTunnels } from '../runtime/ssh.js';
 import type { Forward } from '../runtime/port.js';
@@ -18,6 +20,7 @@ import { resolveRenderTarget, type RenderOptions, type RenderTarget } from './re
 export const TARGETS_INVENTORY = `${ANSIBLE_DIR}/inventory.ini`;
 
 export interface LabServers {
+  /** The lab as the servers run it (no edge). */
   lab: Lab;
   dir: string;
   target: RenderTarget;
@@ -27,6 +30,8 @@ export interface LabServers {
   hosts: Record<string, HostVars>;
   /** infra.yaml's targets as an inventory, which deploy renders into the lab folder. */
   targetsInventory?: string;
+  /** `redundant`: the floating address the inventory gives the load balancers. */
+  floatingAddress?: ServerFloatingAddress;
   /** Removes a temporary inventory. */
   release(): Promise<void>;
 }
@@ -37,7 +42,9 @@ export async function labServers(
   use: 'deploy' | 'read',
 ): Promise<LabServers> {
   const target = await resolveRenderTarget(options);
-  const { lab, dir, definition } = target;
+  // The servers run the lab without an edge; the lab folder's Docker files keep theirs.
+  const lab = withoutEdge(target.lab);
+  const { dir, definition } = target;
   let inventory: string;
   let targetsInventory: string | undefined;
   let release = async () => {};
@@ -67,7 +74,8 @@ export async function labServers(
     const all = await readInventory(inventory);
     const source = typeof options.inventory === 'string' ? inventorySource(options.inventory) : TARGETS_SOURCE;
     const hosts = Object.fromEntries(requireServers(lab, all, source).map((n) => [n, all[n]]));
-    return { lab, dir, target, inventory, hosts, targetsInventory, release };
+    const floatingAddress = floatingAddressOf(lab, hosts, source);
+    return { lab, dir, target, inventory, hosts, targetsInventory, floatingAddress, release };
   } catch (error) {
     await release();
     throw error;

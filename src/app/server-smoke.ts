@@ -1,6 +1,7 @@
 // Use case `infra smoke --inventory FILE`: the smoke checks against the lab on real servers. The same checks as in
 // Docker where they carry over (LB, distribution, app path, replication, consistency), the databases reached through
-// SSH tunnels, and the exposure seen from the servers themselves. Nothing here stops a server.
+// SSH tunnels, and the exposure seen from the servers themselves; with `redundant`, the LB pair. Nothing here stops a
+// server; only --handover moves the floating address (keepalived stopped on its holder, then started again).
 import { PORTABLE_CHECKS, runChecks } from '../checks/runner.js';
 import { serverExposure, type ServerCheckContext } from '../checks/server-exposure.js';
 import type { Check } from '../checks/check.js';
@@ -9,28 +10,38 @@ import { lazyDatabases } from '../ops/databases.js';
 import { requireSecrets } from '../render/secrets.js';
 import { smokeReport, terminalLine } from '../report/smoke-report.js';
 import { PORTS } from '../topology/lab-constants.js';
-import { frontLoadBalancer, hasProfile, monitoringServer } from '../topology/types.js';
+import { frontLoadBalancer, hasProfile, loadBalancers, monitoringServer, type Lab } from '../topology/types.js';
 import { monitoringCheck } from '../checks/monitoring.js';
 import { readLabCa } from './lab-endpoint.js';
 import { openPortsFrom } from '../targets/port-scan.js';
 import { openTunnels } from '../runtime/ssh.js';
 import { serversUrl } from '../targets/targets.js';
 import { labServers, openDatabaseTunnels } from './lab-servers.js';
+import { lbHandover, lbPair } from '../checks/lb-pair.js';
+import { floatingAddressHolders, loadBalancerStates, setKeepalived } from '../targets/lb-pair.js';
+import type { HostVars } from '../runtime/ansible.js';
+import type { LoadBalancerPair } from '../checks/server-exposure.js';
 import type { AppEnv } from './context.js';
 import { reportSmoke, type SmokeOptions } from './smoke.js';
 
-export const SERVER_CHECKS: Check<ServerCheckContext>[] = [...PORTABLE_CHECKS, serverExposure, monitoringCheck];
+export const SERVER_CHECKS: Check<ServerCheckContext>[] = [
+  ...PORTABLE_CHECKS,
+  serverExposure,
+  monitoringCheck,
+  lbPair,
+  lbHandover,
+];
 
 export async function serverSmokeCommand(
   env: AppEnv,
-  options: SmokeOptions & { inventory: string | true },
+  options: SmokeOptions & { inventory: string | true; handover?: boolean },
 ): Promise<number> {
   const { io } = env;
-  const { lab, dir, hosts } = await labServers(options, 'read');
+  const { lab, dir, hosts, floatingAddress } = await labServers(options, 'read');
   const secrets = await requireSecrets(dir);
   const lb = frontLoadBalancer(lab).name;
   const secured = hasProfile(lab, 'secured');
-  const url = serversUrl(lb, hosts[lb], secured);
+  const url = serversUrl(lb, hosts[lb], secured, floatingAddress?.address);
   const ca = secured ? await readLabCa(dir) : undefined;
   if (!options.json) io.stderr.write(`smoke checks on lab "${lab.name}" on its servers (${url})\n`);
 
@@ -52,6 +63,7 @@ export async function serverSmokeCommand(
     backendStates: () => publishedStates({ url, ca }),
     monitorUrl: monitor && monitorTunnel ? `http://127.0.0.1:${monitorTunnel.ports[monitor.name]}` : undefined,
     openPorts: (from, targets, scanned) => openPortsFrom(from, hosts[from], targets, scanned),
+    pair: floatingAddress && loadBalancerPair(lab, hosts, floatingAddress.address, Boolean(options.handover)),
   };
   try {
     const results = await runChecks(context, {
@@ -64,4 +76,21 @@ export async function serverSmokeCommand(
     await databases.close();
     await monitorTunnel?.close();
   }
+}
+
+/** `redundant`: the load balancers as the inventory reaches them, read and driven over SSH. */
+function loadBalancerPair(
+  lab: Lab,
+  hosts: Record<string, HostVars>,
+  floatingAddress: string,
+  handover: boolean,
+): LoadBalancerPair {
+  const lbs = Object.fromEntries(loadBalancers(lab).map((s) => [s.name, hosts[s.name]]));
+  return {
+    floatingAddress,
+    handover,
+    states: () => loadBalancerStates(lbs, floatingAddress),
+    holders: () => floatingAddressHolders(lbs, floatingAddress),
+    keepalived: (lb, action) => setKeepalived(lb, lbs[lb], action),
+  };
 }

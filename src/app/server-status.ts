@@ -9,7 +9,15 @@ import { replicaStatus } from '../replication/apply.js';
 import { withForwarded } from '../ops/databases.js';
 import { isReplicating, type ReplicaStatus } from '../replication/replica-status.js';
 import { requireSecrets } from '../render/secrets.js';
-import { frontLoadBalancer, hasProfile, replicaServers, webServers, type Lab } from '../topology/types.js';
+import {
+  frontLoadBalancer,
+  hasProfile,
+  loadBalancers,
+  replicaServers,
+  webServers,
+  type Lab,
+} from '../topology/types.js';
+import { floatingAddressHolders, serviceRuns } from '../targets/lb-pair.js';
 import { readLabCa } from './lab-endpoint.js';
 import type { HostVars } from '../runtime/ansible.js';
 import { sshRun } from '../runtime/ssh.js';
@@ -25,13 +33,11 @@ interface ServerState {
   services: Record<string, 'running' | 'stopped'>;
 }
 
-/** Each service's LSB status (`service X status`: 0 running), as root without a password prompt. */
+/** Each service's state (its LSB status, or its process where the init script has none: serviceRuns). */
 async function serverState(lab: Lab, name: string, vars: HostVars): Promise<ServerState> {
   const server = lab.servers.find((s) => s.name === name)!;
   const services = server.components.map((c) => serverService(lab, c.kind));
-  const script = services
-    .map((s) => `sudo -n service ${s} status >/dev/null 2>&1 && echo "${s} running" || echo "${s} stopped"`)
-    .join('; ');
+  const script = services.map((s) => `${serviceRuns(s)} && echo "${s} running" || echo "${s} stopped"`).join('; ');
   try {
     const out = await sshRun(name, vars, script);
     const states = Object.fromEntries(
@@ -50,27 +56,38 @@ export async function serverStatusCommand(
   env: AppEnv,
   options: RenderOptions & { inventory: string | true; json: boolean },
 ): Promise<number> {
-  const { lab, dir, hosts } = await labServers(options, 'read');
+  const { lab, dir, hosts, floatingAddress } = await labServers(options, 'read');
   const secured = hasProfile(lab, 'secured');
-  const url = serversUrl(frontLoadBalancer(lab).name, hosts[frontLoadBalancer(lab).name], secured);
+  const front = frontLoadBalancer(lab).name;
+  const url = serversUrl(front, hosts[front], secured, floatingAddress?.address);
   const ca = secured ? await readLabCa(dir) : undefined;
   const servers = Object.fromEntries(
     await Promise.all(Object.keys(hosts).map(async (n) => [n, await serverState(lab, n, hosts[n])] as const)),
   );
   const backends = await publishedStates({ url, ca }).catch(() => ({}) as Record<string, string>);
   const replicas = await replicaStates(env, lab, dir, hosts).catch((error: Error) => error);
+  // redundant: which load balancer holds the floating address now (none, or both, is not healthy).
+  const lbs = Object.fromEntries(loadBalancers(lab).map((s) => [s.name, hosts[s.name]]));
+  const floating = floatingAddress
+    ? {
+        address: floatingAddress.address,
+        holders: await floatingAddressHolders(lbs, floatingAddress.address).catch(() => [] as string[]),
+      }
+    : undefined;
 
   const healthy =
     Object.values(servers).every((s) => s.reachable && Object.values(s.services).every((x) => x === 'running')) &&
     webServers(lab).every((s) => backends[s.name] === 'UP') &&
     !(replicas instanceof Error) &&
-    Object.values(replicas).every(isReplicating);
+    Object.values(replicas).every(isReplicating) &&
+    (!floating || floating.holders.length === 1);
   if (options.json) {
     const replication = replicas instanceof Error ? { error: replicas.message } : { replicas };
-    const body = { healthy, lab: lab.name, url, servers, backends, replication };
+    const pair = floating ? { floating_address: { address: floating.address, holders: floating.holders } } : {};
+    const body = { healthy, lab: lab.name, url, servers, backends, replication, ...pair };
     env.io.stdout.write(JSON.stringify(body, null, 2) + '\n');
   } else {
-    printStatus(env.io, lab, url, servers, backends, replicas, healthy);
+    printStatus(env.io, lab, url, servers, backends, replicas, healthy, floating);
   }
   return healthy ? EXIT.ok : EXIT.failed;
 }
@@ -104,6 +121,7 @@ function printStatus(
   backends: Record<string, string>,
   replicas: Record<string, ReplicaStatus> | Error,
   healthy: boolean,
+  floating?: { address: string; holders: string[] },
 ): void {
   const lines = [`lab "${lab.name}" on its servers: ${healthy ? 'healthy' : 'NOT healthy'}  ${url}`];
   for (const [name, state] of Object.entries(servers)) {
@@ -112,6 +130,13 @@ function printStatus(
       .join(', ');
     const backend = backends[name] ? `  (HAProxy: ${backends[name]})` : '';
     lines.push(`  ${name.padEnd(8)} ${state.reachable ? services : `unreachable: ${state.error}`}${backend}`);
+  }
+  if (floating) {
+    const held =
+      floating.holders.length === 1
+        ? `on ${floating.holders[0]}`
+        : `held by ${floating.holders.join(' and ') || 'nobody'}`;
+    lines.push(`  floating address ${floating.address} ${held}`);
   }
   if (replicas instanceof Error) {
     lines.push(`  replication: cannot read it: ${replicas.message}`);

@@ -34,6 +34,20 @@ it('--profile takes known profiles or none, and names the others', async () => {
   expect(later.out()).toContain('edge');
 });
 
+it('smoke --handover belongs to the servers (--inventory); --skip takes the checks of the suite that runs', async () => {
+  const handover = io(tmp());
+  expect(await main(['smoke', '--handover'], handover.io)).toBe(2);
+  expect(handover.err()).toContain('--handover moves the floating address of a lab on real servers');
+  expect(handover.err()).toContain('add --inventory FILE');
+  const docker = io(tmp());
+  expect(await main(['smoke', '--skip', 'lb-pair'], docker.io)).toBe(2);
+  expect(docker.err()).toContain('unknown check lb-pair');
+  // On the servers lb-pair is a check: the skip is accepted, and the next problem is the missing inventory file.
+  const servers = io(tmp());
+  expect(await main(['smoke', '--inventory', 'absent.ini', '--skip', 'lb-pair'], servers.io)).not.toBe(0);
+  expect(servers.err()).not.toContain('unknown check');
+});
+
 it('init writes an infra.yaml that renders to the built-in lab, and refuses to overwrite it', async () => {
   const cwd = tmp();
   expect(await main(['init'], io(cwd).io)).toBe(0);

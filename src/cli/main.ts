@@ -407,6 +407,10 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     .option('--junit <file>', 'also write a JUnit XML report (for CI test reporters)')
     .option('--skip <checks>', 'comma-separated checks to skip, e.g. failover (it stops web-01 for a few seconds)')
     .option(
+      '--handover',
+      'with --inventory and redundant: run lb-handover, which moves the floating address to lb-02 and back',
+    )
+    .option(
       '-i, --inventory [file]',
       "check the lab `infra deploy` put on real servers instead (without a file: infra.yaml's targets): LB, " +
         'distribution, app path, replication, consistency, exposure (the LB URL is its infra_url host variable, ' +
@@ -428,19 +432,42 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
         '  failover         web-01 stopped: every request served by the others, none failed; it rejoins\n' +
         '  lb-failover      redundant labs: the active LB stopped: the floating address moves (goal < 3 s),\n' +
         '                   only requests in flight fail; it returns with the LB\n' +
+        'On real servers (--inventory), instead of failover and lb-failover (nothing there is stopped):\n' +
+        '  lb-pair          redundant: lb-01 holds the floating address, keepalived runs and HAProxy answers on both\n' +
+        '  lb-handover      redundant, with --handover only: keepalived stopped on lb-01 (HAProxy left running), the\n' +
+        '                   address moves to lb-02 (goal < 3 s) and back, only requests in flight fail\n' +
         '\nExamples:\n  $ infra smoke\n  $ infra smoke --json --junit smoke.xml\n  $ infra smoke --skip failover\n' +
-        '  $ infra smoke --inventory hosts.ini           the lab on real servers (nothing there is stopped)',
+        '  $ infra smoke --inventory hosts.ini           the lab on real servers (nothing there is stopped)\n' +
+        '  $ infra smoke --inventory hosts.ini --handover  also move the floating address to lb-02 and back',
     )
     .action(
-      run(async (o: Common & { json?: boolean; junit?: string; skip?: string; inventory?: string | true }) => {
-        const { smokeCommand, parseSkip } = await import('../app/smoke.js');
-        const options = { ...target(o), json: Boolean(o.json), junit: o.junit, skip: parseSkip(o.skip) };
-        if (o.inventory) {
-          const { serverSmokeCommand } = await import('../app/server-smoke.js');
-          return serverSmokeCommand(env(), { ...options, inventory: o.inventory });
-        }
-        return smokeCommand(env(), options);
-      }),
+      run(
+        async (
+          o: Common & { json?: boolean; junit?: string; skip?: string; inventory?: string | true; handover?: boolean },
+        ) => {
+          const { smokeCommand, parseSkip } = await import('../app/smoke.js');
+          const options = { ...target(o), json: Boolean(o.json), junit: o.junit };
+          if (o.inventory) {
+            const { serverSmokeCommand, SERVER_CHECKS } = await import('../app/server-smoke.js');
+            const skip = parseSkip(
+              o.skip,
+              SERVER_CHECKS.map((c) => c.name),
+            );
+            return serverSmokeCommand(env(), {
+              ...options,
+              skip,
+              inventory: o.inventory,
+              handover: Boolean(o.handover),
+            });
+          }
+          if (o.handover) {
+            throw new UsageError('--handover moves the floating address of a lab on real servers', [
+              'add --inventory FILE (in the Docker lab, lb-failover stops the active LB itself)',
+            ]);
+          }
+          return smokeCommand(env(), { ...options, skip: parseSkip(o.skip) });
+        },
+      ),
     );
 
   program
@@ -475,7 +502,9 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
         "here, and sudo for the login user there. Passwords come from the lab folder's .env, never the inventory.\n" +
         'Profile secured: HTTPS at the LB and a firewall per server, loaded last, rolled back within 60 s unless SSH\n' +
         'still gets through. monitored: exporters everywhere, Prometheus on mon-01 (add it to the inventory).\n' +
-        'redundant is not deployed to servers yet.\n' +
+        'redundant: lb-02 joins lb-01 (add it), keepalived moving a floating address between them: give a free\n' +
+        'address on their network as infra_floating_address ([all:vars]) or targets.lb-01.floatingAddress; the\n' +
+        'network itself routes visitors there (no edge).\n' +
         '\nExit codes: 0 deployed (or checked), 1 a task or replication failed, 2 bad inventory or config,\n' +
         '3 ansible-core missing here.\n' +
         '\nExamples:\n  $ infra deploy --inventory hosts.ini --check     what would change\n' +

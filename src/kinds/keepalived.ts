@@ -11,8 +11,13 @@ import type { KindSpec } from './kind.js';
 const CONFIG = '/etc/infra/keepalived.conf';
 /** VRRPv3 adverts every half second: a dead MASTER is noticed after three missed ones (plus skew), well under 3 s. */
 export const ADVERT_SECONDS = 0.5;
-/** Unique per network; every lab has a network of its own, so one id serves all. */
+/**
+ * Unique per network; every lab has a network of its own, so one id serves all. On real servers the adverts go by
+ * unicast to the partner alone, so another VRRP router on the same LAN does not see them either.
+ */
 const ROUTER_ID = 51;
+/** The check keepalived runs: in the keepalived image, or installed by infra deploy on a real LB. */
+const HEALTH_CHECK = 'images/keepalived/haproxy-answers';
 
 export const isMasterLoadBalancer = (lab: Lab, server: Server): boolean => frontLoadBalancer(lab).name === server.name;
 
@@ -29,7 +34,23 @@ export const keepalived: KindSpec<'keepalived'> = {
   files: (lab, server, site) => {
     const master = isMasterLoadBalancer(lab, server);
     const partner = loadBalancers(lab).find((s) => s.name !== server.name)?.name ?? server.name;
+    const real = site.realServers;
+    // On real servers: the address the user gave, on the interface of the LBs' network, adverts sent by unicast.
+    const where = real
+      ? {
+          onServer: true,
+          interface: real[server.name].facts.network?.interface,
+          vip: site.floatingAddress?.address,
+          prefix: site.floatingAddress?.prefix,
+          address: real[server.name].facts.address,
+          partnerAddress: real[partner].facts.address,
+        }
+      : { interface: 'eth0', vip: floatingAddress(requireSubnet(site)), prefix: 24 };
+    const checkScript = real
+      ? [file(`${server.name}/haproxy-answers`, renderTemplate(HEALTH_CHECK, { port: PORTS.http }), 0o755)]
+      : [];
     return [
+      ...checkScript,
       file(
         `${server.name}/keepalived.conf`,
         renderTemplate('keepalived.conf', {
@@ -37,7 +58,7 @@ export const keepalived: KindSpec<'keepalived'> = {
           server: server.name,
           partner,
           container: containerName(lab, `${server.name}-keepalived`),
-          vip: floatingAddress(requireSubnet(site)),
+          ...where,
           instance: lab.name.replace(/-/g, '_'),
           master,
           state: master ? 'MASTER' : 'BACKUP',

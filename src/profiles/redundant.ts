@@ -18,6 +18,14 @@ export function redundantServerNames(lbName: string): string[] {
   return [partnerName(lbName), EDGE_SERVER];
 }
 
+/**
+ * The lab as real servers run it (`infra deploy`): no edge, since the servers' own network routes visitors to the
+ * floating address. Other labs are returned as they are.
+ */
+export function withoutEdge(lab: Lab): Lab {
+  return { ...lab, servers: lab.servers.filter((s) => s.role !== 'edge') };
+}
+
 export function addRedundancy(lab: Lab): Lab {
   const index = lab.servers.findIndex((s) => s.role === 'lb');
   const first = lab.servers[index];

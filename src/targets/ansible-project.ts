@@ -25,9 +25,19 @@ const LAB_PROGRAMS = ['haproxy', 'nginx', 'node', 'mariadbd', 'mysqld', 'sshd', 
 /** The playbook reads the admin password from the environment infra runs it with; never written to a file. */
 const ADMIN_PASSWORD_LOOKUP = "{{ lookup('env', 'INFRA_ADMIN_PASSWORD') }}";
 
-export function renderAnsibleProject(lab: Lab, servers: Record<string, RealServer>): RenderedFile[] {
+/** `floatingAddress`: `redundant`, the one the user gave (requireFloatingAddress). */
+export function renderAnsibleProject(
+  lab: Lab,
+  servers: Record<string, RealServer>,
+  floatingAddress?: { address: string; prefix: number },
+): RenderedFile[] {
   const secured = hasProfile(lab, 'secured');
-  const site: LabSite = { hostPort: PORTS.http, realServers: servers, ...(secured ? { httpsPort: PORTS.https } : {}) };
+  const site: LabSite = {
+    hostPort: PORTS.http,
+    realServers: servers,
+    ...(secured ? { httpsPort: PORTS.https } : {}),
+    ...(floatingAddress ? { floatingAddress } : {}),
+  };
   const under = (f: RenderedFile, folder: string): RenderedFile => ({
     ...f,
     path: `${ANSIBLE_DIR}/${folder}${f.path}`,
@@ -99,11 +109,11 @@ function playbook(lab: Lab, secured: boolean): string {
   gather_subset: [min]
   roles: [common]
 
-- name: the load balancer
+- name: ${hasProfile(lab, 'redundant') ? 'the load balancers, keepalived moving the floating address between them' : 'the load balancer'}
   hosts: ${lbs}
   become: true
   gather_facts: false
-  roles: [haproxy]
+  roles: [${hasProfile(lab, 'redundant') ? 'haproxy, keepalived' : 'haproxy'}]
 
 - name: the web servers (the database first, then the app, then Nginx in front of it)
   hosts: ${webs}

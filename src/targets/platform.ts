@@ -17,6 +17,11 @@ export interface HostFacts {
   serviceManager: string;
   /** The port its sshd answered infra on, as the server saw it (a firewall must keep it open). */
   sshPort: number;
+  /**
+   * `redundant`: the interface keepalived puts the floating address on (the inventory's `infra_interface`, else the
+   * default IPv4 route's) and that route's network (`10.0.0.0/24`), where a floating address must lie.
+   */
+  network?: { interface: string; cidr?: string };
 }
 
 export interface Platform {

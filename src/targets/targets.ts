@@ -7,7 +7,7 @@ import type { HostFacts } from './platform.js';
 import type { TargetDefinition } from '../topology/definition.js';
 
 /** The profiles infra deploy puts on real servers. */
-export const DEPLOYED_PROFILES: Profile[] = ['secured', 'monitored'];
+export const DEPLOYED_PROFILES: Profile[] = ['secured', 'monitored', 'redundant'];
 
 /** The Ansible facts infra reads from each server before rendering for it. */
 export const FACT_NAMES = [
@@ -23,16 +23,21 @@ export const FACT_NAMES = [
 export interface ServersSource {
   label: string;
   addHint(server: string): string;
+  /** `redundant`: where the load balancers' floating address is given. */
+  floatingHint: string;
 }
 
 export const inventorySource = (file: string): ServersSource => ({
   label: `--inventory ${file}`,
   addHint: (s) => `${file}: add a line such as \`${s} ansible_host=<its address> ansible_user=<login>\``,
+  floatingHint: `${file}: add \`[all:vars]\` and under it \`infra_floating_address=<a free address on the LBs' network>\``,
 });
 
 export const TARGETS_SOURCE: ServersSource = {
   label: "infra.yaml's targets",
   addHint: (s) => `targets.${s}: add \`{ host: <its address>, user: <login> }\``,
+  floatingHint:
+    "infra.yaml: give the first load balancer's target `floatingAddress: <a free address on the LBs' network>`",
 };
 
 /** The lab's server names, each present in the inventory; refuses naming the missing ones and how to add them. */
@@ -62,7 +67,8 @@ export function hostFactsOf(server: string, facts: Record<string, unknown>, vars
     distribution === 'debian'
       ? String(facts.ansible_distribution_major_version ?? '')
       : String(facts.ansible_distribution_version ?? '');
-  const ipv4 = facts.ansible_default_ipv4 as { address?: string } | undefined;
+  const ipv4 = facts.ansible_default_ipv4 as
+    { address?: string; interface?: string; network?: string; prefix?: string } | undefined;
   const address = String(vars.infra_address ?? ipv4?.address ?? '');
   if (!address) {
     throw new UsageError(`${server} has no default IPv4 address for the other servers to reach it at`, [
@@ -73,7 +79,12 @@ export function hostFactsOf(server: string, facts: Record<string, unknown>, vars
   const sshConnection = String((facts.ansible_env as Record<string, string> | undefined)?.SSH_CONNECTION ?? '');
   const sshPort = Number(sshConnection.split(' ')[3]) || 22;
   const serviceManager = String(facts.ansible_service_mgr ?? 'unknown');
-  return { server, distribution, release, address, serviceManager, sshPort };
+  const networkInterface = vars.infra_interface ?? ipv4?.interface;
+  // The default route's network, unless infra_interface names another interface (whose network infra did not read).
+  const cidr =
+    vars.infra_interface === undefined && ipv4?.network && ipv4.prefix ? `${ipv4.network}/${ipv4.prefix}` : undefined;
+  const network = networkInterface ? { interface: String(networkInterface), ...(cidr ? { cidr } : {}) } : undefined;
+  return { server, distribution, release, address, serviceManager, sshPort, ...(network ? { network } : {}) };
 }
 
 /** `ssh` arguments reaching a host as Ansible does: its address, port, user, key and extra SSH options. */
@@ -98,12 +109,13 @@ export function shellWords(text: string): string[] {
 }
 
 /**
- * The lab's URL on real servers: the LB's `infra_url` (its domain, a forwarded port), else its address, over HTTPS
- * when secured (the certificate names the lab's domain: give that as infra_url).
+ * The lab's URL on real servers: the LB's `infra_url` (its domain, a forwarded port), else the LB pair's floating
+ * address (`redundant`) or the LB's address, over HTTPS when secured (the certificate names the lab's domain: give
+ * that as infra_url).
  */
-export function serversUrl(lb: string, vars: HostVars, secured = false): string {
+export function serversUrl(lb: string, vars: HostVars, secured = false, floatingAddress?: string): string {
   if (typeof vars.infra_url === 'string') return vars.infra_url.replace(/\/$/, '');
-  return `${secured ? 'https' : 'http'}://${String(vars.ansible_host ?? lb)}`;
+  return `${secured ? 'https' : 'http'}://${floatingAddress ?? String(vars.ansible_host ?? lb)}`;
 }
 
 /** infra.yaml's `targets:` as an Ansible inventory (INI): one line per server, its settings as host variables. */
@@ -117,6 +129,7 @@ export function inventoryFromTargets(targets: Record<string, TargetDefinition>):
       ['ansible_ssh_private_key_file', t.key],
       ['infra_address', t.address],
       ['infra_url', t.url],
+      ['infra_floating_address', t.floatingAddress],
       ['ansible_ssh_common_args', t.sshArgs],
     ];
     const set = vars.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${JSON.stringify(String(v))}`);

@@ -23,6 +23,8 @@ export interface LabSite {
   certificate?: string;
   /** `infra deploy`: rendered for real servers instead of containers, with what infra read from each. */
   realServers?: Record<string, RealServer>;
+  /** `redundant` on real servers: the floating address the user gave, and its prefix on the LBs' network. */
+  floatingAddress?: { address: string; prefix: number };
 }
 
 export function requireSubnet(site: LabSite): string {

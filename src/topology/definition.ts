@@ -32,6 +32,8 @@ export interface TargetDefinition {
   address?: string;
   url?: string;
   sshArgs?: string;
+  /** `redundant`, on a load balancer: the floating address the LB pair shares. */
+  floatingAddress?: string;
 }
 interface HealthCheckDefinition {
   intervalMs: number;

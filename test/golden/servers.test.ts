@@ -8,7 +8,8 @@ import { buildLab } from '../../src/topology/build-lab.js';
 import { flavourOf } from '../../src/flavours/index.js';
 import { renderAnsibleProject } from '../../src/targets/ansible-project.js';
 import { serverDatabase, type HostFacts, type RealServer } from '../../src/targets/platform.js';
-import { webServers } from '../../src/topology/types.js';
+import { hasProfile, webServers } from '../../src/topology/types.js';
+import { withoutEdge } from '../../src/profiles/redundant.js';
 import { fixtureText, repoRoot } from '../helpers/fixtures.js';
 
 const update = process.env.UPDATE_GOLDEN === '1';
@@ -27,6 +28,12 @@ const CASES: { golden: string; fixture: string; releases: Record<string, string>
     releases: { 'lb-01': 'debian 12', web: 'debian 12' },
   },
   {
+    // Every profile on real servers: the LB pair (no edge), keepalived by unicast, VRRP let through the firewalls.
+    golden: 'servers-redundant-all-debian-13',
+    fixture: 'valid-redundant-all',
+    releases: { lb: 'debian 13', 'mon-01': 'debian 13', web: 'debian 13' },
+  },
+  {
     golden: 'servers-ubuntu-mysql',
     fixture: 'valid-mysql',
     releases: { 'lb-01': 'ubuntu 22.04', web: 'ubuntu 24.04' },
@@ -36,11 +43,11 @@ const CASES: { golden: string; fixture: string; releases: Record<string, string>
 function render(fixture: string, releases: Record<string, string>) {
   const parsed = parseDefinition(fixtureText(fixture), fixture);
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
-  let lab = buildLab(parsed.definition);
+  let lab = withoutEdge(buildLab(parsed.definition));
   const webs = new Set(webServers(lab).map((s) => s.name));
   const servers: Record<string, RealServer> = {};
   lab.servers.forEach((s, i) => {
-    const [distribution, release] = (releases[s.name] ?? releases.web).split(' ');
+    const [distribution, release] = (releases[s.name] ?? releases[s.role] ?? releases.web).split(' ');
     const facts: HostFacts = {
       server: s.name,
       distribution,
@@ -48,11 +55,13 @@ function render(fixture: string, releases: Record<string, string>) {
       address: `10.0.0.${10 + i}`,
       serviceManager: 'systemd',
       sshPort: 22,
+      network: { interface: 'eth0', cidr: '10.0.0.0/24' },
     };
     servers[s.name] = { facts, database: webs.has(s.name) ? serverDatabase(flavourOf(lab), facts) : undefined };
   });
   lab = { ...lab, databaseVersion: Object.values(servers).find((s) => s.database)?.database?.version };
-  return renderAnsibleProject(lab, servers).map((f) =>
+  const floating = hasProfile(lab, 'redundant') ? { address: '10.0.0.100', prefix: 24 } : undefined;
+  return renderAnsibleProject(lab, servers, floating).map((f) =>
     f.path === BUNDLE ? { ...f, content: 'the bundle of lab-app/server.ts (npm run build)\n' } : f,
   );
 }

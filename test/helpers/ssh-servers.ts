@@ -8,7 +8,7 @@ import { repoRoot } from './fixtures.js';
 import { execaSync } from 'execa';
 import { docker, infra } from './e2e.js';
 
-const IMAGE = 'infra-test-ssh-server:1';
+const IMAGE = 'infra-test-ssh-server:2';
 
 /** What `infra deploy --json` prints. */
 export interface Deployed {
@@ -30,10 +30,12 @@ export function requireAnsible(): void {
 export interface SshServers {
   /** hosts.ini: every server, with its SSH port and the test's key; the LB with infra_url. */
   inventory: string;
-  /** The LB's HTTP port on 127.0.0.1. */
+  /** The lab's HTTP port on 127.0.0.1: the LB's, or with `floating` the relay's to the floating address. */
   lbPort: number;
-  /** `secured`: the LB's HTTPS port on 127.0.0.1 (infra_url). */
+  /** `secured`: the lab's HTTPS port on 127.0.0.1 (infra_url), the LB's or the relay's. */
   lbHttpsPort?: number;
+  /** `floating`: the address the inventory gives the LB pair (infra_floating_address). */
+  floatingAddress?: string;
   /** Each server's SSH port on 127.0.0.1. */
   sshPorts: Record<string, number>;
   /** The private key the servers accept. */
@@ -49,14 +51,16 @@ export interface SshServers {
 
 /**
  * `secured`: the servers may load nftables rules (NET_ADMIN), and the LB publishes HTTPS too (infra_url). `others`:
- * servers a profile adds (mon-01).
+ * servers a profile adds (mon-01, lb-02). `floating` (redundant): the servers may add addresses (NET_ADMIN), the
+ * inventory gives a free address of their network as infra_floating_address, and a relay container stands for the
+ * network's route to it: it publishes the lab's ports on 127.0.0.1 (infra_url) and forwards them to that address.
  */
 export async function startSshServers(
   prefix: string,
   dir: string,
   lb: string,
   webs: string[],
-  options: { secured?: boolean; others?: string[] } = {},
+  options: { secured?: boolean; others?: string[]; floating?: boolean } = {},
 ): Promise<SshServers> {
   await execa('docker', ['build', '-q', '-t', IMAGE, path.join(repoRoot, 'test', 'helpers', 'ssh-server')]);
   const key = path.join(dir, 'id_ed25519');
@@ -64,15 +68,16 @@ export async function startSshServers(
   const network = `${prefix}-net`;
   const container = (server: string) => `${prefix}-${server}`;
   const servers = [lb, ...webs, ...(options.others ?? [])];
+  const relay = container('relay');
   const remove = async () => {
-    await execa('docker', ['rm', '-f', ...servers.map(container)], { reject: false });
+    await execa('docker', ['rm', '-f', ...servers.map(container), relay], { reject: false });
     await execa('docker', ['network', 'rm', network], { reject: false });
   };
   try {
     await docker(['network', 'create', network]);
     for (const server of servers) {
       const http = server === lb ? ['-p', '127.0.0.1::80', ...(options.secured ? ['-p', '127.0.0.1::443'] : [])] : [];
-      const caps = options.secured ? ['--cap-add', 'NET_ADMIN'] : [];
+      const caps = options.secured || options.floating ? ['--cap-add', 'NET_ADMIN'] : [];
       await docker([
         'run',
         '-d',
@@ -95,8 +100,31 @@ export async function startSshServers(
     }
     const port = async (server: string, inside: number) =>
       Number((await docker(['port', container(server), `${inside}/tcp`])).split(':').pop());
-    const lbPort = await port(lb, 80);
-    const lbHttpsPort = options.secured ? await port(lb, 443) : undefined;
+    let lbPort = await port(lb, 80);
+    let lbHttpsPort = options.secured ? await port(lb, 443) : undefined;
+    let floatingAddress: string | undefined;
+    if (options.floating) {
+      // Docker hands out the network's addresses from the bottom: .250 of its first /24 is free.
+      const subnet = await docker(['network', 'inspect', '-f', '{{(index .IPAM.Config 0).Subnet}}', network]);
+      floatingAddress = subnet.trim().replace(/\.\d+\/\d+$/, '.250');
+      const relayed = options.secured ? [80, 443] : [80];
+      const forward = relayed.map((p) => `socat TCP-LISTEN:${p},fork,reuseaddr TCP:${floatingAddress}:${p}`);
+      await docker([
+        'run',
+        '-d',
+        '--name',
+        relay,
+        '--network',
+        network,
+        ...relayed.flatMap((p) => ['-p', `127.0.0.1::${p}`]),
+        IMAGE,
+        'sh',
+        '-c',
+        `${forward.join(' & ')} & wait`,
+      ]);
+      lbPort = Number((await docker(['port', relay, '80/tcp'])).split(':').pop());
+      lbHttpsPort = options.secured ? Number((await docker(['port', relay, '443/tcp'])).split(':').pop()) : undefined;
+    }
     const lines = ['[lab]'];
     const sshPorts: Record<string, number> = {};
     for (const server of servers) {
@@ -112,6 +140,7 @@ export async function startSshServers(
       'ansible_user=student',
       `ansible_ssh_private_key_file=${key}`,
       "ansible_ssh_common_args='-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR'",
+      ...(floatingAddress ? [`infra_floating_address=${floatingAddress}`] : []),
       '',
     );
     const inventory = path.join(dir, 'hosts.ini');
@@ -123,7 +152,7 @@ export async function startSshServers(
       if (run.exitCode !== 0) throw new Error(`deploy failed (${run.exitCode}): ${run.stdout}\n${run.stderr}`);
       return JSON.parse(run.stdout) as Deployed;
     };
-    return { inventory, lbPort, lbHttpsPort, sshPorts, key, container, exec, deploy, remove };
+    return { inventory, lbPort, lbHttpsPort, floatingAddress, sshPorts, key, container, exec, deploy, remove };
   } catch (error) {
     await remove();
     throw error;

@@ -1,0 +1,79 @@
+// The LB pair on real servers (`redundant`, `infra smoke --inventory`). lb-pair looks without touching anything: one
+// load balancer, the first, holds the floating address, and both could (keepalived runs, HAProxy answers). lb-handover
+// moves the address only when asked (--handover): keepalived stopped on the holder, never its HAProxy, so the partner
+// takes over as it would from a dead LB while requests already on the first still finish; then it takes it back.
+import { frontLoadBalancer, hasProfile, loadBalancers, type Lab } from '../topology/types.js';
+import { measureAddressMove } from './address-move.js';
+import { CheckFailure, CheckSkipped, type Check } from './check.js';
+import type { LoadBalancerPair, ServerCheckContext } from './server-exposure.js';
+
+const pairOf = (lab: Lab) => {
+  const active = frontLoadBalancer(lab).name;
+  return { active, partner: loadBalancers(lab).find((s) => s.name !== active)!.name };
+};
+
+function requirePair(pair: LoadBalancerPair | undefined): LoadBalancerPair {
+  if (!pair) throw new CheckSkipped('the servers were not read for the LB pair');
+  return pair;
+}
+
+export const lbPair: Check<ServerCheckContext> = {
+  name: 'lb-pair',
+  guards:
+    'the first load balancer holds the floating address and both could: keepalived runs and HAProxy answers on each',
+  appliesTo: (lab) => hasProfile(lab, 'redundant'),
+  async run({ lab, pair }) {
+    const { floatingAddress, states } = requirePair(pair);
+    const { active, partner } = pairOf(lab);
+    const read = await states();
+    const holders = Object.keys(read).filter((lb) => read[lb].holds);
+    const problems: string[] = [];
+    if (holders.length === 0) {
+      problems.push(`no load balancer holds ${floatingAddress}: visitors reach nothing there`);
+    } else if (holders.length > 1) {
+      problems.push(
+        `both load balancers hold ${floatingAddress}: they do not hear each other's VRRP adverts (IP protocol 112 blocked between them?)`,
+      );
+    } else if (holders[0] !== active) {
+      problems.push(`${partner} holds ${floatingAddress}: ${active} cannot, so the pair has no spare`);
+    }
+    for (const [lb, state] of Object.entries(read)) {
+      if (!state.keepalived) problems.push(`keepalived does not run on ${lb}`);
+      if (!state.haproxyAnswers) problems.push(`HAProxy does not answer on ${lb}, so it cannot hold the address`);
+    }
+    if (problems.length > 0) throw new CheckFailure(problems.join('; '));
+    return `${active} holds ${floatingAddress}; ${partner} is ready to take it (keepalived runs, HAProxy answers)`;
+  },
+};
+
+export const lbHandover: Check<ServerCheckContext> = {
+  name: 'lb-handover',
+  guards:
+    'asked for (--handover): keepalived stopped on the holder, the floating address moves to the partner in under 3 s and back, only requests in flight fail',
+  appliesTo: (lab) => hasProfile(lab, 'redundant'),
+  async run({ lab, url, ca, pair }) {
+    const { floatingAddress, holders, keepalived, handover } = requirePair(pair);
+    const { active, partner } = pairOf(lab);
+    if (!handover) {
+      throw new CheckSkipped(
+        `not asked: --handover moves ${floatingAddress} to ${partner} and back (requests in flight at the move may fail)`,
+      );
+    }
+    const before = await holders();
+    if (before.length !== 1 || before[0] !== active) {
+      throw new CheckSkipped(
+        `needs ${active} to hold ${floatingAddress} first; held by ${before.join(', ') || 'nobody'}`,
+      );
+    }
+    return measureAddressMove({
+      url,
+      ca,
+      active,
+      partner,
+      holders,
+      takeAway: () => keepalived(active, 'stop'),
+      giveBack: () => keepalived(active, 'start'),
+      takenAway: `keepalived stopped on ${active} (its HAProxy kept running)`,
+    });
+  },
+};

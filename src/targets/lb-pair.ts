@@ -1,0 +1,60 @@
+// `redundant` on real servers, read and driven over SSH: which load balancer lists the floating address, whether
+// keepalived runs and HAProxy answers on each (so that either could hold it), and keepalived stopped or started on
+// one for the handover check. A service is running when its init system says so, or, where its init script knows
+// no `status` (Debian's keepalived without systemd), when a process of its name runs.
+import type { HostVars } from '../runtime/ansible.js';
+import { sshRun } from '../runtime/ssh.js';
+
+export interface LoadBalancerState {
+  /** It lists the floating address on one of its interfaces. */
+  holds: boolean;
+  keepalived: boolean;
+  /** keepalived's own check passes: HAProxy accepts connections on :80. */
+  haproxyAnswers: boolean;
+}
+
+/** A shell test that a service runs (see above): `sudo -n` never waits for a password. */
+export const serviceRuns = (service: string): string =>
+  `{ sudo -n service ${service} status >/dev/null 2>&1 || grep -qsx ${service} /proc/[0-9]*/comm; }`;
+
+const holdsTest = (address: string) => `ip -4 -o addr show | grep -q ' inet ${address.replace(/\./g, '\\.')}/'`;
+
+export async function loadBalancerStates(
+  lbs: Record<string, HostVars>,
+  address: string,
+): Promise<Record<string, LoadBalancerState>> {
+  const script = [
+    `${holdsTest(address)} && echo holds`,
+    `${serviceRuns('keepalived')} && echo keepalived`,
+    // The check keepalived runs; absent before a deploy, which then reads as HAProxy not answering.
+    '/usr/local/bin/haproxy-answers 2>/dev/null && echo haproxy',
+    'true',
+  ].join('; ');
+  const read = await Promise.all(
+    Object.entries(lbs).map(async ([lb, vars]) => {
+      const words = (await sshRun(lb, vars, script)).split(/\s+/);
+      const state: LoadBalancerState = {
+        holds: words.includes('holds'),
+        keepalived: words.includes('keepalived'),
+        haproxyAnswers: words.includes('haproxy'),
+      };
+      return [lb, state] as const;
+    }),
+  );
+  return Object.fromEntries(read);
+}
+
+/** The load balancers listing the address now (one SSH session each, in parallel). */
+export async function floatingAddressHolders(lbs: Record<string, HostVars>, address: string): Promise<string[]> {
+  const listed = await Promise.all(
+    Object.entries(lbs).map(async ([lb, vars]) =>
+      (await sshRun(lb, vars, `${holdsTest(address)} && echo holds; true`)).includes('holds') ? [lb] : [],
+    ),
+  );
+  return listed.flat();
+}
+
+/** Stops or starts keepalived on a load balancer (stopping it hands the address over at once; HAProxy keeps running). */
+export async function setKeepalived(lb: string, vars: HostVars, action: 'stop' | 'start'): Promise<void> {
+  await sshRun(lb, vars, `sudo -n service keepalived ${action} >/dev/null`);
+}

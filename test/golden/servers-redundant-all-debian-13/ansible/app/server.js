@@ -1,0 +1,1 @@
+the bundle of lab-app/server.ts (npm run build)
