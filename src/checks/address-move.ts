@@ -21,9 +21,9 @@ export interface AddressMove {
   /** The load balancers listing the address now. */
   holders(): Promise<string[]>;
   /** Makes `active` let go of the address; resolves when that is done (the address may have moved before). */
-  takeAway(): Promise<void>;
+  takeAway(): Promise<unknown>;
   /** Undoes takeAway; the address returns to `active` by its priority. */
-  giveBack(): Promise<void>;
+  giveBack(): Promise<unknown>;
   /** What takeAway did, for the figures: "lb-01 stopped", "keepalived stopped on lb-01". */
   takenAway: string;
 }

@@ -29,8 +29,8 @@ export const lbFailover: Check = {
       partner,
       holders: async () =>
         (await floatingAddressHolders(runtime, await runtime.containers(lab.name))).map((h) => h.server),
-      takeAway: () => failServer(runtime, lab.name, active).then(() => undefined),
-      giveBack: () => recoverServer(runtime, lab.name, active, { timeoutMs: 60_000, clock }).then(() => undefined),
+      takeAway: () => failServer(runtime, lab.name, active),
+      giveBack: () => recoverServer(runtime, lab.name, active, { timeoutMs: 60_000, clock }),
       takenAway: `${active} stopped`,
     });
   },

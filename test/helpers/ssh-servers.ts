@@ -98,8 +98,9 @@ export async function startSshServers(
         IMAGE,
       ]);
     }
-    const port = async (server: string, inside: number) =>
-      Number((await docker(['port', container(server), `${inside}/tcp`])).split(':').pop());
+    const publishedPort = async (name: string, inside: number) =>
+      Number((await docker(['port', name, `${inside}/tcp`])).split(':').pop());
+    const port = (server: string, inside: number) => publishedPort(container(server), inside);
     let lbPort = await port(lb, 80);
     let lbHttpsPort = options.secured ? await port(lb, 443) : undefined;
     let floatingAddress: string | undefined;
@@ -122,8 +123,8 @@ export async function startSshServers(
         '-c',
         `${forward.join(' & ')} & wait`,
       ]);
-      lbPort = Number((await docker(['port', relay, '80/tcp'])).split(':').pop());
-      lbHttpsPort = options.secured ? Number((await docker(['port', relay, '443/tcp'])).split(':').pop()) : undefined;
+      lbPort = await publishedPort(relay, 80);
+      lbHttpsPort = options.secured ? await publishedPort(relay, 443) : undefined;
     }
     const lines = ['[lab]'];
     const sshPorts: Record<string, number> = {};
