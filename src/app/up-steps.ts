@@ -6,7 +6,7 @@ import { requireSecrets } from '../render/secrets.js';
 import type { ReplicaOutcome } from '../replication/apply.js';
 import { SkipStep } from '../report/steps.js';
 import { terminalLine, type SmokeReport } from '../report/smoke-report.js';
-import { isReady, type ComponentState } from '../runtime/port.js';
+import { isHelper, isReady, type ComponentState } from '../runtime/port.js';
 import { frontLoadBalancer, hasProfile, webServers } from '../topology/types.js';
 import { applyFirewalls } from '../ops/firewall.js';
 import { publishedStates, serverStates, waitForStates } from '../ops/haproxy.js';
@@ -133,25 +133,43 @@ export const smokeStep: UpStep = {
 export const BOOT_STEPS: readonly UpStep[] = [imagesStep, startStep, replicationStep, smokeStep];
 
 /**
- * `compose up --wait`, then the server model's repair: components stranded in a dead namespace are restarted.
- * Returns the names of the components it reattached.
+ * `compose up`, then until every container is ready, then the server model's repair: components stranded in a dead
+ * namespace are restarted. Returns the names of the components it reattached.
  */
 async function startLab(context: UpContext): Promise<string[]> {
-  const { runtime, dir, settings } = context;
-  const result = await runtime.composeUp(dir, settings.timeoutSeconds);
+  const { runtime, dir } = context;
+  const result = await runtime.composeUp(dir);
   if (result.exitCode !== 0) throw await explainStartFailure(context, result.stderr);
+  await waitUntilReady(context);
   const stale = (await context.containers(true)).filter((c) => c.staleNetwork);
   if (stale.length === 0) return [];
   await Promise.all(stale.map((c) => runtime.restart(c.id, 5)));
-  const again = await runtime.composeUp(dir, settings.timeoutSeconds);
+  const again = await runtime.composeUp(dir);
   if (again.exitCode !== 0) throw await explainStartFailure(context, again.stderr);
+  await waitUntilReady(context);
   return stale.map((c) => c.name);
+}
+
+/**
+ * Polls the lab's containers until each runs and is healthy (or has no check of its own); one that exits or turns
+ * unhealthy ends the wait at once, as does the timeout, naming it with its last log lines.
+ */
+async function waitUntilReady(context: UpContext): Promise<void> {
+  const { clock, settings } = context;
+  const deadline = clock.now() + settings.timeoutSeconds * 1000;
+  for (;;) {
+    const states = (await context.containers(true)).filter((c) => !isHelper(c));
+    if (states.every(isReady)) return;
+    const broken = states.some((c) => (c.state !== 'running' && c.state !== 'restarting') || c.health === 'unhealthy');
+    if (broken || clock.now() >= deadline) throw await explainStartFailure(context, '');
+    await clock.sleep(200);
+  }
 }
 
 /** Names the failing server and component and shows its last log lines. */
 async function explainStartFailure(context: UpContext, composeOutput: string): Promise<StepError> {
   const states = await context.containers(true);
-  const bad = states.filter((c) => !isReady(c));
+  const bad = states.filter((c) => !isHelper(c) && !isReady(c));
   if (bad.length === 0) return new StepError('docker compose up failed', composeOutput);
   const worst = bad.find((c) => c.state !== 'running') ?? bad.find((c) => c.health === 'unhealthy') ?? bad[0];
   const tail = await context.runtime.logTail(worst.id, 20).catch(() => '(no logs)');

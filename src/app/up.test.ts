@@ -69,6 +69,18 @@ it('a failed start names the server and component, and removes the containers an
   expect(await t.runtime.volumes(LAB)).toEqual([]);
 });
 
+it('a component whose health check never passes fails the start at the timeout, naming it and what else waits', async () => {
+  const t = fakeLab();
+  t.runtime.faults.neverHealthy = `infra-${LAB}-web-02-nginx`;
+  const { code, result } = await up(t, { timeoutSeconds: 1 });
+  expect(code).toBe(1);
+  expect(steps(result)).toEqual(['render ok', 'images ok', 'start failed']);
+  expect(result.error.message).toBe(
+    `web-02: nginx (infra-${LAB}-web-02-nginx) did not become healthy in time; others not ready: none`,
+  );
+  expect(await t.runtime.containers(LAB)).toEqual([]);
+});
+
 it('a lab that ran before keeps its containers and data when a later up fails', async () => {
   const t = fakeLab();
   await up(t);

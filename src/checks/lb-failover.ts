@@ -22,13 +22,15 @@ export const lbFailover: Check = {
         `needs ${active} to hold the floating address first; held by ${before?.holder ?? 'nobody'}`,
       );
     }
+    // Each poll asks only the two keepalived containers found now (their names outlive the stop and the start),
+    // not the whole lab: a slow poll would add its own time to the move it measures.
+    const keepaliveds = containers.filter((c) => c.component === 'keepalived');
     return measureAddressMove({
       url,
       ca,
       active,
       partner,
-      holders: async () =>
-        (await floatingAddressHolders(runtime, await runtime.containers(lab.name))).map((h) => h.server),
+      holders: async () => (await floatingAddressHolders(runtime, keepaliveds)).map((h) => h.server),
       takeAway: () => failServer(runtime, lab.name, active),
       giveBack: () => recoverServer(runtime, lab.name, active, { timeoutMs: 60_000, clock }),
       takenAway: `${active} stopped`,

@@ -8,13 +8,14 @@ import { PORTS } from '../topology/lab-constants.js';
 export async function labContainers(docker: Docker, lab?: string): Promise<ComponentState[]> {
   const list = await docker.listContainers({ all: true, filters: { label: labFilter(lab) } });
   const inspected = await Promise.all(list.map((c) => docker.getContainer(c.Id).inspect()));
+  const health = await Promise.all(inspected.map((c) => healthOf(docker, c)));
   const hosts = new Map(
     inspected
       .filter((c) => c.Config.Labels[LABEL.component] === 'host')
       .map((c) => [`${c.Config.Labels[LABEL.lab]}/${c.Config.Labels[LABEL.server]}`, c]),
   );
   return inspected
-    .map((c) => {
+    .map((c, i) => {
       const labels = c.Config.Labels;
       const host = hosts.get(`${labels[LABEL.lab]}/${labels[LABEL.server]}`);
       /** Where a container port is published on the host, if it is. */
@@ -30,7 +31,7 @@ export async function labContainers(docker: Docker, lab?: string): Promise<Compo
         server: labels[LABEL.server] ?? '',
         component: (labels[LABEL.component] ?? 'forward') as LiveComponent,
         state: c.State.Status as ContainerState,
-        health: (c.State.Health?.Status ?? 'none') as Health,
+        health: health[i],
         startedAt: c.State.StartedAt,
         workingDir: labels['com.docker.compose.project.working_dir'] ?? labels[LABEL.dir],
         expiresAt: labels[LABEL.expires],
@@ -128,4 +129,58 @@ export async function removeLab(docker: Docker, lab: string, options: { volumes:
 function ignoreMissing(error: { statusCode?: number }): void {
   // 304: already stopped; 404: already gone; 409: removal already in progress.
   if (error.statusCode !== 304 && error.statusCode !== 404 && error.statusCode !== 409) throw error;
+}
+
+/**
+ * Docker's verdict on a container's health; while it has none yet ("starting"), the same test run now. Docker runs
+ * a container's first check one interval after it starts (Engine 25's start_interval is newer than Debian's 20.10),
+ * and the lab checks rarely because each check costs the host a runc exec: without this, a lab would be ready
+ * an interval before anyone could tell. A test that fails now leaves it "starting", as Docker would.
+ */
+async function healthOf(docker: Docker, c: Docker.ContainerInspectInfo): Promise<Health> {
+  const verdict = (c.State.Health?.Status ?? 'none') as Health;
+  if (verdict !== 'starting' || !c.State.Running) return verdict;
+  // Like Docker, one pass makes it healthy until checks fail: not tested again while this start awaits a verdict.
+  const thisStart = `${c.Id}@${c.State.StartedAt}`;
+  if (passedSinceStart.has(thisStart)) return 'healthy';
+  const test = c.Config.Healthcheck?.Test ?? [];
+  const command = test[0] === 'CMD' ? test.slice(1) : test[0] === 'CMD-SHELL' ? ['/bin/sh', '-c', test[1]] : [];
+  if (command.length === 0) return verdict;
+  const timeoutMs = (c.Config.Healthcheck?.Timeout ?? 3e9) / 1e6;
+  if (!(await passes(docker, c.Id, command, timeoutMs))) return verdict;
+  passedSinceStart.add(thisStart);
+  return 'healthy';
+}
+
+/** Container starts (`id@startedAt`) whose test passed here while Docker had no verdict yet. */
+const passedSinceStart = new Set<string>();
+
+/** Runs a command in a container through the engine API (no docker CLI process); true when it exits 0 in time. */
+async function passes(docker: Docker, id: string, command: string[], timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const exec = await docker.getContainer(id).exec({ Cmd: command, AttachStdout: true, AttachStderr: true });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    const ended = new Promise<boolean>((resolve) => {
+      stream.on('end', () => resolve(true));
+      stream.on('close', () => resolve(true));
+      stream.on('error', () => resolve(false));
+      stream.resume();
+    });
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    const inTime = await Promise.race([ended, late]);
+    stream.destroy();
+    if (!inTime) return false;
+    // The output ends as the process exits; the engine may record its exit code a moment later.
+    for (let tries = 0; ; tries++) {
+      const state = await exec.inspect();
+      if (!state.Running || tries === 20) return !state.Running && state.ExitCode === 0;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  } catch {
+    // Gone or stopped meanwhile: no verdict.
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }

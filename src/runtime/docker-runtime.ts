@@ -64,7 +64,7 @@ export class DockerRuntime implements ContainerRuntime {
     return removeLab(this.docker, lab, options);
   }
 
-  async composeUp(dir: string, timeoutSeconds: number): Promise<CommandResult> {
+  async composeUp(dir: string): Promise<CommandResult> {
     const args = [
       'compose',
       '--project-directory',
@@ -73,9 +73,6 @@ export class DockerRuntime implements ContainerRuntime {
       path.join(dir, LAB_FILES.compose),
       'up',
       '-d',
-      '--wait',
-      '--wait-timeout',
-      String(timeoutSeconds),
       '--remove-orphans',
     ];
     const result = await this.run(args, { env: { COMPOSE_ANSI: 'never' } });

@@ -47,8 +47,10 @@ export class FakeRuntime implements ContainerRuntime {
   engineDown = false;
   /** Scripted faults. */
   faults: {
-    /** composeUp leaves this container (by name) exited and fails. */
+    /** composeUp starts this container (by name), which exits at once, as a crashing service does. */
     exitOnStart?: string;
+    /** This container (by name) runs but its health check never passes: it stays "starting". */
+    neverHealthy?: string;
     /** buildImage of this kind fails. */
     buildKind?: string;
     /** `show stat` reports this state for a server instead of what its containers say. */
@@ -115,8 +117,9 @@ export class FakeRuntime implements ContainerRuntime {
     if (broken) {
       broken.state = 'exited';
       broken.health = 'none';
-      return { exitCode: 1, stdout: '', stderr: `container ${broken.name} exited (1)` };
     }
+    const stuck = this.faults.neverHealthy && this.find(this.faults.neverHealthy);
+    if (stuck) stuck.health = 'starting';
     return { exitCode: 0, stdout: '', stderr: '' };
   }
 

@@ -99,8 +99,11 @@ export interface ContainerRuntime {
   /** Removes a lab's containers (components before hosts) and networks, its volumes only when asked. */
   removeLab(lab: string, options: { volumes: boolean }): Promise<Removed>;
 
-  /** `docker compose up -d --wait` on a lab folder; never throws for a failed start, the result says it. */
-  composeUp(dir: string, timeoutSeconds: number): Promise<CommandResult>;
+  /**
+   * `docker compose up -d` on a lab folder: creates and starts, does not wait for health (the caller does, through
+   * `containers`). Never throws for a failed start, the result says it.
+   */
+  composeUp(dir: string): Promise<CommandResult>;
   start(id: string): Promise<void>;
   stop(id: string, timeoutSeconds: number): Promise<void>;
   restart(id: string, timeoutSeconds: number): Promise<void>;
