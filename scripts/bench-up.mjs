@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // Boot benchmark (issue #3): on one rendered lab folder, side by side in one run, fresh volumes each time:
 //   docker compose up -d --wait   vs   infra up until healthy (render, images, start; then replication, no smoke)
-// Prints medians of N runs, the ratio, the second-up rebuild count, `down` times and the lab's memory.
+// Prints medians of N runs, the ratio, the second-up rebuild count, `down` times, the lab's memory and what the idle
+// lab costs the host's CPU (its health checks, mostly).
 // Usage: npm run bench [-- --runs 5] [--profile secured] [--config fixtures/valid-four-web.yaml]
 //        npm run bench -- --sizes   (the built-in lab and the four-web-server lab, one after the other in this run)
 import { execa } from 'execa';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +53,7 @@ async function bench(config) {
   const infraDown = [];
   let rebuilds = 0;
   let memory = '';
+  let idle = '';
   for (let i = 0; i < runs; i++) {
     compose.push((await timed(() => execa('docker', [...composeArgs, 'up', '-d', '--wait']))).ms);
     composeDown.push((await timed(() => execa('docker', [...composeArgs, 'down', '-v']))).ms);
@@ -67,6 +69,7 @@ async function bench(config) {
       const stats = await execa('docker', ['stats', '--no-stream', '--format', '{{.MemUsage}}', ...(await labIds())]);
       const mib = stats.stdout.split('\n').map((l) => toMiB(l.split(' / ')[0]));
       memory = `${mib.reduce((a, b) => a + b, 0).toFixed(0)} MiB over ${mib.length} containers`;
+      idle = await idleCpu(20_000);
     }
     infraDown.push((await timed(() => infra('down', '--volumes'))).ms);
   }
@@ -74,6 +77,23 @@ async function bench(config) {
   async function labIds() {
     const { stdout } = await execa('docker', ['ps', '-q', '--filter', `label=dev.infra.lab=${name}`]);
     return stdout.split('\n').filter(Boolean);
+  }
+  /** The whole host's busy CPU over a window while the lab idles (Linux /proc/stat), in % of one core. */
+  async function idleCpu(ms) {
+    if (!existsSync('/proc/stat')) return 'not measured (no /proc/stat)';
+    const busy = () => {
+      const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+        .split('\n')[0]
+        .trim()
+        .split(/\s+/)
+        .slice(1)
+        .map(Number);
+      return user + nice + system + irq + softirq + steal;
+    };
+    const before = busy();
+    await new Promise((r) => setTimeout(r, ms));
+    // Ticks of USER_HZ, 100 a second on Linux: ticks per second are % of one core.
+    return `${Math.round((busy() - before) / (ms / 1000))}% of one core over ${ms / 1000} s`;
   }
   function toMiB(text) {
     const [, value, unit] = text.match(/([\d.]+)\s*([KMG]i?B)/) ?? [];
@@ -97,6 +117,7 @@ async function bench(config) {
   console.log(`infra down --volumes          median ${fmt(median(infraDown))}`);
   console.log(`image rebuilds on later ups   ${rebuilds}`);
   console.log(`lab memory after up           ${memory}`);
+  console.log(`host CPU while the lab idles   ${idle}`);
   console.log('');
   return `${config ? path.basename(config) : 'the built-in lab'}: infra up until healthy ${fmt(median(infraHealthy))}, compose ${fmt(median(compose))}, ratio ${(median(infraHealthy) / median(compose)).toFixed(2)}x, ${memory}`;
 }
