@@ -9,6 +9,8 @@ const common = {
 export default {
   // End-to-end steps boot real labs (first image builds take minutes); unit tests finish in well under a second.
   testTimeout: 600_000,
+  // Every run ends with its slowest files, so a CI log always says where the time went.
+  reporters: ['default', '<rootDir>/test/reporters/slowest-suites.mjs'],
   projects: [
     {
       ...common,

@@ -1,15 +1,15 @@
 // The conventions users of Compose, kind and containerlab expect, and user mistakes answered as user mistakes
 // (exit 2 with the fix), never as "a bug in infra". In process, no Docker engine needed.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { captureIo } from '../../test/helpers/capture-io.js';
 import { repoRoot } from '../../test/helpers/fixtures.js';
 import { runShell, runShellOut } from '../../test/helpers/run-node.js';
 import { VERSION } from '../version.js';
 import { main } from './main.js';
+import { tempDir } from '../../test/helpers/temp-dir.js';
 
-const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'infra-cli-'));
+const tmp = () => tempDir('infra-cli-');
 const noEngine = { DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
 const cleanups: (() => unknown)[] = [];
 const afterTest = (fn: () => unknown) => cleanups.push(fn);

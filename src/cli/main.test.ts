@@ -1,13 +1,13 @@
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { main } from './main.js';
 import { fixturesDir, repoRoot } from '../../test/helpers/fixtures.js';
 import { runNode } from '../../test/helpers/run-node.js';
 import { captureIo } from '../../test/helpers/capture-io.js';
+import { tempDir } from '../../test/helpers/temp-dir.js';
 
 const io = (cwd: string) => captureIo(cwd);
-const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'infra-cli-'));
+const tmp = () => tempDir('infra-cli-');
 
 it('render with a bad infra.yaml exits 2, names each field, and writes nothing', async () => {
   const cwd = tmp();

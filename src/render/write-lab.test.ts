@@ -1,13 +1,13 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, statSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { writeLab, readLabState } from './write-lab.js';
 import { file } from './rendered-file.js';
 import { UsageError } from '../errors.js';
 import { renderLabFolder } from '../app/render.js';
+import { tempDir } from '../../test/helpers/temp-dir.js';
 
 const state = { lab: 'lab', hostPort: 8080 };
-const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'infra-write-'));
+const tmp = () => tempDir('infra-write-');
 
 it('writes a new folder whole, with a manifest, and leaves no staging folder behind', async () => {
   const parent = tmp();

@@ -1,10 +1,9 @@
 // Shared helpers of the end-to-end tests: they drive the built binary against the real Docker engine, one lab per
 // test file under a unique name, torn down even when a test fails. With CI=true a missing engine fails the suite.
 import { execa, execaSync } from 'execa';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './fixtures.js';
+import { tempDir as removedTempDir } from './temp-dir.js';
 
 export const infraBin = path.join(repoRoot, 'bin', 'infra');
 
@@ -27,8 +26,9 @@ export function uniqueLabName(prefix: string): string {
   return `e2e-${prefix}-${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}${counter}`;
 }
 
+/** A working folder for one test file, removed when the file ends (after its labs are torn down). */
 export function tempDir(): string {
-  return mkdtempSync(path.join(os.tmpdir(), 'infra-e2e-'));
+  return removedTempDir('infra-e2e-');
 }
 
 export interface Run {

@@ -1,13 +1,11 @@
 // A use-case harness over the fakes: FakeRuntime for Docker, FakeDatabases for the lab's databases, captured
 // output streams, a temporary working directory. No engine, no network beyond 127.0.0.1.
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { runtimeEnv, type AppEnv } from '../../src/app/context.js';
 import { FakeDatabases } from '../../src/database/fake-databases.js';
 import type { Io } from '../../src/log.js';
 import { FakeRuntime } from '../../src/runtime/fake-runtime.js';
 import { captureIo } from './capture-io.js';
+import { tempDir } from './temp-dir.js';
 
 export interface FakeLab {
   runtime: FakeRuntime;
@@ -20,7 +18,7 @@ export interface FakeLab {
 }
 
 export function fakeLab(runtime = new FakeRuntime()): FakeLab {
-  const cwd = mkdtempSync(path.join(os.tmpdir(), 'infra-fake-'));
+  const cwd = tempDir('infra-fake-');
   const { io, out, err } = captureIo(cwd, { NO_COLOR: '1' });
   const databases = new FakeDatabases((port) => runtime.forwardedServer.get(port));
   return {
