@@ -11,7 +11,7 @@ import { templatesDir } from '../paths.js';
 import { file, type RenderedFile } from '../render/rendered-file.js';
 import type { LabSite } from '../topology/addressing.js';
 import { APP_DB, PORTS } from '../topology/lab-constants.js';
-import { hasProfile, loadBalancers, webServers, type Lab } from '../topology/types.js';
+import { hasProfile, type ComponentKind, type Lab, type Server } from '../topology/types.js';
 import { serverFirewallFiles } from '../profiles/firewall-file.js';
 import { CONFIG_FILES as PROMETHEUS_FILES } from '../kinds/prometheus.js';
 import { serverDaemons } from './server-daemons.js';
@@ -22,6 +22,25 @@ export const ANSIBLE_DIR = 'ansible';
 
 /** The programs of the lab that may hold its ports (anything else holding one stops the deploy). */
 const LAB_PROGRAMS = ['haproxy', 'nginx', 'node', 'mariadbd', 'mysqld', 'sshd', 'prometheus[-a-z]*'];
+/**
+ * The role that sets up each kind on a server (none for the edge's relay: it exists only in Docker) and the package
+ * that kind runs, installed by the common role in one apt run (the database's and the exporters' come from the
+ * server's release, below). A server runs its roles in ROLE_ORDER.
+ */
+const ROLE_OF: Record<ComponentKind, { role: string; package?: string } | null> = {
+  haproxy: { role: 'haproxy', package: 'haproxy' },
+  keepalived: { role: 'keepalived', package: 'keepalived' },
+  db: { role: 'db' },
+  app: { role: 'app', package: 'nodejs' },
+  nginx: { role: 'nginx', package: 'nginx' },
+  'node-exporter': { role: 'monitoring' },
+  'nginx-exporter': { role: 'monitoring' },
+  'mysqld-exporter': { role: 'monitoring' },
+  prometheus: { role: 'monitoring' },
+  socat: null,
+};
+const ROLE_ORDER = ['haproxy', 'keepalived', 'db', 'app', 'nginx', 'monitoring'];
+
 /** The playbook reads the admin password from the environment infra runs it with; never written to a file. */
 const ADMIN_PASSWORD_LOOKUP = "{{ lookup('env', 'INFRA_ADMIN_PASSWORD') }}";
 
@@ -90,47 +109,35 @@ function adminUserTemplate(lab: Lab): string {
 
 function playbook(lab: Lab, secured: boolean): string {
   const all = lab.servers.map((s) => s.name).join(':');
-  const lbs = loadBalancers(lab)
-    .map((s) => s.name)
-    .join(':');
-  const webs = webServers(lab)
-    .map((s) => s.name)
-    .join(':');
   return `# The lab "${lab.name}" on real servers. Rendered by infra deploy; edit infra.yaml, not this file.
 # \`infra deploy --inventory FILE\` runs it (with the lab's secrets in its environment), then sets up replication
 # and checks the result; \`infra deploy --check\` runs it with --check --diff and changes nothing.
-- name: every server of the lab
+- name: every server of the lab, then its packages
   hosts: ${all}
   become: true
   # A server that cannot take the lab (a port held by another program, no sudo) stops the run on every server,
   # before any of the lab's packages is installed anywhere.
   any_errors_fatal: true
   gather_facts: true
-  gather_subset: [min]
+  gather_subset: ["!all", "!min", service_mgr]
   roles: [common]
 
-- name: ${hasProfile(lab, 'redundant') ? 'the load balancers, keepalived moving the floating address between them' : 'the load balancer'}
-  hosts: ${lbs}
+# Each server runs its own roles (host_vars' infra_roles: the database first, then the app, then Nginx in front of
+# it; the exporters last) at its own pace: a load balancer does not wait for the web servers' tasks.
+- name: each server's roles
+  hosts: ${all}
   become: true
   gather_facts: false
-  roles: [${hasProfile(lab, 'redundant') ? 'haproxy, keepalived' : 'haproxy'}]
-
-- name: the web servers (the database first, then the app, then Nginx in front of it)
-  hosts: ${webs}
-  become: true
-  gather_facts: false
-  roles: [db, app, nginx]
-${hasProfile(lab, 'monitored') ? MONITORING_PLAY(all) : ''}${secured ? FIREWALL_PLAY(all) : ''}`;
+  strategy: free
+  tasks:
+    - name: the roles of this server
+      ansible.builtin.include_role:
+        name: "{{ infra_role }}"
+      loop: "{{ infra_roles }}"
+      loop_control:
+        loop_var: infra_role
+${secured ? FIREWALL_PLAY(all) : ''}`;
 }
-
-/** `monitored`: exporters everywhere and Prometheus on the monitoring server, once what they watch runs. */
-const MONITORING_PLAY = (hosts: string) => `
-- name: the monitoring (monitored)
-  hosts: ${hosts}
-  become: true
-  gather_facts: false
-  roles: [monitoring]
-`;
 
 /** `secured`: the firewalls go on last, one server at a time, each with a rollback armed until SSH gets through. */
 const FIREWALL_PLAY = (hosts: string) => `
@@ -167,6 +174,8 @@ function hostVars(lab: Lab, name: string, servers: Record<string, RealServer>, s
     `# ${name}: ${real.facts.distribution} ${real.facts.release}, reached by the other servers at ${real.facts.address}.`,
     `infra_ports: ${JSON.stringify([...new Set(ports)].sort((a, b) => a - b))}`,
   ];
+  lines.push(`infra_roles: ${JSON.stringify(rolesOf(server))}`);
+  lines.push(`infra_packages: ${JSON.stringify(packagesOf(lab, server, real, site))}`);
   if (real.database) {
     const { package: pkg, service, config, client } = real.database;
     lines.push(`infra_db: ${JSON.stringify({ package: pkg, service, config, client })}`);
@@ -177,4 +186,19 @@ function hostVars(lab: Lab, name: string, servers: Record<string, RealServer>, s
     lines.push(`infra_prometheus_files: ${JSON.stringify(prometheus ? [...PROMETHEUS_FILES] : [])}`);
   }
   return lines.join('\n') + '\n';
+}
+
+function rolesOf(server: Server): string[] {
+  const roles = new Set(server.components.flatMap((c) => ROLE_OF[c.kind]?.role ?? []));
+  return ROLE_ORDER.filter((role) => roles.has(role));
+}
+
+/** Every package the server's roles need (secured: nftables, for the firewall play), sorted. */
+function packagesOf(lab: Lab, server: Server, real: RealServer, site: LabSite): string[] {
+  const packages = server.components.flatMap((c) => ROLE_OF[c.kind]?.package ?? []);
+  if (real.database) packages.push(real.database.package);
+  if (hasProfile(lab, 'monitored'))
+    packages.push(...serverDaemons(lab, server, real.facts.address, site).map((d) => d.package));
+  if (hasProfile(lab, 'secured')) packages.push('nftables');
+  return [...new Set(packages)].sort();
 }
