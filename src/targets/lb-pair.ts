@@ -3,6 +3,7 @@
 // one for the handover check. A service is running when its init system says so, or, where its init script knows
 // no `status` (Debian's keepalived without systemd), when a process of its name runs.
 import type { HostVars } from '../runtime/ansible.js';
+import { StepError } from '../errors.js';
 import { sshRun } from '../runtime/ssh.js';
 
 export interface LoadBalancerState {
@@ -54,7 +55,32 @@ export async function floatingAddressHolders(lbs: Record<string, HostVars>, addr
   return listed.flat();
 }
 
+/**
+ * Debian's init script (no systemd) returns from `stop` as soon as keepalived has its SIGTERM, while keepalived is
+ * still letting go of the address; a `start` then finds it running and does nothing, and a moment later none runs
+ * (issue #24: a handover that never gave the address back). So a stop waits until the process is gone, and a start
+ * until one runs again, and says so when it does not.
+ */
+const KEEPALIVED_WAIT_S = 10;
+const keepalivedRuns = 'grep -qsx keepalived /proc/[0-9]*/comm';
+const KEEPALIVED_SCRIPTS = {
+  stop: `sudo -n service keepalived stop >/dev/null; i=0; while ${keepalivedRuns}; do i=$((i+1)); [ $i -gt ${KEEPALIVED_WAIT_S * 10} ] && exit 3; sleep 0.1; done`,
+  start: `sudo -n service keepalived start >/dev/null; i=0; until ${keepalivedRuns}; do i=$((i+1)); [ $i -gt ${KEEPALIVED_WAIT_S * 10} ] && exit 3; sleep 0.1; done`,
+};
+
 /** Stops or starts keepalived on a load balancer (stopping it hands the address over at once; HAProxy keeps running). */
 export async function setKeepalived(lb: string, vars: HostVars, action: 'stop' | 'start'): Promise<void> {
-  await sshRun(lb, vars, `sudo -n service keepalived ${action} >/dev/null`);
+  try {
+    await sshRun(lb, vars, KEEPALIVED_SCRIPTS[action]);
+  } catch (error) {
+    if (!(error instanceof StepError) || !/exit 3\)/.test(error.message)) throw error;
+    throw new StepError(
+      action === 'start'
+        ? `keepalived is not running on ${lb} ${KEEPALIVED_WAIT_S} s after \`service keepalived start\`: the pair has no spare`
+        : `keepalived still runs on ${lb} ${KEEPALIVED_WAIT_S} s after \`service keepalived stop\``,
+      action === 'start'
+        ? `Look at its log on ${lb} (journalctl -u keepalived, or syslog), then run infra deploy.`
+        : '',
+    );
+  }
 }
