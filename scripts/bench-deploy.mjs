@@ -49,7 +49,11 @@ try {
       '-p',
       '127.0.0.1::22',
       ...lb,
-      ...(secured || redundant ? ['--cap-add', 'NET_ADMIN'] : []),
+      // As root on a real server: nftables and addresses; other users' processes seen by init scripts.
+      '--cap-add',
+      'NET_ADMIN',
+      '--cap-add',
+      'SYS_PTRACE',
       '-e',
       `AUTHORIZED_KEY=${readFileSync(path.join(cwd, 'key.pub'), 'utf8').trim()}`,
       IMAGE,
