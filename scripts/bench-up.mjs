@@ -5,6 +5,7 @@
 // lab costs the host's CPU (its health checks, mostly).
 // Usage: npm run bench [-- --runs 5] [--profile secured] [--config fixtures/valid-four-web.yaml]
 //        npm run bench -- --sizes   (the built-in lab and the four-web-server lab, one after the other in this run)
+import Docker from 'dockerode';
 import { execa } from 'execa';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -90,10 +91,36 @@ async function bench(config) {
         .map(Number);
       return user + nice + system + irq + softirq + steal;
     };
+    const ids = await labIds();
+    const beforeByContainer = await cpuByContainer(ids);
     const before = busy();
     await new Promise((r) => setTimeout(r, ms));
     // Ticks of USER_HZ, 100 a second on Linux: ticks per second are % of one core.
-    return `${Math.round((busy() - before) / (ms / 1000))}% of one core over ${ms / 1000} s`;
+    const host = Math.round((busy() - before) / (ms / 1000));
+    const afterByContainer = await cpuByContainer(ids);
+    const costs = Object.entries(afterByContainer)
+      .map(([container, ns]) => [
+        container.replace(`infra-${name}-`, ''),
+        (ns - (beforeByContainer[container] ?? ns)) / 1e7 / (ms / 1000),
+      ])
+      .sort((a, b) => b[1] - a[1]);
+    const inContainers = costs.reduce((sum, [, pct]) => sum + pct, 0);
+    const top = costs
+      .slice(0, 6)
+      .map(([name, pct]) => `${name} ${pct.toFixed(1)}%`)
+      .join(', ');
+    return `${host}% of one core over ${ms / 1000} s (inside the containers ${inContainers.toFixed(1)}%: ${top})`;
+  }
+  /** Each container's CPU time so far (ns, its cgroup's), by name. */
+  async function cpuByContainer(ids) {
+    const docker = new Docker();
+    const read = await Promise.all(
+      ids.map(async (id) => {
+        const stats = await docker.getContainer(id).stats({ stream: false });
+        return [stats.name.replace(/^\//, ''), stats.cpu_stats.cpu_usage.total_usage];
+      }),
+    );
+    return Object.fromEntries(read);
   }
   function toMiB(text) {
     const [, value, unit] = text.match(/([\d.]+)\s*([KMG]i?B)/) ?? [];

@@ -114,8 +114,16 @@ export async function removeLab(docker: Docker, lab: string, options: { volumes:
         await container.remove({ force: true, v: false }).catch(ignoreMissing);
       }),
     );
-  await stopAll(containers.filter((c) => !isHost(c)));
-  await stopAll(containers.filter(isHost));
+  if (options.volumes) {
+    // The data goes with the containers: nothing to flush, so all of them at once, without waiting for each to stop
+    // (as fast as `docker compose down -v`, which a graceful stop in two rounds was not).
+    await Promise.all(
+      containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: false }).catch(ignoreMissing)),
+    );
+  } else {
+    await stopAll(containers.filter((c) => !isHost(c)));
+    await stopAll(containers.filter(isHost));
+  }
   const networks = await labNetworks(docker, lab);
   await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove().catch(ignoreMissing)));
   let volumes: string[] = [];
