@@ -1,7 +1,7 @@
 // Use case `down`: removes the lab's containers and network, found by label; volumes (the data) only with --volumes.
 import { EXIT } from '../errors.js';
 import { nameFlag } from '../topology/types.js';
-import { resolveLabName, runningFolder, type LabTarget } from './lab-target.js';
+import { resolveLabName, type LabTarget } from './lab-target.js';
 import { forgetPrimary } from '../render/write-lab.js';
 import type { AppEnv } from './context.js';
 
@@ -12,7 +12,7 @@ export async function downCommand(
   const { io } = env;
   const lab = await resolveLabName(options);
   const runtime = await env.connect();
-  const folder = options.volumes ? await runningFolder(runtime, lab) : undefined;
+  const folder = options.volumes ? await runtime.labFolder(lab) : undefined;
   const removed = await runtime.removeLab(lab, { volumes: options.volumes });
   // Its data gone, the lab starts again as defined: the primary `infra promote` chose is forgotten with it.
   if (folder) await forgetPrimary(folder);

@@ -62,6 +62,13 @@ export async function labVolumes(docker: Docker, lab?: string): Promise<string[]
   return (Volumes ?? []).map((v) => v.Name);
 }
 
+export async function labFolder(docker: Docker, lab: string): Promise<string | undefined> {
+  const list = await docker.listContainers({ all: true, filters: { label: labFilter(lab) } });
+  return list
+    .map((c) => c.Labels['com.docker.compose.project.working_dir'] ?? c.Labels[LABEL.dir])
+    .find((dir) => dir !== undefined);
+}
+
 /** The names of every lab with at least one container, network or volume on this host. */
 export async function labNames(docker: Docker): Promise<string[]> {
   const [containers, networks, volumes] = await Promise.all([

@@ -9,7 +9,7 @@ import { LAB_FILES } from '../paths.js';
 import type { ImageBuild } from '../render/images.js';
 import { LABEL } from '../topology/labels.js';
 import { BASE_IMAGE } from '../render/base-image.js';
-import { labContainers, labNames, labVolumes, logTail, removeLab } from './containers.js';
+import { labContainers, labFolder, labNames, labVolumes, logTail, removeLab } from './containers.js';
 import { openForward } from './forward.js';
 import type { BuildOptions, CommandResult, ContainerRuntime, Forward, PortBinding } from './port.js';
 
@@ -54,6 +54,10 @@ export class DockerRuntime implements ContainerRuntime {
 
   labNames() {
     return labNames(this.docker);
+  }
+
+  labFolder(lab: string) {
+    return labFolder(this.docker, lab);
   }
 
   volumes(lab: string) {

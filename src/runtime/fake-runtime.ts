@@ -90,6 +90,10 @@ export class FakeRuntime implements ContainerRuntime {
     return [...this.volumeLabels.entries()].filter(([, l]) => l === lab).map(([name]) => name);
   }
 
+  async labFolder(lab: string) {
+    return (await this.containers(lab)).find((c) => c.workingDir)?.workingDir;
+  }
+
   async removeLab(lab: string, options: { volumes: boolean }): Promise<Removed> {
     const mine = [...this.byId.values()].filter((c) => c.lab === lab);
     for (const c of [...mine.filter((c) => c.component !== 'host'), ...mine.filter((c) => c.component === 'host')]) {

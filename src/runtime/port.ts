@@ -95,6 +95,8 @@ export interface ContainerRuntime {
   containers(lab?: string): Promise<ComponentState[]>;
   /** Names of every lab with a container, network or volume on this engine. */
   labNames(): Promise<string[]>;
+  /** The folder a lab's containers were started from, read from their labels alone (no inspect, no health probe). */
+  labFolder(lab: string): Promise<string | undefined>;
   volumes(lab: string): Promise<string[]>;
   /** Removes a lab's containers (components before hosts) and networks, its volumes only when asked. */
   removeLab(lab: string, options: { volumes: boolean }): Promise<Removed>;

@@ -1,0 +1,25 @@
+// `down` over the fake runtime: what it removes, what it keeps, and that deleting the data also forgets the
+// primary `infra promote` chose (the folder is found from the containers' labels, before they go).
+import { fakeLab } from '../../test/helpers/fake-lab.js';
+import { downCommand } from './down.js';
+import { renderLabFolder } from './render.js';
+import { upCommand } from './up.js';
+
+const LAB = 'unit';
+
+it('down keeps the data and the promoted primary; down --volumes deletes the data and forgets the primary', async () => {
+  const t = fakeLab();
+  await renderLabFolder({ cwd: t.cwd, name: LAB, primary: 'web-02' });
+  const up = { cwd: t.cwd, name: LAB, port: 'auto' as const, json: true, keep: false, smoke: false, timeoutSeconds: 5 };
+  expect(await upCommand(t.env(), up)).toBe(0);
+
+  expect(await downCommand(t.env(), { cwd: t.cwd, name: LAB, volumes: false })).toBe(0);
+  expect(t.stderr()).toMatch(/kept its data: .*db-data/);
+  expect((await renderLabFolder({ cwd: t.cwd, name: LAB })).lab.primary).toBe('web-02');
+
+  expect(await upCommand(t.env(), up)).toBe(0);
+  expect(await downCommand(t.env(), { cwd: t.cwd, name: LAB, volumes: true })).toBe(0);
+  expect(await t.runtime.containers(LAB)).toEqual([]);
+  expect(await t.runtime.volumes(LAB)).toEqual([]);
+  expect((await renderLabFolder({ cwd: t.cwd, name: LAB })).lab.primary).toBe('web-01');
+});
