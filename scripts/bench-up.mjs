@@ -70,7 +70,7 @@ async function bench(config) {
       const stats = await execa('docker', ['stats', '--no-stream', '--format', '{{.MemUsage}}', ...(await labIds())]);
       const mib = stats.stdout.split('\n').map((l) => toMiB(l.split(' / ')[0]));
       memory = `${mib.reduce((a, b) => a + b, 0).toFixed(0)} MiB over ${mib.length} containers`;
-      idle = await idleCpu(20_000);
+      idle = await idleCpu(60_000);
     }
     infraDown.push((await timed(() => infra('down', '--volumes'))).ms);
   }

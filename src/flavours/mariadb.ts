@@ -1,6 +1,6 @@
 // MariaDB (Debian's 11.8 or the official mariadb:11.8): MASTER_USE_GTID replication, TLS verified from the
 // replication password, read_only on replicas.
-import { secret } from '../kinds/service.js';
+import { HEALTH_INTERVAL, secret } from '../kinds/service.js';
 import { quote, stmt } from '../replication/statement.js';
 import { APP_DB } from '../topology/lab-constants.js';
 import { OFFICIAL_INIT_MOUNT } from './admin-user.js';
@@ -100,6 +100,7 @@ export const mariadb: DatabaseFlavour = {
         test: debian
           ? ['CMD', 'mariadb-admin', 'ping', '--silent']
           : ['CMD', 'healthcheck.sh', '--connect', '--innodb_initialized'],
+        interval: HEALTH_INTERVAL,
         startPeriod: '120s',
       },
     };

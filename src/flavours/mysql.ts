@@ -1,6 +1,6 @@
 // MySQL 8.4 (the official mysql:8.4; Debian has no MySQL server package): CHANGE REPLICATION SOURCE with
 // auto-positioning, super_read_only persisted on replicas, none of the removed MASTER/SLAVE spellings.
-import { adminPing, secret } from '../kinds/service.js';
+import { adminPing, HEALTH_INTERVAL, secret } from '../kinds/service.js';
 import { quote, stmt } from '../replication/statement.js';
 import { APP_DB } from '../topology/lab-constants.js';
 import { OFFICIAL_INIT_MOUNT } from './admin-user.js';
@@ -67,7 +67,11 @@ export const mysql: DatabaseFlavour = {
       volumes: [`./${server}/my.cnf:/etc/mysql/conf.d/99-infra.cnf:ro`, dataMount, OFFICIAL_INIT_MOUNT],
       // TCP, not the socket: the image's init server runs without networking and must not count as healthy.
       // As infra's user: root answers on localhost only.
-      healthcheck: { test: adminPing('mysqladmin', 'infra', 'INFRA_ADMIN_PASSWORD'), startPeriod: '120s' },
+      healthcheck: {
+        test: adminPing('mysqladmin', 'infra', 'INFRA_ADMIN_PASSWORD'),
+        interval: HEALTH_INTERVAL,
+        startPeriod: '120s',
+      },
     };
   },
   configureReplica(primary, user, password) {

@@ -7,7 +7,7 @@ import { renderTemplate } from '../render/engine.js';
 import { file } from '../render/rendered-file.js';
 import { APP_DB, PORTS } from '../topology/lab-constants.js';
 import { builtInDebianSet, type KindSpec } from './kind.js';
-import { httpProbe, secret } from './service.js';
+import { HEALTH_INTERVAL, httpProbe, secret } from './service.js';
 
 const APP_DIR = '/srv/app';
 const BUNDLE = 'app/server.js';
@@ -61,7 +61,7 @@ export const app: KindSpec<'app'> = {
     ],
     volumes: [`./app:${APP_DIR}:ro`],
     // Liveness only: /api/health also needs the app's database user, which the replication step creates after boot.
-    healthcheck: { test: httpProbe('/api/live', PORTS.app), startPeriod: '20s' },
+    healthcheck: { test: httpProbe('/api/live', PORTS.app), interval: HEALTH_INTERVAL, startPeriod: '20s' },
   }),
   dataVolumes: () => [],
   why: (lab, server) =>

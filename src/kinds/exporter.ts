@@ -3,7 +3,7 @@
 // data. Each exporter kind is one call of this, in its own file.
 import type { ComponentKind, Server } from '../topology/types.js';
 import { builtInDebianSet, type KindSpec } from './kind.js';
-import { monitorProbe, type KeyValue } from './service.js';
+import { EXPORTER_HEALTH_INTERVAL, monitorProbe, type KeyValue } from './service.js';
 
 export interface ExporterSpec<K extends ComponentKind> {
   kind: K;
@@ -39,7 +39,13 @@ export function exporterKind<K extends ComponentKind>(spec: ExporterSpec<K>): Ki
         environment: [...(spec.environment ?? [])],
         volumes: [],
         ...(debian || spec.upstreamProbe
-          ? { healthcheck: { test: monitorProbe(debian, '/', spec.port), startPeriod: '20s' } }
+          ? {
+              healthcheck: {
+                test: monitorProbe(debian, '/', spec.port),
+                interval: EXPORTER_HEALTH_INTERVAL,
+                startPeriod: '20s',
+              },
+            }
           : {}),
       };
     },

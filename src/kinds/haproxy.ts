@@ -5,6 +5,7 @@ import { MONITORING_SERVER, PORTS, STATS_PATH } from '../topology/lab-constants.
 import { LAB_FILES } from '../paths.js';
 import { hasProfile, webServers } from '../topology/types.js';
 import { builtInDebianSet, type KindSpec } from './kind.js';
+import { HEALTH_INTERVAL } from './service.js';
 
 const CONFIG = '/etc/infra/haproxy.cfg';
 /** Where HAProxy reads the secured profile's certificate and key (tls/server.pem in the lab folder). */
@@ -66,7 +67,11 @@ export const haproxy: KindSpec<'haproxy'> = {
       `./${server.name}/haproxy.cfg:${CONFIG}:ro`,
       ...(hasProfile(lab, 'secured') ? [`./${LAB_FILES.serverPem}:${SERVER_PEM}:ro`] : []),
     ],
-    healthcheck: { test: ['CMD', 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${PORTS.http}`], startPeriod: '20s' },
+    healthcheck: {
+      test: ['CMD', 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${PORTS.http}`],
+      interval: HEALTH_INTERVAL,
+      startPeriod: '20s',
+    },
   }),
   dataVolumes: () => [],
   why: (lab) =>

@@ -5,7 +5,7 @@ import { PORTS } from '../topology/lab-constants.js';
 import { hasProfile } from '../topology/types.js';
 import { builtInDebianSet, type KindSpec } from './kind.js';
 import { NGINX_STATUS_PATH } from './nginx-exporter.js';
-import { httpProbe } from './service.js';
+import { HEALTH_INTERVAL, httpProbe } from './service.js';
 
 const CONFIG = '/etc/infra/nginx.conf';
 const STATIC_DIR = '/srv/www';
@@ -39,7 +39,7 @@ export const nginx: KindSpec<'nginx'> = {
     command: ['nginx', '-c', CONFIG, '-g', 'daemon off;'],
     environment: [],
     volumes: [`./${server.name}/nginx.conf:${CONFIG}:ro`, `./app/public:${STATIC_DIR}:ro`],
-    healthcheck: { test: httpProbe('/health', PORTS.http), startPeriod: '20s' },
+    healthcheck: { test: httpProbe('/health', PORTS.http), interval: HEALTH_INTERVAL, startPeriod: '20s' },
   }),
   dataVolumes: () => [],
   why: () =>

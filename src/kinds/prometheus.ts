@@ -5,7 +5,7 @@ import { file } from '../render/rendered-file.js';
 import { MONITORING_SERVER, PORTS } from '../topology/lab-constants.js';
 import type { Lab } from '../topology/types.js';
 import { builtInDebianSet, type KindSpec } from './kind.js';
-import { monitorProbe } from './service.js';
+import { HEALTH_INTERVAL, monitorProbe } from './service.js';
 import { scrapeJobs } from './scrape-jobs.js';
 import { ALERT_RULES } from '../profiles/alert-rules.js';
 
@@ -77,7 +77,11 @@ export const prometheus: KindSpec<'prometheus'> = {
     ],
     environment: [],
     volumes: [`./${server.name}:${CONFIG_DIR}:ro`],
-    healthcheck: { test: monitorProbe(builtInDebianSet(lab), '/-/ready', PORTS.prometheus), startPeriod: '30s' },
+    healthcheck: {
+      test: monitorProbe(builtInDebianSet(lab), '/-/ready', PORTS.prometheus),
+      interval: HEALTH_INTERVAL,
+      startPeriod: '30s',
+    },
   }),
   dataVolumes: () => [],
   why: (lab) =>

@@ -8,8 +8,18 @@ export interface KeyValue {
 
 export interface Healthcheck {
   test: string[];
+  /** How often Docker runs it: HEALTH_INTERVAL, or EXPORTER_HEALTH_INTERVAL. */
+  interval: string;
   startPeriod: string;
 }
+
+/**
+ * How often Docker checks a component. Each check is a process start on the host (runc exec), so an idle lab's CPU
+ * is mostly these; until Docker's first check is due, infra runs the same test itself (README: what the lab checks).
+ */
+export const HEALTH_INTERVAL = '10s';
+/** An exporter is scraped by Prometheus every few seconds already, which sees it fail first: Docker checks it rarely. */
+export const EXPORTER_HEALTH_INTERVAL = '60s';
 
 /** The parts of a component's service that its kind decides. */
 export interface ServiceParts {
