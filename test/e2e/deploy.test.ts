@@ -10,6 +10,8 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { describeWithDocker, docker, infra, requireEngine, tempDir, uniqueLabName } from '../helpers/e2e.js';
 import { requireAnsible, startSshServers, type SshServers } from '../helpers/ssh-servers.js';
+import { readInventory } from '../../src/runtime/ansible.js';
+import { setKeepalived } from '../../src/targets/lb-pair.js';
 
 const cwd = tempDir();
 const prefix = uniqueLabName('deploy');
@@ -307,6 +309,17 @@ describeWithDocker('infra deploy on SSH servers, built-in → secured,monitored 
         detail: expect.stringContaining('--handover moves'),
       });
       expect((await servers.deploy(cwd)).changed).toBe(0);
+    });
+
+    // Debian's init script returns from stop while keepalived still lets go of the address; a start right after
+    // found it running, did nothing, and none ran a moment later (the give-back that failed in issue #24).
+    it('keepalived stopped and at once started again on lb-01 runs again and takes the address back', async () => {
+      const vars = (await readInventory(servers.inventory))['lb-01'];
+      await setKeepalived('lb-01', vars, 'stop');
+      await setKeepalived('lb-01', vars, 'start');
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(await servers.exec('lb-01', 'grep -lsx keepalived /proc/[0-9]*/comm | wc -l')).not.toBe('0');
+      expect(await waitForHolder('lb-01')).toEqual(['lb-01']);
     });
 
     it("status shows where the floating address is; lb-01's HAProxy dead moves it, and deploy puts it back", async () => {
