@@ -12,8 +12,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { withDatabases, forwardImage } = await import(path.join(root, 'dist/app/databases.js'));
-const { connectRuntime } = await import(path.join(root, 'dist/runtime/docker.js'));
+const { withDatabases, forwardImage } = await import(path.join(root, 'dist/ops/databases.js'));
+const { dockerRuntime } = await import(path.join(root, 'dist/runtime/docker-runtime.js'));
+const { openSession } = await import(path.join(root, 'dist/database/session.js'));
 
 const writes = Number(process.argv[process.argv.indexOf('--writes') + 1]) || 100;
 const cwd = mkdtempSync(path.join(os.tmpdir(), 'infra-bench-repl-'));
@@ -30,16 +31,17 @@ try {
   const replica = result.replication.replicas[0];
 
   const env = readFileSync(path.join(cwd, 'infra-labs', lab, '.env'), 'utf8');
-  const rootPassword = env.match(/^INFRA_ROOT_PASSWORD=(.*)$/m)[1];
-  const runtime = await connectRuntime();
+  const secret = (key) => env.match(new RegExp(`^${key}=(.*)$`, 'm'))[1];
+  const rootPassword = secret('INFRA_ROOT_PASSWORD');
+  const runtime = dockerRuntime();
   const target = {
     lab,
     network: `infra-${lab}`,
     image: await forwardImage(runtime),
     servers: ['web-01', 'web-02'],
-    rootPassword,
+    credentials: { adminPassword: secret('INFRA_ADMIN_PASSWORD'), rootPassword },
   };
-  const { latencies, rtts } = await withDatabases(runtime, target, async (db) => {
+  const { latencies, rtts } = await withDatabases(runtime, openSession, target, async (db) => {
     const latencies = [];
     const rtts = [];
     for (let i = 0; i < writes; i++) {
@@ -48,8 +50,8 @@ try {
       rtts.push(performance.now() - t0);
       await db['web-01'].query('INSERT INTO footer.infra_replication_check (note) VALUES (?)', [`bench ${i}`]);
       const committed = performance.now();
-      const [[{ pos }]] = await db['web-01'].query('SELECT @@GLOBAL.gtid_binlog_pos AS pos');
-      const [[{ r }]] = await db['web-02'].query('SELECT MASTER_GTID_WAIT(?, 5) AS r', [pos]);
+      const [{ pos }] = await db['web-01'].query('SELECT @@GLOBAL.gtid_binlog_pos AS pos');
+      const [{ r }] = await db['web-02'].query('SELECT MASTER_GTID_WAIT(?, 5) AS r', [pos]);
       if (Number(r) !== 0) throw new Error(`write ${i} did not reach the replica in 5 s`);
       latencies.push(performance.now() - committed);
     }
@@ -66,7 +68,7 @@ try {
     '-e',
     'NODE_PATH=/nm',
     '-e',
-    `ROOT_PASSWORD=${rootPassword}`,
+    `ADMIN_PASSWORD=${secret('INFRA_ADMIN_PASSWORD')}`,
     '-e',
     `WRITES=${writes}`,
     '-v',

@@ -3,7 +3,8 @@
 const mysql = require('mysql2/promise');
 
 (async () => {
-  const options = { user: 'root', password: process.env.ROOT_PASSWORD, port: 3306 };
+  // infra's own user: root answers on each server's localhost only.
+  const options = { user: 'infra', password: process.env.ADMIN_PASSWORD, port: 3306 };
   const primary = await mysql.createConnection({ ...options, host: 'web-01' });
   const replica = await mysql.createConnection({ ...options, host: 'web-02' });
   const latencies = [];
