@@ -33,7 +33,7 @@ export async function labContainers(docker: Docker, lab?: string): Promise<Compo
         state: c.State.Status as ContainerState,
         health: health[i],
         startedAt: c.State.StartedAt,
-        workingDir: labels['com.docker.compose.project.working_dir'] ?? labels[LABEL.dir],
+        workingDir: folderOf(labels),
         expiresAt: labels[LABEL.expires],
         createdAt: c.Created,
         publishedPort: published(PORTS.http),
@@ -62,11 +62,15 @@ export async function labVolumes(docker: Docker, lab?: string): Promise<string[]
   return (Volumes ?? []).map((v) => v.Name);
 }
 
+/** The lab folder a container was started from: Compose's label, else infra's own (a lab's lease). */
+function folderOf(labels: Record<string, string>): string | undefined {
+  return labels['com.docker.compose.project.working_dir'] ?? labels[LABEL.dir];
+}
+
+/** The lab's folder from the listing's labels alone: no inspect, no health probe (`down`). */
 export async function labFolder(docker: Docker, lab: string): Promise<string | undefined> {
   const list = await docker.listContainers({ all: true, filters: { label: labFilter(lab) } });
-  return list
-    .map((c) => c.Labels['com.docker.compose.project.working_dir'] ?? c.Labels[LABEL.dir])
-    .find((dir) => dir !== undefined);
+  return list.map((c) => folderOf(c.Labels)).find((dir) => dir !== undefined);
 }
 
 /** The names of every lab with at least one container, network or volume on this host. */
