@@ -62,10 +62,12 @@ export async function floatingAddressHolders(lbs: Record<string, HostVars>, addr
  * until one runs again, and says so when it does not.
  */
 const KEEPALIVED_WAIT_S = 10;
-const keepalivedRuns = 'grep -qsx keepalived /proc/[0-9]*/comm';
+/** The shell loop that waits for `test` to pass, a tenth of a second at a time; exit 3 when it never does. */
+const waitUntil = (test: string) =>
+  `i=0; until ${test}; do i=$((i+1)); [ $i -gt ${KEEPALIVED_WAIT_S * 10} ] && exit 3; sleep 0.1; done`;
 const KEEPALIVED_SCRIPTS = {
-  stop: `sudo -n service keepalived stop >/dev/null; i=0; while ${keepalivedRuns}; do i=$((i+1)); [ $i -gt ${KEEPALIVED_WAIT_S * 10} ] && exit 3; sleep 0.1; done`,
-  start: `sudo -n service keepalived start >/dev/null; i=0; until ${keepalivedRuns}; do i=$((i+1)); [ $i -gt ${KEEPALIVED_WAIT_S * 10} ] && exit 3; sleep 0.1; done`,
+  stop: `sudo -n service keepalived stop >/dev/null; ${waitUntil(`! ${serviceRuns('keepalived')}`)}`,
+  start: `sudo -n service keepalived start >/dev/null; ${waitUntil(serviceRuns('keepalived'))}`,
 };
 
 /** Stops or starts keepalived on a load balancer (stopping it hands the address over at once; HAProxy keeps running). */
