@@ -17,6 +17,8 @@ export interface LabListing {
   age_seconds: number | null;
   /** When `infra reap` may remove it, or null. */
   expires_at: string | null;
+  /** The infra version that rendered its containers (their label), or null: an infra before 0.2.0. */
+  infra_version: string | null;
   /** The drill running on it and what its last `drill check` said (null: not checked yet), or null. */
   drill: { name: string; solved: boolean | null } | null;
 }
@@ -45,6 +47,7 @@ export async function listLabs(env: AppEnv): Promise<LabListing[]> {
       dir: status.dir,
       age_seconds: Number.isFinite(oldest) ? Math.round((env.clock.now() - oldest) / 1000) : null,
       expires_at: status.expires_at,
+      infra_version: status.infra.version,
       drill: null,
     };
   });
@@ -74,9 +77,10 @@ export async function lsCommand(env: AppEnv, options: { json: boolean }): Promis
     l.state === 'running' || l.state === 'partial' ? (l.healthy ? 'healthy' : 'NOT healthy') : '-',
     l.url ?? '-',
     l.age_seconds === null ? '-' : age(l.age_seconds),
+    l.infra_version ?? (l.state === 'data-only' ? '-' : '<0.2.0'),
     l.dir ?? '-',
   ]);
-  const header = ['NAME', 'STATE', 'HEALTH', 'URL', 'AGE', 'FOLDER'];
+  const header = ['NAME', 'STATE', 'HEALTH', 'URL', 'AGE', 'INFRA', 'FOLDER'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) =>
     cells

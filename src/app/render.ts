@@ -16,6 +16,8 @@ import { hasFixedAddresses, hasProfile } from '../topology/types.js';
 import { targetState } from './lab-target.js';
 import type { RenderedFile } from '../render/rendered-file.js';
 import { ANSIBLE_DIR } from '../targets/ansible-project.js';
+import { THIS_INFRA } from '../version.js';
+import { pendingUpgrade, refuseNewer, type Upgrade } from './upgrade.js';
 
 export interface RenderOptions extends LabOverrides {
   cwd: string;
@@ -38,6 +40,8 @@ export interface RenderOutcome extends WriteResult {
   dir: string;
   hostPort: number;
   site: LabSite;
+  /** The folder was made by an earlier infra (or another build): what `up` has to bring up to date. */
+  upgrade?: Upgrade;
 }
 
 /** The lab a render means and the folder it goes to, before anything is written. */
@@ -70,6 +74,7 @@ export async function renderLabFolder(options: RenderOptions, target?: RenderTar
   const resolved = target ?? (await resolveRenderTarget(options));
   const { dir, definition, portsChosen } = resolved;
   const state = await readLabState(dir);
+  refuseNewer(dir, state?.infra);
   // The roles as they are: `infra promote` moved the primary away from the definition's, and the folder records it.
   const lab = withPrimary(resolved.lab, options.primary ?? state?.primary);
   const hostPort = await keptPort(lab.port, state?.hostPort, portsChosen.http);
@@ -101,13 +106,15 @@ export async function renderLabFolder(options: RenderOptions, target?: RenderTar
       subnet: site.subnet,
       primary: lab.primary,
       definition,
+      // A folder keeps the infra it records until `up` has upgraded it; a new one is this infra's.
+      infra: state ? state.infra : THIS_INFRA,
     },
     [...renderLab(lab, site), ...(options.serverFiles ?? [])],
     [secretsFile(secrets), labGitignore(), ...extras],
     options.force ? 'overwrite' : options.keepEdits ? 'keep' : 'refuse',
     options.serverFiles ? undefined : (file) => file.startsWith(`${ANSIBLE_DIR}/`),
   );
-  return { ...result, lab, dir, hostPort, site };
+  return { ...result, lab, dir, hostPort, site, upgrade: pendingUpgrade(state) };
 }
 
 /**

@@ -13,6 +13,9 @@ import { LAB_FILES } from '../paths.js';
 import { labHttpsUrl, labUrl, monitoringUrls } from './lab-endpoint.js';
 import type { AppEnv } from './context.js';
 import { readReplicationState, type ReplicationState } from './replication-status.js';
+import { readLabState } from '../render/write-lab.js';
+import { describeInfra, THIS_INFRA } from '../version.js';
+import { pendingUpgrade } from './upgrade.js';
 
 export interface LabStatus {
   lab: string;
@@ -29,6 +32,9 @@ export interface LabStatus {
   dir: string | null;
   /** When `infra reap` may remove the lab (`up --ttl`), or null. */
   expires_at: string | null;
+  /** The infra that made the lab or last upgraded it: the folder's record, else the containers' label. Version
+   * null: an infra before 0.2.0, which recorded none. `upgrade_pending`: this infra has migrations for it (`up`). */
+  infra: { version: string | null; commit: string | null; upgrade_pending: boolean };
   replication?: ReplicationState;
   /** `redundant`: the LB pair's floating address and the load balancer holding it now (null: none does). */
   floating_address?: FloatingAddress;
@@ -90,6 +96,11 @@ export function summarise(lab: string, all: ComponentState[]): LabStatus {
     monitoring: monitor ? monitoringUrls(monitor.port, monitor.ip) : null,
     dir,
     expires_at: expiresAt,
+    infra: {
+      version: containers.find((c) => c.infraVersion)?.infraVersion ?? null,
+      commit: null,
+      upgrade_pending: false,
+    },
     servers: list,
   };
 }
@@ -103,6 +114,14 @@ export async function statusCommand(
   const runtime = await env.connect();
   const containers = await runtime.containers(lab);
   const status = summarise(lab, containers);
+  const state = status.dir ? await readLabState(status.dir) : undefined;
+  if (state) {
+    status.infra = {
+      version: state.infra?.version ?? null,
+      commit: state.infra?.commit ?? null,
+      upgrade_pending: (pendingUpgrade(state)?.migrations.length ?? 0) > 0,
+    };
+  }
   if (status.servers.length > 0) {
     const haproxy = containers.find((c) => c.component === 'haproxy' && c.state === 'running');
     if (haproxy) status.load_balancer = await serverStates(runtime, haproxy.name).catch(() => undefined);
@@ -138,6 +157,7 @@ function printStatus(io: Io, status: LabStatus): void {
     io.stdout.write(`          (plain HTTP ${status.urls.http} redirects; trust ${status.tls.ca_file} for HTTPS)\n`);
   }
   io.stdout.write(`  folder  ${status.dir ?? '(unknown)'}\n`);
+  io.stdout.write(`  infra   ${madeByLine(status)}\n`);
   if (status.expires_at) io.stdout.write(`  expires ${status.expires_at} (\`infra reap\` removes it after that)\n`);
   io.stdout.write('\n');
   for (const server of status.servers) {
@@ -190,4 +210,13 @@ function printStatus(io: Io, status: LabStatus): void {
     if (r.errant) io.stdout.write(`      ${paint('red', 'errant')}: ${r.errant} (written on ${r.server} itself)\n`);
     if (r.advice) io.stdout.write(`      fix: ${r.advice}\n`);
   }
+}
+
+/** Which infra made the lab, and whether `up` would upgrade it. */
+function madeByLine(status: LabStatus): string {
+  const { version, commit, upgrade_pending } = status.infra;
+  const made = version ? `made by ${describeInfra({ version, commit: commit ?? undefined })}` : 'made before 0.2.0';
+  return upgrade_pending
+    ? `${made}; \`infra up${nameFlag(status.lab)}\` upgrades it to ${describeInfra(THIS_INFRA)}`
+    : made;
 }

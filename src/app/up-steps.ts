@@ -16,6 +16,8 @@ import type { LabContext } from './context.js';
 import { ensureImages, imageProgress } from './images.js';
 import { bundleRefs, requirePresent } from './image-bundle.js';
 import { runSmoke } from './smoke.js';
+import { runUpgrade, type Upgrade } from './upgrade.js';
+import { describeInfra, THIS_INFRA } from '../version.js';
 
 export interface UpSettings {
   json: boolean;
@@ -28,7 +30,10 @@ export interface UpSettings {
 
 export interface UpContext extends LabContext {
   settings: UpSettings;
+  /** The lab folder was made by an earlier infra: the migrations to run once the lab runs. */
+  upgrade?: Upgrade;
   result: {
+    upgrade?: { from: string | null; to: string; changes: string[] };
     replication?: ReplicaOutcome[];
     smoke?: SmokeReport;
     /** The lab booted and runs; only its checks failed: keep it for inspection rather than remove it. */
@@ -38,6 +43,8 @@ export interface UpContext extends LabContext {
 
 export interface UpStep {
   name: string;
+  /** Whether this `up` has the step at all (default: yes); one it lacks is neither run nor listed. */
+  applies?(context: UpContext): boolean;
   /** Does the step's work; `note` sets the detail printed beside ✓. */
   run(context: UpContext, note: (detail: string) => void): Promise<void>;
 }
@@ -93,6 +100,21 @@ export const startStep: UpStep = {
   },
 };
 
+export const upgradeStep: UpStep = {
+  name: 'upgrade',
+  applies: (context) => context.upgrade !== undefined,
+  async run(context, note) {
+    const upgrade = context.upgrade!;
+    const changes = await runUpgrade(context, upgrade);
+    context.result.upgrade = {
+      from: upgrade.from ? describeInfra(upgrade.from) : null,
+      to: describeInfra(THIS_INFRA),
+      changes,
+    };
+    note(changes.length ? changes.join('; ') : `nothing to change; recorded infra ${describeInfra(THIS_INFRA)}`);
+  },
+};
+
 export const replicationStep: UpStep = {
   name: 'replication',
   async run(context, note) {
@@ -129,8 +151,8 @@ export const smokeStep: UpStep = {
   },
 };
 
-/** After `render`, in this order. */
-export const BOOT_STEPS: readonly UpStep[] = [imagesStep, startStep, replicationStep, smokeStep];
+/** After `render`, in this order: a lab an earlier infra made is upgraded once it runs, before infra logs in. */
+export const BOOT_STEPS: readonly UpStep[] = [imagesStep, startStep, upgradeStep, replicationStep, smokeStep];
 
 /**
  * `compose up`, then until every container is ready, then the server model's repair: components stranded in a dead

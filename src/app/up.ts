@@ -27,6 +27,7 @@ import { lockLab, type Release } from './lab-lock.js';
 import { labHttpsUrl, labUrl, monitoringUrls } from './lab-endpoint.js';
 import { LAB_FILES } from '../paths.js';
 import { BOOT_STEPS, type UpContext } from './up-steps.js';
+import { upgradeLine } from './upgrade.js';
 
 export interface UpOptions extends RenderOptions {
   /** The lab expires this long after this run: `infra reap` may then remove it (a new `up --ttl` extends it). */
@@ -66,6 +67,7 @@ export async function upCommand(env: AppEnv, options: UpOptions): Promise<number
     });
     const { lab, dir } = rendered;
     if (!options.json) io.stderr.write(`  lab "${lab.name}": ${lab.servers.map((s) => s.name).join(', ')}\n`);
+    if (rendered.upgrade && !options.json) io.stderr.write(`  ${upgradeLine(lab.name, rendered.upgrade)}\n`);
     context = {
       ...labContext(env, runtime, lab, dir),
       settings: {
@@ -75,6 +77,7 @@ export async function upCommand(env: AppEnv, options: UpOptions): Promise<number
         timeoutSeconds: options.timeoutSeconds,
         offline: options.offline,
       },
+      upgrade: rendered.upgrade,
       result: {},
     };
     existedBefore = await preflight(context, [
@@ -90,6 +93,7 @@ export async function upCommand(env: AppEnv, options: UpOptions): Promise<number
     for (const step of BOOT_STEPS) {
       throwIfAborted(env.signal);
       const current = context;
+      if (step.applies && !step.applies(current)) continue;
       await steps.step(step.name, (note) => step.run(current, note));
     }
     throwIfAborted(env.signal);
@@ -109,7 +113,7 @@ export async function upCommand(env: AppEnv, options: UpOptions): Promise<number
   const url = rendered ? (httpsPort ? labHttpsUrl(httpsPort) : labUrl(rendered.hostPort)) : undefined;
   const monitoring = rendered?.site.monitorPort ? monitoringUrls(rendered.site.monitorPort) : undefined;
   if (options.json) {
-    const { replication, smoke } = context?.result ?? {};
+    const { replication, smoke, upgrade } = context?.result ?? {};
     io.stdout.write(
       JSON.stringify(
         {
@@ -125,6 +129,7 @@ export async function upCommand(env: AppEnv, options: UpOptions): Promise<number
           ...(monitoring ? { monitoring } : {}),
           dir: rendered?.dir,
           steps: stepsJson(steps.records),
+          ...(upgrade ? { upgrade } : {}),
           ...(replication ? { replication: { replicas: replication } } : {}),
           ...(smoke ? { smoke } : {}),
           ...(failure ? { error: errorJson(failure) } : {}),

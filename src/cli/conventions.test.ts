@@ -5,7 +5,7 @@ import path from 'node:path';
 import { captureIo } from '../../test/helpers/capture-io.js';
 import { repoRoot } from '../../test/helpers/fixtures.js';
 import { runShell, runShellOut } from '../../test/helpers/run-node.js';
-import { VERSION } from '../version.js';
+import { describeInfra, THIS_INFRA } from '../version.js';
 import { main } from './main.js';
 import { tempDir } from '../../test/helpers/temp-dir.js';
 
@@ -33,10 +33,10 @@ describe('version and help', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^Usage: infra \[options\] \[command\]/);
   });
-  it('`infra version`, --version and -V print the version; -v stays --verbose', async () => {
+  it('`infra version`, --version and -V print the version and commit; -v stays --verbose', async () => {
     for (const args of [['version'], ['--version'], ['-V']]) {
       const r = await run(args);
-      expect([r.code, r.out]).toEqual([0, `${VERSION}\n`]);
+      expect([r.code, r.out]).toEqual([0, `${describeInfra(THIS_INFRA)}\n`]);
     }
     expect((await run(['-v', 'render'])).code).toBe(0);
   });

@@ -6,7 +6,7 @@ import { indent, painter, type Io } from '../log.js';
 import { dockerEnv, type AppEnv } from '../app/context.js';
 import { checkLabName } from '../topology/build-lab.js';
 import { PROFILES, type Profile } from '../topology/types.js';
-import { VERSION } from '../version.js';
+import { describeInfra, THIS_INFRA } from '../version.js';
 import { untilInterrupted } from './signals.js';
 import { parseDuration } from './duration.js';
 
@@ -93,7 +93,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
         'application server and MySQL/MariaDB, the database replicated from web-01 to web-02 with GTIDs.',
     )
     // -v is --verbose (as in most tools' subcommands); the version is --version, -V or `infra version`.
-    .version(VERSION, '-V, --version', 'print the version')
+    .version(describeInfra(THIS_INFRA), '-V, --version', 'print the version (and the commit it was built from)')
     .option('-v, --verbose', 'show stack traces and the commands infra runs')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride()
@@ -121,10 +121,10 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
 
   program
     .command('version')
-    .description('print the version of infra')
+    .description('print the version of infra and the commit it was built from (labs record both)')
     .action(
       run(async () => {
-        io.stdout.write(`${VERSION}\n`);
+        io.stdout.write(`${describeInfra(THIS_INFRA)}\n`);
       }),
     );
 

@@ -23,6 +23,8 @@ export interface FakeDatabase {
   ungrantable: string[];
   /** Whether it holds the app's schema (a replica set up before, a former primary), not a fresh datadir. */
   hasAppData: boolean;
+  /** Who may log in from infra's forwarder: a datadir from infra before 0.2.0 lacks `infra` (and has root@'%'). */
+  users: Set<string>;
 }
 
 export class FakeDatabases {
@@ -48,6 +50,7 @@ export class FakeDatabases {
         visits: new Set(),
         ungrantable: [],
         hasAppData: false,
+        users: new Set(['infra', 'root', 'app', 'repl']),
       };
       this.servers.set(server, db);
     }
@@ -62,8 +65,16 @@ export class FakeDatabases {
   readonly open: SessionOpener = async ({ port, user }) => {
     const server = this.serverForPort(port);
     if (!server) throw Object.assign(new Error(`connect ECONNREFUSED 127.0.0.1:${port}`), { code: 'ECONNREFUSED' });
+    const db = this.get(server);
+    if (!db.users.has(user)) {
+      // What MariaDB 11.8 answers for a user it does not know.
+      throw Object.assign(new Error(`Access denied for user '${user}'@'172.18.0.9'`), {
+        code: 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR',
+        errno: 1698,
+      });
+    }
     this.logins.push({ server, user });
-    return this.session(this.get(server), user);
+    return this.session(db, user);
   };
 
   /** A root session straight to one server, as the forwarder would give. */
@@ -89,6 +100,8 @@ function answer(db: FakeDatabase, user: string, sql: string, params: unknown[]):
       errno: 1227,
     });
   }
+  const created = /^CREATE USER IF NOT EXISTS '(\w+)'/.exec(sql);
+  if (created) db.users.add(created[1]);
   const change = /^CHANGE MASTER TO MASTER_HOST='([^']+)'/.exec(sql);
   if (change) {
     db.source = change[1];

@@ -14,6 +14,11 @@ import {
   type Server,
 } from '../topology/types.js';
 import { LABEL } from '../topology/labels.js';
+import { VERSION } from '../version.js';
+
+/** Every container says which infra version rendered it; the commit stays in the lab folder, so another build of
+ * the same version recreates nothing. */
+const madeBy: KeyValue = { key: LABEL.version, value: VERSION };
 
 export interface ServiceView extends ServiceParts {
   name: string;
@@ -64,7 +69,7 @@ export function composeView(
       ipv4Address: subnet ? serverAddress(subnet, lab, server) : undefined,
       environment: [],
       volumes: firewalled ? firewalledHost.volumes(server) : [],
-      labels: labelsFor(lab, server, 'host'),
+      labels: [...labelsFor(lab, server, 'host'), madeBy],
     });
     for (const component of server.components) {
       const kind = KINDS[component.kind];
@@ -79,6 +84,7 @@ export function composeView(
         ...kind.service(lab, server, component, site),
         labels: [
           ...labelsFor(lab, server, component.kind),
+          madeBy,
           { key: LABEL.config, value: configHash(server, component.kind) },
         ],
       });

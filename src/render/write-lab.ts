@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { LAB_FILES } from '../paths.js';
 import type { RenderedFile } from './rendered-file.js';
 import type { LabDefinition } from '../topology/definition.js';
+import type { MadeBy } from '../version.js';
 
 export interface LabState {
   lab: string;
@@ -22,6 +23,9 @@ export interface LabState {
   /** The definition the lab was rendered from (infra.yaml's content, defaults left out), so commands on a running
    * lab rebuild its model without reading an infra.yaml that may have changed or broken since. */
   definition?: LabDefinition;
+  /** The infra that made the lab, or last upgraded it (`up` records it once its migrations ran). Absent in labs
+   * from infra before 0.2.0. */
+  infra?: MadeBy;
   /** sha256 of each rendered file as infra wrote it. */
   files: Record<string, string>;
 }
@@ -50,13 +54,27 @@ export async function readLabState(dir: string): Promise<LabState | undefined> {
  * lab as its definition says. Written beside and renamed over, like every file of the folder.
  */
 export async function forgetPrimary(dir: string): Promise<void> {
+  await updateLabState(dir, (state) => {
+    if (state.primary === undefined) return undefined;
+    const rest: LabState = { ...state };
+    delete rest.primary;
+    return rest;
+  });
+}
+
+/** Records the infra that made the lab as it is now (after `up`'s migrations). */
+export async function recordMadeBy(dir: string, made: MadeBy): Promise<void> {
+  await updateLabState(dir, (state) => ({ ...state, infra: made }));
+}
+
+/** Rewrites the folder's state through `change` (undefined: leave it), written beside and renamed over. */
+async function updateLabState(dir: string, change: (state: LabState) => LabState | undefined): Promise<void> {
   const state = await readLabState(dir);
-  if (state?.primary === undefined) return;
-  const rest: LabState = { ...state };
-  delete rest.primary;
+  const next = state && change(state);
+  if (!next) return;
   const file = path.join(dir, LAB_FILES.state);
   const staged = `${file}.${randomBytes(4).toString('hex')}`;
-  await writeFile(staged, JSON.stringify(rest, null, 2) + '\n', { mode: 0o644 });
+  await writeFile(staged, JSON.stringify(next, null, 2) + '\n', { mode: 0o644 });
   await rename(staged, file);
 }
 

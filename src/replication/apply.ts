@@ -30,7 +30,8 @@ export interface ReplicaOutcome {
   lag_ms: number;
 }
 
-/** Who infra logs in as: its own user, and root for labs whose data was made before infra had one. */
+/** Who infra logs in as: its own user (labs from infra before 0.2.0 get it from `up`'s upgrade, which logs in as
+ * root with the lab's root password to make it). */
 export interface AdminCredentials {
   adminPassword: string;
   rootPassword: string;
@@ -58,35 +59,50 @@ async function connect(
   credentials: AdminCredentials,
   deadlineMs: number,
 ): Promise<DbSession> {
+  try {
+    return await logIn(open, server, port, { user: ADMIN_USER, password: credentials.adminPassword }, deadlineMs);
+  } catch (error) {
+    if (!isAccessDenied(error)) throw error;
+    throw new StepError(
+      `${server}: the database refused infra's login: user '${ADMIN_USER}' from infra's forwarder, with ` +
+        `INFRA_ADMIN_PASSWORD from the lab folder's .env (${(error as Error).message})`,
+      'A lab made by infra before 0.2.0 has no such user yet: `infra up` upgrades it (it creates the user). ' +
+        "Otherwise the data volume was made with other passwords: restore the lab folder's .env, or start fresh with " +
+        "`infra down --volumes && infra up` (this deletes the lab's data).",
+    );
+  }
+}
+
+/** A refused login, as MariaDB and MySQL report it: a wrong password (1045) or a user that cannot log in so (1698). */
+export function isAccessDenied(error: unknown): boolean {
+  const code = (error as DbError | undefined)?.code;
+  return code === 'ER_ACCESS_DENIED_ERROR' || code === 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR';
+}
+
+/**
+ * A session as one user, retried while the server does not answer (it may be starting) and until `deadlineMs`;
+ * a refused login is thrown at once as the database reported it (isAccessDenied), for the caller to explain.
+ */
+export async function logIn(
+  open: SessionOpener,
+  server: string,
+  port: number,
+  login: { user: string; password: string },
+  deadlineMs = 15_000,
+): Promise<DbSession> {
   const deadline = Date.now() + deadlineMs;
-  // A datadir made before infra had its own user knows root@'%' instead: that login is the fallback.
-  const logins = [
-    { user: ADMIN_USER, password: credentials.adminPassword },
-    { user: 'root', password: credentials.rootPassword },
-  ].filter((l) => l.password);
   for (;;) {
-    let lastError: DbError | undefined;
-    for (const login of logins) {
-      try {
-        return await open({ port, ...login });
-      } catch (error) {
-        lastError = error as DbError;
-        if (lastError.code !== 'ER_ACCESS_DENIED_ERROR') break;
+    try {
+      return await open({ port, ...login });
+    } catch (error) {
+      if (isAccessDenied(error)) throw error;
+      if (Date.now() > deadline) {
+        const e = error as DbError;
+        throw new StepError(
+          `${server}: the database does not answer on ${server}:3306 (${e.code ?? e.message})`,
+          `Is it running? See \`infra status\` and \`docker logs\` of its db container.`,
+        );
       }
-    }
-    const e = lastError!;
-    if (e.code === 'ER_ACCESS_DENIED_ERROR') {
-      throw new StepError(
-        `${server}: the database refused infra's passwords from the lab's .env (${e.message})`,
-        "The data volume was created with other secrets. Restore the lab folder's .env, or start fresh with " +
-          "`infra down --volumes && infra up` (this deletes the lab's data).",
-      );
-    }
-    if (Date.now() > deadline) {
-      throw new StepError(
-        `${server}: database unreachable on ${server}:3306 (${e.code ?? e.message})`,
-        `Is it running? See \`infra status\` and \`docker logs\` of its db container.`,
-      );
     }
     await sleep(200);
   }

@@ -48,6 +48,7 @@ export async function labContainers(docker: Docker, lab?: string): Promise<Compo
           host.State.Running &&
           Date.parse(host.State.StartedAt) > Date.parse(c.State.StartedAt),
         image: c.Config.Image,
+        infraVersion: labels[LABEL.version],
       } satisfies ComponentState;
     })
     .sort((a, b) => a.name.localeCompare(b.name));

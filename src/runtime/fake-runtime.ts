@@ -291,6 +291,7 @@ export class FakeRuntime implements ContainerRuntime {
       publishedTlsPort: tls ? { ip: tls.hostIp, port: Number(tls.hostPort) } : undefined,
       staleNetwork: false,
       image: service.image,
+      infraVersion: labels[LABEL.version],
       hasHealthcheck: service.healthcheck !== undefined,
       bindings,
     };

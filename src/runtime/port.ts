@@ -42,6 +42,8 @@ export interface ComponentState {
   /** Joined to a network namespace its host container no longer has (host restarted after it started). */
   staleNetwork: boolean;
   image: string;
+  /** The infra version that rendered it (its label); absent on containers of infra before 0.2.0. */
+  infraVersion?: string;
 }
 
 /** Running, and healthy or without a health check of its own (hosts): ready to serve. */

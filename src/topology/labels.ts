@@ -12,6 +12,8 @@ export const LABEL = {
   /** On a lab's lease container: when the lab expires (ISO 8601), and its folder. */
   expires: 'dev.infra.expires',
   dir: 'dev.infra.dir',
+  /** On containers: the version of infra that rendered them (`ls` shows it; the lab folder records the commit). */
+  version: 'dev.infra.version',
   /** On images infra built: their set and kind. */
   image: 'dev.infra.image',
 } as const;
