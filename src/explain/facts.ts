@@ -2,6 +2,8 @@
 // lab runs, from live state): no canned text. Pure: Lab (+ live observations) → facts; text.ts words them.
 import { adminGrantsOf, flavourOf } from '../flavours/index.js';
 import { KINDS } from '../kinds/index.js';
+import { FAST_CHECK_INTERVAL_MS } from '../kinds/haproxy.js';
+import { HEALTH_INTERVAL, HEALTH_RETRIES } from '../kinds/service.js';
 import { APP_DB, MONITORING_SERVER, STATS_PATH } from '../topology/lab-constants.js';
 import { ALERT_RULES } from '../profiles/alert-rules.js';
 import { ADMIN_USER } from '../flavours/admin-user.js';
@@ -324,11 +326,14 @@ export function labFacts(lab: Lab, live?: LiveFacts, ports?: { http: number; htt
     firewall,
     monitoring: {
       watched: [
-        { what: 'every component', how: 'a Docker health check every second (`infra status` shows them)' },
+        {
+          what: 'every component',
+          how: `a Docker health check every ${HEALTH_INTERVAL}, unhealthy after ${HEALTH_RETRIES} failures in a row (\`infra status\` shows them)`,
+        },
         {
           what: 'the web servers, from the LB',
           how: health
-            ? `HAProxy requests /health every ${health.intervalMs} ms; DOWN after ${health.fall} failures, UP after ${health.rise} successes`
+            ? `HAProxy requests /health every ${health.intervalMs} ms (every ${Math.min(FAST_CHECK_INTERVAL_MS, health.intervalMs)} ms once one fails, and while DOWN); DOWN after ${health.fall} failures, UP after ${health.rise} successes`
             : 'HAProxy health checks',
         },
         { what: 'traffic and server states', how: `HAProxy's stats page (${STATS_PATH}) and its runtime API` },

@@ -15,9 +15,12 @@ export interface Healthcheck {
 
 /**
  * How often Docker checks a component. Each check is a process start on the host (runc exec), so an idle lab's CPU
- * is mostly these; until Docker's first check is due, infra runs the same test itself (README: what the lab checks).
+ * was mostly these (every 10 s: 5% of a core for the built-in lab); until Docker's first check is due, infra runs the
+ * same test itself (README: what the lab checks). A dead web server leaves the rotation by HAProxy's own checks.
  */
-export const HEALTH_INTERVAL = '10s';
+export const HEALTH_INTERVAL = '30s';
+/** Failed checks in a row before Docker calls a component unhealthy: about a minute at HEALTH_INTERVAL. */
+export const HEALTH_RETRIES = 2;
 /** An exporter is scraped by Prometheus every few seconds already, which sees it fail first: Docker checks it rarely. */
 export const EXPORTER_HEALTH_INTERVAL = '60s';
 

@@ -4,7 +4,7 @@ import { firewalledHost, host } from '../kinds/host.js';
 import { requireSubnet, serverAddress, visitorRange, type LabSite } from '../topology/addressing.js';
 import type { ImageKind } from './images.js';
 import { KINDS } from '../kinds/index.js';
-import type { KeyValue, ServiceParts } from '../kinds/service.js';
+import { HEALTH_RETRIES, type KeyValue, type ServiceParts } from '../kinds/service.js';
 import {
   containerName,
   hasFixedAddresses,
@@ -42,6 +42,8 @@ export interface ComposeView {
   subnet?: string;
   ipRange?: string;
   dataVolumes: { name: string; labels: KeyValue[] }[];
+  /** Failed health checks in a row before Docker calls a component unhealthy (every component alike). */
+  healthRetries: number;
 }
 
 /** Hash of what a component reads from the lab folder at start; a change makes Compose recreate it. */
@@ -100,6 +102,7 @@ export function composeView(
     subnet,
     ipRange: subnet ? visitorRange(subnet) : undefined,
     dataVolumes,
+    healthRetries: HEALTH_RETRIES,
   };
 }
 

@@ -136,14 +136,20 @@ export async function removeLab(docker: Docker, lab: string, options: { volumes:
     await stopAll(containers.filter((c) => !isHost(c)));
     await stopAll(containers.filter(isHost));
   }
-  const networks = await labNetworks(docker, lab);
-  await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove().catch(ignoreMissing)));
-  let volumes: string[] = [];
-  if (options.volumes) {
-    volumes = await labVolumes(docker, lab);
+  // Networks and volumes, each free once no container uses it, go at the same time.
+  const removeNetworks = async () => {
+    const networks = await labNetworks(docker, lab);
+    await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove().catch(ignoreMissing)));
+    return networks.length;
+  };
+  const removeVolumes = async () => {
+    if (!options.volumes) return 0;
+    const volumes = await labVolumes(docker, lab);
     await Promise.all(volumes.map((v) => docker.getVolume(v).remove().catch(ignoreMissing)));
-  }
-  return { containers: containers.length, networks: networks.length, volumes: volumes.length };
+    return volumes.length;
+  };
+  const [networks, volumes] = await Promise.all([removeNetworks(), removeVolumes()]);
+  return { containers: containers.length, networks, volumes };
 }
 
 function ignoreMissing(error: { statusCode?: number }): void {

@@ -46,7 +46,7 @@ it('takes health-check timing from the server, then the lab, then the built-in d
     ],
   });
   expect(webServers(lab).map((s) => s.healthCheck)).toEqual([
-    { intervalMs: 500, fall: 3, rise: 2 },
+    { intervalMs: 2000, fall: 3, rise: 2 },
     { intervalMs: 250, fall: 3, rise: 2 },
   ]);
 });

@@ -28,7 +28,8 @@ export const DEFAULT_LAB = {
   httpsPort: 8443,
   /** The `monitored` profile's Prometheus (and lab page) port on 127.0.0.1. */
   monitorPort: 9090,
-  healthCheck: { intervalMs: 500, fall: 2, rise: 2 },
+  // Every 2 s while UP (every 500 ms once a check fails, and while DOWN: see FAST_CHECK_INTERVAL_MS).
+  healthCheck: { intervalMs: 2000, fall: 2, rise: 2 },
   servers: [
     { name: 'lb-01', role: 'lb' },
     { name: 'web-01', role: 'web' },
