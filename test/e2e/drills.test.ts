@@ -1,14 +1,16 @@
-// Every built-in drill end to end on one lab with every profile (a drill may need any): start breaks the lab,
-// check fails, the reference fix (kept here, never shown to students) makes check pass, reset restores a lab whose
-// whole smoke suite passes.
+// Every built-in drill end to end on the run's lab with every profile (a drill may need any; shared with the
+// profile suites, test/helpers/shared-lab.ts): start breaks the lab, check fails, the reference fix (kept here, never
+// shown to students) makes check pass, reset restores a lab whose whole smoke suite passes.
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describeWithDocker, requireEngine, uniqueLabName, tempDir, infra, docker, labSql } from '../helpers/e2e.js';
+import { describeWithDocker, requireEngine, infra, docker, labSql } from '../helpers/e2e.js';
+import { EVERY_PROFILE, sharedLab } from '../helpers/shared-lab.js';
 
-const lab = uniqueLabName('drills');
-const cwd = tempDir();
-const dir = path.join(cwd, 'infra-labs', lab);
+// The shared lab's, once beforeAll has it.
+let lab = '';
+let cwd = '';
+let dir = '';
 const c = (name: string) => `infra-${lab}-${name}`;
 
 /** What a student types in an editor: the file changed in place, so the container that mounts it sees it. */
@@ -67,26 +69,8 @@ const FIXES: Record<string, (choices: Record<string, string>) => Promise<void>> 
 describeWithDocker('drills', () => {
   beforeAll(async () => {
     requireEngine();
-    // A student's lab: the seed picks each drill's details.
-    const up = await infra(
-      [
-        'up',
-        '--profile',
-        'secured,monitored,redundant',
-        '--seed',
-        'student-7',
-        '--name',
-        lab,
-        '--port',
-        'auto',
-        '--no-smoke',
-      ],
-      { cwd },
-    );
-    expect(up.exitCode).toBe(0);
-  });
-  afterAll(async () => {
-    await infra(['reset', '--name', lab, '--yes'], { cwd });
+    // A student's lab: its seed picks each drill's details.
+    ({ name: lab, cwd, dir } = await sharedLab(EVERY_PROFILE));
   });
   // A drill left running by a failed test would refuse the next one's start.
   afterEach(async () => {

@@ -1,15 +1,17 @@
-// The monitored profile end to end, together with secured (profiles combine): every check passes, Prometheus scrapes
-// every target through the firewalls, the web-server-down alert fires within 30 s of `infra fail web-01` and
+// The monitored profile end to end, on the run's lab with every profile (test/helpers/shared-lab.ts; profiles
+// combine): every check passes, Prometheus scrapes every target through the firewalls, the web-server-down alert fires within 30 s of `infra fail web-01` and
 // resolves after `recover`, the live lab page shows it in a real browser (Debian's Chromium, headless), and a
 // stopped exporter fails the monitoring check by name.
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
-import { describeWithDocker, requireEngine, uniqueLabName, tempDir, infra, docker } from '../helpers/e2e.js';
+import { describeWithDocker, requireEngine, infra, docker } from '../helpers/e2e.js';
 import { repoRoot } from '../helpers/fixtures.js';
+import { EVERY_PROFILE, sharedLab } from '../helpers/shared-lab.js';
 
-const lab = uniqueLabName('monitored');
-const cwd = tempDir();
+// The shared lab's, once beforeAll has it.
+let lab = '';
+let cwd = '';
 const CHROMIUM = '/usr/bin/chromium';
 const inCi = process.env.CI === 'true' || process.env.CI === '1';
 /** The page test needs Debian's Chromium: CI installs it (.ci/run) and fails without it; elsewhere it is skipped. */
@@ -40,26 +42,21 @@ async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T 
   }
 }
 
-describeWithDocker('monitored and secured lab', () => {
+describeWithDocker('monitored, on a lab with every profile', () => {
   let status: { monitoring: { prometheus_url: string; page_url: string } };
   let browser: Browser | undefined;
 
   beforeAll(async () => {
     requireEngine();
-    const up = await infra(['up', '--profile', 'secured,monitored', '--name', lab, '--port', 'auto', '--json'], {
-      cwd,
-    });
-    const result = JSON.parse(up.stdout);
-    expect(result.smoke.checks.filter((c: Check) => c.status !== 'passed')).toEqual([]);
-    expect(result.smoke.checks.map((c: Check) => c.name)).toEqual(
-      expect.arrayContaining(['tls', 'firewall', 'monitoring']),
-    );
-    expect(up.exitCode).toBe(0);
+    const shared = await sharedLab(EVERY_PROFILE);
+    ({ name: lab, cwd } = shared);
+    const checks = shared.boot.smoke.checks;
+    expect(checks.filter((c: Check) => c.status !== 'passed')).toEqual([]);
+    expect(checks.map((c: Check) => c.name)).toEqual(expect.arrayContaining(['tls', 'firewall', 'monitoring']));
     status = JSON.parse((await infra(['status', '--name', lab, '--json'], { cwd })).stdout);
   });
   afterAll(async () => {
     await browser?.close();
-    await infra(['reset', '--name', lab, '--yes'], { cwd });
   });
 
   it('Prometheus scrapes every exporter of every server, through the firewalls', async () => {
@@ -76,11 +73,14 @@ describeWithDocker('monitored and secured lab', () => {
     }).catch(read);
     expect(targets).toEqual([
       'haproxy lb-01 up',
+      'haproxy lb-02 up',
       'mysqld web-01 up',
       'mysqld web-02 up',
       'nginx web-01 up',
       'nginx web-02 up',
+      'node edge up',
       'node lb-01 up',
+      'node lb-02 up',
       'node mon-01 up',
       'node web-01 up',
       'node web-02 up',
@@ -124,14 +124,14 @@ describeWithDocker('monitored and secured lab', () => {
     await docker(['stop', `infra-${lab}-web-02-nginx-exporter`]);
     // Prometheus sees it at its next scrape (every 5 s).
     await new Promise((r) => setTimeout(r, 6_000));
-    const smoke = await infra(['smoke', '--name', lab, '--skip', 'failover,firewall', '--json'], { cwd });
+    const smoke = await infra(['smoke', '--name', lab, '--skip', 'failover,firewall,lb-failover', '--json'], { cwd });
     const monitoring = (JSON.parse(smoke.stdout).checks as Check[]).find((c) => c.name === 'monitoring')!;
     expect(monitoring.status).toBe('failed');
     expect(monitoring.detail).toMatch(/scrape targets down: web-02 nginx \(http:\/\/web-02:9113\/metrics\)/);
     expect(smoke.exitCode).toBe(1);
     expect((await infra(['up', '--name', lab, '--no-smoke'], { cwd })).exitCode).toBe(0);
     await new Promise((r) => setTimeout(r, 6_000));
-    const again = await infra(['smoke', '--name', lab, '--skip', 'failover,firewall', '--json'], { cwd });
+    const again = await infra(['smoke', '--name', lab, '--skip', 'failover,firewall,lb-failover', '--json'], { cwd });
     expect(again.exitCode).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
-// The redundant profile end to end, combined with secured (profiles combine): the LB pair with its floating address
+// The redundant profile end to end, on the run's lab with every profile (test/helpers/shared-lab.ts; profiles
+// combine): the LB pair with its floating address
 // behind the edge, every check passing (lb-failover included), `infra fail lb-01` leaving HTTPS answering through
 // lb-02 and `infra recover lb-01` taking the address back. Then the database's SPOF: `infra promote` under a steady
 // write load through the LB (no write lost or doubled, tables equal), and a failover with the old primary rejoining.
@@ -6,11 +7,14 @@ import path from 'node:path';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
-import { describeWithDocker, requireEngine, uniqueLabName, tempDir, infra, labSql } from '../helpers/e2e.js';
+import { describeWithDocker, requireEngine, infra, labSql } from '../helpers/e2e.js';
+import { EVERY_PROFILE, sharedLab, type SharedLab } from '../helpers/shared-lab.js';
 
-const lab = uniqueLabName('red');
-const cwd = tempDir();
-const dir = path.join(cwd, 'infra-labs', lab);
+// The shared lab's, once beforeAll has it.
+let lab = '';
+let cwd = '';
+let dir = '';
+let boot: SharedLab['boot'];
 
 interface Status {
   healthy: boolean;
@@ -106,24 +110,19 @@ async function promote(server: string, ...flags: string[]): Promise<Promoted> {
   return JSON.parse(run.stdout) as Promoted;
 }
 
-describeWithDocker('redundant + secured', () => {
+describeWithDocker('redundant, on a lab with every profile', () => {
   let url = '';
 
-  beforeAll(() => requireEngine());
-  afterAll(async () => {
-    await infra(['reset', '--name', lab, '--yes'], { cwd });
+  beforeAll(async () => {
+    requireEngine();
+    ({ name: lab, cwd, dir, boot } = await sharedLab(EVERY_PROFILE));
   });
 
   it('boots the LB pair behind the edge and passes every check, lb-failover included', async () => {
-    const up = await infra(['up', '--name', lab, '--profile', 'redundant,secured', '--port', 'auto', '--json'], {
-      cwd,
-    });
-    const result = JSON.parse(up.stdout);
-    const checks = result.smoke.checks as { name: string; status: string; detail: string }[];
+    const checks = boot.smoke.checks;
     expect(checks.filter((c) => c.status !== 'passed')).toEqual([]);
     expect(checks.map((c) => c.name)).toEqual(expect.arrayContaining(['lb-failover', 'tls', 'firewall']));
     expect(checks.find((c) => c.name === 'lb-failover')?.detail).toMatch(/floating address on lb-02 after \d+ ms/);
-    expect(up.exitCode).toBe(0);
     const now = await status();
     expect(now.floating_address.holder).toBe('lb-01');
     expect(now.floating_address.address).toMatch(/^172\.16\.\d+\.5$/);

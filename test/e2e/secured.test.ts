@@ -1,15 +1,17 @@
-// The secured profile end to end, on one lab: HTTPS at the LB with the lab's own CA (curl checks it as a user
+// The secured profile end to end, on the run's lab with every profile (test/helpers/shared-lab.ts): HTTPS at the LB with the lab's own CA (curl checks it as a user
 // would), a firewall on every server proven by a port scan from a visitor container, and the tls and firewall checks
 // shown able to fail: a rule removed by hand, a certificate for the wrong host, an expired one. `up` repairs each.
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-import { describeWithDocker, requireEngine, uniqueLabName, tempDir, infra, docker } from '../helpers/e2e.js';
+import { describeWithDocker, requireEngine, infra, docker } from '../helpers/e2e.js';
+import { EVERY_PROFILE, sharedLab } from '../helpers/shared-lab.js';
 import { issueServer, readAuthority } from '../../src/render/tls.js';
 
-const lab = uniqueLabName('secured');
-const cwd = tempDir();
-const dir = path.join(cwd, 'infra-labs', lab);
+// The shared lab's, once beforeAll has it.
+let lab = '';
+let cwd = '';
+let dir = '';
 
 interface Check {
   name: string;
@@ -18,38 +20,23 @@ interface Check {
 }
 
 async function smoke(): Promise<Check[]> {
-  const run = await infra(['smoke', '--name', lab, '--skip', 'failover', '--json'], { cwd });
+  const run = await infra(['smoke', '--name', lab, '--skip', 'failover,lb-failover', '--json'], { cwd });
   return JSON.parse(run.stdout).checks;
 }
 const find = (checks: Check[], name: string) => checks.find((c) => c.name === name)!;
 
-describeWithDocker('secured lab', () => {
+describeWithDocker('secured, on a lab with every profile', () => {
   let status: { urls: { http: string; https: string }; tls: { ca_file: string } };
 
   beforeAll(async () => {
     requireEngine();
-    const up = await infra(['up', '--profile', 'secured', '--name', lab, '--port', 'auto', '--json'], { cwd });
-    const result = JSON.parse(up.stdout);
-    expect(result.smoke.checks.map((c: Check) => `${c.name} ${c.status}`)).toEqual(
-      [
-        'lb-serves',
-        'lb-distribution',
-        'app-path',
-        'replication',
-        'consistency',
-        'exposure',
-        'tls',
-        'firewall',
-        'failover',
-      ].map((n) => `${n} passed`),
-    );
-    expect(up.exitCode).toBe(0);
+    const shared = await sharedLab(EVERY_PROFILE);
+    ({ name: lab, cwd, dir } = shared);
+    const checks = shared.boot.smoke.checks;
+    expect(checks.filter((c: Check) => c.status !== 'passed')).toEqual([]);
+    expect(checks.map((c: Check) => c.name)).toEqual(expect.arrayContaining(['exposure', 'tls', 'firewall']));
     status = JSON.parse((await infra(['status', '--name', lab, '--json'], { cwd })).stdout);
   });
-  afterAll(async () => {
-    await infra(['reset', '--name', lab, '--yes'], { cwd });
-  });
-
   it('answers 200 over HTTPS for its domain to curl trusting only the lab CA; plain HTTP redirects', async () => {
     const port = new URL(status.urls.https).port;
     expect(status.tls.ca_file).toBe(path.join(dir, 'tls', 'ca.crt'));
@@ -81,9 +68,21 @@ describeWithDocker('secured lab', () => {
     expect((await stat(path.join(dir, 'tls', 'server.pem'))).mode & 0o777).toBe(0o600);
   });
 
-  it('a port scan from a container on the lab network finds only 80 and 443 on the LB; the host sees two ports', async () => {
-    const ports = [...Array.from({ length: 1024 }, (_, i) => i + 1), 3306, 5000, 8080, 8443, 9999];
-    const script = ['lb-01', 'web-01', 'web-02']
+  it('a port scan from a container on the lab network finds only the ports the policy opens; the host sees three', async () => {
+    const ports = [
+      ...Array.from({ length: 1024 }, (_, i) => i + 1),
+      3306,
+      5000,
+      8080,
+      8443,
+      8405,
+      9090,
+      9100,
+      9104,
+      9113,
+      9999,
+    ];
+    const script = ['edge', 'lb-01', 'lb-02', 'web-01', 'web-02', 'mon-01']
       .map((s) => `for p in ${ports.join(' ')}; do (exec 3<>/dev/tcp/${s}/$p) 2>/dev/null && echo ${s}:$p; done &`)
       .concat('wait')
       .join('\n');
@@ -100,7 +99,17 @@ describeWithDocker('secured lab', () => {
       '-c',
       script,
     ]);
-    expect(scan.split('\n').sort()).toEqual(['lb-01:443', 'lb-01:80']);
+    // Only what the policy lets anyone reach: the edge's relayed ports, the web ports of both LBs (either may hold
+    // the floating address), Prometheus and the lab page on mon-01. No database, app, exporter or HAProxy API port.
+    expect(scan.split('\n').sort()).toEqual([
+      'edge:443',
+      'edge:80',
+      'lb-01:443',
+      'lb-01:80',
+      'lb-02:443',
+      'lb-02:80',
+      'mon-01:9090',
+    ]);
     const published = await docker(['ps', '--filter', `label=dev.infra.lab=${lab}`, '--format', '{{.Ports}}']);
     const bindings = published
       .split(/[\n,]/)
@@ -109,6 +118,7 @@ describeWithDocker('secured lab', () => {
     expect(bindings.map((b) => b.replace(/:\d+->/, ':*->')).sort()).toEqual([
       '127.0.0.1:*->443/tcp',
       '127.0.0.1:*->80/tcp',
+      '127.0.0.1:*->9090/tcp',
     ]);
   });
 
@@ -142,7 +152,8 @@ describeWithDocker('secured lab', () => {
     const issued = new Date(Date.now() - daysAgo * 86_400_000);
     // Written in place: HAProxy's container has this very file mounted.
     await writeFile(pemFile, await issueServer(await readAuthority(dir), names, issued, 30));
-    await docker(['restart', `infra-${lab}-lb-01-haproxy`]);
+    // Both load balancers read it: whichever holds the floating address serves it.
+    await Promise.all(['lb-01', 'lb-02'].map((lb) => docker(['restart', `infra-${lab}-${lb}-haproxy`])));
     const broken = find(await smoke(), 'tls');
     expect(broken.status).toBe('failed');
     expect(broken.detail).toMatch(error);
@@ -153,7 +164,7 @@ describeWithDocker('secured lab', () => {
   it('keeps its CA across down and up, so what trusted the lab still does', async () => {
     const ca = await readFile(status.tls.ca_file, 'utf8');
     expect((await infra(['down', '--name', lab], { cwd })).exitCode).toBe(0);
-    const up = await infra(['up', '--name', lab, '--skip', 'failover', '--json'], { cwd });
+    const up = await infra(['up', '--name', lab, '--no-smoke', '--json'], { cwd });
     expect(up.exitCode).toBe(0);
     expect(await readFile(status.tls.ca_file, 'utf8')).toBe(ca);
     expect(JSON.parse(up.stdout).urls.https).toBe(status.urls.https);
