@@ -1,4 +1,5 @@
-// Two tiers (DESIGN.md): fast unit tests beside the code, end-to-end tests against real containers in test/e2e.
+// Two tiers (docs/ARCHITECTURE.md): fast unit tests beside the code, end-to-end tests against real containers in
+// test/e2e.
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },

@@ -1,5 +1,5 @@
-// The few error types infra raises (DESIGN.md habit 8). Each carries what a user needs to act and maps to an exit code:
-// 0 ok, 1 a step or check failed, 2 bad usage or config, 3 environment (no engine, no Compose).
+// The few error types infra raises (docs/ARCHITECTURE.md, habit 8). Each carries what a user needs to act and maps to
+// an exit code: 0 ok, 1 a step or check failed, 2 bad usage or config, 3 environment (no engine, no Compose).
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, environment: 3 } as const;
 

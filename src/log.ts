@@ -1,5 +1,5 @@
-// Output streams passed into every use case (DESIGN.md habit 1), so `main(argv, io)` is testable, plus the small
-// formatting helpers for terminal output. Progress goes to stderr; results (tables, JSON) go to stdout.
+// Output streams passed into every use case (docs/ARCHITECTURE.md, habit 1), so `main(argv, io)` is testable, plus
+// the small formatting helpers for terminal output. Progress goes to stderr; results (tables, JSON) go to stdout.
 import { styleText } from 'node:util';
 
 export interface Io {

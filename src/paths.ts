@@ -1,5 +1,5 @@
-// One module owns every path infra reads or writes (DESIGN.md habit 12): the package's own files, the default lab
-// folder, and the layout inside a lab folder.
+// One module owns every path infra reads or writes (docs/ARCHITECTURE.md, habit 12): the package's own files, the
+// default lab folder, and the layout inside a lab folder.
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 

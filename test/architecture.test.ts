@@ -1,5 +1,6 @@
-// The layering DESIGN.md asks for, checked on every run: no import cycle, Docker libraries only behind the runtime
-// port, mysql2 in one module, checks never reaching into use cases, and the model importing nothing downstream.
+// The layering docs/ARCHITECTURE.md describes, checked on every run: no import cycle, Docker libraries only behind
+// the runtime port, mysql2 in one module, checks never reaching into use cases, and the model importing nothing
+// downstream.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import madge from 'madge';
@@ -54,4 +55,18 @@ it("only the flavour files name a flavour's value", () => {
     /flavour === '|=== '(mysql|mariadb)'/.test(readFileSync(path.join(src, f), 'utf8')),
   );
   expect(asks.filter((f) => !f.startsWith('flavours/'))).toEqual([]);
+});
+
+it('points a reader at documents in this repository only (docs/ARCHITECTURE.md), none outside it', () => {
+  const files = [
+    'README.md',
+    'jest.config.js',
+    ...sources().map((f) => path.join('src', f)),
+    ...readdirSync(path.join(repoRoot, 'test'))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => path.join('test', f)),
+  ];
+  const outside = files.filter((f) => /DESIGN\.md|\.\.\/shared\//.test(readFileSync(path.join(repoRoot, f), 'utf8')));
+  expect(outside).toEqual([]);
+  expect(readFileSync(path.join(repoRoot, 'docs', 'ARCHITECTURE.md'), 'utf8')).toMatch(/^# infra's architecture/);
 });

@@ -1,4 +1,4 @@
-// What every use case runs with (DESIGN.md, "Steps over one context"): the output streams, the container runtime,
+// What every use case runs with (docs/ARCHITECTURE.md, habits 3 and 5): the output streams, the container runtime,
 // a clock and an abort signal from the CLI; and, once a lab is known, the lab, its folder and a cached listing of
 // its containers. Tests build the same context over FakeRuntime.
 import type { SessionOpener } from '../database/session.js';

@@ -1,6 +1,6 @@
-// The boot steps of `up`, in order, each an object over one context (DESIGN.md, "Steps over one context"):
-// images → start → replication → smoke. Each reads the lab, its folder and the runtime from the context and leaves
-// what later steps and the JSON result need in `context.result`.
+// The boot steps of `up`, in order, each an object over one context (docs/ARCHITECTURE.md, habits 3 and 5):
+// images → start → upgrade (a lab an earlier infra made) → replication → smoke. Each reads the lab, its folder and
+// the runtime from the context and leaves what later steps and the JSON result need in `context.result`.
 import { StepError } from '../errors.js';
 import { requireSecrets } from '../render/secrets.js';
 import type { ReplicaOutcome } from '../replication/apply.js';

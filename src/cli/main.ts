@@ -1,5 +1,5 @@
-// Commander wiring only (DESIGN.md habit 1): flags → an options object → one call into src/app. Use cases that touch
-// Docker or MySQL are imported lazily, so `--help`, `init` and `render` never load dockerode or mysql2.
+// Commander wiring only (docs/ARCHITECTURE.md, habit 1): flags → an options object → one call into src/app. Use cases
+// that touch Docker or MySQL are imported lazily, so `--help`, `init` and `render` never load dockerode or mysql2.
 import { Command, CommanderError, InvalidArgumentError, Option, type OptionValues } from 'commander';
 import { errorJson, EXIT, exitCodeOf, StepError, UsageError } from '../errors.js';
 import { indent, painter, type Io } from '../log.js';

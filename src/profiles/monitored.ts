@@ -1,5 +1,5 @@
-// The `monitored` profile as a function of the model (DESIGN.md): every server gains a node exporter, every web
-// server an Nginx exporter and a database exporter, and the lab gains a monitoring server, mon-01, running
+// The `monitored` profile as a function of the model (docs/ARCHITECTURE.md): every server gains a node exporter,
+// every web server an Nginx exporter and a database exporter, and the lab gains a monitoring server, mon-01, running
 // Prometheus (and its own node exporter). HAProxy's built-in exporter needs no component.
 import { MONITORING_SERVER } from '../topology/lab-constants.js';
 import { componentOf, type ComponentKind, type Lab, type Server } from '../topology/types.js';

@@ -1,7 +1,7 @@
-// The `redundant` profile as a function of the model (DESIGN.md): the one load balancer becomes a pair, both running
-// HAProxy with the same backend plus keepalived, which holds a floating address on the first (MASTER) and moves it
-// to the second when the first or its HAProxy dies. Docker cannot publish a floating address, so the lab gains an
-// `edge` server standing for the Internet's route to it: it publishes the lab's ports and forwards them there.
+// The `redundant` profile as a function of the model (docs/ARCHITECTURE.md): the one load balancer becomes a pair,
+// both running HAProxy with the same backend plus keepalived, which holds a floating address on the first (MASTER)
+// and moves it to the second when the first or its HAProxy dies. Docker cannot publish a floating address, so the lab
+// gains an `edge` server standing for the Internet's route to it: it publishes the lab's ports and forwards them there.
 import { EDGE_SERVER } from '../topology/lab-constants.js';
 import { componentOf, type Lab, type Server } from '../topology/types.js';
 

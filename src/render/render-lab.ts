@@ -1,6 +1,6 @@
-// Render is pure (DESIGN.md flow): Lab model + where it sits on this host → the files of a lab folder. No I/O beyond
-// reading templates; the writer is the only module that touches the lab folder. Each component kind renders its own
-// files; this module adds what belongs to the lab as a whole, and what its profiles add.
+// Render is pure (docs/ARCHITECTURE.md, the flow): Lab model + where it sits on this host → the files of a lab
+// folder. No I/O beyond reading templates; the writer is the only module that touches the lab folder. Each component
+// kind renders its own files; this module adds what belongs to the lab as a whole, and what its profiles add.
 import { createHash } from 'node:crypto';
 import { KINDS } from '../kinds/index.js';
 import { LAB_FILES } from '../paths.js';

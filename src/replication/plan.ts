@@ -1,6 +1,7 @@
-// The replication plan is pure data (DESIGN.md habit 4): the ordered SQL for the primary and for each replica, per
-// flavour, printable with passwords masked (`infra replication plan`, `infra up --dry-run`) and tested without a
-// database. apply.ts runs it; it decides *whether* a replica needs its first-time setup, this decides *what* it is.
+// The replication plan is pure data (docs/ARCHITECTURE.md, habit 4): the ordered SQL for the primary and for each
+// replica, per flavour, printable with passwords masked (`infra replication plan`, `infra up --dry-run`) and tested
+// without a database. apply.ts runs it; it decides *whether* a replica needs its first-time setup, this decides
+// *what* it is.
 import { flavourOf } from '../flavours/index.js';
 import { APP_DB, EXPORTER_DB_USER } from '../topology/lab-constants.js';
 import type { Flavour, Lab } from '../topology/types.js';

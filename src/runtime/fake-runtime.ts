@@ -1,4 +1,4 @@
-// An in-memory ContainerRuntime for unit tests (DESIGN.md habit 5). `composeUp` boots what a lab folder's
+// An in-memory ContainerRuntime for unit tests (docs/ARCHITECTURE.md, habit 5). `composeUp` boots what a lab folder's
 // compose.yaml describes, labels and all; containers start, stop and answer HAProxy's `show stat` as a lab would.
 // Tests script faults (a failing start, a failing build, a published port) and read back the calls made.
 import { readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// The Docker port (DESIGN.md, "One Docker port with a fake"): everything infra asks of a container engine, as one
+// The Docker port (docs/ARCHITECTURE.md, habit 5): everything infra asks of a container engine, as one
 // narrow interface. DockerRuntime implements it with dockerode and execa (the only modules that import them);
 // FakeRuntime implements it in memory for unit tests. Use cases, steps and checks get it from their context.
 import type { ImageBuild } from '../render/images.js';

@@ -2,7 +2,7 @@ import { buildLab } from './build-lab.js';
 import { UsageError } from '../errors.js';
 import { frontLoadBalancer, primaryServer, webServers } from './types.js';
 
-describe('the built-in lab is the design in shared/writeup', () => {
+describe('the built-in lab is the design of the write-up the lab implements', () => {
   const lab = buildLab({});
   it('has lb-01 with HAProxy and two web servers with nginx, app and db', () => {
     expect(lab.servers.map((s) => [s.name, s.components.map((c) => c.name)])).toEqual([

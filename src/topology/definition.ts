@@ -1,5 +1,5 @@
-// Stage one and two of the input (DESIGN.md habit 2): parse infra.yaml into a LabDefinition and check its shape
-// against the shipped JSON Schema, reporting every problem at once, each with its field path.
+// Stage one and two of the input (docs/ARCHITECTURE.md, habit 2): parse infra.yaml into a LabDefinition and check its
+// shape against the shipped JSON Schema, reporting every problem at once, each with its field path.
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { Ajv, type ErrorObject } from 'ajv';

@@ -1,5 +1,5 @@
 // Label keys on every container, network, volume and image infra creates. Live state is read back from these
-// (DESIGN.md habit 11): status, down and reset find a lab's resources by label, never from a state file.
+// (docs/ARCHITECTURE.md, habit 11): status, down and reset find a lab's resources by label, never from a state file.
 
 export const LABEL = {
   lab: 'dev.infra.lab',

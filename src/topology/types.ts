@@ -1,6 +1,6 @@
-// The Lab model (DESIGN.md): a lab is servers, a server is one network identity, a component is one process of a
-// server. Everything downstream (render, runtime, replication, checks) reads this model, never the raw infra.yaml.
-// The enums here are the single source: the JSON Schema's copies are checked against them by a unit test.
+// The Lab model (docs/ARCHITECTURE.md): a lab is servers, a server is one network identity, a component is one
+// process of a server. Everything downstream (render, runtime, replication, checks) reads this model, never the raw
+// infra.yaml. The enums here are the single source: the JSON Schema's copies are checked against them by a unit test.
 
 export const BALANCES = ['roundrobin', 'leastconn', 'source', 'first'] as const;
 export const MODES = ['active-active', 'active-passive'] as const;

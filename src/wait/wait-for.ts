@@ -1,5 +1,5 @@
-// Composable readiness waits (DESIGN.md habit 6): poll a probe until it yields a value, with a timeout that always
-// fails loudly with what was last seen. The clock is injected so waits are unit-tested without sleeping.
+// Composable readiness waits (docs/ARCHITECTURE.md, habit 6): poll a probe until it yields a value, with a timeout
+// that always fails loudly with what was last seen. The clock is injected so waits are unit-tested without sleeping.
 import { StepError } from '../errors.js';
 
 export interface Clock {
