@@ -39,3 +39,14 @@ it('turns JSON pointers into the paths users read', () => {
   expect(fieldPath('/servers/1/healthCheck/fall')).toBe('servers[1].healthCheck.fall');
   expect(fieldPath('')).toBe('');
 });
+
+it('takes a numeric seed as the student id it is written as (12345, 007), not a number to refuse', () => {
+  for (const [text, seed] of [
+    ['seed: 12345\n', '12345'],
+    ['seed: 007\n', '007'],
+    ['seed: "12345"\n', '12345'],
+  ]) {
+    const parsed = parseDefinition(text, 'infra.yaml');
+    expect(parsed).toEqual({ ok: true, definition: { seed } });
+  }
+});

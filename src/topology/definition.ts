@@ -1,7 +1,7 @@
 // Stage one and two of the input (docs/ARCHITECTURE.md, habit 2): parse infra.yaml into a LabDefinition and check its
 // shape against the shipped JSON Schema, reporting every problem at once, each with its field path.
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { isScalar, parseDocument } from 'yaml';
 import { Ajv, type ErrorObject } from 'ajv';
 import { schemaFile } from '../paths.js';
 import type { Balance, Flavour, ImageSet, Mode, Profile, Role } from './types.js';
@@ -64,6 +64,9 @@ export function parseDefinition(text: string, source: string): DefinitionResult 
       }),
     };
   }
+  // Student ids are often numbers: `seed: 12345` (or 007) is the word as written, not a number the schema refuses.
+  const seed = doc.get('seed', true);
+  if (isScalar(seed) && typeof seed.value === 'number' && typeof seed.source === 'string') seed.value = seed.source;
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIASES }) ?? {};
