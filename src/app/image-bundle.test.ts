@@ -5,6 +5,7 @@ import { fakeLab } from '../../test/helpers/fake-lab.js';
 import { FakeRuntime } from '../runtime/fake-runtime.js';
 import { imagesLoadCommand, imagesSaveCommand } from './image-bundle.js';
 import { upCommand } from './up.js';
+import { UsageError } from '../errors.js';
 
 const upOffline = (t: ReturnType<typeof fakeLab>) =>
   upCommand(t.env(), {
@@ -51,4 +52,12 @@ it('up --offline refuses to build, naming what is missing; after images load it 
   const after = fakeLab(room.runtime);
   expect(await upOffline(after)).toBe(0);
   expect(room.runtime.calls.filter((c) => c.startsWith('build '))).toEqual([]);
+});
+
+it('images load of a path that does not exist is the user’s mistake: exit 2 naming the file, the engine not asked', async () => {
+  const t = fakeLab();
+  const error = await imagesLoadCommand(t.env(), { cwd: t.cwd, file: 'romo.tar', json: true }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(UsageError);
+  expect(error).toMatchObject({ exitCode: 2, message: `${t.cwd}/romo.tar does not exist; nothing was loaded` });
+  expect(t.runtime.calls).toEqual([]);
 });

@@ -2,7 +2,7 @@
 // without a registry or Internet. `images save` builds what is missing first; `up --offline` then never builds.
 import { rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { EnvironmentError } from '../errors.js';
+import { EnvironmentError, UsageError } from '../errors.js';
 import { BASE_IMAGE, planImages } from '../render/images.js';
 import { StepRunner } from '../report/steps.js';
 import type { ContainerRuntime } from '../runtime/port.js';
@@ -57,11 +57,14 @@ export async function imagesSaveCommand(
 
 export async function imagesLoadCommand(env: AppEnv, options: { cwd: string; file: string; json: boolean }) {
   const { io } = env;
-  const runtime = await env.connect();
   const file = path.resolve(options.cwd, options.file);
+  // A mistyped path is the user's to fix (exit 2), and is said before anything asks the engine.
   await stat(file).catch(() => {
-    throw new EnvironmentError(`${file} does not exist: write one with \`infra images save ${options.file}\``);
+    throw new UsageError(`${file} does not exist; nothing was loaded`, [
+      `FILE: the archive \`infra images save FILE\` wrote (check the path), or write one with \`infra images save ${options.file}\``,
+    ]);
   });
+  const runtime = await env.connect();
   const steps = new StepRunner(io, options.json);
   const loaded = await steps.step('load', async (note) => {
     const names = await runtime.loadImages(file);
