@@ -108,6 +108,7 @@ export async function readReplicationState(
           Object.assign(state.replicas[state.replicas.length - 1], {
             consistent: report.consistent,
             differences: report.differences,
+            compared: report.compared,
           });
           if (!report.consistent) state.healthy = false;
         }

@@ -1,4 +1,6 @@
-import { summarise } from './status.js';
+import { fakeLab } from '../../test/helpers/fake-lab.js';
+import { upCommand } from './up.js';
+import { statusCommand, summarise } from './status.js';
 import type { ComponentState, LiveComponent } from '../runtime/port.js';
 
 function state(server: string, component: LiveComponent, overrides: Partial<ComponentState> = {}): ComponentState {
@@ -47,4 +49,26 @@ it('is not healthy when a component is unhealthy, stopped, or cut off from its s
 
 it('a lab with no containers is neither running nor healthy', () => {
   expect(summarise('lab', [])).toMatchObject({ running: false, healthy: false, url: null, servers: [] });
+});
+
+it('status --verify says what it compared when the replica holds the same data, not only when it differs', async () => {
+  const t = fakeLab();
+  await upCommand(t.env(), {
+    cwd: t.cwd,
+    name: 'unit',
+    port: 'auto',
+    json: true,
+    keep: false,
+    smoke: false,
+    timeoutSeconds: 5,
+  });
+  const before = t.stdout().length;
+  expect(await statusCommand(t.env(), { cwd: t.cwd, name: 'unit', json: false, verify: true })).toBe(0);
+  // The scripted databases hold two tables: 2 rows and 5 rows.
+  expect(t.stdout().slice(before)).toContain(
+    'same data as the primary: 2 table(s) of footer, 7 row(s), compared by checksum',
+  );
+  const plain = t.stdout().length;
+  await statusCommand(t.env(), { cwd: t.cwd, name: 'unit', json: false });
+  expect(t.stdout().slice(plain)).not.toContain('same data');
 });

@@ -207,6 +207,12 @@ function printStatus(io: Io, status: LabStatus): void {
     );
     if (r.last_error) io.stdout.write(`      last error: ${r.last_error}\n`);
     if (r.consistent === false) io.stdout.write(`      ${paint('red', 'differs')}: ${r.differences?.join('; ')}\n`);
+    if (r.consistent && r.compared) {
+      const { database, tables, rows } = r.compared;
+      io.stdout.write(
+        `      ${paint('green', 'same data')} as the primary: ${tables} table(s) of ${database}, ${rows} row(s), compared by checksum\n`,
+      );
+    }
     if (r.errant) io.stdout.write(`      ${paint('red', 'errant')}: ${r.errant} (written on ${r.server} itself)\n`);
     if (r.advice) io.stdout.write(`      fix: ${r.advice}\n`);
   }

@@ -33,7 +33,8 @@ it('checksums a table in chunks of its primary key, the last chunk open-ended', 
   const log: string[] = [];
   const same = () => '10/42';
   const report = await compareTables(server(2500, same, log), server(2500, same), mariadb, 'footer');
-  expect(report).toEqual({ consistent: true, differences: [] });
+  // Three chunks of 10 rows each, as the scripted servers answer.
+  expect(report).toEqual({ consistent: true, differences: [], compared: { database: 'footer', tables: 1, rows: 30 } });
   expect(log).toEqual([
     `${Number.MIN_SAFE_INTEGER}..${CHUNK_ROWS}`,
     `${CHUNK_ROWS + 1}..${2 * CHUNK_ROWS}`,
@@ -52,6 +53,7 @@ it('names the table and the key range that differ', async () => {
   expect(report).toEqual({
     consistent: false,
     differences: ['footer.t (id 1001-2000): primary 10 rows/42, replica 1000 rows/7'],
+    compared: { database: 'footer', tables: 1, rows: 20 },
   });
 });
 
@@ -67,5 +69,6 @@ it('does not report a chunk that matches once the replica has caught up (a write
   ).toEqual({
     consistent: true,
     differences: [],
+    compared: { database: 'footer', tables: 1, rows: 10 },
   });
 });

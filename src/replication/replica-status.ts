@@ -36,6 +36,8 @@ export interface ReplicationState {
     /** With `status --verify`: whether its tables hold the primary's rows, and where they differ. */
     consistent?: boolean;
     differences?: string[];
+    /** With `status --verify`: what was compared (the app's tables and the primary's rows in them). */
+    compared?: { database: string; tables: number; rows: number };
     gtid_retrieved: string | null;
     gtid_executed: string | null;
     read_only: boolean;
