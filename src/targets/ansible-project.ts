@@ -118,8 +118,9 @@ function playbook(lab: Lab, secured: boolean): string {
   # A server that cannot take the lab (a port held by another program, no sudo) stops the run on every server,
   # before any of the lab's packages is installed anywhere.
   any_errors_fatal: true
-  gather_facts: true
-  gather_subset: ["!all", "!min", service_mgr]
+  # What infra read of each server before rendering is all the plays need: host_vars' infra_service_mgr (which the
+  # service tasks pass as use:, or the service module would ask each server once a task).
+  gather_facts: false
   roles: [common]
 
 # Each server runs its own roles (host_vars' infra_roles: the database first, then the app, then Nginx in front of
@@ -173,6 +174,8 @@ function hostVars(lab: Lab, name: string, servers: Record<string, RealServer>, s
   const lines = [
     `# ${name}: ${real.facts.distribution} ${real.facts.release}, reached by the other servers at ${real.facts.address}.`,
     `infra_ports: ${JSON.stringify([...new Set(ports)].sort((a, b) => a - b))}`,
+    // Ansible's ansible_service_mgr, read by infra before rendering (the plays gather no facts).
+    `infra_service_mgr: ${JSON.stringify(real.facts.serviceManager)}`,
   ];
   lines.push(`infra_roles: ${JSON.stringify(rolesOf(server))}`);
   lines.push(`infra_packages: ${JSON.stringify(packagesOf(lab, server, real, site))}`);
