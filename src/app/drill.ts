@@ -86,10 +86,16 @@ export async function drillStartCommand(env: AppEnv, options: LabTarget & { dril
     ]);
   }
   const running = await readDrillState(dir);
-  if (running) {
+  if (running && !running.last_check?.solved) {
     throw new UsageError(`the drill "${running.drill}" is already running on lab "${lab.name}"`, [
       `<drill>: finish it (\`infra drill check${flag}\`) or \`infra drill reset${flag}\` first`,
     ]);
+  }
+  if (running) {
+    // Solved by its last check: it ends here, the lab restored as infra made it (a student's fix may differ from
+    // infra's own), so the next drill starts from the lab it was written for.
+    if ((await restoreLab(env, options, target, running)) !== EXIT.ok) return EXIT.failed;
+    env.io.stdout.write(`drill "${running.drill}" was solved; ended it and restored the lab\n`);
   }
   const choices = drillChoices(drill, lab.seed);
   await runSteps(await stepTarget(env, target), withChoices(drill.breaks, choices));
@@ -151,9 +157,30 @@ export async function drillResetCommand(env: AppEnv, options: LabTarget): Promis
   const { lab, dir } = target;
   const state = await readDrillState(dir);
   const drill = state ? drillNamed(state.drill) : undefined;
-  // The lab's files as infra rendered them, then what the drill needs besides (a restart that reloads a restored
-  // config or clears HAProxy's runtime state, a reconnect), then `up` (no smoke) converges everything else.
+  const code = await restoreLab(env, options, target, state);
+  if (code !== EXIT.ok) return code;
+  env.io.stdout.write(
+    drill
+      ? `drill "${drill.name}" reset: lab "${lab.name}" is as infra made it\n`
+      : 'no drill was running; the lab is as infra made it\n',
+  );
+  return EXIT.ok;
+}
+
+/**
+ * The lab as infra made it, ending the drill: its files as infra rendered them, then what the drill needs besides (a
+ * restart that reloads a restored config or clears HAProxy's runtime state, a reconnect), then `up` (no smoke)
+ * converges everything else.
+ */
+async function restoreLab(
+  env: AppEnv,
+  options: LabTarget,
+  target: Awaited<ReturnType<typeof runningLab>>,
+  state: DrillState | undefined,
+): Promise<number> {
+  const { lab, dir } = target;
   await renderLabFolder({ cwd: options.cwd, dir, force: true });
+  const drill = state ? drillNamed(state.drill) : undefined;
   if (drill) {
     const steps = withChoices(drill.reset, state?.choices ?? drillChoices(drill, lab.seed));
     await runSteps(await stepTarget(env, target), steps);
@@ -161,11 +188,6 @@ export async function drillResetCommand(env: AppEnv, options: LabTarget): Promis
   const code = await upCommand(env, upOptions(options.cwd, dir, lab));
   if (code !== EXIT.ok) return code;
   await rm(path.join(dir, LAB_FILES.drill), { force: true });
-  env.io.stdout.write(
-    drill
-      ? `drill "${drill.name}" reset: lab "${lab.name}" is as infra made it\n`
-      : 'no drill was running; the lab is as infra made it\n',
-  );
   return EXIT.ok;
 }
 

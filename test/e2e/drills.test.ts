@@ -113,4 +113,21 @@ describeWithDocker('drills', () => {
     const smoke = await infra(['smoke', '--name', lab, '--skip', 'failover,lb-failover', '--json'], { cwd });
     expect(JSON.parse(smoke.stdout).checks.filter((k: { status: string }) => k.status === 'failed')).toEqual([]);
   });
+
+  it('a solved drill does not block the next: start ends it and restores the lab; an unsolved one still blocks', async () => {
+    const [first, second] = ['replication-stopped', 'replica-writable'];
+    expect((await infra(['drill', 'start', first, '--name', lab], { cwd })).exitCode).toBe(0);
+    const { choices } = JSON.parse(await readFile(path.join(dir, '.infra', 'drill.json'), 'utf8'));
+    await FIXES[first](choices ?? {});
+    expect((await infra(['drill', 'check', '--name', lab], { cwd })).exitCode).toBe(0);
+
+    const next = await infra(['drill', 'start', second, '--name', lab], { cwd });
+    expect(next.exitCode).toBe(0);
+    expect(next.stdout).toContain(`drill "${first}" was solved; ended it and restored the lab`);
+    expect(JSON.parse(await readFile(path.join(dir, '.infra', 'drill.json'), 'utf8')).drill).toBe(second);
+
+    const blocked = await infra(['drill', 'start', first, '--name', lab], { cwd });
+    expect(blocked.exitCode).toBe(2);
+    expect(blocked.stderr).toContain(`the drill "${second}" is already running on lab "${lab}"`);
+  });
 });
