@@ -28,8 +28,17 @@ export async function powerCommand(
     );
   } else {
     await recoverServer(runtime, lab, options.server, { clock: env.clock });
+    const took = formatDuration(performance.now() - started);
+    // A web server is back in HAProxy's rotation; a load balancer is in none: keepalived gives the floating address
+    // back to the preferred LB by priority, a moment later.
+    const components = (await runtime.containers(lab)).filter((c) => c.server === options.server);
     io.stderr.write(
-      `${options.server} is back: healthy and in HAProxy's rotation after ${formatDuration(performance.now() - started)}\n`,
+      components.some((c) => c.component === 'nginx')
+        ? `${options.server} is back: healthy and in HAProxy's rotation after ${took}\n`
+        : components.some((c) => c.component === 'keepalived')
+          ? `${options.server} is back: healthy after ${took}; keepalived gives the floating address back by priority ` +
+            `within seconds (\`infra status${nameFlag(lab)}\` shows which LB holds it)\n`
+          : `${options.server} is back: healthy after ${took}\n`,
     );
     const rejoined = await rejoinReplica(env, runtime, { ...options, name: lab });
     if (rejoined) io.stderr.write(`  ${rejoined}\n`);

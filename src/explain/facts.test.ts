@@ -1,5 +1,6 @@
 import { buildLab } from '../topology/build-lab.js';
 import type { Lab } from '../topology/types.js';
+import { topicText } from './text.js';
 import { labFacts } from './facts.js';
 
 const spofElements = (lab: Lab) => labFacts(lab).spof.map((s) => s.element);
@@ -108,4 +109,23 @@ it('names the ports the lab folder chose for a lab on --port auto, HTTPS too whe
     'lb-01:443 published on 127.0.0.1:41235 over HTTPS (TLS 1.2 at least, 1.3 preferred, HTTP/2); :80 on 127.0.0.1:41234 only redirects to it',
   );
   expect(labFacts(lab).security[0].what).toContain('a free port chosen at render');
+});
+
+it('five servers active-passive read as English: four backups, and no choosing among one active server', () => {
+  const lab = buildLab({
+    mode: 'active-passive',
+    balance: 'leastconn',
+    servers: [
+      { name: 'lb-01', role: 'lb' },
+      ...['web-01', 'web-02', 'web-03', 'web-04', 'web-05'].map((name) => ({ name, role: 'web' as const })),
+    ],
+  });
+  const facts = labFacts(lab);
+  expect(topicText(facts, 'mode')).toContain(
+    'web-01 takes all traffic; web-02, web-03, web-04, web-05 are backups, used only while web-01 is down.',
+  );
+  expect(facts.algorithm.how).toBe(
+    'every request goes to web-01, the only active server; leastconn chooses among active servers, so it decides nothing until a backup takes over',
+  );
+  expect(topicText(labFacts(buildLab({ mode: 'active-passive' })), 'mode')).toContain('web-02 is a backup');
 });

@@ -363,6 +363,10 @@ export function labFacts(lab: Lab, live?: LiveFacts, ports?: { http: number; htt
 
 function algorithmHow(lab: Lab, active: string[]): string {
   const list = active.join(', ');
+  // One active server (active-passive): there is nothing to choose among while it is up.
+  if (active.length === 1 && lab.balance !== 'first') {
+    return `every request goes to ${active[0]}, the only active server; ${lab.balance} chooses among active servers, so it decides nothing until a backup takes over`;
+  }
   switch (lab.balance) {
     case 'roundrobin':
       return `HAProxy hands each new request to the next server in turn (${list}, then ${active[0]} again), weighted equally; a server marked DOWN is skipped`;

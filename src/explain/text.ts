@@ -15,7 +15,7 @@ const SECTIONS: Record<Topic, Section> = {
   mode: (f) => [
     `this lab is ${f.mode.mode}: ` +
       (f.mode.backup.length
-        ? `${f.mode.active.join(', ')} takes all traffic; ${f.mode.backup.join(', ')} is a backup, used only while ${f.mode.active.join(', ')} is down.`
+        ? `${f.mode.active.join(', ')} takes all traffic; ${f.mode.backup.join(', ')} ${f.mode.backup.length > 1 ? 'are backups' : 'is a backup'}, used only while ${f.mode.active.join(' and ')} ${f.mode.active.length > 1 ? 'are' : 'is'} down.`
         : `${f.mode.active.join(' and ')} take traffic at the same time.`),
     f.mode.difference,
     `to switch: ${f.mode.switch}.`,
