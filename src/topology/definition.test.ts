@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { tempDir } from '../../test/helpers/temp-dir.js';
 import { parseDefinition, fieldPath } from './definition.js';
 import { loadLab } from './load-lab.js';
 import { UsageError } from '../errors.js';
@@ -49,4 +52,30 @@ it('takes a numeric seed as the student id it is written as (12345, 007), not a 
     const parsed = parseDefinition(text, 'infra.yaml');
     expect(parsed).toEqual({ ok: true, definition: { seed } });
   }
+});
+
+describe('an infra.yaml that cannot be a lab definition is refused at once, saying why in a line', () => {
+  const dir = tempDir('infra-definition-');
+  const problemsOf = async (name: string, content: string | Buffer) => {
+    writeFileSync(path.join(dir, name), content);
+    const error = await loadLab(dir, name, {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    return error as UsageError;
+  };
+
+  it('a file over 1 MiB', async () => {
+    const error = await problemsOf('huge.yaml', `servers:\n${'  - { name: web-01, role: web }\n'.repeat(40_000)}`);
+    expect(error.message).toMatch(/huge\.yaml is \d+ bytes; a lab definition is a few kilobytes \(at most 1 MiB\)$/);
+  });
+
+  it('a file that is not UTF-8', async () => {
+    const error = await problemsOf('latin1.yaml', Buffer.from('name: caf\xe9\n', 'latin1'));
+    expect(error.message).toMatch(/latin1\.yaml is not UTF-8 text$/);
+  });
+
+  it('a wrong value of thousands of characters is echoed as a line, not whole', async () => {
+    const error = await problemsOf('long.yaml', `name: ${'x'.repeat(5000)}\n`);
+    expect(error.problems.every((p) => p.length < 300)).toBe(true);
+    expect(error.problems.join('\n')).toContain('… (5002 characters)');
+  });
 });

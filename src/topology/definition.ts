@@ -105,7 +105,7 @@ function describeErrors(errors: ErrorObject[], root: unknown): string[] {
   const byField = new Map<string, string>();
   for (const error of errors) {
     const field = fieldPath(error.instancePath);
-    const got = () => ` (got ${JSON.stringify(valueAt(root, error.instancePath))})`;
+    const got = () => ` (got ${shortened(JSON.stringify(valueAt(root, error.instancePath)) ?? 'nothing')})`;
     switch (error.keyword) {
       case 'additionalProperties': {
         const key = (error.params as { additionalProperty: string }).additionalProperty;
@@ -190,3 +190,9 @@ function valueAt(root: unknown, instancePath: string): unknown {
       root,
     );
 }
+
+/** What a problem echoes of the input: a value of a line at most, so a huge wrong value never floods the terminal. */
+function shortened(text: string): string {
+  return text.length <= ECHO_CHARS ? text : `${text.slice(0, ECHO_CHARS)}… (${text.length} characters)`;
+}
+const ECHO_CHARS = 60;

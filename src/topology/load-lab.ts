@@ -1,5 +1,5 @@
 // Reads the lab definition a command works on: --config FILE, else ./infra.yaml when present, else the built-in lab.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { DEFAULT_CONFIG_FILE } from '../paths.js';
@@ -37,8 +37,9 @@ export async function loadLab(
   let definition: LabDefinition = {};
   let text: string | undefined;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readDefinitionText(file);
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || configFile) {
       throw new UsageError(`cannot read ${file}: ${(error as Error).message}`, [
         '--config: name an existing infra.yaml, or run `infra init` to write one',
@@ -76,5 +77,26 @@ export async function loadLab(
   } catch (error) {
     if (error instanceof UsageError) throw new UsageError(`${label} is invalid`, error.problems);
     throw error;
+  }
+}
+
+/** A lab definition is a few kilobytes (every profile and five servers with targets: under 4 KiB). */
+export const MAX_DEFINITION_BYTES = 1024 * 1024;
+
+/** The file's text: refused at once when it is far too big to be a lab definition, or not UTF-8. */
+async function readDefinitionText(file: string): Promise<string> {
+  const { size } = await stat(file);
+  if (size > MAX_DEFINITION_BYTES) {
+    throw new UsageError(`${file} is ${size} bytes; a lab definition is a few kilobytes (at most 1 MiB)`, [
+      '--config: is it the right file? `infra init` writes one to start from',
+    ]);
+  }
+  const bytes = await readFile(file);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new UsageError(`${file} is not UTF-8 text`, [
+      '--config: save the file as UTF-8 (the encoding YAML files use), or name another',
+    ]);
   }
 }
