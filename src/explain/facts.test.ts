@@ -1,3 +1,6 @@
+import { parse } from 'yaml';
+import { renderLab } from '../render/render-lab.js';
+import { fixtureSite } from '../../test/helpers/fixtures.js';
 import { buildLab } from '../topology/build-lab.js';
 import type { Lab } from '../topology/types.js';
 import { topicText } from './text.js';
@@ -128,4 +131,16 @@ it('five servers active-passive read as English: four backups, and no choosing a
     'every request goes to web-01, the only active server; leastconn chooses among active servers, so it decides nothing until a backup takes over',
   );
   expect(topicText(labFacts(buildLab({ mode: 'active-passive' })), 'mode')).toContain('web-02 is a backup');
+});
+
+it("explain monitoring's Docker health check is the rendered compose file's: its interval and its retries", () => {
+  const lab = buildLab({});
+  const compose = parse(renderLab(lab, fixtureSite(lab)).find((f) => f.path === 'compose.yaml')!.content) as {
+    services: Record<string, { healthcheck?: { interval: string; retries: number } }>;
+  };
+  const checks = Object.values(compose.services).flatMap((s) => (s.healthcheck ? [s.healthcheck] : []));
+  expect(new Set(checks.map((c) => `${c.interval}/${c.retries}`)).size).toBe(1);
+  const [{ interval, retries }] = checks;
+  const component = labFacts(lab).monitoring.watched.find((w) => w.what === 'every component')!;
+  expect(component.how).toContain(`a Docker health check every ${interval}, unhealthy after ${retries} failures`);
 });
