@@ -2,12 +2,12 @@
 // second run fails at once, naming the holder, and touches nothing. A holder killed with SIGKILL stops refreshing
 // its lock, which goes stale after STALE_MS and is taken over. proper-lockfile does the atomic mkdir, the refresh
 // and the staleness; this module adds who holds it.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { StepError } from '../errors.js';
-import { ensureFolderOrAbsent } from '../render/write-lab.js';
+import { ensureFolderOrAbsent, makeFolder } from '../render/write-lab.js';
 
 const LOCK = '.infra/up.lock';
 const HOLDER = '.infra/up.holder.json';
@@ -25,7 +25,7 @@ export type Release = () => Promise<void>;
 
 export async function lockLab(dir: string, labName: string, command: string): Promise<Release> {
   await ensureFolderOrAbsent(dir);
-  await mkdir(path.join(dir, '.infra'), { recursive: true });
+  await makeFolder(path.join(dir, '.infra'));
   let release: Release;
   try {
     release = await lockfile.lock(dir, {

@@ -63,3 +63,26 @@ it('the folder keeps the primary infra promote chose, until down --volumes forge
   await forgetPrimary(promoted.dir);
   expect((await renderLabFolder({ cwd, name: 'x' })).lab.primary).toBe('web-01');
 });
+
+it('--dir renders into the folder it names, also when the default folder of that lab exists', async () => {
+  const first = await renderLabFolder({ cwd });
+  expect(first.dir).toBe(path.join(cwd, 'infra-labs', 'lab'));
+  const named = await renderLabFolder({ cwd, dir: 'mine' });
+  expect(named.dir).toBe(path.join(cwd, 'mine'));
+  expect((await stat(path.join(cwd, 'mine', 'compose.yaml'))).isFile()).toBe(true);
+});
+
+const itWithProc = process.platform === 'linux' ? it : it.skip;
+itWithProc(
+  'a folder that cannot be made (under /proc) is a usage error at once, nothing written, no spinning',
+  async () => {
+    await expect(renderLabFolder({ cwd, dir: '/proc/infra-lab' })).rejects.toMatchObject({
+      exitCode: 2,
+      message: 'cannot write a lab folder at /proc/infra-lab (ENOENT); nothing was written',
+    });
+    await expect(renderLabFolder({ cwd, dir: '/proc/infra-lab/deeper' })).rejects.toMatchObject({
+      exitCode: 2,
+      message: 'cannot make the folder /proc/infra-lab (ENOENT); nothing was written',
+    });
+  },
+);

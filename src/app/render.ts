@@ -58,8 +58,10 @@ export async function resolveRenderTarget(options: RenderOptions): Promise<Rende
   // after `infra up --name x --profile secured` brings back the secured lab, not the built-in one.
   const fileGiven = options.config !== undefined || (await pathExists(path.join(options.cwd, DEFAULT_CONFIG_FILE)));
   const defaultFolder = defaultLabDir(options.cwd, options.name ?? DEFAULT_LAB.name);
+  // --dir names the folder: a new one is rendered there, never the default folder's lab instead.
   const found =
-    (await targetState(options)) ?? (fileGiven ? undefined : await targetState({ ...options, dir: defaultFolder }));
+    (await targetState(options)) ??
+    (fileGiven || options.dir !== undefined ? undefined : await targetState({ ...options, dir: defaultFolder }));
   const { lab, portsChosen, definition } = await loadLab(
     options.cwd,
     options.config,

@@ -147,6 +147,13 @@ export async function writeLab(
   };
 
   const staging = path.join(path.dirname(dir), `.${path.basename(dir)}.render-${randomBytes(4).toString('hex')}`);
+  // Beside the lab folder: its parents made one by one, so a place no folder can be made in is named at once.
+  await makeFolder(path.dirname(dir));
+  await mkdir(staging).catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(`cannot write a lab folder at ${dir} (${error.code ?? error.message}); nothing was written`, [
+      '--dir: name a folder in a place you can write to, such as under your home or the working directory',
+    ]);
+  });
   try {
     for (const f of [...toWrite, stateFile]) {
       const target = path.join(staging, f.path);
@@ -172,6 +179,23 @@ export async function writeLab(
   }
   result.written = toWrite.filter((f) => files.includes(f)).map((f) => f.path);
   return result;
+}
+
+/**
+ * Makes a folder and its missing parents one at a time. Node's recursive mkdir spins forever where mkdir answers
+ * ENOENT under a parent that exists (procfs, sysfs: `--dir /proc/x`); here that is a usage error naming the folder.
+ */
+export async function makeFolder(folder: string): Promise<void> {
+  const missing: string[] = [];
+  for (let at = path.resolve(folder); !(await pathExists(at)); at = path.dirname(at)) missing.unshift(at);
+  for (const each of missing) {
+    await mkdir(each).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'EEXIST') return;
+      throw new UsageError(`cannot make the folder ${each} (${error.code ?? error.message}); nothing was written`, [
+        '--dir: name a folder in a place you can write to, such as under your home or the working directory',
+      ]);
+    });
+  }
 }
 
 /** A lab folder is a folder, or nothing yet: a file in its place (or on its path) is the user's, never replaced. */
