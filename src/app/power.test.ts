@@ -35,3 +35,26 @@ it('a recovered load balancer is in no rotation; in a pair, keepalived gives the
     /^lb-01 is back: healthy after .*; keepalived gives the floating address back by priority within seconds \(`infra status --name unit` shows which LB holds it\)/,
   );
 });
+
+it('fail on a lab that is not running is exit 1 saying so, with the command for the lab that does run', async () => {
+  const t = fakeLab();
+  expect(
+    await upCommand(t.env(), {
+      cwd: t.cwd,
+      name: 'nc-main',
+      port: 'auto',
+      json: true,
+      keep: false,
+      smoke: false,
+      timeoutSeconds: 5,
+    }),
+  ).toBe(0);
+  const error = await powerCommand(t.env(), 'fail', { cwd: t.cwd, name: 'lab', server: 'web-01' }).catch(
+    (e: unknown) => e,
+  );
+  expect(error).toMatchObject({
+    exitCode: 1,
+    message: 'lab "lab" is not running',
+    detail: 'running here: nc-main (`--name nc-main`); or start it with `infra up`',
+  });
+});

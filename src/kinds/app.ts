@@ -6,6 +6,7 @@ import { labAppBundle } from '../paths.js';
 import { renderTemplate } from '../render/engine.js';
 import { file } from '../render/rendered-file.js';
 import { APP_DB, PORTS } from '../topology/lab-constants.js';
+import { nameFlag, webServers } from '../topology/types.js';
 import { builtInDebianSet, type KindSpec } from './kind.js';
 import { HEALTH_INTERVAL, httpProbe, secret } from './service.js';
 
@@ -47,6 +48,10 @@ export const app: KindSpec<'app'> = {
         balance: lab.balance,
         mode: lab.mode,
         activePassive: lab.mode === 'active-passive',
+        // The page's commands work as typed: this lab's servers, and its name when it is not the default lab.
+        active: (webServers(lab).find((s) => !s.backup) ?? webServers(lab)[0]).name,
+        primary: lab.primary,
+        nameFlag: nameFlag(lab.name),
       }),
     ),
   ],

@@ -6,7 +6,7 @@ import { KINDS } from '../kinds/index.js';
 import { isHelper, isReady, type ComponentState, type ContainerRuntime } from '../runtime/port.js';
 import { realClock, waitFor, type Clock } from '../wait/wait-for.js';
 import { waitForBackend } from './haproxy.js';
-import type { ComponentKind } from '../topology/types.js';
+import { nameFlag, type ComponentKind } from '../topology/types.js';
 
 async function serverContainers(
   runtime: ContainerRuntime,
@@ -14,6 +14,7 @@ async function serverContainers(
   server: string,
 ): Promise<{ all: ComponentState[]; mine: ComponentState[] }> {
   const all = await runtime.containers(lab);
+  if (all.length === 0) throw await notRunning(runtime, lab);
   const mine = all.filter((c) => c.server === server && !isHelper(c));
   if (mine.length === 0) {
     const names = [...new Set(all.filter((c) => c.component === 'host').map((c) => c.server))];
@@ -22,6 +23,22 @@ async function serverContainers(
     ]);
   }
   return { all, mine };
+}
+
+/** The lab is not on this engine: exit 1 with that sentence, and the command for each lab that does run here. */
+async function notRunning(runtime: ContainerRuntime, lab: string): Promise<StepError> {
+  const running = [
+    ...new Set(
+      (await runtime.containers()).filter((c) => c.component === 'host' && c.state === 'running').map((c) => c.lab),
+    ),
+  ].sort();
+  return new StepError(
+    `lab "${lab}" is not running`,
+    running.length
+      ? `running here: ${running.map((name) => `${name} (\`--name ${name}\`)`).join(', ')}; ` +
+          `or start it with \`infra up${nameFlag(lab)}\``
+      : `start it with \`infra up${nameFlag(lab)}\``,
+  );
 }
 
 /** Components first, the host last: stopping the host first would strand its components' network namespace. */
