@@ -72,3 +72,19 @@ it('status --verify says what it compared when the replica holds the same data, 
   await statusCommand(t.env(), { cwd: t.cwd, name: 'unit', json: false });
   expect(t.stdout().slice(plain)).not.toContain('same data');
 });
+
+it("status keeps its columns in line when a component's name is long (an exporter's)", async () => {
+  const t = fakeLab();
+  const up = { cwd: t.cwd, name: 'unit', port: 'auto' as const, json: true, keep: false, smoke: false };
+  await upCommand(t.env(), { ...up, timeoutSeconds: 5, profiles: ['monitored'] });
+  const before = t.stdout().length;
+  await statusCommand(t.env(), { cwd: t.cwd, name: 'unit', json: false });
+  const rows = t
+    .stdout()
+    .slice(before)
+    .split('\n')
+    .filter((l) => /^ {2}[✓✗] \S+ +(running|exited|created) /.test(l));
+  expect(rows.some((r) => r.includes('lb-01-node-exporter'))).toBe(true);
+  // The state column starts at the same place on every row.
+  expect(new Set(rows.map((r) => r.search(/ (running|exited|created) /))).size).toBe(1);
+});

@@ -160,6 +160,8 @@ function printStatus(io: Io, status: LabStatus): void {
   io.stdout.write(`  infra   ${madeByLine(status)}\n`);
   if (status.expires_at) io.stdout.write(`  expires ${status.expires_at} (\`infra reap\` removes it after that)\n`);
   io.stdout.write('\n');
+  // Columns as wide as the longest name: an exporter's (lb-01-node-exporter) would push its row out of line.
+  const nameWidth = Math.max(16, ...status.servers.flatMap((s) => s.components.map((c) => c.name.length)));
   for (const server of status.servers) {
     io.stdout.write(`${server.name.padEnd(10)} ${server.state}\n`);
     for (const c of server.components) {
@@ -172,7 +174,7 @@ function printStatus(io: Io, status: LabStatus): void {
               `  cut off: its server restarted after it; run \`infra up${nameFlag(status.lab)}\` to reattach`,
             )
           : '';
-      io.stdout.write(`  ${mark} ${c.name.padEnd(16)} ${c.state.padEnd(9)} ${c.health}${net}\n`);
+      io.stdout.write(`  ${mark} ${c.name.padEnd(nameWidth)} ${c.state.padEnd(9)} ${c.health}${net}\n`);
     }
   }
   const floating = status.floating_address;
