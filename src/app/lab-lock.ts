@@ -1,8 +1,9 @@
 // One `up` of a lab at a time (two terminals, a CI retry): a lock in the lab folder, held for the whole run. The
-// second run fails at once, naming the holder, and touches nothing. A holder killed with SIGKILL stops refreshing
-// its lock, which goes stale after STALE_MS and is taken over. proper-lockfile does the atomic mkdir, the refresh
-// and the staleness; this module adds who holds it.
-import { readFile, writeFile } from 'node:fs/promises';
+// second run fails at once, naming the holder, and touches nothing. A holder that died on this host (SIGKILL, a
+// closed terminal) is taken over at once; one on another host, whose pid cannot be checked, stops refreshing its
+// lock, which goes stale after STALE_MS. proper-lockfile does the atomic mkdir, the refresh and the staleness; this
+// module adds who holds it (a file inside the lock, so it goes with that lock and no other).
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
@@ -10,7 +11,8 @@ import { StepError } from '../errors.js';
 import { ensureFolderOrAbsent, makeFolder } from '../render/write-lab.js';
 
 const LOCK = '.infra/up.lock';
-const HOLDER = '.infra/up.holder.json';
+/** Inside the lock directory: written by the run that made it, removed with it. */
+const HOLDER = `${LOCK}/holder.json`;
 /** A lock not refreshed for this long belongs to a process that died. */
 const STALE_MS = 10_000;
 
@@ -28,28 +30,67 @@ export async function lockLab(dir: string, labName: string, command: string): Pr
   await makeFolder(path.join(dir, '.infra'));
   let release: Release;
   try {
-    release = await lockfile.lock(dir, {
-      lockfilePath: path.join(dir, LOCK),
-      realpath: false,
-      stale: STALE_MS,
-      retries: 0,
-      // A lock lost mid-run (the machine slept past STALE_MS) is reported, not thrown from a timer.
-      onCompromised: () => undefined,
-    });
+    release = await acquire(dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
     const holder = await readHolder(dir);
-    throw new StepError(
-      `lab "${labName}" is being changed by another infra run` +
-        (holder ? ` (\`${holder.command}\`, pid ${holder.pid} on ${holder.host}, since ${holder.since})` : '') +
-        '; nothing was done',
-      'Wait for it to finish, or stop it (Ctrl-C lets it clean up). A run that was killed frees the lock within ' +
-        `${STALE_MS / 1000} s.`,
-    );
+    if (holder && (await tookOverFromDead(dir, holder))) {
+      release = await acquire(dir);
+    } else {
+      throw new StepError(
+        `lab "${labName}" is being changed by another infra run` +
+          (holder ? ` (\`${holder.command}\`, pid ${holder.pid} on ${holder.host}, since ${holder.since})` : '') +
+          '; nothing was done',
+        'Wait for it to finish, or stop it (Ctrl-C lets it clean up). A run killed on another host frees the lock ' +
+          `within ${STALE_MS / 1000} s.`,
+      );
+    }
   }
   const holder: LockHolder = { pid: process.pid, host: os.hostname(), command, since: new Date().toISOString() };
   await writeFile(path.join(dir, HOLDER), JSON.stringify(holder) + '\n');
-  return release;
+  return async () => {
+    // proper-lockfile removes its directory with rmdir: empty it first.
+    await rm(path.join(dir, HOLDER), { force: true });
+    await release();
+  };
+}
+
+function acquire(dir: string): Promise<Release> {
+  return lockfile.lock(dir, {
+    lockfilePath: path.join(dir, LOCK),
+    realpath: false,
+    stale: STALE_MS,
+    retries: 0,
+    // A lock lost mid-run (the machine slept past STALE_MS) is reported, not thrown from a timer.
+    onCompromised: () => undefined,
+  });
+}
+
+/**
+ * A holder on this host whose process is gone: its lock is removed, by one taker only (the holder file is renamed
+ * away first, atomically; a second taker finds it gone and reports the lab busy).
+ */
+async function tookOverFromDead(dir: string, holder: LockHolder): Promise<boolean> {
+  if (holder.host !== os.hostname() || isAlive(holder.pid)) return false;
+  const claimed = path.join(dir, `${LOCK}.taken-${process.pid}`);
+  try {
+    await rename(path.join(dir, HOLDER), claimed);
+  } catch {
+    return false;
+  }
+  await rm(path.join(dir, LOCK), { recursive: true, force: true });
+  await rm(claimed, { force: true });
+  return true;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Who holds the lab's lock right now, or undefined when nobody does (for `reap`, `ls`). */
