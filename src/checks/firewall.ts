@@ -129,7 +129,8 @@ export const firewallCheck: Check = {
         const reached = open.filter((f) => f.from === from).map((f) => `${f.to}:${f.port}`);
         return `${from} → ${reached.length ? reached.join(', ') : 'nothing'}`;
       })
-      .join('; ');
-    return `${tried} connections tried, only the allowed ones open: ${matrix}`;
+      .join('\n');
+    // A line per vantage: on one line, a lab with every profile made ~1,400 characters of it.
+    return `${tried} connections tried, only the allowed ones open:\n${matrix}`;
   },
 };

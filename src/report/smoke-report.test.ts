@@ -38,3 +38,11 @@ it('prints one terminal line per check with its mark, name, duration and detail'
   expect(terminalLine(io, checks[1])).toMatch(/^ {2}✗ replication +512ms {2}web-02/);
   expect(terminalLine(io, checks[2])).toMatch(/^ {2}– failover/);
 });
+
+it('a detail of several lines (the firewall matrix, a line per server) continues under its first line', () => {
+  const io = { stdout: new PassThrough(), stderr: new PassThrough(), stdin: new PassThrough(), env: {}, cwd: '/' };
+  const firewall = { ...checks[0], name: 'firewall', detail: '12 tried, open:\nvisitor → lb-01:80\nweb-01 → nothing' };
+  const lines = terminalLine(io, firewall).split('\n');
+  expect(lines[0]).toBe('  ✓ firewall           24ms  12 tried, open:');
+  expect(lines.slice(1, 3)).toEqual([`${' '.repeat(29)}visitor → lb-01:80`, `${' '.repeat(29)}web-01 → nothing`]);
+});

@@ -28,7 +28,10 @@ export function terminalLine(io: Io, result: CheckResult): string {
       : result.status === 'failed'
         ? paint('red', '✗')
         : paint('yellow', '–');
-  return `  ${mark} ${result.name.padEnd(16)} ${formatDuration(result.duration_ms).padStart(6)}  ${paint(result.status === 'failed' ? 'red' : 'dim', result.detail)}\n`;
+  const head = `  ${mark} ${result.name.padEnd(16)} ${formatDuration(result.duration_ms).padStart(6)}  `;
+  // A detail of several lines (the firewall's, a line per server) continues under its first line.
+  const detail = result.detail.split('\n').join(`\n${' '.repeat(head.length - (mark.length - 1))}`);
+  return `${head}${paint(result.status === 'failed' ? 'red' : 'dim', detail)}\n`;
 }
 
 function escapeXml(text: string): string {
