@@ -3,6 +3,7 @@
 // healthy lab. The running drill and its last result live in the lab folder (.infra/drill.json), for `infra ls`.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { EXIT, UsageError } from '../errors.js';
 import { CHECK_NAMES } from '../checks/runner.js';
 import { drillChoices, loadDrills, withChoices, type Drill } from '../drills/drill.js';
@@ -185,12 +186,24 @@ async function restoreLab(
     const steps = withChoices(drill.reset, state?.choices ?? drillChoices(drill, lab.seed));
     await runSteps(await stepTarget(env, target), steps);
   }
-  const code = await upCommand(env, upOptions(options.cwd, dir, lab));
-  if (code !== EXIT.ok) return code;
+  // `up`'s own report would bury the drill's one line: its JSON is read here, and only a failure is shown.
+  let report = '';
+  const capture = new Writable({
+    write(chunk, _encoding, done) {
+      report += String(chunk);
+      done();
+    },
+  });
+  const code = await upCommand({ ...env, io: { ...env.io, stdout: capture } }, upOptions(options.cwd, dir, lab));
+  if (code !== EXIT.ok) {
+    const { error } = JSON.parse(report) as { error?: { message: string; detail: string } };
+    env.io.stderr.write(`up could not restore the lab: ${error?.message ?? 'it failed'}\n${error?.detail ?? ''}\n`);
+    return code;
+  }
   await rm(path.join(dir, LAB_FILES.drill), { force: true });
   return EXIT.ok;
 }
 
 function upOptions(cwd: string, dir: string, lab: Lab) {
-  return { cwd, dir, name: lab.name, json: false, keep: true, smoke: false, timeoutSeconds: 180 };
+  return { cwd, dir, name: lab.name, json: true, keep: true, smoke: false, timeoutSeconds: 180 };
 }

@@ -109,7 +109,11 @@ describeWithDocker('drills', () => {
     expect(xml).toContain('failures="0"');
     for (const check of JSON.parse(fixed.stdout).checks) expect(xml).toContain(`name="${check.name}"`);
 
-    expect((await infra(['drill', 'reset', '--name', lab], { cwd })).exitCode).toBe(0);
+    const reset = await infra(['drill', 'reset', '--name', lab], { cwd });
+    expect(reset.exitCode).toBe(0);
+    // One line, not up's whole report.
+    expect(reset.stdout).toBe(`drill "${name}" reset: lab "${lab}" is as infra made it\n`);
+    expect(reset.stderr).toBe('');
     const smoke = await infra(['smoke', '--name', lab, '--skip', 'failover,lb-failover', '--json'], { cwd });
     expect(JSON.parse(smoke.stdout).checks.filter((k: { status: string }) => k.status === 'failed')).toEqual([]);
   });
