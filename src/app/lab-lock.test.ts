@@ -8,7 +8,7 @@ import { repoRoot } from '../../test/helpers/fixtures.js';
 import { StepError } from '../errors.js';
 import { lockLab } from './lab-lock.js';
 
-const holderFile = (dir: string) => path.join(dir, '.infra', 'up.lock', 'holder.json');
+const holderFile = (dir: string) => path.join(dir, '.infra', 'up.holder.json');
 
 it('a second run is refused while the first holds the lock, naming it; free again once released', async () => {
   const dir = tempDir('infra-lock-');

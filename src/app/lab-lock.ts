@@ -2,8 +2,9 @@
 // second run fails at once, naming the holder, and touches nothing. A holder that died on this host (SIGKILL, a
 // closed terminal) is taken over at once; one on another host, whose pid cannot be checked, stops refreshing its
 // lock, which goes stale after STALE_MS. proper-lockfile does the atomic mkdir, the refresh and the staleness; this
-// module adds who holds it (a file inside the lock, so it goes with that lock and no other).
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+// module adds who holds it, and which lock it holds (the lock directory's inode: a holder file never vouches for a
+// lock that another run made since).
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
@@ -11,8 +12,8 @@ import { StepError } from '../errors.js';
 import { ensureFolderOrAbsent, makeFolder } from '../render/write-lab.js';
 
 const LOCK = '.infra/up.lock';
-/** Inside the lock directory: written by the run that made it, removed with it. */
-const HOLDER = `${LOCK}/holder.json`;
+/** Beside the lock (inside it, it would change the directory's mtime, which proper-lockfile watches). */
+const HOLDER = '.infra/up.holder.json';
 /** A lock not refreshed for this long belongs to a process that died. */
 const STALE_MS = 10_000;
 
@@ -21,6 +22,8 @@ export interface LockHolder {
   host: string;
   command: string;
   since: string;
+  /** The inode of the lock directory this run made. */
+  lock?: number;
 }
 
 export type Release = () => Promise<void>;
@@ -46,10 +49,16 @@ export async function lockLab(dir: string, labName: string, command: string): Pr
       );
     }
   }
-  const holder: LockHolder = { pid: process.pid, host: os.hostname(), command, since: new Date().toISOString() };
+  const holder: LockHolder = {
+    pid: process.pid,
+    host: os.hostname(),
+    command,
+    since: new Date().toISOString(),
+    lock: await lockInode(dir),
+  };
   await writeFile(path.join(dir, HOLDER), JSON.stringify(holder) + '\n');
   return async () => {
-    // proper-lockfile removes its directory with rmdir: empty it first.
+    // The holder first: once the lock is free, the file may already be the next run's.
     await rm(path.join(dir, HOLDER), { force: true });
     await release();
   };
@@ -72,6 +81,8 @@ function acquire(dir: string): Promise<Release> {
  */
 async function tookOverFromDead(dir: string, holder: LockHolder): Promise<boolean> {
   if (holder.host !== os.hostname() || isAlive(holder.pid)) return false;
+  // Its lock, not one another run has made since.
+  if (holder.lock === undefined || holder.lock !== (await lockInode(dir))) return false;
   const claimed = path.join(dir, `${LOCK}.taken-${process.pid}`);
   try {
     await rename(path.join(dir, HOLDER), claimed);
@@ -81,6 +92,13 @@ async function tookOverFromDead(dir: string, holder: LockHolder): Promise<boolea
   await rm(path.join(dir, LOCK), { recursive: true, force: true });
   await rm(claimed, { force: true });
   return true;
+}
+
+async function lockInode(dir: string): Promise<number | undefined> {
+  return stat(path.join(dir, LOCK)).then(
+    (s) => s.ino,
+    () => undefined,
+  );
 }
 
 function isAlive(pid: number): boolean {
