@@ -112,7 +112,7 @@ describeWithDocker('drills', () => {
     const reset = await infra(['drill', 'reset', '--name', lab], { cwd });
     expect(reset.exitCode).toBe(0);
     // One line, not up's whole report.
-    expect(reset.stdout).toBe(`drill "${name}" reset: lab "${lab}" is as infra made it\n`);
+    expect(reset.stdout).toBe(`drill "${name}" reset: lab "${lab}" is as infra made it`);
     expect(reset.stderr).toBe('');
     const smoke = await infra(['smoke', '--name', lab, '--skip', 'failover,lb-failover', '--json'], { cwd });
     expect(JSON.parse(smoke.stdout).checks.filter((k: { status: string }) => k.status === 'failed')).toEqual([]);
