@@ -27,15 +27,14 @@ export async function powerCommand(
         `  watch: infra status${nameFlag(lab)} · bring it back: infra recover ${options.server}${nameFlag(lab)}\n`,
     );
   } else {
-    await recoverServer(runtime, lab, options.server, { clock: env.clock });
+    const components = await recoverServer(runtime, lab, options.server, { clock: env.clock });
     const took = formatDuration(performance.now() - started);
     // A web server is back in HAProxy's rotation; a load balancer is in none: keepalived gives the floating address
     // back to the preferred LB by priority, a moment later.
-    const components = (await runtime.containers(lab)).filter((c) => c.server === options.server);
     io.stderr.write(
-      components.some((c) => c.component === 'nginx')
+      components.includes('nginx')
         ? `${options.server} is back: healthy and in HAProxy's rotation after ${took}\n`
-        : components.some((c) => c.component === 'keepalived')
+        : components.includes('keepalived')
           ? `${options.server} is back: healthy after ${took}; keepalived gives the floating address back by priority ` +
             `within seconds (\`infra status${nameFlag(lab)}\` shows which LB holds it)\n`
           : `${options.server} is back: healthy after ${took}\n`,

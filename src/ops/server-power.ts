@@ -3,7 +3,7 @@
 // HAProxy. Shared by `infra fail/recover` and the failover check.
 import { StepError, UsageError } from '../errors.js';
 import { KINDS } from '../kinds/index.js';
-import { isHelper, isReady, type ComponentState, type ContainerRuntime } from '../runtime/port.js';
+import { isHelper, isReady, type ComponentState, type ContainerRuntime, type LiveComponent } from '../runtime/port.js';
 import { realClock, waitFor, type Clock } from '../wait/wait-for.js';
 import { waitForBackend } from './haproxy.js';
 import { nameFlag, type ComponentKind } from '../topology/types.js';
@@ -61,7 +61,7 @@ export async function recoverServer(
   lab: string,
   server: string,
   options: { timeoutMs?: number; clock?: Clock } = {},
-): Promise<void> {
+): Promise<LiveComponent[]> {
   const clock = options.clock ?? realClock;
   const timeoutMs = options.timeoutMs ?? 60_000;
   const { all, mine } = await serverContainers(runtime, lab, server);
@@ -87,4 +87,5 @@ export async function recoverServer(
   const lb = all.find((c) => c.component === 'haproxy');
   const isWeb = mine.some((c) => c.component === 'nginx');
   if (lb && isWeb) await waitForBackend(runtime, lb.name, server, 'UP', deadline, clock);
+  return mine.map((c) => c.component);
 }
