@@ -56,7 +56,12 @@ export async function explainCommand(
   const { io } = env;
   const topic = options.topic as Topic | undefined;
   if (options.json) {
-    const body = topic ? { lab: facts.lab, running: facts.running, topic, [topic]: facts[topic] } : facts;
+    // Security's table and what it leaves open to the lab network come with it (the text prints them too).
+    const withSecurity =
+      topic === 'security' ? { firewall: facts.firewall, open_on_lab_network: facts.open_on_lab_network } : {};
+    const body = topic
+      ? { lab: facts.lab, running: facts.running, topic, [topic]: facts[topic], ...withSecurity }
+      : facts;
     io.stdout.write(JSON.stringify(body, null, 2) + '\n');
   } else {
     io.stdout.write(topic ? topicText(facts, topic) : overviewText(facts));

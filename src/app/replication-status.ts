@@ -2,11 +2,13 @@
 // threads, lag, last error (with what to do) and GTID positions. Needs only labels and the lab folder (its .env, and
 // which server is the primary now).
 import type { SessionOpener } from '../database/session.js';
-import type { ComponentState, ContainerRuntime } from '../runtime/port.js';
+import type { ComponentState, ContainerRuntime, Forward } from '../runtime/port.js';
 import { readSecrets } from '../render/secrets.js';
 import { readLabState } from '../render/write-lab.js';
 import { recordedPrimary } from './lab-target.js';
-import { isReadOnly, replicaStatus } from '../replication/apply.js';
+import { closeAll, connectAll, isReadOnly, replicaStatus, type Connections } from '../replication/apply.js';
+import { StepError } from '../errors.js';
+import type { AdminCredentials } from '../replication/apply.js';
 import {
   adviceFor,
   classifyError,
@@ -18,10 +20,13 @@ import { labNetwork, nameFlag } from '../topology/types.js';
 import { APP_DB } from '../topology/lab-constants.js';
 import { compareTables } from '../replication/consistency.js';
 import { gtidPosition } from '../replication/gtid.js';
-import { detectFlavour, forwardImage, withDatabases } from '../ops/databases.js';
+import { detectFlavour, forwardImage } from '../ops/databases.js';
 import type { ReplicationState } from '../replication/replica-status.js';
 
 export type { ReplicationState };
+
+/** status reports what is, now: a database that does not answer within this is a finding, not something to wait for. */
+const STATUS_PATIENCE_MS = 2000;
 
 export async function readReplicationState(
   runtime: ContainerRuntime,
@@ -55,83 +60,133 @@ export async function readReplicationState(
   const secrets = dir ? await readSecrets(dir) : undefined;
   if (!secrets) return { ...empty, error: `cannot read the lab's passwords (.env in ${dir ?? 'the lab folder'})` };
 
+  let forward: Forward | undefined;
+  let reached: Connections = {};
   try {
-    const target = {
+    forward = await runtime.openForward({
       lab,
       network: labNetwork(lab),
       image: await forwardImage(runtime),
       servers: [primary, ...running].map((c) => c.server),
-      credentials: secrets,
-      // status reports what is, now: a database that does not answer is a finding, not something to wait for.
-      connectDeadlineMs: 2000,
-    };
-    return await withDatabases(runtime, openSession, target, async (connections) => {
-      const flavour = await detectFlavour(connections[primary.server]);
-      const position = await gtidPosition(connections[primary.server], flavour);
-      const state: ReplicationState = {
-        primary: { server: primary.server, gtid_position: position || null },
-        replicas: [],
-        healthy: true,
-      };
-      for (const r of running) {
-        const connection = connections[r.server];
-        const status = await replicaStatus(connection, flavour);
-        const errant = await flavour.errantTransactions(connection, connections[primary.server]);
-        const problem = classifyError(status);
-        // Not a replica and holding writes of its own: an old primary that came back after a failover.
-        const diverged = !status.configured && errant !== null;
-        const advice =
-          adviceFor(status, r.server, primary.server, lab) ??
-          (errant ? (diverged ? divergedAdvice : errantAdvice)(r.server, primary.server, errant, lab) : undefined);
-        state.replicas.push({
-          server: r.server,
-          io_running: status.io_running,
-          sql_running: status.sql_running,
-          lag_seconds: status.lag_seconds,
-          last_error: diverged
-            ? `left out of replication: it holds writes ${primary.server} never had`
-            : !status.configured
-              ? 'not configured as a replica yet (run `infra up`)'
-              : (status.last_error ??
-                (isReplicating(status)
-                  ? null
-                  : 'replica threads stopped without an error (stopped by hand?); `infra up` starts them')),
-          ...(problem ? { problem } : {}),
-          ...(advice ? { advice } : {}),
-          errant,
-          gtid_retrieved: status.gtid_retrieved,
-          gtid_executed: status.gtid_executed,
-          read_only: await isReadOnly(connection, flavour),
-        });
-        if (options.verify && isReplicating(status)) {
-          const report = await compareTables(connections[primary.server], connection, flavour, APP_DB.database);
-          Object.assign(state.replicas[state.replicas.length - 1], {
-            consistent: report.consistent,
-            differences: report.differences,
-            compared: report.compared,
-          });
-          if (!report.consistent) state.healthy = false;
-        }
-        if (!isReplicating(status) || errant) state.healthy = false;
-      }
-      for (const r of down) {
-        state.replicas.push({
-          server: r.server,
-          io_running: 'No',
-          sql_running: 'No',
-          lag_seconds: null,
-          last_error: `its database is not running (${r.state})`,
-          advice: `Bring it back: \`infra recover ${r.server}${nameFlag(lab)}\` (it resumes replicating, or rejoins).`,
-          gtid_retrieved: null,
-          gtid_executed: null,
-          read_only: false,
-          down: true,
-        });
-        state.healthy = false;
-      }
-      return state;
     });
+    // Each database on its own: one infra cannot reach (a firewall, a hung server) is a finding, and the others,
+    // whose replicas' last errors may say why, are read as usual.
+    const { connections, unreachable } = await connectEach(openSession, forward.ports, secrets);
+    reached = connections;
+    const anyone = Object.values(connections)[0];
+    if (!anyone) throw new Error(Object.values(unreachable).join('; '));
+    const flavour = await detectFlavour(anyone);
+    const primarySession = connections[primary.server];
+    const state: ReplicationState = {
+      primary: {
+        server: primary.server,
+        gtid_position: primarySession ? (await gtidPosition(primarySession, flavour)) || null : null,
+        ...(unreachable[primary.server] ? { unreachable: unreachable[primary.server] } : {}),
+      },
+      replicas: [],
+      healthy: !unreachable[primary.server],
+    };
+    for (const r of running) {
+      const connection = connections[r.server];
+      if (!connection) {
+        state.replicas.push(unreachableReplica(r.server, unreachable[r.server]));
+        state.healthy = false;
+        continue;
+      }
+      const status = await replicaStatus(connection, flavour);
+      const errant = primarySession ? await flavour.errantTransactions(connection, primarySession) : null;
+      const problem = classifyError(status);
+      // Not a replica and holding writes of its own: an old primary that came back after a failover.
+      const diverged = !status.configured && errant !== null;
+      const advice =
+        adviceFor(status, r.server, primary.server, lab) ??
+        (errant ? (diverged ? divergedAdvice : errantAdvice)(r.server, primary.server, errant, lab) : undefined);
+      state.replicas.push({
+        server: r.server,
+        io_running: status.io_running,
+        sql_running: status.sql_running,
+        lag_seconds: status.lag_seconds,
+        last_error: diverged
+          ? `left out of replication: it holds writes ${primary.server} never had`
+          : !status.configured
+            ? 'not configured as a replica yet (run `infra up`)'
+            : (status.last_error ??
+              (isReplicating(status)
+                ? null
+                : 'replica threads stopped without an error (stopped by hand?); `infra up` starts them')),
+        ...(problem ? { problem } : {}),
+        ...(advice ? { advice } : {}),
+        errant,
+        gtid_retrieved: status.gtid_retrieved,
+        gtid_executed: status.gtid_executed,
+        read_only: await isReadOnly(connection, flavour),
+      });
+      if (options.verify && primarySession && isReplicating(status)) {
+        const report = await compareTables(primarySession, connection, flavour, APP_DB.database);
+        Object.assign(state.replicas[state.replicas.length - 1], {
+          consistent: report.consistent,
+          differences: report.differences,
+          compared: report.compared,
+        });
+        if (!report.consistent) state.healthy = false;
+      }
+      if (!isReplicating(status) || errant) state.healthy = false;
+    }
+    for (const r of down) {
+      state.replicas.push({
+        server: r.server,
+        io_running: 'No',
+        sql_running: 'No',
+        lag_seconds: null,
+        last_error: `its database is not running (${r.state})`,
+        advice: `Bring it back: \`infra recover ${r.server}${nameFlag(lab)}\` (it resumes replicating, or rejoins).`,
+        gtid_retrieved: null,
+        gtid_executed: null,
+        read_only: false,
+        down: true,
+      });
+      state.healthy = false;
+    }
+    return state;
   } catch (error) {
     return { ...empty, error: (error as Error).message };
+  } finally {
+    await closeAll(reached);
+    await forward?.close();
   }
+}
+
+/** A session to each database that answers within status's patience; the others with why they did not. */
+async function connectEach(
+  openSession: SessionOpener,
+  ports: Record<string, number>,
+  credentials: AdminCredentials,
+): Promise<{ connections: Connections; unreachable: Record<string, string> }> {
+  const connections: Connections = {};
+  const unreachable: Record<string, string> = {};
+  await Promise.all(
+    Object.entries(ports).map(async ([server, port]) => {
+      try {
+        Object.assign(connections, await connectAll(openSession, { [server]: port }, credentials, STATUS_PATIENCE_MS));
+      } catch (error) {
+        // A refused login is not a network finding: the lab's passwords are wrong, and that error says what to do.
+        if (error instanceof StepError && /refused infra's login/.test(error.message)) throw error;
+        unreachable[server] = (error as Error).message;
+      }
+    }),
+  );
+  return { connections, unreachable };
+}
+
+function unreachableReplica(server: string, why: string | undefined): ReplicationState['replicas'][number] {
+  return {
+    server,
+    io_running: 'unknown',
+    sql_running: 'unknown',
+    lag_seconds: null,
+    last_error: `infra cannot reach its database: ${why ?? 'no answer'}`,
+    gtid_retrieved: null,
+    gtid_executed: null,
+    read_only: false,
+  };
 }

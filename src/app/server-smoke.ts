@@ -20,7 +20,7 @@ import { labServers, openDatabaseTunnels } from './lab-servers.js';
 import { lbHandover, lbPair } from '../checks/lb-pair.js';
 import { floatingAddressHolders, loadBalancerStates, setKeepalived } from '../targets/lb-pair.js';
 import type { HostVars } from '../runtime/ansible.js';
-import type { LoadBalancerPair } from '../checks/server-exposure.js';
+import type { LoadBalancerPair } from '../checks/check.js';
 import type { AppEnv } from './context.js';
 import { reportSmoke, type SmokeOptions } from './smoke.js';
 

@@ -3,7 +3,10 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT, StepError, UsageError } from '../errors.js';
-import { frontLoadBalancer, nameFlag } from '../topology/types.js';
+import { frontLoadBalancer, hasProfile, nameFlag } from '../topology/types.js';
+import { floatingAddress } from '../topology/addressing.js';
+import { containerLoadBalancerPair } from '../ops/floating-address.js';
+import { readLabState } from '../render/write-lab.js';
 import { forwardTarget, lazyDatabases } from '../ops/databases.js';
 import { requireSecrets } from '../render/secrets.js';
 import { runChecks, CHECK_NAMES } from '../checks/runner.js';
@@ -38,6 +41,7 @@ export async function runSmoke(
 
   const databases = lazyDatabases(() => runtime.openForward(forwardTarget(lab)), context.openSession, secrets);
   const monitor = containers.find((c) => c.publishedMonitorPort)?.publishedMonitorPort;
+  const subnet = hasProfile(lab, 'redundant') ? (await readLabState(dir))?.subnet : undefined;
   const checkContext: CheckContext = {
     lab,
     ...endpoint,
@@ -52,6 +56,7 @@ export async function runSmoke(
     secrets,
     databasePorts: databases.ports,
     databases: databases.databases,
+    pair: subnet ? containerLoadBalancerPair(runtime, containers, floatingAddress(subnet)) : undefined,
   };
   try {
     return smokeReport(lab.name, url, await runChecks(checkContext, options));

@@ -8,7 +8,7 @@ import { isHelper, isReady, type ComponentState, type ContainerState, type Healt
 import { resolveLabName, type LabTarget } from './lab-target.js';
 import { serverStates } from '../ops/haproxy.js';
 import { findFloatingAddress, type FloatingAddress } from '../ops/floating-address.js';
-import { nameFlag } from '../topology/types.js';
+import { containerName, nameFlag, projectOf } from '../topology/types.js';
 import { LAB_FILES } from '../paths.js';
 import { labHttpsUrl, labUrl, monitoringUrls } from './lab-endpoint.js';
 import type { AppEnv } from './context.js';
@@ -126,6 +126,7 @@ export async function statusCommand(
     const haproxy = containers.find((c) => c.component === 'haproxy' && c.state === 'running');
     if (haproxy) status.load_balancer = await serverStates(runtime, haproxy.name).catch(() => undefined);
     status.floating_address = await findFloatingAddress(runtime, containers);
+    // None holding it, or both (a split brain), is not healthy.
     if (status.floating_address && !status.floating_address.holder) status.healthy = false;
     status.replication = await readReplicationState(runtime, env.openSession, lab, containers, {
       verify: options.verify,
@@ -178,13 +179,7 @@ function printStatus(io: Io, status: LabStatus): void {
     }
   }
   const floating = status.floating_address;
-  if (floating) {
-    io.stdout.write(
-      floating.holder
-        ? `\nfloating address ${floating.address} on ${floating.holder} (the edge relays the published ports to it)\n`
-        : `\n${paint('red', '✗')} floating address held by no load balancer: the published ports answer nothing; start one with \`infra recover <lb>${nameFlag(status.lab)}\`\n`,
-    );
-  }
+  if (floating) io.stdout.write(`\n${floatingAddressLine(status.lab, floating, paint)}\n`);
   if (status.load_balancer) {
     const states = Object.entries(status.load_balancer).map(
       ([server, state]) => `${server} ${state === 'UP' ? paint('green', state) : paint('red', state)}`,
@@ -198,8 +193,11 @@ function printStatus(io: Io, status: LabStatus): void {
     io.stdout.write(`  ${paint('red', '✗')} cannot read it: ${replication.error}\n`);
     return;
   }
+  const primary = replication.primary;
   io.stdout.write(
-    `  primary  ${replication.primary?.server}  at ${replication.primary?.gtid_position ?? '(no transactions yet)'}\n`,
+    primary?.unreachable
+      ? `  ${paint('red', '✗')} primary  ${primary.server}  infra cannot reach its database: ${primary.unreachable}\n`
+      : `  primary  ${primary?.server}  at ${primary?.gtid_position ?? '(no transactions yet)'}\n`,
   );
   for (const r of replication.replicas) {
     const ok = r.io_running === 'Yes' && r.sql_running === 'Yes';
@@ -227,4 +225,20 @@ function madeByLine(status: LabStatus): string {
   return upgrade_pending
     ? `${made}; \`infra up${nameFlag(status.lab)}\` upgrades it to ${describeInfra(THIS_INFRA)}`
     : made;
+}
+
+function floatingAddressLine(lab: string, floating: FloatingAddress, paint: ReturnType<typeof painter>): string {
+  if (floating.holder) {
+    return `floating address ${floating.address} on ${floating.holder} (the edge relays the published ports to it)`;
+  }
+  if (floating.holders.length > 1) {
+    const [first, second] = floating.holders;
+    return (
+      `${paint('red', '✗')} split brain: ${floating.holders.join(' and ')} both hold ${floating.address}. They do not hear ` +
+      `each other's VRRP adverts (IP protocol 112), so each thinks it is alone, and visitors reach whichever answered ` +
+      `ARP last.\n  Look at what drops the adverts between them: \`docker exec ${containerName({ project: projectOf(lab) }, second)} nft list ruleset\` ` +
+      `(and on ${first}); \`infra up${nameFlag(lab)}\` loads the rendered firewalls again`
+    );
+  }
+  return `${paint('red', '✗')} floating address held by no load balancer: the published ports answer nothing; start one with \`infra recover <lb>${nameFlag(lab)}\``;
 }

@@ -1,11 +1,13 @@
-// The LB pair on real servers (`redundant`, `infra smoke --inventory`). lb-pair looks without touching anything: one
-// load balancer, the first, holds the floating address, and both could (keepalived runs, HAProxy answers). lb-handover
+// The LB pair (`redundant`), in Docker or on real servers (`infra smoke --inventory`). lb-pair looks without touching
+// anything: one load balancer, the first, holds the floating address (both holding it is a split brain), and both
+// could (keepalived runs, HAProxy answers). lb-handover, on real servers,
 // moves the address only when asked (--handover): keepalived stopped on the holder, never its HAProxy, so the partner
 // takes over as it would from a dead LB while requests already on the first still finish; then it takes it back.
 import { frontLoadBalancer, hasProfile, loadBalancers, type Lab } from '../topology/types.js';
+import { SPLIT_BRAIN_SETTLE_MS } from '../ops/floating-address.js';
 import { measureAddressMove } from './address-move.js';
-import { CheckFailure, CheckSkipped, type Check } from './check.js';
-import type { LoadBalancerPair, ServerCheckContext } from './server-exposure.js';
+import { CheckFailure, CheckSkipped, type Check, type LoadBalancerPair, type PortableCheckContext } from './check.js';
+import type { ServerCheckContext } from './server-exposure.js';
 
 const pairOf = (lab: Lab) => {
   const active = frontLoadBalancer(lab).name;
@@ -17,22 +19,28 @@ function requirePair(pair: LoadBalancerPair | undefined): LoadBalancerPair {
   return pair;
 }
 
-export const lbPair: Check<ServerCheckContext> = {
+export const lbPair: Check<PortableCheckContext> = {
   name: 'lb-pair',
   guards:
-    'the first load balancer holds the floating address and both could: keepalived runs and HAProxy answers on each',
+    'the first load balancer holds the floating address (never both: a split brain) and both could: keepalived runs and HAProxy answers on each',
   appliesTo: (lab) => hasProfile(lab, 'redundant'),
-  async run({ lab, pair }) {
+  async run({ lab, pair, clock }) {
     const { floatingAddress, states } = requirePair(pair);
     const { active, partner } = pairOf(lab);
-    const read = await states();
-    const holders = Object.keys(read).filter((lb) => read[lb].holds);
+    let read = await states();
+    const holding = () => Object.keys(read).filter((lb) => read[lb].holds);
+    // Both for a moment is a give-back in progress; both once the pair had time to settle is a split brain.
+    if (holding().length > 1) {
+      await clock.sleep(SPLIT_BRAIN_SETTLE_MS);
+      read = await states();
+    }
+    const holders = holding();
     const problems: string[] = [];
     if (holders.length === 0) {
       problems.push(`no load balancer holds ${floatingAddress}: visitors reach nothing there`);
     } else if (holders.length > 1) {
       problems.push(
-        `both load balancers hold ${floatingAddress}: they do not hear each other's VRRP adverts (IP protocol 112 blocked between them?)`,
+        `split brain: ${holders.join(' and ')} both hold ${floatingAddress}: they do not hear each other's VRRP adverts (IP protocol 112 blocked between them?)`,
       );
     } else if (holders[0] !== active) {
       problems.push(`${partner} holds ${floatingAddress}: ${active} cannot, so the pair has no spare`);

@@ -18,6 +18,7 @@ import { monitoringCheck } from './monitoring.js';
 import { lbDistribution } from './lb-distribution.js';
 import { lbServes } from './lb-serves.js';
 import { lbFailover } from './lb-failover.js';
+import { lbPair } from './lb-pair.js';
 import { replicationCheck } from './replication.js';
 
 /** The failovers run last: they stop web-01 (and its primary database), then the active LB, for a few seconds. */
@@ -31,6 +32,7 @@ export const CHECKS: Check[] = [
   tlsCheck,
   firewallCheck,
   monitoringCheck,
+  lbPair,
   failover,
   lbFailover,
 ];

@@ -6,23 +6,10 @@ import { PORTS } from '../topology/lab-constants.js';
 import { hasProfile, loadBalancers, webServers } from '../topology/types.js';
 import { allowed, firewallPolicy } from '../profiles/firewall-policy.js';
 import { CheckFailure, type Check, type PortableCheckContext } from './check.js';
-import type { LoadBalancerState } from '../targets/lb-pair.js';
 
 export interface ServerCheckContext extends PortableCheckContext {
   /** Open TCP ports of `targets`, tried from server `from` (its own network position). */
   openPorts(from: string, targets: string[], ports: number[]): Promise<Record<string, number[]>>;
-  /** `redundant`: the LB pair on the servers, read and driven over SSH. */
-  pair?: LoadBalancerPair;
-}
-
-export interface LoadBalancerPair {
-  floatingAddress: string;
-  states(): Promise<Record<string, LoadBalancerState>>;
-  holders(): Promise<string[]>;
-  /** Stops or starts keepalived on a load balancer (its HAProxy keeps running). */
-  keepalived(lb: string, action: 'stop' | 'start'): Promise<void>;
-  /** lb-handover moves the address only when asked (--handover); it is skipped otherwise. */
-  handover: boolean;
 }
 
 const SSH_PORT = 22;

@@ -40,11 +40,11 @@ it('smoke --handover belongs to the servers (--inventory); --skip takes the chec
   expect(handover.err()).toContain('--handover moves the floating address of a lab on real servers');
   expect(handover.err()).toContain('add --inventory FILE');
   const docker = io(tmp());
-  expect(await main(['smoke', '--skip', 'lb-pair'], docker.io)).toBe(2);
-  expect(docker.err()).toContain('unknown check lb-pair');
-  // On the servers lb-pair is a check: the skip is accepted, and the next problem is the missing inventory file.
+  expect(await main(['smoke', '--skip', 'lb-handover'], docker.io)).toBe(2);
+  expect(docker.err()).toContain('unknown check lb-handover');
+  // On the servers lb-handover is a check: the skip is accepted, and the next problem is the missing inventory file.
   const servers = io(tmp());
-  expect(await main(['smoke', '--inventory', 'absent.ini', '--skip', 'lb-pair'], servers.io)).not.toBe(0);
+  expect(await main(['smoke', '--inventory', 'absent.ini', '--skip', 'lb-handover'], servers.io)).not.toBe(0);
   expect(servers.err()).not.toContain('unknown check');
 });
 

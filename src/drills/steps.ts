@@ -52,7 +52,8 @@ export async function runSteps(target: StepTarget, steps: DrillStep[]): Promise<
       await withDatabases(
         runtime,
         target.openSession,
-        { ...forwardTarget(lab), credentials: target.secrets },
+        // That server's database alone: another may be the one the drill made unreachable.
+        { ...forwardTarget(lab), servers: [server], credentials: target.secrets },
         async (connections) => {
           await connections[server].query(statement);
         },

@@ -4,8 +4,8 @@ import { adminGrantsOf, flavourOf } from '../flavours/index.js';
 import { KINDS } from '../kinds/index.js';
 import { FAST_CHECK_INTERVAL_MS } from '../kinds/haproxy.js';
 import { HEALTH_INTERVAL, HEALTH_RETRIES } from '../kinds/service.js';
-import { APP_DB, MONITORING_SERVER, STATS_PATH } from '../topology/lab-constants.js';
-import { ALERT_RULES } from '../profiles/alert-rules.js';
+import { APP_DB, MONITORING_SERVER, PORTS, STATS_PATH } from '../topology/lab-constants.js';
+import { alertRules } from '../profiles/alert-rules.js';
 import { ADMIN_USER } from '../flavours/admin-user.js';
 import { describeSource, firewallPolicy } from '../profiles/firewall-policy.js';
 import {
@@ -68,6 +68,8 @@ export interface LabFacts {
   };
   spof: SpofFact[];
   security: ExposureFact[];
+  /** Secured labs: `server:port` a container on the lab network reaches (what a port scan finds), by the firewalls. */
+  open_on_lab_network: string[];
   /** Secured labs: who may reach what, server by server (empty without the profile: nothing is filtered). */
   firewall: { server: string; port: number; service: string; from: string[] }[];
   monitoring: {
@@ -214,11 +216,12 @@ export function labFacts(lab: Lab, live?: LiveFacts, ports?: { http: number; htt
             'no TLS: anyone who can see the traffic can read and change it (passwords, cookies); bound to 127.0.0.1 so only this machine can reach it; the secured profile adds HTTPS',
         },
       ];
+  const openToAnyone = secured ? openOnLabNetwork(lab) : [];
   const network: ExposureFact = secured
     ? {
         what: `a firewall on every server (nftables, default deny inbound; <server>/firewall.nft)`,
         exposed: false,
-        consequence: `each server accepts only the connections in the table below; a container started on the lab network reaches only ${lb.name}'s 80 and 443`,
+        consequence: `each server accepts only the connections in the table below; a container started on the lab network reaches only ${openToAnyone.join(', ')}`,
       }
     : {
         what: 'no firewall between the servers: one flat lab network',
@@ -263,6 +266,15 @@ export function labFacts(lab: Lab, live?: LiveFacts, ports?: { http: number; htt
       exposed: false,
       consequence: 'generated per lab, mode 0600, never printed; anyone with this account can read them',
     },
+    ...(monitored
+      ? [
+          {
+            what: `Prometheus and the lab page on ${MONITORING_SERVER}:${PORTS.prometheus}, without a password`,
+            exposed: true,
+            consequence: `anyone who reaches it (the published port on 127.0.0.1, or the lab network) reads every metric, the alerts and the lab's layout, and may query as much as it likes; a real one sits behind a login or a VPN`,
+          },
+        ]
+      : []),
     ...(secured && lbs.length === 1
       ? [
           {
@@ -323,6 +335,7 @@ export function labFacts(lab: Lab, live?: LiveFacts, ports?: { http: number; htt
     },
     spof,
     security,
+    open_on_lab_network: openToAnyone,
     firewall,
     monitoring: {
       watched: [
@@ -341,7 +354,13 @@ export function labFacts(lab: Lab, live?: LiveFacts, ports?: { http: number; htt
         ...(monitored ? monitoredWatches(lab) : []),
       ],
       alerts: monitored
-        ? ALERT_RULES.map((r) => ({ name: r.name, severity: r.severity, when: r.condition, for: r.for, why: r.why }))
+        ? alertRules(lab).map((r) => ({
+            name: r.name,
+            severity: r.severity,
+            when: r.condition,
+            for: r.for,
+            why: r.why,
+          }))
         : [],
       missing: monitored
         ? [
@@ -359,6 +378,13 @@ export function labFacts(lab: Lab, live?: LiveFacts, ports?: { http: number; htt
       stats_url: live ? `${live.url}${STATS_PATH}` : null,
     },
   };
+}
+
+/** What the firewalls let anyone in on: `server:port`, server by server. */
+function openOnLabNetwork(lab: Lab): string[] {
+  return firewallPolicy(lab).flatMap((p) =>
+    p.allows.filter((a) => a.from.some((f) => f.kind === 'anywhere')).map((a) => `${p.server}:${a.port}`),
+  );
 }
 
 function algorithmHow(lab: Lab, active: string[]): string {

@@ -97,7 +97,7 @@ export function overviewText(facts: LabFacts): string {
       .filter((s) => !s.exposed)
       .map((s) => s.what)
       .join('; ')}`,
-    `monitoring   ${facts.monitoring.watched.length} things watched, ${facts.monitoring.missing.length} missing (no metrics history, no alerting)`,
+    `monitoring   ${facts.monitoring.watched.length} things watched, ${facts.monitoring.alerts.length} alert rules, ${facts.monitoring.missing.length} missing${facts.monitoring.alerts.length ? '' : ' (no metrics history, no alerting)'}`,
     '',
     'more: infra explain <elements|algorithm|mode|replication|spof|security|monitoring> [--json]',
   ];

@@ -14,6 +14,8 @@ export const nodeExporter = exporterKind({
     '--collector.meminfo',
     '--collector.filesystem',
     '--collector.netdev',
+    // Each interface's addresses: which load balancer holds the floating address (`redundant`: alerts, the page).
+    '--collector.netdev.address-info',
     '--collector.loadavg',
     '--collector.pressure',
   ],

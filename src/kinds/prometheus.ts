@@ -3,11 +3,12 @@
 import { renderTemplate } from '../render/engine.js';
 import { file } from '../render/rendered-file.js';
 import { MONITORING_SERVER, PORTS } from '../topology/lab-constants.js';
-import type { Lab } from '../topology/types.js';
+import { hasProfile, type Lab } from '../topology/types.js';
 import { builtInDebianSet, type KindSpec } from './kind.js';
 import { HEALTH_INTERVAL, monitorProbe } from './service.js';
 import { scrapeJobs } from './scrape-jobs.js';
-import { ALERT_RULES } from '../profiles/alert-rules.js';
+import { alertRules } from '../profiles/alert-rules.js';
+import { floatingAddress, requireSubnet, type LabSite } from '../topology/addressing.js';
 
 const CONFIG_DIR = '/etc/infra/prometheus';
 /** A failure shows within seconds, at a load a laptop does not notice. */
@@ -18,9 +19,10 @@ const RETENTION = '2h';
 export const CONFIG_FILES = ['prometheus.yml', 'alerts.yml', 'consoles/lab.html'] as const;
 
 /** The lab page's view: the model it draws, as JSON embedded in the page (no `{{` in it: Go templates read it). */
-function labPageView(lab: Lab) {
+function labPageView(lab: Lab, floatingAddress: string | undefined) {
   const model = {
     lab: lab.name,
+    floatingAddress: floatingAddress ?? null,
     servers: lab.servers.map((s) => ({
       name: s.name,
       role: s.role,
@@ -38,6 +40,12 @@ function labPageView(lab: Lab) {
   };
 }
 
+/** `redundant`: the address the LB pair shares, as the LBs list it: the user's on real servers, else the lab's. */
+function sharedAddress(lab: Lab, site: LabSite): string | undefined {
+  if (!hasProfile(lab, 'redundant')) return undefined;
+  return site.realServers ? site.floatingAddress?.address : floatingAddress(requireSubnet(site));
+}
+
 export const prometheus: KindSpec<'prometheus'> = {
   kind: 'prometheus',
   startRank: 6,
@@ -46,7 +54,7 @@ export const prometheus: KindSpec<'prometheus'> = {
   upstreamImage: () => 'prom/prometheus:v2.53.3',
   builtHere: builtInDebianSet,
   buildExtras: () => [],
-  files: (lab, server) => [
+  files: (lab, server, site) => [
     file(
       `${server.name}/prometheus.yml`,
       renderTemplate('prometheus.yml', {
@@ -60,9 +68,16 @@ export const prometheus: KindSpec<'prometheus'> = {
     ),
     file(
       `${server.name}/alerts.yml`,
-      renderTemplate('alerts.yml', { lab: lab.name, server: server.name, rules: ALERT_RULES }),
+      renderTemplate('alerts.yml', {
+        lab: lab.name,
+        server: server.name,
+        rules: alertRules(lab, sharedAddress(lab, site)),
+      }),
     ),
-    file(`${server.name}/consoles/lab.html`, renderTemplate('consoles/lab.html', labPageView(lab))),
+    file(
+      `${server.name}/consoles/lab.html`,
+      renderTemplate('consoles/lab.html', labPageView(lab, sharedAddress(lab, site))),
+    ),
   ],
   sharedFiles: () => [],
   configFiles: (_lab, server) => CONFIG_FILES.map((f) => `${server.name}/${f}`),

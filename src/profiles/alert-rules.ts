@@ -1,5 +1,7 @@
 // `monitored`: the lab's alert rules as data, rendered into mon-01/alerts.yml and told by `infra explain monitoring`.
-// `{{ $labels.server }}` is Prometheus's own template syntax, filled in when an alert fires.
+// `{{ $labels.server }}` is Prometheus's own template syntax, filled in when an alert fires. The rules follow the lab:
+// every lab watches its load balancers; `redundant` adds the floating address (held by none, or by both).
+import { hasProfile, loadBalancers, type Lab } from '../topology/types.js';
 
 /** Replication lag that raises an alert (seconds behind the primary, for 30 s). */
 export const LAG_THRESHOLD_S = 10;
@@ -15,7 +17,7 @@ export interface AlertRule {
   why: string;
 }
 
-export const ALERT_RULES: readonly AlertRule[] = [
+const SERVER_RULES: readonly AlertRule[] = [
   {
     name: 'WebServerDown',
     condition: 'the whole server is off the network: its node exporter stopped answering',
@@ -89,3 +91,58 @@ export const ALERT_RULES: readonly AlertRule[] = [
     why: "a full disk stops the databases' binary logs, and with them replication",
   },
 ];
+
+/** Every load balancer's HAProxy is scraped (job haproxy): a target that stops answering is an LB down. */
+function loadBalancerRules(lab: Lab): AlertRule[] {
+  const pair = loadBalancers(lab).length > 1;
+  return [
+    {
+      name: 'LoadBalancerDown',
+      condition: "a load balancer's HAProxy stopped answering Prometheus (HAProxy or its whole server stopped)",
+      expr: 'up{job="haproxy"} == 0',
+      for: '10s',
+      severity: 'critical',
+      summary: 'load balancer {{ $labels.server }} does not answer',
+      why: pair
+        ? 'its partner holds the floating address and serves alone: the pair has no spare until it is back'
+        : 'it is the one way in: visitors reach nothing',
+    },
+  ];
+}
+
+/**
+ * `redundant`: the floating address as the LBs' node exporters list it (their netdev collector's address info).
+ * `address`: the lab's floating address; explain, which prints no expressions, may leave it out.
+ */
+function floatingAddressRules(address = '<floating address>'): AlertRule[] {
+  const held = `node_network_address_info{role="lb", address="${address}"}`;
+  return [
+    {
+      name: 'FloatingAddressUnheld',
+      condition: 'no load balancer lists the floating address',
+      expr: `absent(${held})`,
+      for: '10s',
+      severity: 'critical',
+      summary: `no load balancer holds ${address}`,
+      why: 'the address visitors use answers nothing: the site is down although a load balancer may run',
+    },
+    {
+      name: 'SplitBrain',
+      condition: 'both load balancers list the floating address (a split brain)',
+      expr: `count by (address) (${held}) > 1`,
+      for: '10s',
+      severity: 'critical',
+      summary: `both load balancers hold ${address}`,
+      why: "they do not hear each other's VRRP adverts, so each thinks it is alone: visitors reach whichever answered ARP last, and the pair will not fail over cleanly",
+    },
+  ];
+}
+
+/** The lab's alert rules; `floatingAddress` fills the `redundant` rules' expressions. */
+export function alertRules(lab: Lab, floatingAddress?: string): AlertRule[] {
+  return [
+    ...SERVER_RULES,
+    ...loadBalancerRules(lab),
+    ...(hasProfile(lab, 'redundant') ? floatingAddressRules(floatingAddress) : []),
+  ];
+}

@@ -21,7 +21,12 @@ export interface ReplicaStatus {
 
 /** The live replication state of a lab, as `status` and `explain` report it. */
 export interface ReplicationState {
-  primary: { server: string; gtid_position: string | null } | null;
+  primary: {
+    server: string;
+    gtid_position: string | null;
+    /** infra could not reach its database (a firewall, a hung server): why. Its replicas are read as usual. */
+    unreachable?: string;
+  } | null;
   replicas: {
     server: string;
     io_running: string;

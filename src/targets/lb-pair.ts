@@ -6,13 +6,7 @@ import type { HostVars } from '../runtime/ansible.js';
 import { StepError } from '../errors.js';
 import { sshRun } from '../runtime/ssh.js';
 
-export interface LoadBalancerState {
-  /** It lists the floating address on one of its interfaces. */
-  holds: boolean;
-  keepalived: boolean;
-  /** keepalived's own check passes: HAProxy accepts connections on :80. */
-  haproxyAnswers: boolean;
-}
+import type { LoadBalancerState } from '../checks/check.js';
 
 /** A shell test that a service runs (see above): `sudo -n` never waits for a password. */
 export const serviceRuns = (service: string): string =>

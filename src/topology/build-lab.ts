@@ -11,6 +11,7 @@ import {
   type ComponentKind,
   type HealthCheck,
   type Lab,
+  projectOf,
   type Profile,
   type Role,
   type Server,
@@ -210,7 +211,7 @@ export function buildLab(definition: LabDefinition, overrides: LabOverrides = {}
 
   const lab: Lab = {
     name,
-    project: `infra-${name}`,
+    project: projectOf(name),
     domain: definition.domain ?? DEFAULT_LAB.domain,
     balance: definition.balance ?? DEFAULT_LAB.balance,
     mode,

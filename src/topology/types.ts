@@ -152,6 +152,11 @@ export function nameFlag(labName: string): string {
 }
 
 /** A service's container name: Docker's names are global to the engine, so they carry the lab's project. */
+/** The Compose project (and prefix of every container) of the lab named `name`. */
+export function projectOf(name: string): string {
+  return `infra-${name}`;
+}
+
 export function containerName(lab: Pick<Lab, 'project'>, service: string): string {
   return `${lab.project}-${service}`;
 }
@@ -163,5 +168,5 @@ export function containerNames(lab: Lab): string[] {
 
 /** A lab's Docker network, as Compose names it (the project name). */
 export function labNetwork(labName: string): string {
-  return `infra-${labName}`;
+  return projectOf(labName);
 }

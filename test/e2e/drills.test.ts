@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describeWithDocker, requireEngine, infra, docker, labSql } from '../helpers/e2e.js';
+import { describeWithDocker, requireEngine, infra, docker, labSql, until, curlLab } from '../helpers/e2e.js';
 import { EVERY_PROFILE, sharedLab } from '../helpers/shared-lab.js';
 
 // The shared lab's, once beforeAll has it.
@@ -36,8 +36,9 @@ const FIXES: Record<string, (choices: Record<string, string>) => Promise<void>> 
     await pause(6000); // Prometheus's next scrape
   },
   'firewall-blocks-replication': async () => {
+    await editInPlace('web-01/firewall.nft', '# hardened: tcp dport 3306 ip saddr', 'tcp dport 3306 ip saddr');
     await docker(['exec', c('web-01'), 'nft', '-f', '/etc/infra/server/firewall.nft']);
-    await sql('web-02', 'STOP REPLICA; START REPLICA');
+    await pause(2000); // the replica retries every second
   },
   'health-check-everyone-down': async ({ path: wrong }) => {
     await editInPlace('lb-01/haproxy.cfg', `uri ${wrong} ver`, 'uri /health ver');
@@ -54,6 +55,11 @@ const FIXES: Record<string, (choices: Record<string, string>) => Promise<void>> 
   'replication-stopped': async () => {
     await sql('web-02', 'START REPLICA');
   },
+  'split-brain': async ({ id }) => {
+    await editInPlace('lb-02/keepalived.conf', `virtual_router_id ${id}`, 'virtual_router_id 51');
+    await docker(['restart', c('lb-02-keepalived')]);
+    await pause(3000); // it hears lb-01's adverts, of the higher priority, and stands by
+  },
   'server-in-maintenance': async ({ server }) => {
     await docker([
       'exec',
@@ -63,6 +69,123 @@ const FIXES: Record<string, (choices: Record<string, string>) => Promise<void>> 
       `exec 3<>/dev/tcp/127.0.0.1/9999 && echo "set server web/${server} state ready" >&3 && cat <&3`,
     ]);
     await pause(1500);
+  },
+};
+
+interface LabStatus {
+  healthy: boolean;
+  urls: { https: string };
+  monitoring: { prometheus_url: string };
+  floating_address: { holder: string | null; holders: string[] };
+  load_balancer: Record<string, string>;
+  servers: { name: string; components: { name: string; state: string; health: string }[] }[];
+  replication: {
+    primary: { server: string; unreachable?: string };
+    replicas: {
+      server: string;
+      io_running: string;
+      sql_running: string;
+      last_error: string | null;
+      read_only: boolean;
+    }[];
+  };
+}
+
+async function status(): Promise<{ exitCode: number; text: string; json: LabStatus }> {
+  const json = await infra(['status', '--name', lab, '--json'], { cwd });
+  const text = await infra(['status', '--name', lab], { cwd });
+  return { exitCode: json.exitCode, text: text.stdout, json: JSON.parse(json.stdout) as LabStatus };
+}
+
+/** A request through the lab's HTTPS port, as a user's curl sends it. */
+const visit = (url: string, options: Parameters<typeof curlLab>[2] = {}) =>
+  curlLab(url, path.join(dir, 'tls', 'ca.crt'), options);
+
+/**
+ * What each drill's story and first hint say the student will find, checked on the broken lab: the server, the
+ * symptom, and that the command the hint names shows it.
+ */
+const SYMPTOMS: Record<string, (choices: Record<string, string>, now: LabStatus) => Promise<void>> = {
+  'api-502-on-one-server': async ({ server }, now) => {
+    // "every other click on 'record a visit' fails": the visits API through that server, never the other's.
+    const other = server === 'web-01' ? 'web-02' : 'web-01';
+    expect((await visit(now.urls.https, { method: 'POST', path: '/api/visits', pin: server })).code).toBe(502);
+    expect((await visit(now.urls.https, { method: 'POST', path: '/api/visits', pin: other })).code).toBe(201);
+    expect((await visit(now.urls.https, { pin: server })).code).toBe(200);
+  },
+  'app-server-stopped': async ({ server }, now) => {
+    // "half of the API calls answer 502"; hint 1: X-Served-By names the server; hint 2: status shows the app stopped.
+    const answer = await visit(now.urls.https, { path: '/api/whoami', pin: server });
+    expect(answer).toMatchObject({ code: 502, servedBy: server });
+    expect((await visit(now.urls.https, { pin: server })).code).toBe(200);
+    const app = now.servers.find((s) => s.name === server)!.components.find((k) => k.name === `${server}-app`)!;
+    expect(app.state).not.toBe('running');
+  },
+  'exporter-down': async (_choices, now) => {
+    // Hint 1: Prometheus lists the target with its last error.
+    const body = (await (await fetch(`${now.monitoring.prometheus_url}/api/v1/targets`)).json()) as {
+      data: { activeTargets: { labels: { job: string; server: string }; health: string; lastError: string }[] };
+    };
+    const target = body.data.activeTargets.find((t) => t.labels.job === 'nginx' && t.labels.server === 'web-02')!;
+    expect(target.health).toBe('down');
+    expect(target.lastError).not.toBe('');
+  },
+  'firewall-blocks-replication': async (_choices, now) => {
+    // "those recorded through web-02 hang for ten seconds, then fail" (the app waits that long for a primary that
+    // moved); hint 1: status shows web-02's IO thread retrying with its error, and that infra cannot reach web-01.
+    const write = await visit(now.urls.https, { method: 'POST', path: '/api/visits', pin: 'web-02' });
+    expect(write.code).toBeGreaterThanOrEqual(500);
+    expect(write.seconds).toBeGreaterThan(9);
+    expect(now.replication.primary).toMatchObject({ server: 'web-01', unreachable: expect.stringContaining('web-01') });
+    const replica = now.replication.replicas.find((r) => r.server === 'web-02')!;
+    expect(replica.io_running).not.toBe('Yes');
+    expect(replica.last_error).toMatch(/web-01/);
+  },
+  'health-check-everyone-down': async (_choices, now) => {
+    // "503 to everyone, yet every container is running and healthy"; hint 1: status shows HAProxy's view.
+    expect((await visit(now.urls.https, {})).code).toBe(503);
+    const components = now.servers.flatMap((s) => s.components);
+    expect(components.filter((k) => k.state !== 'running')).toEqual([]);
+    expect(now.load_balancer).toEqual({ 'web-01': 'DOWN', 'web-02': 'DOWN' });
+  },
+  'lb-pair-without-backup': async (_choices, now) => {
+    // "The site answers fine"; hint 1: status says lb-01 holds the address.
+    expect((await visit(now.urls.https, {})).code).toBe(200);
+    expect(now.floating_address.holder).toBe('lb-01');
+  },
+  'replica-writable': async (_choices, now) => {
+    expect(now.replication.replicas.find((r) => r.server === 'web-02')!.read_only).toBe(false);
+  },
+  'replication-stopped': async (_choices, now) => {
+    // Hint 1: status shows each replica's IO and SQL threads.
+    expect(now.replication.replicas.find((r) => r.server === 'web-02')).toMatchObject({
+      io_running: 'No',
+      sql_running: 'No',
+    });
+  },
+  'server-in-maintenance': async ({ server }, now) => {
+    // "One web server is busy while the other sits idle"; hint 1: X-Served-By over a few requests, then status.
+    const answers = await Promise.all(Array.from({ length: 4 }, () => visit(now.urls.https, {})));
+    expect(answers.map((a) => a.servedBy)).not.toContain(server);
+    expect(now.load_balancer[server]).toBe('MAINT');
+  },
+  'split-brain': async (_choices, now) => {
+    // "The site answers as before"; hint 1: status says how many load balancers hold the address: two, a split brain.
+    expect((await visit(now.urls.https, {})).code).toBe(200);
+    expect(now.floating_address.holders).toEqual(['lb-01', 'lb-02']);
+    expect(now.healthy).toBe(false);
+    const shown = await status();
+    expect(shown.exitCode).toBe(1);
+    expect(shown.text).toMatch(/split brain: lb-01 and lb-02 both hold 172\.16\.\d+\.5/);
+    // Prometheus sees it too: the SplitBrain alert fires (a scrape, then 10 s pending).
+    await until('SplitBrain firing', 40_000, async () => {
+      const body = (await (await fetch(`${now.monitoring.prometheus_url}/api/v1/alerts`)).json()) as {
+        data: { alerts: { labels: { alertname: string }; state: string }[] };
+      };
+      return body.data.alerts.some((a) => a.labels.alertname === 'SplitBrain' && a.state === 'firing')
+        ? true
+        : undefined;
+    });
   },
 };
 
@@ -77,46 +200,54 @@ describeWithDocker('drills', () => {
     if (existsSync(path.join(dir, '.infra', 'drill.json'))) await infra(['drill', 'reset', '--name', lab], { cwd });
   });
 
-  it('lists at least eight drills, each with a reference fix here', async () => {
+  it('lists at least eight drills, each with a reference fix and its symptoms here', async () => {
     const list = JSON.parse((await infra(['drill', 'list', '--json'], { cwd })).stdout) as { name: string }[];
     expect(list.length).toBeGreaterThanOrEqual(8);
     expect(list.map((d) => d.name).sort()).toEqual(Object.keys(FIXES).sort());
+    expect(Object.keys(SYMPTOMS).sort()).toEqual(Object.keys(FIXES).sort());
   });
 
-  it.each(Object.keys(FIXES))('%s: start breaks, check fails, the fix passes, reset restores', async (name) => {
-    const start = await infra(['drill', 'start', name, '--name', lab], { cwd });
-    expect(start.stderr).toBe('');
-    expect(start.exitCode).toBe(0);
-    // The story, never the steps.
-    expect(start.stdout).not.toMatch(/breaks:|nft|read_only|5001|healthz|state maint/);
+  it.each(Object.keys(FIXES))(
+    '%s: start breaks as the story says, check fails, the fix passes, reset restores',
+    async (name) => {
+      const start = await infra(['drill', 'start', name, '--name', lab], { cwd });
+      expect(start.stderr).toBe('');
+      expect(start.exitCode).toBe(0);
+      // The story, never the steps.
+      expect(start.stdout).not.toMatch(
+        /breaks:|nft (insert|add|-f)|read_only|5001|healthz|state maint|virtual_router_id/,
+      );
+      const { choices: picked } = JSON.parse(await readFile(path.join(dir, '.infra', 'drill.json'), 'utf8'));
+      await SYMPTOMS[name](picked ?? {}, (await status()).json);
 
-    const broken = await infra(['drill', 'check', '--name', lab, '--json', '--hint'], { cwd });
-    const before = JSON.parse(broken.stdout);
-    expect(before).toMatchObject({ drill: name, solved: false });
-    expect(before.hint).toEqual(expect.any(String));
-    expect(broken.exitCode).toBe(1);
-    const listed = JSON.parse((await infra(['ls', '--json'], { cwd })).stdout);
-    expect(listed.find((l: { name: string }) => l.name === lab).drill).toEqual({ name, solved: false });
+      const broken = await infra(['drill', 'check', '--name', lab, '--json', '--hint'], { cwd });
+      const before = JSON.parse(broken.stdout);
+      expect(before).toMatchObject({ drill: name, solved: false });
+      expect(before.hint).toEqual(expect.any(String));
+      expect(broken.exitCode).toBe(1);
+      const listed = JSON.parse((await infra(['ls', '--json'], { cwd })).stdout);
+      expect(listed.find((l: { name: string }) => l.name === lab).drill).toEqual({ name, solved: false });
 
-    const { choices } = JSON.parse(await readFile(path.join(dir, '.infra', 'drill.json'), 'utf8'));
-    await FIXES[name](choices ?? {});
-    const junit = path.join(cwd, `${name}.xml`);
-    const fixed = await infra(['drill', 'check', '--name', lab, '--json', '--junit', junit], { cwd });
-    expect(JSON.parse(fixed.stdout)).toMatchObject({ drill: name, solved: true });
-    expect(fixed.exitCode).toBe(0);
-    // The instructor's copy: one test case per proving check, none failed.
-    const xml = await readFile(junit, 'utf8');
-    expect(xml).toContain('failures="0"');
-    for (const check of JSON.parse(fixed.stdout).checks) expect(xml).toContain(`name="${check.name}"`);
+      const { choices } = JSON.parse(await readFile(path.join(dir, '.infra', 'drill.json'), 'utf8'));
+      await FIXES[name](choices ?? {});
+      const junit = path.join(cwd, `${name}.xml`);
+      const fixed = await infra(['drill', 'check', '--name', lab, '--json', '--junit', junit], { cwd });
+      expect(JSON.parse(fixed.stdout)).toMatchObject({ drill: name, solved: true });
+      expect(fixed.exitCode).toBe(0);
+      // The instructor's copy: one test case per proving check, none failed.
+      const xml = await readFile(junit, 'utf8');
+      expect(xml).toContain('failures="0"');
+      for (const check of JSON.parse(fixed.stdout).checks) expect(xml).toContain(`name="${check.name}"`);
 
-    const reset = await infra(['drill', 'reset', '--name', lab], { cwd });
-    expect(reset.exitCode).toBe(0);
-    // One line, not up's whole report.
-    expect(reset.stdout).toBe(`drill "${name}" reset: lab "${lab}" is as infra made it`);
-    expect(reset.stderr).toBe('');
-    const smoke = await infra(['smoke', '--name', lab, '--skip', 'failover,lb-failover', '--json'], { cwd });
-    expect(JSON.parse(smoke.stdout).checks.filter((k: { status: string }) => k.status === 'failed')).toEqual([]);
-  });
+      const reset = await infra(['drill', 'reset', '--name', lab], { cwd });
+      expect(reset.exitCode).toBe(0);
+      // One line, not up's whole report.
+      expect(reset.stdout).toBe(`drill "${name}" reset: lab "${lab}" is as infra made it`);
+      expect(reset.stderr).toBe('');
+      const smoke = await infra(['smoke', '--name', lab, '--skip', 'failover,lb-failover', '--json'], { cwd });
+      expect(JSON.parse(smoke.stdout).checks.filter((k: { status: string }) => k.status === 'failed')).toEqual([]);
+    },
+  );
 
   it('a solved drill does not block the next: start ends it and restores the lab; an unsolved one still blocks', async () => {
     const [first, second] = ['replication-stopped', 'replica-writable'];

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
-import { describeWithDocker, requireEngine, infra, docker } from '../helpers/e2e.js';
+import { describeWithDocker, requireEngine, infra, docker, until } from '../helpers/e2e.js';
 import { repoRoot } from '../helpers/fixtures.js';
 import { EVERY_PROFILE, sharedLab } from '../helpers/shared-lab.js';
 
@@ -30,16 +30,6 @@ async function alertState(prometheus: string, name: string): Promise<string> {
     data: { alerts: { labels: { alertname: string; server?: string }; state: string }[] };
   };
   return body.data.alerts.find((a) => a.labels.alertname === name && a.labels.server === 'web-01')?.state ?? 'inactive';
-}
-
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
 }
 
 describeWithDocker('monitored, on a lab with every profile', () => {
@@ -119,6 +109,56 @@ describeWithDocker('monitored, on a lab with every profile', () => {
       await page.screenshot({ path: path.join(artefacts, 'lab-page-recovered.png'), fullPage: true });
     },
   );
+
+  itWithBrowser(
+    'infra fail lb-01: lb-02 holds the address and its card shows its own HAProxy up; LoadBalancerDown is listed',
+    async () => {
+      browser ??= await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+      const page = await browser.newPage();
+      await page.setViewport({ width: 1280, height: 900 });
+      await page.goto(status.monitoring.page_url);
+      // Each LB card shows its own HAProxy target only; lb-01 holds the address.
+      await page.waitForSelector('[data-server="lb-01"] [data-holds]', { timeout: 20_000 });
+      const jobsOf = (server: string) =>
+        page.$$eval(`[data-server="${server}"] [data-job]`, (marks) =>
+          marks.map((m) => `${m.getAttribute('data-job')} ${m.getAttribute('data-up')}`),
+        );
+      expect(await jobsOf('lb-02')).toEqual(['haproxy true', 'node true']);
+      // "none" is not drawn as an alert.
+      const noneColour = await page.$eval('#alerts li', (li) => getComputedStyle(li).color);
+      expect(noneColour).not.toBe('rgb(209, 52, 47)');
+
+      expect((await infra(['fail', 'lb-01', '--name', lab], { cwd })).exitCode).toBe(0);
+      try {
+        await page.waitForSelector('[data-server="lb-02"] [data-holds]', { timeout: 20_000 });
+        await page.waitForSelector('[data-server="lb-01"][data-state="down"]', { timeout: 20_000 });
+        expect(await jobsOf('lb-02')).toEqual(['haproxy true', 'node true']);
+        expect(await page.$('[data-server="lb-01"] [data-holds]')).toBeNull();
+        await page.waitForSelector('[data-alert="LoadBalancerDown"]', { timeout: 30_000 });
+        const alert = await page.$eval('[data-alert="LoadBalancerDown"]', (li) => li.textContent);
+        expect(alert).toContain('lb-01');
+        mkdirSync(artefacts, { recursive: true });
+        await page.screenshot({ path: path.join(artefacts, 'lab-page-lb-01-down.png'), fullPage: true });
+      } finally {
+        expect((await infra(['recover', 'lb-01', '--name', lab], { cwd })).exitCode).toBe(0);
+      }
+      await page.waitForSelector('[data-server="lb-01"] [data-holds]', { timeout: 20_000 });
+      await page.waitForFunction(() => !document.querySelector('[data-alert="LoadBalancerDown"]'), { timeout: 30_000 });
+      await page.close();
+    },
+  );
+
+  it('explain monitoring lists exactly the alert rules Prometheus loaded', async () => {
+    const explained = JSON.parse((await infra(['explain', 'monitoring', '--name', lab, '--json'], { cwd })).stdout) as {
+      monitoring: { alerts: { name: string }[] };
+    };
+    const body = (await (await fetch(`${status.monitoring.prometheus_url}/api/v1/rules?type=alert`)).json()) as {
+      data: { groups: { rules: { name: string }[] }[] };
+    };
+    const loaded = body.data.groups.flatMap((g) => g.rules.map((r) => r.name));
+    expect(explained.monitoring.alerts.map((a) => a.name).sort()).toEqual(loaded.sort());
+    expect(loaded).toEqual(expect.arrayContaining(['LoadBalancerDown', 'SplitBrain', 'FloatingAddressUnheld']));
+  });
 
   it('an exporter stopped by hand fails the monitoring check by name; `infra up` brings it back', async () => {
     await docker(['stop', `infra-${lab}-web-02-nginx-exporter`]);

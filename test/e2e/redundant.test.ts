@@ -7,7 +7,7 @@ import path from 'node:path';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
-import { describeWithDocker, requireEngine, infra, labSql } from '../helpers/e2e.js';
+import { describeWithDocker, requireEngine, infra, labSql, curlLab } from '../helpers/e2e.js';
 import { EVERY_PROFILE, sharedLab, type SharedLab } from '../helpers/shared-lab.js';
 
 // The shared lab's, once beforeAll has it.
@@ -27,28 +27,7 @@ async function status(): Promise<Status> {
 }
 
 /** What a user's curl gets over HTTPS, trusting only the lab's CA. */
-async function curlHttps(url: string): Promise<{ code: string; servedBy: string }> {
-  const result = await execa(
-    'curl',
-    [
-      '-sS',
-      '-m',
-      '10',
-      '--cacert',
-      path.join(dir, 'tls', 'ca.crt'),
-      '-o',
-      '/dev/null',
-      '-D',
-      '-',
-      '-w',
-      '%{http_code}',
-      `${url}/`,
-    ],
-    { reject: false },
-  );
-  const out = String(result.stdout);
-  return { code: out.slice(-3), servedBy: /^x-served-by: (\S+)/im.exec(out)?.[1] ?? '' };
-}
+const curlHttps = (url: string) => curlLab(url, path.join(dir, 'tls', 'ca.crt'));
 
 /** What the database of `server` holds, read as root inside its container (the test's view, not infra's). */
 const sql = (server: string, query: string) => labSql(lab, server, query);
@@ -130,11 +109,11 @@ describeWithDocker('redundant, on a lab with every profile', () => {
   });
 
   it('infra fail lb-01: the address moves to lb-02 and HTTPS keeps answering; infra recover lb-01 takes it back', async () => {
-    expect((await curlHttps(url)).code).toBe('200');
+    expect((await curlHttps(url)).code).toBe(200);
     expect((await infra(['fail', 'lb-01', '--name', lab], { cwd })).exitCode).toBe(0);
     try {
       const answers = await Promise.all(Array.from({ length: 4 }, () => curlHttps(url)));
-      expect(answers.map((a) => a.code)).toEqual(['200', '200', '200', '200']);
+      expect(answers.map((a) => a.code)).toEqual([200, 200, 200, 200]);
       const during = await status();
       expect(during.floating_address.holder).toBe('lb-02');
     } finally {
@@ -148,7 +127,7 @@ describeWithDocker('redundant, on a lab with every profile', () => {
       if (holder !== 'lb-01') await new Promise((r) => setTimeout(r, 200));
     }
     expect(holder).toBe('lb-01');
-    expect((await curlHttps(url)).code).toBe('200');
+    expect((await curlHttps(url)).code).toBe(200);
   });
 
   it('infra promote web-02 then web-01 under write load: no write lost or doubled, replication healthy, tables equal', async () => {
@@ -204,7 +183,7 @@ describeWithDocker('redundant, on a lab with every profile', () => {
         }),
       ],
     });
-    expect((await curlHttps(url)).code).toBe('200');
+    expect((await curlHttps(url)).code).toBe(200);
     const recover = await infra(['recover', 'web-01', '--name', lab], { cwd });
     expect(recover.stderr).toContain('replication rejoined: web-01 replicates from web-02 again');
     expect(recover.exitCode).toBe(0);

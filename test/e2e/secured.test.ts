@@ -110,6 +110,14 @@ describeWithDocker('secured, on a lab with every profile', () => {
       'lb-02:80',
       'mon-01:9090',
     ]);
+    // What explain tells the student is open to the lab network is what the scan found, and Prometheus's lack of a
+    // password is among what is still exposed.
+    const explained = JSON.parse((await infra(['explain', 'security', '--name', lab, '--json'], { cwd })).stdout) as {
+      open_on_lab_network: string[];
+      security: { what: string; exposed: boolean }[];
+    };
+    expect([...explained.open_on_lab_network].sort()).toEqual(scan.split('\n').sort());
+    expect(explained.security.find((f) => /^Prometheus/.test(f.what))).toMatchObject({ exposed: true });
     const published = await docker(['ps', '--filter', `label=dev.infra.lab=${lab}`, '--format', '{{.Ports}}']);
     const bindings = published
       .split(/[\n,]/)

@@ -1,10 +1,13 @@
 // Every valid-* fixture's rendered files pass the real tools, run inside the lab's own images (Debian 13: HAProxy
 // 3.0, nginx 1.26), not the host's older ones: `haproxy -c`, `nginx -t`, `nft -c`, `promtool` and `docker compose config -q`.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describeWithDocker, requireEngine, tempDir, infra, docker } from '../helpers/e2e.js';
 import { fixtureNames, fixturesDir } from '../helpers/fixtures.js';
+import { parse, stringify } from 'yaml';
+import { alertRules } from '../../src/profiles/alert-rules.js';
+import { buildLab } from '../../src/topology/build-lab.js';
 
 const cwd = tempDir();
 
@@ -171,33 +174,38 @@ describeWithDocker('rendered files pass the real tools', () => {
     });
   });
 
+  /** promtool from the lab's own Prometheus image, on a mon-01 folder mounted where Prometheus reads it. */
+  const promtool = (args: string[], folder: string) =>
+    execa(
+      'docker',
+      [
+        'run',
+        '--rm',
+        '--entrypoint',
+        'promtool',
+        '-v',
+        `${folder}:/etc/infra/prometheus:ro`,
+        '-w',
+        '/etc/infra/prometheus',
+        images.prometheus,
+        ...args,
+      ],
+      { reject: false },
+    );
+
   describe('valid-monitored Prometheus files', () => {
     const dir = path.join(cwd, 'valid-monitored');
-    /** promtool from the lab's own Prometheus image, on mon-01's folder mounted where Prometheus reads it. */
-    const promtool = (args: string[], folder = path.join(dir, 'mon-01')) =>
-      execa(
-        'docker',
-        [
-          'run',
-          '--rm',
-          '--entrypoint',
-          'promtool',
-          '-v',
-          `${folder}:/etc/infra/prometheus:ro`,
-          images.prometheus,
-          ...args,
-        ],
-        { reject: false },
-      );
-
     it('promtool check config accepts mon-01/prometheus.yml (and the rule file it names)', async () => {
-      const result = await promtool(['check', 'config', '/etc/infra/prometheus/prometheus.yml']);
+      const result = await promtool(
+        ['check', 'config', '/etc/infra/prometheus/prometheus.yml'],
+        path.join(dir, 'mon-01'),
+      );
       expect(result.stdout).toContain('SUCCESS');
       expect(result.exitCode).toBe(0);
     });
 
     it('promtool check rules accepts mon-01/alerts.yml; a broken rule is rejected', async () => {
-      const result = await promtool(['check', 'rules', '/etc/infra/prometheus/alerts.yml']);
+      const result = await promtool(['check', 'rules', '/etc/infra/prometheus/alerts.yml'], path.join(dir, 'mon-01'));
       expect(result.stdout).toMatch(/SUCCESS: \d+ rules found/);
       expect(result.exitCode).toBe(0);
       const broken = path.join(cwd, 'broken-rules');
@@ -207,6 +215,90 @@ describeWithDocker('rendered files pass the real tools', () => {
       ]);
       const rejected = await promtool(['check', 'rules', '/etc/infra/prometheus/alerts.yml'], broken);
       expect(rejected.exitCode).not.toBe(0);
+    });
+  });
+
+  describe('valid-redundant-all alert rules, fed series by promtool test rules', () => {
+    const dir = path.join(cwd, 'valid-redundant-all');
+    /** The rule as rendered, found by name: its annotations are what promtool compares a fired alert with. */
+    const annotations = (name: string) => {
+      const rule = alertRules(
+        buildLab(parse(readFileSync(path.join(fixturesDir, 'valid-redundant-all.yaml'), 'utf8')), {}),
+        address,
+      ).find((r) => r.name === name)!;
+      return { summary: rule.summary, why: rule.why };
+    };
+    let address = '';
+
+    it('LoadBalancerDown fires 10 s after HAProxy stops answering; SplitBrain only while both LBs list the address; FloatingAddressUnheld when none does', async () => {
+      const rules = readFileSync(path.join(dir, 'mon-01', 'alerts.yml'), 'utf8');
+      address = /address="([\d.]+)"/.exec(rules)![1];
+      const held = (server: string) =>
+        `node_network_address_info{role="lb", server="${server}", address="${address}", device="eth0"}`;
+      // One sample every 5 s (Prometheus's scrape): lb-01 holds the address throughout; lb-02 takes it too from
+      // 30 s (a split brain); lb-01's HAProxy stops answering at 10 s.
+      const tests = {
+        rule_files: ['alerts.yml'],
+        evaluation_interval: '5s',
+        tests: [
+          {
+            interval: '5s',
+            input_series: [
+              { series: held('lb-01'), values: '1x20' },
+              { series: held('lb-02'), values: '_x5 1x14' },
+              { series: 'up{job="haproxy", server="lb-01", role="lb"}', values: '1 1 0x18' },
+              { series: 'up{job="haproxy", server="lb-02", role="lb"}', values: '1x20' },
+            ],
+            alert_rule_test: [
+              { eval_time: '5s', alertname: 'LoadBalancerDown', exp_alerts: [] },
+              {
+                eval_time: '25s',
+                alertname: 'LoadBalancerDown',
+                exp_alerts: [
+                  {
+                    exp_labels: { severity: 'critical', job: 'haproxy', server: 'lb-01', role: 'lb' },
+                    exp_annotations: {
+                      ...annotations('LoadBalancerDown'),
+                      summary: 'load balancer lb-01 does not answer',
+                    },
+                  },
+                ],
+              },
+              { eval_time: '25s', alertname: 'SplitBrain', exp_alerts: [] },
+              { eval_time: '25s', alertname: 'FloatingAddressUnheld', exp_alerts: [] },
+              {
+                eval_time: '50s',
+                alertname: 'SplitBrain',
+                exp_alerts: [
+                  { exp_labels: { severity: 'critical', address }, exp_annotations: annotations('SplitBrain') },
+                ],
+              },
+            ],
+          },
+          {
+            interval: '5s',
+            input_series: [{ series: held('lb-01'), values: '1 1 stale' }],
+            alert_rule_test: [
+              { eval_time: '5s', alertname: 'FloatingAddressUnheld', exp_alerts: [] },
+              {
+                eval_time: '40s',
+                alertname: 'FloatingAddressUnheld',
+                exp_alerts: [
+                  {
+                    exp_labels: { severity: 'critical', role: 'lb', address },
+                    exp_annotations: annotations('FloatingAddressUnheld'),
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      };
+      const testFile = path.join(dir, 'mon-01', 'alerts.test.yml');
+      writeFileSync(testFile, stringify(tests));
+      const result = await promtool(['test', 'rules', 'alerts.test.yml'], path.join(dir, 'mon-01'));
+      expect(result.stdout + result.stderr).toContain('SUCCESS');
+      expect(result.exitCode).toBe(0);
     });
   });
 

@@ -73,3 +73,36 @@ export async function get(url: string): Promise<{ status: number; servedBy: stri
   const response = await fetch(url);
   return { status: response.status, servedBy: response.headers.get('x-served-by'), body: await response.text() };
 }
+
+/** Polls `probe` (every 0.5 s) until it returns a value; fails naming `what` after `timeoutMs`. */
+export async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/**
+ * A request as a user's curl sends it through a lab's published HTTPS port, trusting only the lab's CA (`caFile`);
+ * `pin` asks HAProxy for one web server.
+ */
+export async function curlLab(
+  url: string,
+  caFile: string,
+  { method = 'GET', path: where = '/', pin }: { method?: string; path?: string; pin?: string } = {},
+): Promise<{ code: number; servedBy: string; seconds: number }> {
+  const result = await execa(
+    'curl',
+    [
+      ...['-sS', '-m', '15', '-X', method, '--cacert', caFile, '-o', '/dev/null', '-D', '-'],
+      ...['-w', '\n%{http_code} %{time_total}', ...(pin ? ['-H', `X-Infra-Server: ${pin}`] : []), `${url}${where}`],
+    ],
+    { reject: false },
+  );
+  const [code, seconds] = String(result.stdout).trim().split('\n').at(-1)!.split(' ');
+  const servedBy = /^x-served-by: (\S+)/im.exec(String(result.stdout))?.[1] ?? '';
+  return { code: Number(code), servedBy, seconds: Number(seconds) };
+}
