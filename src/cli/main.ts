@@ -537,7 +537,7 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
       .addHelpText(
         'after',
         action === 'fail'
-          ? '\nExample:\n  $ infra fail web-01 && curl -sI http://127.0.0.1:8080/ | grep -i x-served-by     (web-02 answers)'
+          ? '\nExample:\n  $ infra fail web-01 && curl -sI <the URL infra status prints>/ | grep -i x-served-by     (web-02 answers)'
           : '\nExample:\n  $ infra recover web-01',
       )
       .action(
