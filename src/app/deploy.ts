@@ -13,7 +13,7 @@ import { webServers, type Lab } from '../topology/types.js';
 import { readFacts, runPlaybook, type HostRecap, type HostVars } from '../runtime/ansible.js';
 import { ANSIBLE_DIR, renderAnsibleProject } from '../targets/ansible-project.js';
 import { requireAppRuntime, serverDatabase, type RealServer } from '../targets/platform.js';
-import { FACT_NAMES, hostFactsOf } from '../targets/targets.js';
+import { ASSUMED, assumedFactsOf, FACT_NAMES, hostFactsOf } from '../targets/targets.js';
 import { requireFloatingAddress } from '../targets/floating-address.js';
 import type { AppEnv } from './context.js';
 import { lockLab } from './lab-lock.js';
@@ -25,6 +25,8 @@ export interface DeployOptions extends RenderOptions {
   /** An inventory file; absent: infra.yaml's targets. */
   inventory?: string;
   check: boolean;
+  /** Render the Ansible project for review and stop: no server is contacted (their facts are assumed). */
+  renderOnly?: boolean;
   json: boolean;
 }
 
@@ -56,11 +58,17 @@ export async function readDeployment(options: DeployOptions, note: (d: string) =
   const named = await labServers(options, 'deploy');
   const { target, hosts, targetsInventory } = named;
   const names = Object.keys(hosts);
-  const facts = await readFacts(options.cwd, named.inventory, names, FACT_NAMES).finally(named.release);
+  // --render-only reaches no server: what they run is assumed (the inventory may say otherwise), not read.
+  const facts = options.renderOnly
+    ? {}
+    : await readFacts(options.cwd, named.inventory, names, FACT_NAMES).finally(named.release);
+  if (options.renderOnly) await named.release();
   const webs = new Set(webServers(named.lab).map((s) => s.name));
   const servers: Record<string, RealServer> = {};
   for (const name of names) {
-    const read = hostFactsOf(name, facts[name] ?? {}, hosts[name]);
+    const read = options.renderOnly
+      ? assumedFactsOf(name, hosts[name])
+      : hostFactsOf(name, facts[name] ?? {}, hosts[name]);
     if (webs.has(name)) requireAppRuntime(read);
     const database = webs.has(name) ? serverDatabase(flavourOf(named.lab), read) : undefined;
     servers[name] = { facts: read, database };
@@ -94,11 +102,17 @@ export async function deployCommand(env: AppEnv, options: DeployOptions): Promis
   const { io } = env;
   const steps = new StepRunner(io, options.json);
   const started = performance.now();
-  const deployment = await steps.step('read the servers', (note) => readDeployment(options, note));
+  const deployment = await steps.step(options.renderOnly ? 'read the inventory' : 'read the servers', (note) =>
+    readDeployment(options, note),
+  );
   const { lab, dir } = deployment;
   const release = await lockLab(dir, lab.name, 'infra deploy');
   let outcome: DeployOutcome;
   try {
+    if (options.renderOnly) {
+      await renderProject(options, deployment, steps);
+      return reportRenderOnly(io, options, deployment);
+    }
     outcome = await deploy(env, options, deployment, steps);
   } finally {
     await release();
@@ -120,13 +134,12 @@ export async function deployCommand(env: AppEnv, options: DeployOptions): Promis
   return EXIT.ok;
 }
 
-async function deploy(
-  env: AppEnv,
+/** The lab folder's ansible/ (and the Docker files beside it), for the servers as read or assumed. */
+async function renderProject(
   options: DeployOptions,
-  { lab, dir, target, inventory, targetsInventory, hosts, servers, floatingAddress }: Deployment,
+  { lab, dir, target, targetsInventory, servers, floatingAddress }: Deployment,
   steps: StepRunner,
-): Promise<DeployOutcome> {
-  const { io } = env;
+): Promise<void> {
   await steps.step('render the Ansible project', async (note) => {
     const result = await renderLabFolder(
       {
@@ -143,6 +156,42 @@ async function deploy(
     note(`${path.relative(options.cwd, path.join(dir, ANSIBLE_DIR)) || ANSIBLE_DIR}/`);
     return result;
   });
+}
+
+/** `--render-only`: where the project is, what was assumed of the servers, and how to run it. */
+function reportRenderOnly(io: Io, options: DeployOptions, { lab, dir, servers }: Deployment): number {
+  const project = path.join(dir, ANSIBLE_DIR);
+  const assumed = Object.values(servers).map((s) => `${s.facts.server} ${s.facts.distribution} ${s.facts.release}`);
+  if (options.json) {
+    const json = {
+      ok: true,
+      lab: lab.name,
+      dir,
+      project,
+      contacted: false,
+      assumed: Object.fromEntries(Object.values(servers).map((s) => [s.facts.server, s.facts])),
+    };
+    io.stdout.write(JSON.stringify(json, null, 2) + '\n');
+    return EXIT.ok;
+  }
+  io.stderr.write(
+    `rendered ${path.relative(options.cwd, project) || project}/ for review; no server was contacted.\n` +
+      `assumed: ${assumed.join(', ')}, with ${ASSUMED.serviceManager}, each on the /${ASSUMED.prefix} around its address ` +
+      `(infra_release="ubuntu 24.04", infra_address and infra_interface in the inventory say otherwise).\n` +
+      `\`infra deploy\` reads the real ones, renders again, and runs it; \`--check\` shows what it would change.\n`,
+  );
+  return EXIT.ok;
+}
+
+async function deploy(
+  env: AppEnv,
+  options: DeployOptions,
+  deployment: Deployment,
+  steps: StepRunner,
+): Promise<DeployOutcome> {
+  const { io } = env;
+  const { lab, dir, inventory, hosts } = deployment;
+  await renderProject(options, deployment, steps);
   const secrets = await requireSecrets(dir);
   const run = {
     projectDir: path.join(dir, ANSIBLE_DIR),

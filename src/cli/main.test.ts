@@ -108,3 +108,37 @@ it('explain --json returns the same facts structured; an unknown topic exits 2',
   expect(await main(['explain', 'weather'], bad.io)).toBe(2);
   expect(bad.err()).toContain('[topic]: one of elements, algorithm, mode, replication, spof, security, monitoring');
 });
+
+// ansible-inventory reads the inventory (ansible-core: CI installs it; elsewhere the test needs it to run).
+const hasAnsible = existsSync('/usr/bin/ansible-inventory');
+const inCi = process.env.CI === 'true' || process.env.CI === '1';
+
+(hasAnsible || inCi ? it : it.skip)(
+  'deploy --render-only writes the Ansible project for review without reaching any server, saying what it assumed',
+  async () => {
+    const cwd = tmp();
+    // TEST-NET addresses: nothing answers there, so any attempt to reach a server would fail the command.
+    writeFileSync(
+      path.join(cwd, 'hosts.ini'),
+      'lb-01 ansible_host=192.0.2.10\nweb-01 ansible_host=192.0.2.11 infra_release="debian 12"\n' +
+        'web-02 ansible_host=192.0.2.12 infra_release="debian 12"\n',
+    );
+    const t = io(cwd);
+    expect(await main(['deploy', '--inventory', 'hosts.ini', '--render-only'], t.io)).toBe(0);
+    expect(t.err()).toContain('for review; no server was contacted');
+    expect(t.err()).toContain('assumed: lb-01 debian 13, web-01 debian 12, web-02 debian 12, with systemd');
+    const project = path.join(cwd, 'infra-labs', 'lab', 'ansible');
+    expect(existsSync(path.join(project, 'site.yml'))).toBe(true);
+    expect(readFileSync(path.join(project, 'host_vars', 'web-01.yml'), 'utf8')).toContain('# web-01: debian 12');
+    // MariaDB 10.11 on Debian 12: the web servers' release decides the database server.
+    expect(readFileSync(path.join(project, 'host_vars', 'web-02.yml'), 'utf8')).toContain('mariadb-server');
+
+    const both = io(cwd);
+    expect(await main(['deploy', '--inventory', 'hosts.ini', '--render-only', '--check'], both.io)).toBe(2);
+    expect(both.err()).toContain('--check and --render-only exclude each other');
+    const noAddress = io(cwd);
+    writeFileSync(path.join(cwd, 'named.ini'), 'lb-01 ansible_host=lb.example.org\nweb-01\nweb-02\n');
+    expect(await main(['deploy', '--inventory', 'named.ini', '--render-only'], noAddress.io)).toBe(2);
+    expect(noAddress.err()).toContain('lb-01: give it `infra_address=<its private IPv4 address>`');
+  },
+);

@@ -487,6 +487,10 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
       '--check',
       'show the diff of every file and package change (ansible-playbook --check --diff); change nothing',
     )
+    .option(
+      '--render-only',
+      "write the lab folder's ansible/ for review and stop, offline: no server is contacted (each is assumed Debian 13 with systemd unless the inventory's infra_release says otherwise)",
+    )
     .option('--json', 'print {ok, servers: {host: {ok, changed, …}}, changed, replication, steps} on stdout')
     .addHelpText(
       'after',
@@ -507,17 +511,24 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
         'network itself routes visitors there (no edge).\n' +
         '\nExit codes: 0 deployed (or checked), 1 a task or replication failed, 2 bad inventory or config,\n' +
         '3 ansible-core missing here.\n' +
-        '\nExamples:\n  $ infra deploy --inventory hosts.ini --check     what would change\n' +
+        '\nExamples:\n  $ infra deploy --inventory hosts.ini --render-only   the Ansible project to read, offline\n' +
+        '  $ infra deploy --inventory hosts.ini --check     what would change\n' +
         '  $ infra deploy --inventory hosts.ini             apply (a second run reports no change)\n' +
         '  $ infra smoke --inventory hosts.ini              prove it works there',
     )
     .action(
-      run(async (o: Common & { inventory?: string; check?: boolean; json?: boolean }) => {
+      run(async (o: Common & { inventory?: string; check?: boolean; renderOnly?: boolean; json?: boolean }) => {
+        if (o.check && o.renderOnly) {
+          throw new UsageError('--check and --render-only exclude each other', [
+            '--render-only: the project to read, offline; --check: what a deploy would change on the servers',
+          ]);
+        }
         const { deployCommand } = await import('../app/deploy.js');
         return deployCommand(env(), {
           ...target(o),
           inventory: o.inventory,
           check: Boolean(o.check),
+          renderOnly: Boolean(o.renderOnly),
           json: Boolean(o.json),
         });
       }),

@@ -87,6 +87,35 @@ export function hostFactsOf(server: string, facts: Record<string, unknown>, vars
   return { server, distribution, release, address, serviceManager, sshPort, ...(network ? { network } : {}) };
 }
 
+/** What `deploy --render-only` assumes of a server it does not reach, unless the inventory says otherwise. */
+export const ASSUMED = { release: 'debian 13', serviceManager: 'systemd', interface: 'eth0', prefix: 24 } as const;
+
+/**
+ * A server's facts without reaching it (`deploy --render-only`): its release from `infra_release` ("debian 13"
+ * unless given), systemd, its address from `infra_address` or `ansible_host`, its network the /24 around that
+ * address on `infra_interface` (eth0 unless given). Rendering is then offline, for review.
+ */
+export function assumedFactsOf(server: string, vars: HostVars): HostFacts {
+  const [distribution, release = ''] = String(vars.infra_release ?? ASSUMED.release)
+    .toLowerCase()
+    .split(/\s+/);
+  const address = String(vars.infra_address ?? vars.ansible_host ?? '');
+  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(address)) {
+    throw new UsageError(`${server}: --render-only needs the address the other servers reach it at`, [
+      `${server}: give it \`infra_address=<its private IPv4 address>\` in the inventory (ansible_host is "${String(vars.ansible_host ?? '')}")`,
+    ]);
+  }
+  return {
+    server,
+    distribution,
+    release,
+    address,
+    serviceManager: ASSUMED.serviceManager,
+    sshPort: Number(vars.ansible_port ?? 22),
+    network: { interface: String(vars.infra_interface ?? ASSUMED.interface), cidr: `${address}/${ASSUMED.prefix}` },
+  };
+}
+
 /** `ssh` arguments reaching a host as Ansible does: its address, port, user, key and extra SSH options. */
 export function sshArgs(server: string, vars: HostVars): string[] {
   const args: string[] = [];
