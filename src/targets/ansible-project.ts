@@ -1,6 +1,7 @@
 // Render for real servers (pure, like render-lab): the lab model and what infra read from each server → an Ansible
 // project in the lab folder's ansible/: a playbook, a role per component kind (templates/ansible/roles, static), and
 // each server's configuration files from the same kinds and templates as the Docker lab, in their real-server form.
+import { stringify } from 'yaml';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { app } from '../kinds/app.js';
@@ -112,7 +113,7 @@ function playbook(lab: Lab, secured: boolean): string {
   return `# The lab "${lab.name}" on real servers. Rendered by infra deploy; edit infra.yaml, not this file.
 # \`infra deploy --inventory FILE\` runs it (with the lab's secrets in its environment), then sets up replication
 # and checks the result; \`infra deploy --check\` runs it with --check --diff and changes nothing.
-- name: every server of the lab, then its packages
+- name: Every server of the lab, then its packages
   hosts: ${all}
   become: true
   # A server that cannot take the lab (a port held by another program, no sudo) stops the run on every server,
@@ -125,13 +126,13 @@ function playbook(lab: Lab, secured: boolean): string {
 
 # Each server runs its own roles (host_vars' infra_roles: the database first, then the app, then Nginx in front of
 # it; the exporters last) at its own pace: a load balancer does not wait for the web servers' tasks.
-- name: each server's roles
+- name: Each server's roles
   hosts: ${all}
   become: true
   gather_facts: false
   strategy: free
   tasks:
-    - name: the roles of this server
+    - name: The roles of this server
       ansible.builtin.include_role:
         name: "{{ infra_role }}"
       loop: "{{ infra_roles }}"
@@ -142,7 +143,7 @@ ${secured ? FIREWALL_PLAY(all) : ''}`;
 
 /** `secured`: the firewalls go on last, one server at a time, each with a rollback armed until SSH gets through. */
 const FIREWALL_PLAY = (hosts: string) => `
-- name: the firewalls (secured), last, one server at a time, each rolled back unless SSH still gets through
+- name: The firewalls (secured), last, one server at a time, each rolled back unless SSH still gets through
   hosts: ${hosts}
   become: true
   gather_facts: false
@@ -150,14 +151,19 @@ const FIREWALL_PLAY = (hosts: string) => `
   roles: [firewall]
 `;
 
+/** One variable in YAML's block style, as ansible-lint's yamllint wants it (spaced, lines under 160 characters). */
+function yamlVar(name: string, value: unknown): string {
+  return stringify({ [name]: value }, { lineWidth: 120 }).trimEnd();
+}
+
 function groupVars(lab: Lab, servers: Record<string, RealServer>): string {
   const hostsBlock = lab.servers.map((s) => `${servers[s.name].facts.address} ${s.name}`).join('\n');
   return `# Rendered by infra deploy from the lab "${lab.name}".
-infra_lab: ${JSON.stringify(lab.name)}
+${yamlVar('infra_lab', lab.name)}
 # The servers' private addresses, by name, in every server's /etc/hosts.
-infra_hosts_block: ${JSON.stringify(hostsBlock)}
-infra_programs: ${JSON.stringify(LAB_PROGRAMS)}
-infra_app_db: ${JSON.stringify({ user: APP_DB.user, database: APP_DB.database })}
+${yamlVar('infra_hosts_block', hostsBlock)}
+${yamlVar('infra_programs', LAB_PROGRAMS)}
+${yamlVar('infra_app_db', { user: APP_DB.user, database: APP_DB.database })}
 # secured: HTTPS at the load balancer with the lab's certificate (from the lab folder, never copied into this one).
 infra_tls: ${hasProfile(lab, 'secured')}
 `;
@@ -173,20 +179,23 @@ function hostVars(lab: Lab, name: string, servers: Record<string, RealServer>, s
     .concat(server.role === 'lb' && hasProfile(lab, 'secured') ? [PORTS.https] : []);
   const lines = [
     `# ${name}: ${real.facts.distribution} ${real.facts.release}, reached by the other servers at ${real.facts.address}.`,
-    `infra_ports: ${JSON.stringify([...new Set(ports)].sort((a, b) => a - b))}`,
+    yamlVar(
+      'infra_ports',
+      [...new Set(ports)].sort((a, b) => a - b),
+    ),
     // Ansible's ansible_service_mgr, read by infra before rendering (the plays gather no facts).
-    `infra_service_mgr: ${JSON.stringify(real.facts.serviceManager)}`,
+    yamlVar('infra_service_mgr', real.facts.serviceManager),
   ];
-  lines.push(`infra_roles: ${JSON.stringify(rolesOf(server))}`);
-  lines.push(`infra_packages: ${JSON.stringify(packagesOf(lab, server, real, site))}`);
+  lines.push(yamlVar('infra_roles', rolesOf(server)));
+  lines.push(yamlVar('infra_packages', packagesOf(lab, server, real, site)));
   if (real.database) {
     const { package: pkg, service, config, client } = real.database;
-    lines.push(`infra_db: ${JSON.stringify({ package: pkg, service, config, client })}`);
+    lines.push(yamlVar('infra_db', { package: pkg, service, config, client }));
   }
   if (hasProfile(lab, 'monitored')) {
-    lines.push(`infra_daemons: ${JSON.stringify(serverDaemons(lab, server, real.facts.address, site))}`);
+    lines.push(yamlVar('infra_daemons', serverDaemons(lab, server, real.facts.address, site)));
     const prometheus = server.components.some((c) => c.kind === 'prometheus');
-    lines.push(`infra_prometheus_files: ${JSON.stringify(prometheus ? [...PROMETHEUS_FILES] : [])}`);
+    lines.push(yamlVar('infra_prometheus_files', prometheus ? [...PROMETHEUS_FILES] : []));
   }
   return lines.join('\n') + '\n';
 }
