@@ -29,6 +29,15 @@ function parsePort(value: string): number | 'auto' {
   return port;
 }
 
+/** A port to listen on: 0 for any free one. */
+function parseListenPort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new InvalidArgumentError('must be a port from 1 to 65535, or 0 for any free one.');
+  }
+  return port;
+}
+
 function parseProfiles(value: string): Profile[] {
   // `none` clears the profiles a lab folder or infra.yaml recorded.
   if (value.trim() === 'none') return [];
@@ -313,6 +322,33 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
     );
 
   program
+    .command('watch')
+    .description(
+      "the lab's diagram, live, in a browser: each server up, degraded or down, the traffic each web server takes, " +
+        'the LB holding the floating address, replication; served on 127.0.0.1 until Ctrl-C',
+    )
+    .addOption(configOption())
+    .addOption(nameOption())
+    .addOption(dirOption())
+    .option('--port <port>', 'port on 127.0.0.1 (default: any free one)', parseListenPort, 0)
+    .option('--open', 'start a browser on it too (xdg-open), where there is one')
+    .addHelpText(
+      'after',
+      '\nIt prints the URL on stdout (for scripts), then serves the page and what runs now, read by infra itself: no\n' +
+        "profile needed. With the monitored profile the page links to Prometheus's page, which adds the plots.\n" +
+        '\nExamples:\n  $ infra watch --open\n  $ infra watch --name ci-1 --port 8099\n' +
+        '\nExit codes: 0 stopped with Ctrl-C; 1 the lab is not running; 2 bad usage (a port in use).',
+    )
+    .action(
+      run(async (o: Common & { port: number; open?: boolean }) => {
+        const { watchCommand } = await import('../app/watch.js');
+        return untilInterrupted(io, 'closing the page', (signal) =>
+          watchCommand(makeEnv(io, signal, { verbose }), { ...target(o), port: o.port, open: Boolean(o.open) }),
+        );
+      }),
+    );
+
+  program
     .command('status')
     .description('every server and component with its state and health, the LB URL and the lab folder')
     .addOption(configOption())
@@ -429,11 +465,12 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
         '  tls              secured labs: HTTPS with the lab CA, no TLS 1.1, redirect, HSTS\n' +
         "  firewall         secured labs: only what each server's policy allows connects\n" +
         '  monitoring       monitored labs: every scrape target up, alert rules loaded, no critical alert\n' +
+        '  lb-pair          redundant labs: lb-01 alone holds the floating address (both: a split brain),\n' +
+        '                   keepalived runs and HAProxy answers on both\n' +
         '  failover         web-01 stopped: every request served by the others, none failed; it rejoins\n' +
         '  lb-failover      redundant labs: the active LB stopped: the floating address moves (goal < 3 s),\n' +
         '                   only requests in flight fail; it returns with the LB\n' +
         'On real servers (--inventory), instead of failover and lb-failover (nothing there is stopped):\n' +
-        '  lb-pair          redundant: lb-01 holds the floating address, keepalived runs and HAProxy answers on both\n' +
         '  lb-handover      redundant, with --handover only: keepalived stopped on lb-01 (HAProxy left running), the\n' +
         '                   address moves to lb-02 (goal < 3 s) and back, only requests in flight fail\n' +
         '\nExamples:\n  $ infra smoke\n  $ infra smoke --json --junit smoke.xml\n  $ infra smoke --skip failover\n' +

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { labAppBundle } from '../paths.js';
 import { renderTemplate } from '../render/engine.js';
+import { livePageView } from '../render/page-assets.js';
 import { file } from '../render/rendered-file.js';
 import { APP_DB, PORTS } from '../topology/lab-constants.js';
 import { nameFlag, webServers } from '../topology/types.js';
@@ -43,10 +44,8 @@ export const app: KindSpec<'app'> = {
     file(
       'app/public/index.html',
       renderTemplate('app/public/index.html', {
-        lab: lab.name,
-        domain: lab.domain,
-        balance: lab.balance,
-        mode: lab.mode,
+        // The lab's diagram, small, with the server that served the page marked (the page draws it).
+        ...livePageView(lab, { floatingAddress: undefined, oneHost: true }),
         activePassive: lab.mode === 'active-passive',
         // The page's commands work as typed: this lab's servers, and its name when it is not the default lab.
         active: (webServers(lab).find((s) => !s.backup) ?? webServers(lab)[0]).name,

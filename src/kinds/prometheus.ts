@@ -1,6 +1,7 @@
 // `monitored`: Prometheus on the monitoring server mon-01, scraping every exporter of the lab by server name, with
 // the alert rules a student can read (mon-01/alerts.yml) and the live lab page (mon-01/consoles/lab.html).
 import { renderTemplate } from '../render/engine.js';
+import { livePageView } from '../render/page-assets.js';
 import { file } from '../render/rendered-file.js';
 import { MONITORING_SERVER, PORTS } from '../topology/lab-constants.js';
 import { hasProfile, type Lab } from '../topology/types.js';
@@ -19,29 +20,13 @@ const RETENTION = '2h';
 export const CONFIG_FILES = ['prometheus.yml', 'alerts.yml', 'consoles/lab.html'] as const;
 
 /** The lab page's view: the model it draws, as JSON embedded in the page (no `{{` in it: Go templates read it). */
-function labPageView(lab: Lab, floatingAddress: string | undefined) {
-  const model = {
-    lab: lab.name,
-    floatingAddress: floatingAddress ?? null,
-    servers: lab.servers.map((s) => ({
-      name: s.name,
-      role: s.role,
-      db: s.database?.role,
-      components: s.components.map((c) => c.name),
-    })),
-  };
-  return {
-    lab: lab.name,
-    domain: lab.domain,
-    balance: lab.balance,
-    mode: lab.mode,
-    primary: lab.primary,
-    model: JSON.stringify(model),
-  };
+function labPageView(lab: Lab, site: LabSite) {
+  // In Docker every server is containers on one machine: their CPU and memory are that machine's.
+  return livePageView(lab, { floatingAddress: sharedAddress(lab, site), oneHost: !site.realServers });
 }
 
 /** `redundant`: the address the LB pair shares, as the LBs list it: the user's on real servers, else the lab's. */
-function sharedAddress(lab: Lab, site: LabSite): string | undefined {
+export function sharedAddress(lab: Lab, site: LabSite): string | undefined {
   if (!hasProfile(lab, 'redundant')) return undefined;
   return site.realServers ? site.floatingAddress?.address : floatingAddress(requireSubnet(site));
 }
@@ -74,10 +59,7 @@ export const prometheus: KindSpec<'prometheus'> = {
         rules: alertRules(lab, sharedAddress(lab, site)),
       }),
     ),
-    file(
-      `${server.name}/consoles/lab.html`,
-      renderTemplate('consoles/lab.html', labPageView(lab, sharedAddress(lab, site))),
-    ),
+    file(`${server.name}/consoles/lab.html`, renderTemplate('consoles/lab.html', labPageView(lab, site))),
   ],
   sharedFiles: () => [],
   configFiles: (_lab, server) => CONFIG_FILES.map((f) => `${server.name}/${f}`),

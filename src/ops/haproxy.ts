@@ -43,6 +43,33 @@ export function parseServerStates(csv: string, backend: string): Record<string, 
   return states;
 }
 
+/** A web server as HAProxy counts it: its state, and the HTTP responses it gave (all, and 5xx) since HAProxy started. */
+export interface ServerCounters {
+  status: BackendState;
+  responses: number;
+  errors5xx: number;
+}
+
+/** Each server of a backend, from `show stat`: its state and response counters. */
+export function parseServerCounters(csv: string, backend: string): Record<string, ServerCounters> {
+  const [header, ...rows] = csv.trim().split('\n');
+  const columns = header.replace(/^# /, '').split(',');
+  const at = (cells: string[], name: string) => Number(cells[columns.indexOf(name)]) || 0;
+  const counters: Record<string, ServerCounters> = {};
+  for (const row of rows) {
+    const cells = row.split(',');
+    const name = cells[columns.indexOf('svname')];
+    if (cells[columns.indexOf('pxname')] !== backend || name === 'BACKEND' || name === 'FRONTEND') continue;
+    const classes = ['hrsp_1xx', 'hrsp_2xx', 'hrsp_3xx', 'hrsp_4xx', 'hrsp_5xx', 'hrsp_other'];
+    counters[name] = {
+      status: cells[columns.indexOf('status')],
+      responses: classes.reduce((sum, c) => sum + at(cells, c), 0),
+      errors5xx: at(cells, 'hrsp_5xx'),
+    };
+  }
+  return counters;
+}
+
 /**
  * The same states from HAProxy's stats page on the LB's published port (`;csv`): one HTTP request on 127.0.0.1
  * instead of a `docker exec`, for `up`'s wait on its own freshly published lab.

@@ -1,3 +1,5 @@
+import vm from 'node:vm';
+import { KINDS } from '../kinds/index.js';
 import { adminGrantsOf } from '../flavours/index.js';
 import { planReplication } from '../replication/plan.js';
 import { buildLab } from '../topology/build-lab.js';
@@ -67,4 +69,24 @@ it("makes the exporter's user on the primary, from 127.0.0.1, with the flavour's
       .primary.statements.map((s) => s.shown)
       .join('\n'),
   ).not.toContain('exporter');
+});
+
+it("renders the lab page as Prometheus can serve it: no Go template action, uPlot inlined, the model's pair", () => {
+  const every = buildLab({ profiles: ['monitored', 'redundant'] });
+  const page = KINDS.prometheus
+    .files(
+      every,
+      every.servers.find((s) => s.name === 'mon-01')!,
+      { hostPort: 8080, subnet: '172.16.7.0/24' },
+    )
+    .find((f) => f.path === 'mon-01/consoles/lab.html')!.content;
+  // Prometheus reads a console as a Go template: one "{{" anywhere and the page is an error.
+  expect(page).not.toContain('{{');
+  expect(page).toMatch(/\/\* uPlot [\d.]+ \(MIT\), bundled with the lab: it runs offline\. \*\/\n.{40000,}/s);
+  expect(page).toContain('"floatingAddress":"172.16.7.5"');
+  expect(page).toContain('"oneHost":true');
+  // Every script of the page compiles (a clash of names would leave the diagram empty, with no other sign).
+  const scripts = [...page.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+  expect(scripts.length).toBe(3);
+  for (const script of scripts) expect(() => new vm.Script(script)).not.toThrow();
 });

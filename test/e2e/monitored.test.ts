@@ -2,22 +2,18 @@
 // combine): every check passes, Prometheus scrapes every target through the firewalls, the web-server-down alert fires within 30 s of `infra fail web-01` and
 // resolves after `recover`, the live lab page shows it in a real browser (Debian's Chromium, headless), and a
 // stopped exporter fails the monitoring check by name.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
-import { describeWithDocker, requireEngine, infra, docker, until } from '../helpers/e2e.js';
-import { repoRoot } from '../helpers/fixtures.js';
+import { describeWithDocker, requireEngine, infra, docker, until, curlLab } from '../helpers/e2e.js';
+import { CHROMIUM, itWithBrowser, shot } from '../helpers/browser.js';
 import { EVERY_PROFILE, sharedLab } from '../helpers/shared-lab.js';
 
 // The shared lab's, once beforeAll has it.
 let lab = '';
 let cwd = '';
-const CHROMIUM = '/usr/bin/chromium';
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
-/** The page test needs Debian's Chromium: CI installs it (.ci/run) and fails without it; elsewhere it is skipped. */
-const itWithBrowser = existsSync(CHROMIUM) || inCi ? it : it.skip;
-/** Screenshots the e2e run keeps for a human to look at (not committed). */
-const artefacts = path.join(repoRoot, 'test-artifacts');
+let caFile = '';
+let labUrl = '';
 
 interface Check {
   name: string;
@@ -32,18 +28,28 @@ async function alertState(prometheus: string, name: string): Promise<string> {
   return body.data.alerts.find((a) => a.labels.alertname === name && a.labels.server === 'web-01')?.state ?? 'inactive';
 }
 
+/** `count` requests through the lab's HTTPS port, ten at a time, as visitors would send them. */
+async function visits(count: number): Promise<void> {
+  const url = labUrl;
+  for (let sent = 0; sent < count; sent += 10) {
+    await Promise.all(Array.from({ length: Math.min(10, count - sent) }, () => curlLab(url, caFile)));
+  }
+}
+
 describeWithDocker('monitored, on a lab with every profile', () => {
-  let status: { monitoring: { prometheus_url: string; page_url: string } };
+  let status: { monitoring: { prometheus_url: string; page_url: string }; urls: { https: string } };
   let browser: Browser | undefined;
 
   beforeAll(async () => {
     requireEngine();
     const shared = await sharedLab(EVERY_PROFILE);
     ({ name: lab, cwd } = shared);
+    caFile = path.join(shared.dir, 'tls', 'ca.crt');
     const checks = shared.boot.smoke.checks;
     expect(checks.filter((c: Check) => c.status !== 'passed')).toEqual([]);
     expect(checks.map((c: Check) => c.name)).toEqual(expect.arrayContaining(['tls', 'firewall', 'monitoring']));
     status = JSON.parse((await infra(['status', '--name', lab, '--json'], { cwd })).stdout);
+    labUrl = status.urls.https;
   });
   afterAll(async () => {
     await browser?.close();
@@ -79,26 +85,54 @@ describeWithDocker('monitored, on a lab with every profile', () => {
   });
 
   itWithBrowser(
-    'the lab page shows web-01 down while it is failed, and the alert fires within 30 s; both clear after recover',
+    'the live diagram: traffic on both arrows and in the plot; web-01 failed is drawn down with its alert, web-02 taking every request; all clear after recover',
     async () => {
       if (!existsSync(CHROMIUM)) throw new Error(`no ${CHROMIUM}: apt-get install --no-install-recommends chromium`);
       browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
       const page = await browser.newPage();
-      await page.setViewport({ width: 1280, height: 900 });
+      await page.setViewport({ width: 1280, height: 800 });
+      // The page's own script must not fail (a failing refresh would leave a stale diagram that looks fine).
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(String(error)));
+      page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
       await page.goto(status.monitoring.page_url);
       await page.waitForSelector('[data-server="web-01"][data-state="up"]', { timeout: 20_000 });
+      const shareOf = (web: string) =>
+        page.$eval(`[data-arrow$="→${web}"]`, (arrow) => Number(arrow.getAttribute('data-share')));
+
+      // 100 requests: both web servers' arrows carry some, and the requests plot has points.
+      await visits(100);
+      await page.waitForFunction(
+        () =>
+          [...document.querySelectorAll('[data-arrow$="→web-01"], [data-arrow$="→web-02"]')].every(
+            (a) => Number(a.getAttribute('data-share')) > 0,
+          ),
+        { timeout: 20_000 },
+      );
+      await page.waitForFunction(
+        () => Number(document.getElementById('plot-requests')!.getAttribute('data-points')) > 0,
+        {
+          timeout: 20_000,
+        },
+      );
+      await shot(page, 'lab-page-traffic.png');
 
       const failedAt = Date.now();
       expect((await infra(['fail', 'web-01', '--name', lab], { cwd })).exitCode).toBe(0);
-      await page.waitForSelector('[data-server="web-01"][data-state="down"]', { timeout: 20_000 });
+      await page.waitForSelector('[data-server="web-01"][data-state="down"]', { timeout: 10_000 });
+      expect(await page.$eval('[data-server="web-01"] .title', (t) => t.textContent)).toBe('web-01 · down');
       await until('WebServerDown firing', 30_000, async () =>
         (await alertState(status.monitoring.prometheus_url, 'WebServerDown')) === 'firing' ? true : undefined,
       );
-      const firedAfterMs = Date.now() - failedAt;
-      expect(firedAfterMs).toBeLessThan(30_000);
-      await page.waitForSelector('[data-alert="WebServerDown"]', { timeout: 5_000 });
-      mkdirSync(artefacts, { recursive: true });
-      await page.screenshot({ path: path.join(artefacts, 'lab-page-web-01-down.png'), fullPage: true });
+      expect(Date.now() - failedAt).toBeLessThan(30_000);
+      await page.waitForSelector('[data-server="web-01"] [data-alert="WebServerDown"]', { timeout: 5_000 });
+      // Traffic now: web-02 takes all of it once web-01's share has left the 15 s window.
+      await until('web-02 taking every request', 40_000, async () => {
+        await visits(20);
+        return (await shareOf('web-02')) === 1 ? true : undefined;
+      });
+      expect(await shareOf('web-01')).toBe(0);
+      await shot(page, 'lab-page-web-01-down.png');
 
       expect((await infra(['recover', 'web-01', '--name', lab], { cwd })).exitCode).toBe(0);
       await page.waitForSelector('[data-server="web-01"][data-state="up"]', { timeout: 20_000 });
@@ -106,7 +140,9 @@ describeWithDocker('monitored, on a lab with every profile', () => {
         (await alertState(status.monitoring.prometheus_url, 'WebServerDown')) === 'inactive' ? true : undefined,
       );
       await page.waitForFunction(() => !document.querySelector('[data-alert="WebServerDown"]'), { timeout: 5_000 });
-      await page.screenshot({ path: path.join(artefacts, 'lab-page-recovered.png'), fullPage: true });
+      await shot(page, 'lab-page-recovered.png');
+      expect(errors).toEqual([]);
+      await page.close();
     },
   );
 
@@ -134,16 +170,18 @@ describeWithDocker('monitored, on a lab with every profile', () => {
         await page.waitForSelector('[data-server="lb-01"][data-state="down"]', { timeout: 20_000 });
         expect(await jobsOf('lb-02')).toEqual(['haproxy true', 'node true']);
         expect(await page.$('[data-server="lb-01"] [data-holds]')).toBeNull();
-        await page.waitForSelector('[data-alert="LoadBalancerDown"]', { timeout: 30_000 });
-        const alert = await page.$eval('[data-alert="LoadBalancerDown"]', (li) => li.textContent);
+        await page.waitForSelector('#alerts [data-alert="LoadBalancerDown"]', { timeout: 30_000 });
+        const alert = await page.$eval('#alerts [data-alert="LoadBalancerDown"]', (li) => li.textContent);
         expect(alert).toContain('lb-01');
-        mkdirSync(artefacts, { recursive: true });
-        await page.screenshot({ path: path.join(artefacts, 'lab-page-lb-01-down.png'), fullPage: true });
+        // Drawn on the LB it concerns, too.
+        await page.waitForSelector('[data-server="lb-01"] [data-alert="LoadBalancerDown"]', { timeout: 5_000 });
+        await shot(page, 'lab-page-lb-01-down.png');
       } finally {
         expect((await infra(['recover', 'lb-01', '--name', lab], { cwd })).exitCode).toBe(0);
       }
       await page.waitForSelector('[data-server="lb-01"] [data-holds]', { timeout: 20_000 });
       await page.waitForFunction(() => !document.querySelector('[data-alert="LoadBalancerDown"]'), { timeout: 30_000 });
+      await shot(page, 'lab-page-lb-01-recovered.png');
       await page.close();
     },
   );

@@ -4,7 +4,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { XMLValidator } from 'fast-xml-parser';
-import { describeWithDocker, requireEngine, uniqueLabName, tempDir, infra, get } from '../helpers/e2e.js';
+import puppeteer from 'puppeteer-core';
+import { describeWithDocker, requireEngine, uniqueLabName, tempDir, infra, get, infraBin } from '../helpers/e2e.js';
+import { CHROMIUM, itWithBrowser, shot } from '../helpers/browser.js';
 
 const lab = uniqueLabName('smoke');
 const cwd = tempDir();
@@ -77,6 +79,113 @@ describeWithDocker('smoke suite', () => {
     expect(up.exitCode).toBe(0);
     url = result.url;
   });
+
+  it('explain security says what a container on the lab network reaches, and a scan from one finds just that', async () => {
+    const explained = JSON.parse((await infra(['explain', 'security', '--name', lab, '--json'], { cwd })).stdout) as {
+      security: { what: string; exposed: boolean; consequence: string }[];
+      open_on_lab_network: string[];
+    };
+    // No firewall: explain says every port of every server is reachable, MariaDB's included, the apps only on
+    // their own loopback; nothing is narrowed by a firewall.
+    const flat = explained.security.find((f) => f.what.startsWith('no firewall'))!;
+    expect(flat).toMatchObject({ exposed: true });
+    expect(flat.consequence).toMatch(/reaches every port of every server, including MariaDB on 3306/);
+    expect(flat.consequence).toMatch(/application servers listen on 127\.0\.0\.1 only/);
+    expect(explained.open_on_lab_network).toEqual([]);
+    const hostImage = (await execa('docker', ['inspect', '-f', '{{.Config.Image}}', container('web-01')])).stdout;
+    const script = ['lb-01', 'web-01', 'web-02']
+      .flatMap((s) => [80, 3306, 5000, 9999].map((p) => `(exec 3<>/dev/tcp/${s}/${p}) 2>/dev/null && echo ${s}:${p}`))
+      .concat('true')
+      .join('; ');
+    const scan = await execa('docker', [
+      ...['run', '--rm', '--network', `infra-${lab}`, hostImage],
+      ...['timeout', '60', 'bash', '-c', script],
+    ]);
+    // Nginx and MariaDB on both web servers, HAProxy's port; the apps (5000) and HAProxy's API (9999) on no one.
+    expect(scan.stdout.split('\n').sort()).toEqual([
+      'lb-01:80',
+      'web-01:3306',
+      'web-01:80',
+      'web-02:3306',
+      'web-02:80',
+    ]);
+  });
+
+  itWithBrowser(
+    'infra watch draws the built-in lab live: traffic on both arrows; web-01 failed is down within 10 s, web-02 taking every request',
+    async () => {
+      const watch = execa('node', [infraBin, 'watch', '--name', lab], { cwd, env: { NO_COLOR: '1' } });
+      const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+      try {
+        const pageUrl = await new Promise<string>((resolve, reject) => {
+          watch.stdout!.once('data', (chunk: Buffer) => resolve(String(chunk).trim()));
+          watch.once('exit', (code) => reject(new Error(`infra watch exited (${code})`)));
+        });
+        expect(pageUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+        const page = await browser.newPage();
+        const errors: string[] = [];
+        page.on('pageerror', (error) => errors.push(String(error)));
+        await page.setViewport({ width: 1280, height: 800 });
+        await page.goto(pageUrl);
+        // The lab as up made it (the tests after this one break things).
+        await page
+          .waitForSelector('[data-server="web-01"][data-state="up"]', { timeout: 20_000 })
+          .catch(async (error) => {
+            throw new Error(
+              `${String(error)}; what infra watch read: ${await (await fetch(`${pageUrl}api/state`)).text()}`,
+            );
+          });
+        const visit = () => Promise.all(Array.from({ length: 10 }, () => get(url)));
+        await visit();
+        await page.waitForFunction(
+          () =>
+            [...document.querySelectorAll('[data-arrow="lb-01→web-01"], [data-arrow="lb-01→web-02"]')].length === 2 &&
+            [...document.querySelectorAll('[data-arrow="lb-01→web-01"], [data-arrow="lb-01→web-02"]')].every(
+              (a) => Number(a.getAttribute('data-share')) > 0,
+            ),
+          { timeout: 10_000 },
+        );
+        await shot(page, 'watch-built-in-traffic.png');
+
+        // The app's own page draws the lab small, with the web server that served it marked.
+        const appPage = await browser.newPage();
+        appPage.on('pageerror', (error) => errors.push(String(error)));
+        await appPage.setViewport({ width: 1280, height: 800 });
+        await appPage.goto(`${url}/`);
+        const servedBy = await appPage.$eval('.server', (p) => p.textContent!.trim());
+        expect(['web-01', 'web-02']).toContain(servedBy);
+        expect(
+          await appPage.$$eval('[data-served="true"]', (marked) => marked.map((g) => g.getAttribute('data-server'))),
+        ).toEqual([servedBy]);
+        await shot(appPage, 'app-page-diagram.png');
+        await appPage.close();
+
+        expect((await infra(['fail', 'web-01', '--name', lab], { cwd })).exitCode).toBe(0);
+        try {
+          await page.waitForSelector('[data-server="web-01"][data-state="down"]', { timeout: 10_000 });
+          expect(await page.$eval('[data-server="web-01"] .title', (t) => t.textContent)).toBe('web-01 · down');
+          // Visitors now reach web-02 only: once web-01's earlier share has left the 15 s window, it takes them all.
+          const deadline = Date.now() + 30_000;
+          let share = 0;
+          while (Date.now() < deadline && share !== 1) {
+            await visit();
+            await new Promise((r) => setTimeout(r, 2500));
+            share = await page.$eval('[data-arrow="lb-01→web-02"]', (a) => Number(a.getAttribute('data-share')));
+          }
+          expect(share).toBe(1);
+          await shot(page, 'watch-built-in-web-01-down.png');
+        } finally {
+          expect((await infra(['recover', 'web-01', '--name', lab], { cwd })).exitCode).toBe(0);
+        }
+        await page.waitForSelector('[data-server="web-01"][data-state="up"]', { timeout: 15_000 });
+        expect(errors).toEqual([]);
+      } finally {
+        await browser.close();
+        watch.kill('SIGINT');
+        expect((await watch.catch((e: { exitCode?: number }) => e)).exitCode).toBe(0);
+      }
+    },
+  );
 
   it('infra smoke writes JSON and a JUnit report, exit 0', async () => {
     const junit = path.join(cwd, 'smoke.xml');

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseDefinition } from '../../src/topology/definition.js';
 import { buildLab } from '../../src/topology/build-lab.js';
 import { renderLab } from '../../src/render/render-lab.js';
-import { fixtureNames, fixtureSite, fixtureText, repoRoot } from '../helpers/fixtures.js';
+import { fixtureNames, fixtureSite, fixtureText, repoRoot, withoutInlinedAssets } from '../helpers/fixtures.js';
 import { labAppBundle } from '../../src/paths.js';
 
 const goldenDir = path.join(repoRoot, 'test', 'golden');
@@ -29,7 +29,9 @@ const BUNDLE = 'app/server.js';
 const BUNDLE_GOLDEN = `${BUNDLE} is the bundle of lab-app/server.ts built by npm run build (scripts/bundle-app.mjs)\n`;
 
 describe.each(fixtureNames('valid-'))('%s', (name) => {
-  const files = renderFixture(name).map((f) => (f.path === BUNDLE ? { ...f, content: BUNDLE_GOLDEN } : f));
+  const files = renderFixture(name).map((f) =>
+    f.path === BUNDLE ? { ...f, content: BUNDLE_GOLDEN } : { ...f, content: withoutInlinedAssets(f.content) },
+  );
   const dir = path.join(goldenDir, name);
 
   it('renders the bundled application server unchanged', () => {

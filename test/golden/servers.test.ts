@@ -11,7 +11,7 @@ import { renderAnsibleProject } from '../../src/targets/ansible-project.js';
 import { serverDatabase, type HostFacts, type RealServer } from '../../src/targets/platform.js';
 import { hasProfile, webServers } from '../../src/topology/types.js';
 import { withoutEdge } from '../../src/profiles/redundant.js';
-import { fixtureText, repoRoot, withoutInlinedUplot } from '../helpers/fixtures.js';
+import { fixtureText, repoRoot, withoutInlinedAssets } from '../helpers/fixtures.js';
 
 const update = process.env.UPDATE_GOLDEN === '1';
 const inCi = process.env.CI === 'true' || process.env.CI === '1';
@@ -68,7 +68,7 @@ function render(fixture: string, releases: Record<string, string>) {
   return renderAnsibleProject(lab, servers, floating).map((f) =>
     f.path === BUNDLE
       ? { ...f, content: 'the bundle of lab-app/server.ts (npm run build)\n' }
-      : { ...f, content: withoutInlinedUplot(f.content) },
+      : { ...f, content: withoutInlinedAssets(f.content) },
   );
 }
 

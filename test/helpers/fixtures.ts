@@ -37,11 +37,20 @@ export function fixtureSite(lab: Lab): LabSite {
 }
 
 /**
- * uPlot's 50 kB of minified script and its stylesheet, inlined into the lab page, are a library's bytes, not infra's
- * rendering: a golden holds a line naming them instead (the page's own script and markup stay byte for byte).
+ * What the live pages inline verbatim: uPlot's 50 kB of minified script and its stylesheet (a library's bytes), and
+ * the diagram's script and style (templates/pages/, the same in every page, tested on their own). A golden holds a
+ * line naming each instead; the page's own markup and script stay byte for byte.
  */
-export function withoutInlinedUplot(content: string): string {
+export function withoutInlinedAssets(content: string): string {
   return content
     .replace(/(\/\* uPlot [\d.]+ \(MIT\) \*\/\n)[\s\S]*?(\n<\/style>)/, '$1(uPlot.min.css, inlined)$2')
-    .replace(/(\/\* uPlot [\d.]+ \(MIT\), bundled with the lab: it runs offline\. \*\/\n)[\s\S]*?(\n\/\* end of uPlot \*\/)/, '$1(uPlot.iife.min.js, inlined)$2');
+    .replace(
+      /(\/\* uPlot [\d.]+ \(MIT\), bundled with the lab: it runs offline\. \*\/\n)[\s\S]*?(\n\/\* end of uPlot \*\/)/,
+      '$1(uPlot.iife.min.js, inlined)$2',
+    )
+    .replace(/\/\/ The lab's diagram, live: [\s\S]*?\n(\s*<\/script>)/, '(templates/pages/diagram.js, inlined)\n$1')
+    .replace(
+      /\/\* The lab's diagram \(templates\/pages\/diagram\.js\)[\s\S]*?\n(\s*<\/style>)/,
+      '(templates/pages/diagram.css, inlined)\n$1',
+    );
 }
