@@ -116,6 +116,19 @@ describeWithDocker('monitored, on a lab with every profile', () => {
         },
       );
       await shot(page, 'lab-page-traffic.png');
+      // On a phone's width the page reflows to one column: nothing wider than the screen.
+      const phone = await browser.newPage();
+      await phone.setViewport({ width: 390, height: 844 });
+      await phone.goto(status.monitoring.page_url);
+      await phone.waitForFunction(
+        () => Number(document.getElementById('plot-requests')!.getAttribute('data-points')) > 0,
+        {
+          timeout: 20_000,
+        },
+      );
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await shot(phone, 'lab-page-phone.png');
+      await phone.close();
 
       const failedAt = Date.now();
       expect((await infra(['fail', 'web-01', '--name', lab], { cwd })).exitCode).toBe(0);
