@@ -14,7 +14,7 @@ it("infra watch's page and the app's page carry the diagram, and every script of
   });
   const app = KINDS.app.sharedFiles(lab).find((f) => f.path === 'app/public/index.html')!.content;
   for (const page of [watch, app]) {
-    expect(page).toContain('function createDiagram(svg, LAB)');
+    expect(page).toContain('function createDiagram(svg, LAB, addressLine)');
     expect(page).toContain('"servers":[{"name":"lb-01","role":"lb"');
     const scripts = scriptsOf(page);
     expect(scripts.length).toBe(2);

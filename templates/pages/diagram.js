@@ -3,7 +3,8 @@
 // what runs. Shared by the monitored lab's page (fed by Prometheus) and `infra watch`'s (fed by infra itself).
 // Plain DOM, no framework; nothing here may open a Go template action (Prometheus serves one of the pages).
 //
-// createDiagram(svg, LAB) returns draw(live), where live is:
+// createDiagram(svg, LAB, addressLine) returns draw(live); addressLine, if given, is the element that says in words
+// where the floating address is (held by one LB, by none, or by both: a split brain). live is:
 //   state:   server → 'up' | 'degraded' | 'down'
 //   backend: web server → HAProxy's state of it (UP, DOWN, MAINT …)
 //   share:   web server → its share (0..1) of the requests of the last interval
@@ -14,7 +15,7 @@
 //   marks:   server → [{ label, up }] (scrape targets, components): drawn under its box, as text
 //   served:  (the app's page) the web server that served it: its arrow full, its box marked
 // A page that knows no states (the app's) passes state: null: boxes then say only their names.
-function createDiagram(svg, LAB) {
+function createDiagram(svg, LAB, addressLine) {
   const NS = 'http://www.w3.org/2000/svg';
   const el = (tag, attrs, ...children) => {
     const made = document.createElementNS(NS, tag);
@@ -157,5 +158,11 @@ function createDiagram(svg, LAB) {
     }
     edges.replaceChildren(...drawnEdges);
     nodes.replaceChildren(...drawnNodes);
+    if (addressLine && LAB.floatingAddress) {
+      addressLine.className = live.holders.length === 1 ? 'muted' : 'split';
+      addressLine.textContent = 'Floating address ' + LAB.floatingAddress + ': ' + (live.holders.length === 0
+        ? 'held by no load balancer: visitors reach nothing'
+        : split ? 'held by ' + live.holders.join(' and ') + ' at once (split brain: they do not hear each other)' : 'on ' + live.holders[0]);
+    }
   };
 }
