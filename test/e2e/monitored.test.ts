@@ -4,7 +4,7 @@
 // stopped exporter fails the monitoring check by name.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { describeWithDocker, requireEngine, infra, docker, until, curlLab } from '../helpers/e2e.js';
 import { CHROMIUM, itWithBrowser, shot } from '../helpers/browser.js';
 import { EVERY_PROFILE, sharedLab } from '../helpers/shared-lab.js';
@@ -26,6 +26,17 @@ async function alertState(prometheus: string, name: string): Promise<string> {
     data: { alerts: { labels: { alertname: string; server?: string }; state: string }[] };
   };
   return body.data.alerts.find((a) => a.labels.alertname === name && a.labels.server === 'web-01')?.state ?? 'inactive';
+}
+
+/** The page's list of firing alerts back to "none"; a failure names the alerts still listed. */
+async function allAlertsResolved(page: Page): Promise<void> {
+  let listed: (string | null)[] = [];
+  await until('every alert resolved on the page', 45_000, async () => {
+    listed = await page.$$eval('#alerts li[data-alert]', (items) => items.map((li) => li.textContent));
+    return listed.length === 0 ? true : undefined;
+  }).catch((error: Error) => {
+    throw new Error(`${error.message}; still listed: ${listed.join(' | ')}`);
+  });
 }
 
 /** `count` requests through the lab's HTTPS port, ten at a time, as visitors would send them. */
@@ -153,6 +164,9 @@ describeWithDocker('monitored, on a lab with every profile', () => {
         (await alertState(status.monitoring.prometheus_url, 'WebServerDown')) === 'inactive' ? true : undefined,
       );
       await page.waitForFunction(() => !document.querySelector('[data-alert="WebServerDown"]'), { timeout: 5_000 });
+      // Every alert the failure raised (the backend DOWN, the primary's database, the replica's IO thread) resolves:
+      // the list says "none" again.
+      await allAlertsResolved(page);
       await shot(page, 'lab-page-recovered.png');
       expect(errors).toEqual([]);
       await page.close();
@@ -174,6 +188,7 @@ describeWithDocker('monitored, on a lab with every profile', () => {
         );
       expect(await jobsOf('lb-02')).toEqual(['haproxy true', 'node true']);
       // "none" is not drawn as an alert.
+      await allAlertsResolved(page);
       const noneColour = await page.$eval('#alerts li', (li) => getComputedStyle(li).color);
       expect(noneColour).not.toBe('rgb(209, 52, 47)');
 
