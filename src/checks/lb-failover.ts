@@ -7,13 +7,14 @@ import { failServer, recoverServer } from '../ops/server-power.js';
 import { frontLoadBalancer, hasProfile, loadBalancers } from '../topology/types.js';
 import { measureAddressMove } from './address-move.js';
 import { CheckSkipped, type Check } from './check.js';
+import { requireReadyPartner } from './lb-pair.js';
 
 export const lbFailover: Check = {
   name: 'lb-failover',
   guards:
     'with the active load balancer down, the floating address moves to its partner in under 3 s and only requests in flight fail; it returns with the LB',
   appliesTo: (lab) => hasProfile(lab, 'redundant'),
-  async run({ lab, url, ca, runtime, clock, containers }) {
+  async run({ lab, url, ca, runtime, clock, containers, pair }) {
     const active = frontLoadBalancer(lab).name;
     const partner = loadBalancers(lab).find((s) => s.name !== active)!.name;
     const before = await findFloatingAddress(runtime, containers);
@@ -22,6 +23,7 @@ export const lbFailover: Check = {
         `needs ${active} to hold the floating address first; held by ${before?.holder ?? 'nobody'}`,
       );
     }
+    await requireReadyPartner(pair, active, partner);
     // Each poll asks only the two keepalived containers found now (their names outlive the stop and the start),
     // not the whole lab: a slow poll would add its own time to the move it measures.
     const keepaliveds = containers.filter((c) => c.component === 'keepalived');

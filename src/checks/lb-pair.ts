@@ -19,6 +19,24 @@ function requirePair(pair: LoadBalancerPair | undefined): LoadBalancerPair {
   return pair;
 }
 
+/**
+ * Before an address move: the partner must be able to take the address, or stopping the holder takes the site down
+ * for nothing (lb-pair says why). Skips the move's check with the reason.
+ */
+export async function requireReadyPartner(pair: LoadBalancerPair | undefined, active: string, partner: string) {
+  if (!pair) return;
+  const state = (await pair.states())[partner];
+  const missing = [
+    ...(state?.keepalived ? [] : ['keepalived does not run there']),
+    ...(state?.haproxyAnswers ? [] : ['HAProxy does not answer there']),
+  ];
+  if (missing.length > 0) {
+    throw new CheckSkipped(
+      `${partner} could not take the address (${missing.join(', ')}): stopping ${active} would take the site down`,
+    );
+  }
+}
+
 export const lbPair: Check<PortableCheckContext> = {
   name: 'lb-pair',
   guards:
@@ -73,6 +91,7 @@ export const lbHandover: Check<ServerCheckContext> = {
         `needs ${active} to hold ${floatingAddress} first; held by ${before.join(', ') || 'nobody'}`,
       );
     }
+    await requireReadyPartner(pair, active, partner);
     return measureAddressMove({
       url,
       ca,

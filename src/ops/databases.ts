@@ -74,6 +74,12 @@ export async function withForwarded<T>(
   }
 }
 
+/**
+ * The checks judge a running lab as it is: a database that does not answer within this fails them (a firewall that
+ * drops its packets), instead of being waited for as a starting one is.
+ */
+export const CHECK_PATIENCE_MS = 5000;
+
 /** The smoke checks' databases: the forward opened and the sessions made on first use, both closed by `close`. */
 export function lazyDatabases(openForward: () => Promise<Forward>, open: SessionOpener, credentials: AdminCredentials) {
   let forward: Forward | undefined;
@@ -84,7 +90,7 @@ export function lazyDatabases(openForward: () => Promise<Forward>, open: Session
   };
   return {
     ports,
-    databases: async () => (connections ??= await connectAll(open, await ports(), credentials)),
+    databases: async () => (connections ??= await connectAll(open, await ports(), credentials, CHECK_PATIENCE_MS)),
     async close() {
       if (connections) await closeAll(connections);
       await forward?.close();
