@@ -11,7 +11,7 @@ import { requireSecrets, type LabSecrets } from '../render/secrets.js';
 import { StepRunner, stepsJson } from '../report/steps.js';
 import { webServers, type Lab } from '../topology/types.js';
 import { readFacts, runPlaybook, type HostRecap, type HostVars } from '../runtime/ansible.js';
-import { ANSIBLE_DIR, renderAnsibleProject } from '../targets/ansible-project.js';
+import { ANSIBLE_DIR, FIREWALL_ROLLBACK_S, renderAnsibleProject } from '../targets/ansible-project.js';
 import { requireAppRuntime, serverDatabase, type RealServer } from '../targets/platform.js';
 import { ASSUMED, assumedFactsOf, FACT_NAMES, hostFactsOf } from '../targets/targets.js';
 import { requireFloatingAddress } from '../targets/floating-address.js';
@@ -215,7 +215,7 @@ async function deploy(
           `ansible-playbook failed on ${failed.map(([h]) => h).join(', ') || 'the servers'} (exit ${result.exitCode})`,
           // The firewall role's SSH test failed: the rules loaded just before it shut SSH out.
           failures.some((f) => f.task === SSH_THROUGH_FIREWALL)
-            ? 'The new firewall rules shut SSH out: the rollback armed before them removes them within 60 s. ' +
+            ? `The new firewall rules shut SSH out: the rollback armed before them removes them within ${FIREWALL_ROLLBACK_S} s. ` +
                 "Fix the rules (the lab folder's ansible/servers/<server>/firewall.nft, or infra.yaml), then deploy again."
             : `${failures.map((f) => `${f.task}: ${f.line}`).join('\n') || tail(result.output, 20)}\n` +
                 'Nothing after a failed task ran on its server.',

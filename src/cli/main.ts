@@ -7,6 +7,7 @@ import { dockerEnv, type AppEnv } from '../app/context.js';
 import { checkLabName } from '../topology/build-lab.js';
 import { PROFILES, type Profile } from '../topology/types.js';
 import { describeInfra, THIS_INFRA } from '../version.js';
+import { FIREWALL_ROLLBACK_S } from '../targets/ansible-project.js';
 import { untilInterrupted } from './signals.js';
 import { parseDuration } from './duration.js';
 
@@ -541,7 +542,8 @@ export async function main(argv: string[], io: Io, makeEnv: EnvFactory = dockerE
         'other hosts of the inventory are never contacted. Servers: Debian 12/13 (MariaDB), Ubuntu 22.04 (load\n' +
         'balancer only: its Node.js is too old for the app) and 24.04 (MariaDB or MySQL 8.0). Needs ansible-core\n' +
         "here, and sudo for the login user there. Passwords come from the lab folder's .env, never the inventory.\n" +
-        'Profile secured: HTTPS at the LB and a firewall per server, loaded last, rolled back within 60 s unless SSH\n' +
+        'Profile secured: HTTPS at the LB and a firewall per server, loaded last, rolled back within ' +
+        `${FIREWALL_ROLLBACK_S} s unless SSH\n` +
         'still gets through. monitored: exporters everywhere, Prometheus on mon-01 (add it to the inventory).\n' +
         'redundant: lb-02 joins lb-01 (add it), keepalived moving a floating address between them: give a free\n' +
         'address on their network as infra_floating_address ([all:vars]) or targets.lb-01.floatingAddress; the\n' +

@@ -20,6 +20,11 @@ import type { RealServer } from './platform.js';
 
 /** The project's folder inside the lab folder. */
 export const ANSIBLE_DIR = 'ansible';
+/**
+ * secured: new firewall rules are removed again after this many seconds unless a new SSH connection got through them
+ * (a mistake locks nobody out for longer); the firewall role's SSH test gives up well before it.
+ */
+export const FIREWALL_ROLLBACK_S = 30;
 
 /** The programs of the lab that may hold its ports (anything else holding one stops the deploy). */
 const LAB_PROGRAMS = ['haproxy', 'nginx', 'node', 'mariadbd', 'mysqld', 'sshd', 'prometheus[-a-z]*'];
@@ -166,6 +171,8 @@ ${yamlVar('infra_programs', LAB_PROGRAMS)}
 ${yamlVar('infra_app_db', { user: APP_DB.user, database: APP_DB.database })}
 # secured: HTTPS at the load balancer with the lab's certificate (from the lab folder, never copied into this one).
 infra_tls: ${hasProfile(lab, 'secured')}
+# secured: the firewall's new rules are removed after this many seconds unless SSH gets through them.
+${yamlVar('infra_firewall_rollback_s', FIREWALL_ROLLBACK_S)}
 `;
 }
 
