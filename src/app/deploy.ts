@@ -11,7 +11,12 @@ import { requireSecrets, type LabSecrets } from '../render/secrets.js';
 import { StepRunner, stepsJson } from '../report/steps.js';
 import { webServers, type Lab } from '../topology/types.js';
 import { readFacts, runPlaybook, type HostRecap, type HostVars } from '../runtime/ansible.js';
-import { ANSIBLE_DIR, FIREWALL_ROLLBACK_S, renderAnsibleProject } from '../targets/ansible-project.js';
+import {
+  ANSIBLE_CONFIG_TEMPLATE,
+  ANSIBLE_DIR,
+  FIREWALL_ROLLBACK_S,
+  renderAnsibleProject,
+} from '../targets/ansible-project.js';
 import { requireAppRuntime, serverDatabase, type RealServer } from '../targets/platform.js';
 import { ASSUMED, assumedFactsOf, FACT_NAMES, hostFactsOf } from '../targets/targets.js';
 import { requireFloatingAddress } from '../targets/floating-address.js';
@@ -61,7 +66,7 @@ export async function readDeployment(options: DeployOptions, note: (d: string) =
   // --render-only reaches no server: what they run is assumed (the inventory may say otherwise), not read.
   const facts = options.renderOnly
     ? {}
-    : await readFacts(options.cwd, named.inventory, names, FACT_NAMES).finally(named.release);
+    : await readFacts(options.cwd, named.inventory, names, FACT_NAMES, ANSIBLE_CONFIG_TEMPLATE).finally(named.release);
   if (options.renderOnly) await named.release();
   const webs = new Set(webServers(named.lab).map((s) => s.name));
   const servers: Record<string, RealServer> = {};

@@ -59,13 +59,17 @@ function ansibleEnv(run: AnsibleRun, extra: Record<string, string> = {}): Record
   return { ...run.env, ANSIBLE_CONFIG: `${run.projectDir}/ansible.cfg`, ANSIBLE_NOCOLOR: '1', ...extra };
 }
 
-/** Each host's setup facts (only those named), from one ad-hoc run. */
-/** Each host's setup facts (only those named), from one ad-hoc run in `cwd`, before the project exists. */
+/**
+ * Each host's setup facts (only those named), from one ad-hoc run in `cwd`, before the project exists. `config` is
+ * the ansible.cfg the playbook will use: the same interpreter (no discovery round trip) and SSH settings, so the
+ * connections this run opens are the ones the playbook goes on with.
+ */
 export async function readFacts(
   cwd: string,
   inventory: string,
   hosts: string[],
   filter: string[],
+  config: string,
 ): Promise<Record<string, Record<string, unknown>>> {
   const args = JSON.stringify({ gather_subset: ['!all', 'network'], filter });
   // ansible-core's own `tree` callback writes each host's result as a JSON file (the `json` stdout callback is in
@@ -81,6 +85,7 @@ export async function readFacts(
           cwd,
           reject: false,
           env: {
+            ANSIBLE_CONFIG: config,
             ANSIBLE_NOCOLOR: '1',
             ANSIBLE_LOAD_CALLBACK_PLUGINS: '1',
             ANSIBLE_CALLBACKS_ENABLED: 'ansible.builtin.tree',

@@ -88,6 +88,9 @@ export function renderAnsibleProject(
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }
 
+/** The settings of every Ansible run of a deploy: the playbook's (copied into the project) and the fact read's before it. */
+export const ANSIBLE_CONFIG_TEMPLATE = path.join(templatesDir, 'ansible', 'ansible.cfg');
+
 /** templates/ansible/: ansible.cfg and the roles, the same in every lab. */
 function staticFiles(): RenderedFile[] {
   const root = path.join(templatesDir, 'ansible');
