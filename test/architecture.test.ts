@@ -70,3 +70,11 @@ it('points a reader at documents in this repository only (docs/ARCHITECTURE.md),
   expect(outside).toEqual([]);
   expect(readFileSync(path.join(repoRoot, 'docs', 'ARCHITECTURE.md'), 'utf8')).toMatch(/^# infra's architecture/);
 });
+
+it('keeps the command line in small modules: no file of src/cli/ over 250 lines (one module per command)', () => {
+  const long = sources()
+    .filter((f) => f.startsWith('cli/'))
+    .map((f) => [f, readFileSync(path.join(src, f), 'utf8').split('\n').length] as const)
+    .filter(([, lines]) => lines > 250);
+  expect(long).toEqual([]);
+});

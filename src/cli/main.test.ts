@@ -5,6 +5,7 @@ import { fixturesDir, repoRoot } from '../../test/helpers/fixtures.js';
 import { runNode } from '../../test/helpers/run-node.js';
 import { captureIo } from '../../test/helpers/capture-io.js';
 import { tempDir } from '../../test/helpers/temp-dir.js';
+import { CHECK_NAMES } from '../checks/runner.js';
 
 const io = (cwd: string) => captureIo(cwd);
 const tmp = () => tempDir('infra-cli-');
@@ -142,3 +143,10 @@ const inCi = process.env.CI === 'true' || process.env.CI === '1';
     expect(noAddress.err()).toContain('lb-01: give it `infra_address=<its private IPv4 address>`');
   },
 );
+
+it("smoke --help lists every check in the order smoke runs them, then the servers' lb-handover", async () => {
+  const t = io(tmp());
+  expect(await main(['smoke', '--help'], t.io)).toBe(0);
+  const listed = [...t.out().matchAll(/^ {2}([a-z][a-z-]+) {2,}/gm)].map((m) => m[1]);
+  expect(listed).toEqual([...CHECK_NAMES, 'lb-handover']);
+});
