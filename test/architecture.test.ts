@@ -78,3 +78,11 @@ it('keeps the command line in small modules: no file of src/cli/ over 250 lines 
     .filter(([, lines]) => lines > 250);
   expect(long).toEqual([]);
 });
+
+it('names a profile only in src/profiles/: code elsewhere asks the lab for its capabilities', () => {
+  const naming = sources().filter(
+    (f) =>
+      !f.startsWith('profiles/') && /'(secured|monitored|redundant)'/.test(readFileSync(path.join(src, f), 'utf8')),
+  );
+  expect(naming).toEqual([]);
+});

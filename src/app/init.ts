@@ -4,7 +4,7 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { DEFAULT_CONFIG_FILE, schemaFile } from '../paths.js';
 import { renderTemplate } from '../render/engine.js';
-import { DEFAULT_LAB } from '../topology/build-lab.js';
+import { DEFAULT_LAB } from '../topology/lab-constants.js';
 
 export async function initConfig(cwd: string, file: string | undefined, force: boolean): Promise<string> {
   const target = path.resolve(cwd, file ?? DEFAULT_CONFIG_FILE);

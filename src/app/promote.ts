@@ -7,7 +7,7 @@ import { formatDuration, type Io } from '../log.js';
 import { REPLICATION_TIMEOUT_MS, forwardTarget, withDatabases } from '../ops/databases.js';
 import { requireSecrets } from '../render/secrets.js';
 import { failover, switchover, type PromoteOutcome } from '../replication/promote.js';
-import { containerName, hasProfile, nameFlag, webServers, type Lab } from '../topology/types.js';
+import { containerName, nameFlag, webServers, type Lab } from '../topology/types.js';
 import { MONITORING_SERVER } from '../topology/lab-constants.js';
 import type { ContainerRuntime } from '../runtime/port.js';
 import type { AppEnv } from './context.js';
@@ -101,7 +101,7 @@ async function promote(
       announce,
     }),
   );
-  if (hasProfile(lab, 'monitored')) {
+  if (lab.capabilities.monitoring) {
     // Prometheus labels each database with its role: it reads the re-rendered configuration on SIGHUP.
     await runtime
       .exec(containerName(lab, `${MONITORING_SERVER}-prometheus`), ['sh', '-c', 'kill -HUP 1'])

@@ -1,7 +1,8 @@
 // Use case `render`: lab definition → lab folder. Also the first step of `up`.
 import path from 'node:path';
 import { DEFAULT_CONFIG_FILE, defaultLabDir } from '../paths.js';
-import { DEFAULT_LAB, withPrimary } from '../topology/build-lab.js';
+import { withPrimary } from '../topology/build-lab.js';
+import { DEFAULT_LAB } from '../topology/lab-constants.js';
 import { loadLab, type PortsChosen } from '../topology/load-lab.js';
 import type { LabOverrides } from '../topology/build-lab.js';
 import type { Lab } from '../topology/types.js';
@@ -12,7 +13,7 @@ import { addMissingSecrets, generateSecrets, labGitignore, readSecrets, secretsF
 import { findFreePort } from './free-port.js';
 import { labTls } from '../render/tls.js';
 import { chooseSubnet, overlaps, type LabSite } from '../topology/addressing.js';
-import { hasFixedAddresses, hasProfile } from '../topology/types.js';
+import { hasFixedAddresses } from '../topology/types.js';
 import { targetState } from './lab-target.js';
 import type { RenderedFile } from '../render/rendered-file.js';
 import { ANSIBLE_DIR } from '../targets/ansible-project.js';
@@ -82,7 +83,7 @@ export async function renderLabFolder(options: RenderOptions, target?: RenderTar
   const hostPort = await keptPort(lab.port, state?.hostPort, portsChosen.http);
   const site: LabSite = { hostPort };
   const extras = [];
-  if (hasProfile(lab, 'monitored'))
+  if (lab.capabilities.monitoring)
     site.monitorPort = await keptPort(lab.monitorPort, state?.monitorPort, portsChosen.monitor);
   if (hasFixedAddresses(lab)) {
     // A lab keeps its subnet unless another network took it while the lab's own network did not exist.
@@ -90,7 +91,7 @@ export async function renderLabFolder(options: RenderOptions, target?: RenderTar
     site.subnet =
       state?.subnet && !taken.some((t) => overlaps(t, state.subnet!)) ? state.subnet : chooseSubnet(lab.name, taken);
   }
-  if (hasProfile(lab, 'secured')) {
+  if (lab.capabilities.tls) {
     site.httpsPort = await keptPort(lab.httpsPort, state?.httpsPort, portsChosen.https);
     const tls = await labTls(dir, lab);
     site.certificate = tls.fingerprint;

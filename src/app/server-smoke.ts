@@ -10,7 +10,7 @@ import { lazyDatabases } from '../ops/databases.js';
 import { requireSecrets } from '../render/secrets.js';
 import { smokeReport, terminalLine } from '../report/smoke-report.js';
 import { PORTS } from '../topology/lab-constants.js';
-import { frontLoadBalancer, hasProfile, loadBalancers, monitoringServer, type Lab } from '../topology/types.js';
+import { frontLoadBalancer, loadBalancers, monitoringServer, type Lab } from '../topology/types.js';
 import { monitoringCheck } from '../checks/monitoring.js';
 import { readLabCa } from './lab-endpoint.js';
 import { openPortsFrom } from '../targets/port-scan.js';
@@ -40,7 +40,7 @@ export async function serverSmokeCommand(
   const { lab, dir, hosts, floatingAddress } = await labServers(options, 'read');
   const secrets = await requireSecrets(dir);
   const lb = frontLoadBalancer(lab).name;
-  const secured = hasProfile(lab, 'secured');
+  const secured = lab.capabilities.tls;
   const url = serversUrl(lb, hosts[lb], secured, floatingAddress?.address);
   const ca = secured ? await readLabCa(dir) : undefined;
   if (!options.json) io.stderr.write(`smoke checks on lab "${lab.name}" on its servers (${url})\n`);

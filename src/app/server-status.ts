@@ -9,14 +9,7 @@ import { replicaStatus } from '../replication/apply.js';
 import { withForwarded } from '../ops/databases.js';
 import { isReplicating, type ReplicaStatus } from '../replication/replica-status.js';
 import { requireSecrets } from '../render/secrets.js';
-import {
-  frontLoadBalancer,
-  hasProfile,
-  loadBalancers,
-  replicaServers,
-  webServers,
-  type Lab,
-} from '../topology/types.js';
+import { frontLoadBalancer, loadBalancers, replicaServers, webServers, type Lab } from '../topology/types.js';
 import { floatingAddressHolders, serviceRuns } from '../targets/lb-pair.js';
 import { readLabCa } from './lab-endpoint.js';
 import type { HostVars } from '../runtime/ansible.js';
@@ -57,7 +50,7 @@ export async function serverStatusCommand(
   options: RenderOptions & { inventory: string | true; json: boolean },
 ): Promise<number> {
   const { lab, dir, hosts, floatingAddress } = await labServers(options, 'read');
-  const secured = hasProfile(lab, 'secured');
+  const secured = lab.capabilities.tls;
   const front = frontLoadBalancer(lab).name;
   const url = serversUrl(front, hosts[front], secured, floatingAddress?.address);
   const ca = secured ? await readLabCa(dir) : undefined;

@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT, StepError, UsageError } from '../errors.js';
-import { frontLoadBalancer, hasProfile, nameFlag } from '../topology/types.js';
+import { frontLoadBalancer, nameFlag } from '../topology/types.js';
 import { floatingAddress } from '../topology/addressing.js';
 import { containerLoadBalancerPair } from '../ops/floating-address.js';
 import { readLabState } from '../render/write-lab.js';
@@ -41,7 +41,7 @@ export async function runSmoke(
 
   const databases = lazyDatabases(() => runtime.openForward(forwardTarget(lab)), context.openSession, secrets);
   const monitor = containers.find((c) => c.publishedMonitorPort)?.publishedMonitorPort;
-  const subnet = hasProfile(lab, 'redundant') ? (await readLabState(dir))?.subnet : undefined;
+  const subnet = lab.capabilities.lbPair ? (await readLabState(dir))?.subnet : undefined;
   const checkContext: CheckContext = {
     lab,
     ...endpoint,

@@ -7,7 +7,7 @@ import type { ReplicaOutcome } from '../replication/apply.js';
 import { SkipStep } from '../report/steps.js';
 import { terminalLine, type SmokeReport } from '../report/smoke-report.js';
 import { isHelper, isReady, type ComponentState } from '../runtime/port.js';
-import { frontLoadBalancer, hasProfile, webServers } from '../topology/types.js';
+import { frontLoadBalancer, webServers } from '../topology/types.js';
 import { applyFirewalls } from '../ops/firewall.js';
 import { publishedStates, serverStates, waitForStates } from '../ops/haproxy.js';
 import { labEndpoint } from './lab-endpoint.js';
@@ -72,7 +72,7 @@ export const startStep: UpStep = {
     const startedAt = clock.now();
     const repaired = await startLab(context);
     const containers = await context.containers(true);
-    if (hasProfile(lab, 'secured')) {
+    if (lab.capabilities.firewalls) {
       // A host started by this run loaded its firewall as it started; one that ran before may hold older rules.
       const earlier = containers.filter((c) => c.component === 'host' && Date.parse(c.startedAt) < startedAt);
       await applyFirewalls(

@@ -12,7 +12,7 @@ import { formatPlan, planReplication } from '../replication/plan.js';
 import { EnvironmentError, errorJson, EXIT, exitCodeOf, StepError, UsageError } from '../errors.js';
 import { StepRunner, stepsJson } from '../report/steps.js';
 import type { ComponentState } from '../runtime/port.js';
-import { containerNames, hasFixedAddresses, hasProfile, labNetwork, nameFlag, webServers } from '../topology/types.js';
+import { containerNames, hasFixedAddresses, labNetwork, nameFlag, webServers } from '../topology/types.js';
 import { chooseSubnet } from '../topology/addressing.js';
 import { labContext, type AppEnv } from './context.js';
 import { lbPortUse } from './lb-port.js';
@@ -238,7 +238,7 @@ async function dryRun(io: Io, options: UpOptions): Promise<number> {
     seed: options.seed,
   });
   const dir = path.resolve(options.cwd, options.dir ?? defaultLabDir(options.cwd, lab.name));
-  const secured = hasProfile(lab, 'secured');
+  const secured = lab.capabilities.tls;
   const files = renderLab(lab, {
     hostPort: lab.port === 'auto' ? 0 : lab.port,
     httpsPort: secured ? (lab.httpsPort === 'auto' ? 0 : lab.httpsPort) : undefined,

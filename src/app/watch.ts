@@ -8,7 +8,6 @@ import { renderTemplate } from '../render/engine.js';
 import { livePageView } from '../render/page-assets.js';
 import { readLabState } from '../render/write-lab.js';
 import { floatingAddress } from '../topology/addressing.js';
-import { hasProfile } from '../topology/types.js';
 import type { AppEnv } from './context.js';
 import { openInBrowser } from '../runtime/browser.js';
 import { liveStateReader } from './live-state.js';
@@ -29,7 +28,7 @@ export async function watchCommand(env: AppEnv, options: WatchOptions): Promise<
   const monitor = containers.find((c) => c.publishedMonitorPort)?.publishedMonitorPort;
   const page = renderTemplate('pages/watch.html', {
     ...livePageView(lab, {
-      floatingAddress: hasProfile(lab, 'redundant') && state?.subnet ? floatingAddress(state.subnet) : undefined,
+      floatingAddress: lab.capabilities.lbPair && state?.subnet ? floatingAddress(state.subnet) : undefined,
       oneHost: true,
     }),
     monitoringPage: monitor ? monitoringUrls(monitor.port, monitor.ip).page_url : '',

@@ -4,14 +4,14 @@
 import { CheckFailure, type Check } from './check.js';
 import { isHelper } from '../runtime/port.js';
 import { PORTS } from '../topology/lab-constants.js';
-import { entryServer, hasProfile } from '../topology/types.js';
+import { entryServer } from '../topology/types.js';
 
 export const exposure: Check = {
   name: 'exposure',
   guards: "only the LB's ports are published on the host, on 127.0.0.1",
   async run({ lab, runtime, containers }) {
     // HTTP, and HTTPS in secured labs: nothing else, on any server.
-    const lbPorts = [`${PORTS.http}/tcp`, ...(hasProfile(lab, 'secured') ? [`${PORTS.https}/tcp`] : [])];
+    const lbPorts = [`${PORTS.http}/tcp`, ...(lab.capabilities.tls ? [`${PORTS.https}/tcp`] : [])];
     // Monitored labs also publish Prometheus (and the lab page) on the monitoring server.
     const monitorPort = `${PORTS.prometheus}/tcp`;
     // The lab's entry: the edge when there is one (it relays to the LB pair), else the load balancer.

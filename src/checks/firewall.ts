@@ -3,7 +3,7 @@
 // connection to each port of the matrix: what the policy allows must connect, everything else must not.
 import { planImages } from '../render/images.js';
 import { allowed, describeSource, firewallPolicy, probedPorts, type Source } from '../profiles/firewall-policy.js';
-import { containerName, hasProfile, labNetwork, type Lab } from '../topology/types.js';
+import { containerName, labNetwork, type Lab } from '../topology/types.js';
 import { CheckFailure, type Check, type CheckContext } from './check.js';
 
 /** How one connection attempt ended: connected, refused (reset: nothing listens, or the firewall's reject), or
@@ -103,7 +103,7 @@ async function probeFrom(
 export const firewallCheck: Check = {
   name: 'firewall',
   guards: "secured: from a visitor container and from each server, only the ports each server's policy allows connect",
-  appliesTo: (lab) => hasProfile(lab, 'secured'),
+  appliesTo: (lab) => lab.capabilities.firewalls,
   async run(context) {
     const { lab } = context;
     const ports = probedPorts(firewallPolicy(lab));

@@ -4,7 +4,7 @@
 // address back by priority; there too, only requests in flight on the partner as the address left it may fail.
 import { findFloatingAddress, floatingAddressHolders } from '../ops/floating-address.js';
 import { failServer, recoverServer } from '../ops/server-power.js';
-import { frontLoadBalancer, hasProfile, loadBalancers } from '../topology/types.js';
+import { frontLoadBalancer, loadBalancers } from '../topology/types.js';
 import { measureAddressMove } from './address-move.js';
 import { CheckSkipped, type Check } from './check.js';
 import { requireReadyPartner } from './lb-pair.js';
@@ -13,7 +13,7 @@ export const lbFailover: Check = {
   name: 'lb-failover',
   guards:
     'with the active load balancer down, the floating address moves to its partner in under 3 s and only requests in flight fail; it returns with the LB',
-  appliesTo: (lab) => hasProfile(lab, 'redundant'),
+  appliesTo: (lab) => lab.capabilities.lbPair,
   async run({ lab, url, ca, runtime, clock, containers, pair }) {
     const active = frontLoadBalancer(lab).name;
     const partner = loadBalancers(lab).find((s) => s.name !== active)!.name;

@@ -3,7 +3,7 @@
 // could (keepalived runs, HAProxy answers). lb-handover, on real servers,
 // moves the address only when asked (--handover): keepalived stopped on the holder, never its HAProxy, so the partner
 // takes over as it would from a dead LB while requests already on the first still finish; then it takes it back.
-import { frontLoadBalancer, hasProfile, loadBalancers, type Lab } from '../topology/types.js';
+import { frontLoadBalancer, loadBalancers, type Lab } from '../topology/types.js';
 import { SPLIT_BRAIN_SETTLE_MS } from '../ops/floating-address.js';
 import { measureAddressMove } from './address-move.js';
 import { CheckFailure, CheckSkipped, type Check, type LoadBalancerPair, type PortableCheckContext } from './check.js';
@@ -41,7 +41,7 @@ export const lbPair: Check<PortableCheckContext> = {
   name: 'lb-pair',
   guards:
     'the first load balancer holds the floating address (never both: a split brain) and both could: keepalived runs and HAProxy answers on each',
-  appliesTo: (lab) => hasProfile(lab, 'redundant'),
+  appliesTo: (lab) => lab.capabilities.lbPair,
   async run({ lab, pair, clock }) {
     const { floatingAddress, states } = requirePair(pair);
     const { active, partner } = pairOf(lab);
@@ -76,7 +76,7 @@ export const lbHandover: Check<ServerCheckContext> = {
   name: 'lb-handover',
   guards:
     'asked for (--handover): keepalived stopped on the holder, the floating address moves to the partner in under 3 s and back, only requests in flight fail',
-  appliesTo: (lab) => hasProfile(lab, 'redundant'),
+  appliesTo: (lab) => lab.capabilities.lbPair,
   async run({ lab, url, ca, pair }) {
     const { floatingAddress, holders, keepalived, handover } = requirePair(pair);
     const { active, partner } = pairOf(lab);

@@ -1,6 +1,5 @@
 // Check monitoring (monitored labs): Prometheus on mon-01 scrapes every exporter of the lab and has its alert rules;
 // no critical alert fires. Read from Prometheus's HTTP API on its published 127.0.0.1 port.
-import { hasProfile } from '../topology/types.js';
 import { CheckFailure, CheckSkipped, json, request, type Check, type PortableCheckContext } from './check.js';
 
 /** Long enough for a fresh Prometheus to scrape every target twice (5 s interval). */
@@ -40,7 +39,7 @@ export function targetProblems(targets: Target[], since: number): string[] | und
 export const monitoringCheck: Check<PortableCheckContext> = {
   name: 'monitoring',
   guards: 'monitored: Prometheus scrapes every exporter, has its alert rules, and no critical alert fires',
-  appliesTo: (lab) => hasProfile(lab, 'monitored'),
+  appliesTo: (lab) => lab.capabilities.monitoring,
   async run({ monitorUrl, clock }) {
     if (!monitorUrl) throw new CheckSkipped('the lab publishes no Prometheus port: is it running with monitored?');
     const api = async <T>(path: string) => json<{ data: T }>(await request(`${monitorUrl}${path}`)).data;

@@ -3,7 +3,7 @@
 // balancer; SSH, HTTP and the database (for the replicas) on a web server; with `secured`, what each firewall lets
 // the scanning server in on. The app (5000) and HAProxy's runtime API (9999) answer on their own loopback only. Scanned from inside: this machine may only reach what is published.
 import { PORTS } from '../topology/lab-constants.js';
-import { hasProfile, loadBalancers, webServers } from '../topology/types.js';
+import { loadBalancers, webServers } from '../topology/types.js';
 import { allowed, firewallPolicy } from '../profiles/firewall-policy.js';
 import { CheckFailure, type Check, type PortableCheckContext } from './check.js';
 
@@ -31,7 +31,7 @@ export const serverExposure: Check<ServerCheckContext> = {
     const lbs = loadBalancers(lab).map((s) => s.name);
     const webs = webServers(lab).map((s) => s.name);
     // secured: what each server's firewall lets the scanning server reach; else what the role listens on.
-    const policy = hasProfile(lab, 'secured') ? firewallPolicy(lab) : undefined;
+    const policy = lab.capabilities.firewalls ? firewallPolicy(lab) : undefined;
     const byRole = (server: string): number[] =>
       lbs.includes(server) ? [PORTS.http, ...(policy ? [PORTS.https] : [])] : [PORTS.http, PORTS.database];
     const mayOpen = (server: string, port: number, from: string) =>

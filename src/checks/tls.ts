@@ -4,7 +4,6 @@
 // for the domain; and the app learns the original scheme (TLS ends at the LB).
 import net from 'node:net';
 import tls from 'node:tls';
-import { hasProfile } from '../topology/types.js';
 import { CheckFailure, CheckSkipped, json, request, type Check } from './check.js';
 
 /** What a TLS handshake ended with: the negotiated protocol and ALPN, or the error the client saw. */
@@ -51,7 +50,7 @@ function plainHttpAnswer(port: number): Promise<string> {
 export const tlsCheck: Check = {
   name: 'tls',
   guards: "secured: HTTPS for the domain with the lab's CA, TLS 1.1 and plain HTTP on 443 refused, redirect, HSTS",
-  appliesTo: (lab) => hasProfile(lab, 'secured'),
+  appliesTo: (lab) => lab.capabilities.tls,
   async run({ lab, url, httpUrl, ca }) {
     if (!ca || !httpUrl || !url.startsWith('https:')) {
       throw new CheckSkipped('the lab publishes no HTTPS port: is it running with the secured profile?');

@@ -12,7 +12,6 @@ import {
   edgeServer,
   nameFlag,
   frontLoadBalancer,
-  hasProfile,
   loadBalancers,
   webServers,
   type Component,
@@ -107,7 +106,7 @@ function monitoredWatches(lab: Lab): { what: string; how: string }[] {
  * "a free port chosen at render" for `auto`.
  */
 export function labFacts(lab: Lab, live?: LiveFacts, ports?: { http: number; https?: number }): LabFacts {
-  const monitored = hasProfile(lab, 'monitored');
+  const monitored = lab.capabilities.monitoring;
   const web = webServers(lab);
   const lbs = loadBalancers(lab);
   const active = web.filter((s) => !s.backup).map((s) => s.name);
@@ -192,7 +191,7 @@ export function labFacts(lab: Lab, live?: LiveFacts, ports?: { http: number; htt
         ? 'a free port chosen at render'
         : `127.0.0.1:${model}`;
   const port = shown(ports?.http, lab.port);
-  const secured = hasProfile(lab, 'secured');
+  const secured = lab.capabilities.tls;
   const httpsPort = shown(ports?.https, lab.httpsPort);
   const transport: ExposureFact[] = secured
     ? [
@@ -216,8 +215,9 @@ export function labFacts(lab: Lab, live?: LiveFacts, ports?: { http: number; htt
             'no TLS: anyone who can see the traffic can read and change it (passwords, cookies); bound to 127.0.0.1 so only this machine can reach it; the secured profile adds HTTPS',
         },
       ];
-  const openToAnyone = secured ? openOnLabNetwork(lab) : [];
-  const network: ExposureFact = secured
+  const firewalled = lab.capabilities.firewalls;
+  const openToAnyone = firewalled ? openOnLabNetwork(lab) : [];
+  const network: ExposureFact = firewalled
     ? {
         what: `a firewall on every server (nftables, default deny inbound; <server>/firewall.nft)`,
         exposed: false,
@@ -275,7 +275,7 @@ export function labFacts(lab: Lab, live?: LiveFacts, ports?: { http: number; htt
           },
         ]
       : []),
-    ...(secured && lbs.length === 1
+    ...((secured || firewalled) && lbs.length === 1
       ? [
           {
             what: `one load balancer, ${lb.name}`,
@@ -286,7 +286,7 @@ export function labFacts(lab: Lab, live?: LiveFacts, ports?: { http: number; htt
         ]
       : []),
   ];
-  const firewall = secured
+  const firewall = firewalled
     ? firewallPolicy(lab).flatMap((p) =>
         p.allows.map((a) => ({ server: p.server, port: a.port, service: a.service, from: a.from.map(describeSource) })),
       )

@@ -1,5 +1,5 @@
 // Every database flavour, in one exhaustive record: adding one to FLAVOURS without a file here fails to compile.
-import { hasProfile, type Flavour, type Lab } from '../topology/types.js';
+import { type Flavour, type Lab } from '../topology/types.js';
 import type { AdminGrant, DatabaseFlavour } from './flavour.js';
 import { mariadb } from './mariadb.js';
 import { mysql, mysql80 } from './mysql.js';
@@ -29,7 +29,7 @@ export function flavourFromVersion(version: string): DatabaseFlavour {
  */
 export function adminGrantsOf(lab: Lab): readonly AdminGrant[] {
   const flavour = flavourOf(lab);
-  return hasProfile(lab, 'monitored')
+  return lab.capabilities.monitoring
     ? [...flavour.adminGrants, { privileges: flavour.monitorPrivileges, on: '*.*', grantOption: true }]
     : flavour.adminGrants;
 }

@@ -3,7 +3,7 @@ import { renderTemplate } from '../render/engine.js';
 import { file } from '../render/rendered-file.js';
 import { MONITORING_SERVER, PORTS, STATS_PATH } from '../topology/lab-constants.js';
 import { LAB_FILES } from '../paths.js';
-import { hasProfile, webServers } from '../topology/types.js';
+import { webServers } from '../topology/types.js';
 import { builtInDebianSet, type KindSpec } from './kind.js';
 import { HEALTH_INTERVAL } from './service.js';
 
@@ -38,9 +38,9 @@ export const haproxy: KindSpec<'haproxy'> = {
         domain: lab.domain,
         statsPath: STATS_PATH,
         onServer: site.realServers !== undefined,
-        metricsPort: hasProfile(lab, 'monitored') ? PORTS.haproxyMetrics : undefined,
+        metricsPort: lab.capabilities.monitoring ? PORTS.haproxyMetrics : undefined,
         monitoringServer: MONITORING_SERVER,
-        tls: hasProfile(lab, 'secured')
+        tls: lab.capabilities.tls
           ? {
               pem: SERVER_PEM,
               hostPort: site.httpsPort,
@@ -60,19 +60,16 @@ export const haproxy: KindSpec<'haproxy'> = {
     ),
   ],
   sharedFiles: () => [],
-  configFiles: (lab, server) => [
-    `${server.name}/haproxy.cfg`,
-    ...(hasProfile(lab, 'secured') ? [LAB_FILES.serverPem] : []),
-  ],
+  configFiles: (lab, server) => [`${server.name}/haproxy.cfg`, ...(lab.capabilities.tls ? [LAB_FILES.serverPem] : [])],
   service: (lab, server) => ({
     // The official image runs HAProxy as uid 99, which cannot read the lab's private key (mode 0600, the user's):
     // it reads it as root, like the Debian image does.
-    ...(hasProfile(lab, 'secured') && !haproxy.builtHere(lab) ? { user: '0' } : {}),
+    ...(lab.capabilities.tls && !haproxy.builtHere(lab) ? { user: '0' } : {}),
     command: ['haproxy', '-W', '-db', '-f', CONFIG],
     environment: [],
     volumes: [
       `./${server.name}/haproxy.cfg:${CONFIG}:ro`,
-      ...(hasProfile(lab, 'secured') ? [`./${LAB_FILES.serverPem}:${SERVER_PEM}:ro`] : []),
+      ...(lab.capabilities.tls ? [`./${LAB_FILES.serverPem}:${SERVER_PEM}:ro`] : []),
     ],
     healthcheck: {
       test: ['CMD', 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${PORTS.http}`],

@@ -2,7 +2,6 @@
 import { renderTemplate } from '../render/engine.js';
 import { file } from '../render/rendered-file.js';
 import { PORTS } from '../topology/lab-constants.js';
-import { hasProfile } from '../topology/types.js';
 import { builtInDebianSet, type KindSpec } from './kind.js';
 import { NGINX_STATUS_PATH } from './nginx-exporter.js';
 import { HEALTH_INTERVAL, httpProbe } from './service.js';
@@ -26,8 +25,8 @@ export const nginx: KindSpec<'nginx'> = {
         server: server.name,
         domain: lab.domain,
         onServer: site.realServers !== undefined,
-        tlsAtLoadBalancer: hasProfile(lab, 'secured'),
-        statusPort: hasProfile(lab, 'monitored') ? PORTS.nginxStatus : undefined,
+        tlsAtLoadBalancer: lab.capabilities.tls,
+        statusPort: lab.capabilities.monitoring ? PORTS.nginxStatus : undefined,
         statusPath: NGINX_STATUS_PATH,
       }),
     ),

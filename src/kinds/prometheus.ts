@@ -4,7 +4,7 @@ import { renderTemplate } from '../render/engine.js';
 import { livePageView } from '../render/page-assets.js';
 import { file } from '../render/rendered-file.js';
 import { MONITORING_SERVER, PORTS } from '../topology/lab-constants.js';
-import { hasProfile, type Lab } from '../topology/types.js';
+import { type Lab } from '../topology/types.js';
 import { builtInDebianSet, type KindSpec } from './kind.js';
 import { HEALTH_INTERVAL, monitorProbe } from './service.js';
 import { scrapeJobs } from './scrape-jobs.js';
@@ -27,7 +27,7 @@ function labPageView(lab: Lab, site: LabSite) {
 
 /** `redundant`: the address the LB pair shares, as the LBs list it: the user's on real servers, else the lab's. */
 export function sharedAddress(lab: Lab, site: LabSite): string | undefined {
-  if (!hasProfile(lab, 'redundant')) return undefined;
+  if (!lab.capabilities.lbPair) return undefined;
   return site.realServers ? site.floatingAddress?.address : floatingAddress(requireSubnet(site));
 }
 

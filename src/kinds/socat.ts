@@ -3,7 +3,7 @@
 // and socat relays each connection to the floating address, wherever keepalived put it.
 import { floatingAddress, requireSubnet } from '../topology/addressing.js';
 import { PORTS } from '../topology/lab-constants.js';
-import { hasProfile, type Lab } from '../topology/types.js';
+import { type Lab } from '../topology/types.js';
 import type { KindSpec } from './kind.js';
 import type { LabSite } from '../topology/addressing.js';
 
@@ -17,7 +17,7 @@ function relay(port: number, vip: string): string {
 
 /** The ports the edge relays: HTTP, and HTTPS in secured labs. */
 export function relayedPorts(lab: Lab): number[] {
-  return [PORTS.http, ...(hasProfile(lab, 'secured') ? [PORTS.https] : [])];
+  return [PORTS.http, ...(lab.capabilities.tls ? [PORTS.https] : [])];
 }
 
 /**

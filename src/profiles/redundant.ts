@@ -4,6 +4,7 @@
 // gains an `edge` server standing for the Internet's route to it: it publishes the lab's ports and forwards them there.
 import { EDGE_SERVER } from '../topology/lab-constants.js';
 import { componentOf, type Lab, type Server } from '../topology/types.js';
+import { nameTaken, type ProfileModule } from './profile.js';
 
 /** The partner of a load balancer: lb-01 → lb-02 (the number kept at its width), else `<name>-2`. */
 export function partnerName(name: string): string {
@@ -26,7 +27,19 @@ export function withoutEdge(lab: Lab): Lab {
   return { ...lab, servers: lab.servers.filter((s) => s.role !== 'edge') };
 }
 
-export function addRedundancy(lab: Lab): Lab {
+export const redundantProfile: ProfileModule = {
+  name: 'redundant',
+  // The servers it adds, under names the user's own servers must not take.
+  validate: (facts) =>
+    facts.loadBalancer === undefined
+      ? []
+      : redundantServerNames(facts.loadBalancer).flatMap((name) =>
+          nameTaken(facts, name, `is a server the redundant profile adds (beside ${facts.loadBalancer})`),
+        ),
+  apply: (lab) => ({ ...addRedundancy(lab), capabilities: { ...lab.capabilities, lbPair: true } }),
+};
+
+function addRedundancy(lab: Lab): Lab {
   const index = lab.servers.findIndex((s) => s.role === 'lb');
   const first = lab.servers[index];
   const withKeepalived = (server: Server): Server => ({

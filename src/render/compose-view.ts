@@ -5,14 +5,7 @@ import { requireSubnet, serverAddress, visitorRange, type LabSite } from '../top
 import type { ImageKind } from './images.js';
 import { KINDS } from '../kinds/index.js';
 import { HEALTH_RETRIES, type KeyValue, type ServiceParts } from '../kinds/service.js';
-import {
-  containerName,
-  hasFixedAddresses,
-  hasProfile,
-  type ComponentKind,
-  type Lab,
-  type Server,
-} from '../topology/types.js';
+import { containerName, hasFixedAddresses, type ComponentKind, type Lab, type Server } from '../topology/types.js';
 import { LABEL } from '../topology/labels.js';
 import { VERSION } from '../version.js';
 
@@ -58,7 +51,7 @@ export function composeView(
   const services: ServiceView[] = [];
   const dataVolumes: ComposeView['dataVolumes'] = [];
   const subnet = hasFixedAddresses(lab) ? requireSubnet(site) : undefined;
-  const firewalled = hasProfile(lab, 'secured');
+  const firewalled = lab.capabilities.firewalls;
   for (const server of lab.servers) {
     services.push({
       name: server.name,

@@ -2,7 +2,7 @@
 // of their build context (same context → same tag → nothing to rebuild); elsewhere a kind runs its official image.
 import { createHash } from 'node:crypto';
 import { KINDS } from '../kinds/index.js';
-import { COMPONENT_KINDS, hasProfile, type ComponentKind, type Lab } from '../topology/types.js';
+import { COMPONENT_KINDS, type ComponentKind, type Lab } from '../topology/types.js';
 import { BASE_IMAGE } from './base-image.js';
 import { renderTemplate } from './engine.js';
 import { file, type RenderedFile } from './rendered-file.js';
@@ -39,7 +39,7 @@ export function planImages(lab: Lab): ImagePlan {
   // The forwarder is built in both sets: it is infra's own tool, not one of the lab's components.
   builds.push(imageBuild('forward', []));
   // Secured labs' hosts load a firewall: built in both sets, like the forwarder (it is infra's, not a component).
-  if (hasProfile(lab, 'secured')) builds.push(imageBuild('host', []));
+  if (lab.capabilities.firewalls) builds.push(imageBuild('host', []));
   for (const build of builds) refs[build.kind] = build.tag;
   return { refs, builds };
 }

@@ -6,7 +6,6 @@ import {
   edgeServer,
   entryServer,
   frontLoadBalancer,
-  hasProfile,
   loadBalancers,
   replicaServers,
   webServers,
@@ -95,7 +94,7 @@ function listensOn(server: Server, kind: ComponentKind): string {
 }
 
 export function readmeView(lab: Lab, site: LabSite): ReadmeView {
-  const secured = hasProfile(lab, 'secured');
+  const secured = lab.capabilities.tls;
   const httpUrl = `http://127.0.0.1:${site.hostPort}`;
   const url = secured ? `https://127.0.0.1:${site.httpsPort}` : httpUrl;
   const published = secured ? `127.0.0.1:${site.hostPort}, 127.0.0.1:${site.httpsPort}` : `127.0.0.1:${site.hostPort}`;
@@ -138,7 +137,7 @@ export function readmeView(lab: Lab, site: LabSite): ReadmeView {
     firstWeb: web[0].name,
     otherWeb: web[1]?.name ?? web[0].name,
     firstReplica: replicaServers(lab)[0]?.name ?? web[0].name,
-    redundant: hasProfile(lab, 'redundant'),
+    redundant: lab.capabilities.lbPair,
     firstLb: loadBalancers(lab)[0].name,
     secondLb: loadBalancers(lab)[1]?.name ?? '',
     floatingAddress: site.subnet ? floatingAddress(site.subnet) : '',

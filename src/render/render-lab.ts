@@ -6,7 +6,7 @@ import { KINDS } from '../kinds/index.js';
 import { LAB_FILES } from '../paths.js';
 import { firewallFiles } from '../profiles/firewall-file.js';
 import { requireSubnet, type LabSite } from '../topology/addressing.js';
-import { COMPONENT_KINDS, hasProfile, type Lab } from '../topology/types.js';
+import { COMPONENT_KINDS, type Lab } from '../topology/types.js';
 import { composeView } from './compose-view.js';
 import { renderTemplate } from './engine.js';
 import { readmeView } from './readme-view.js';
@@ -21,7 +21,7 @@ export function renderLab(lab: Lab, site: LabSite): RenderedFile[] {
   }
   const used = new Set(lab.servers.flatMap((s) => s.components.map((c) => c.kind)));
   for (const kind of COMPONENT_KINDS.filter((k) => used.has(k))) files.push(...KINDS[kind].sharedFiles(lab));
-  if (hasProfile(lab, 'secured')) files.push(...firewallFiles(lab, requireSubnet(site)));
+  if (lab.capabilities.firewalls) files.push(...firewallFiles(lab, requireSubnet(site)));
   for (const build of images.builds) files.push(...build.files);
   // Compose recreates a container when its definition changes, not when a file it mounts does: each component
   // carries a hash of its mounted config, so `up` after a re-render restarts exactly what changed. The certificate

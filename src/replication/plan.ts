@@ -5,7 +5,7 @@
 import { flavourOf } from '../flavours/index.js';
 import { APP_DB, EXPORTER_DB_USER } from '../topology/lab-constants.js';
 import type { Flavour, Lab } from '../topology/types.js';
-import { hasProfile, nameFlag, primaryServer, replicaServers, webServers } from '../topology/types.js';
+import { nameFlag, primaryServer, replicaServers, webServers } from '../topology/types.js';
 import { pick, seeded } from '../topology/seed.js';
 import { quote, stmt, type Statement } from './statement.js';
 
@@ -68,7 +68,7 @@ export function planReplication(lab: Lab, secrets: ReplicationSecrets): Replicat
     const rows = Array.from({ length: count }, (_, i) => `(${i + 1}, ${quote(pick(lab.seed, `visit ${i}`, web))})`);
     primaryStatements.push(stmt(`INSERT IGNORE INTO ${APP_DB.database}.visits (id, server) VALUES ${rows.join(', ')}`));
   }
-  if (hasProfile(lab, 'monitored')) {
+  if (lab.capabilities.monitoring) {
     // From its own server only (it runs beside the database); it replicates, so every server has it.
     const exporter = secrets.exporterPassword ?? '';
     primaryStatements.push(

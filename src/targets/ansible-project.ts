@@ -12,7 +12,7 @@ import { templatesDir } from '../paths.js';
 import { file, type RenderedFile } from '../render/rendered-file.js';
 import type { LabSite } from '../topology/addressing.js';
 import { APP_DB, PORTS } from '../topology/lab-constants.js';
-import { hasProfile, type ComponentKind, type Lab, type Server } from '../topology/types.js';
+import { type ComponentKind, type Lab, type Server } from '../topology/types.js';
 import { serverFirewallFiles } from '../profiles/firewall-file.js';
 import { CONFIG_FILES as PROMETHEUS_FILES } from '../kinds/prometheus.js';
 import { serverDaemons } from './server-daemons.js';
@@ -56,11 +56,10 @@ export function renderAnsibleProject(
   servers: Record<string, RealServer>,
   floatingAddress?: { address: string; prefix: number },
 ): RenderedFile[] {
-  const secured = hasProfile(lab, 'secured');
   const site: LabSite = {
     hostPort: PORTS.http,
     realServers: servers,
-    ...(secured ? { httpsPort: PORTS.https } : {}),
+    ...(lab.capabilities.tls ? { httpsPort: PORTS.https } : {}),
     ...(floatingAddress ? { floatingAddress } : {}),
   };
   const under = (f: RenderedFile, folder: string): RenderedFile => ({
@@ -73,7 +72,7 @@ export function renderAnsibleProject(
       files.push(...KINDS[component.kind].files(lab, server, site).map((f) => under(f, 'servers/')));
   }
   files.push(...app.sharedFiles(lab).map((f) => under(f, '')));
-  if (secured) {
+  if (lab.capabilities.firewalls) {
     const firewalls = serverFirewallFiles(
       lab,
       Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, s.facts])),
@@ -81,7 +80,7 @@ export function renderAnsibleProject(
     files.push(...firewalls.map((f) => under(f, 'servers/')));
   }
   files.push(file(`${ANSIBLE_DIR}/roles/db/templates/admin-user.sql.j2`, adminUserTemplate(lab)));
-  files.push(file(`${ANSIBLE_DIR}/site.yml`, playbook(lab, secured)));
+  files.push(file(`${ANSIBLE_DIR}/site.yml`, playbook(lab)));
   files.push(file(`${ANSIBLE_DIR}/group_vars/all.yml`, groupVars(lab, servers)));
   for (const server of lab.servers)
     files.push(file(`${ANSIBLE_DIR}/host_vars/${server.name}.yml`, hostVars(lab, server.name, servers, site)));
@@ -116,7 +115,7 @@ function adminUserTemplate(lab: Lab): string {
   ].join('\n');
 }
 
-function playbook(lab: Lab, secured: boolean): string {
+function playbook(lab: Lab): string {
   const all = lab.servers.map((s) => s.name).join(':');
   return `# The lab "${lab.name}" on real servers. Rendered by infra deploy; edit infra.yaml, not this file.
 # \`infra deploy --inventory FILE\` runs it (with the lab's secrets in its environment), then sets up replication
@@ -146,7 +145,7 @@ function playbook(lab: Lab, secured: boolean): string {
       loop: "{{ infra_roles }}"
       loop_control:
         loop_var: infra_role
-${secured ? FIREWALL_PLAY(all) : ''}`;
+${lab.capabilities.firewalls ? FIREWALL_PLAY(all) : ''}`;
 }
 
 /** `secured`: the firewalls go on last, one server at a time, each with a rollback armed until SSH gets through. */
@@ -173,7 +172,7 @@ ${yamlVar('infra_hosts_block', hostsBlock)}
 ${yamlVar('infra_programs', LAB_PROGRAMS)}
 ${yamlVar('infra_app_db', { user: APP_DB.user, database: APP_DB.database })}
 # secured: HTTPS at the load balancer with the lab's certificate (from the lab folder, never copied into this one).
-infra_tls: ${hasProfile(lab, 'secured')}
+infra_tls: ${lab.capabilities.tls}
 # secured: the firewall's new rules are removed after this many seconds unless SSH gets through them.
 ${yamlVar('infra_firewall_rollback_s', FIREWALL_ROLLBACK_S)}
 `;
@@ -186,7 +185,7 @@ function hostVars(lab: Lab, name: string, servers: Record<string, RealServer>, s
     .map((c) => KINDS[c.kind].listens)
     .filter((p): p is number => p !== null)
     .concat(server.components.some((c) => c.kind === 'haproxy') ? [PORTS.haproxyApi] : [])
-    .concat(server.role === 'lb' && hasProfile(lab, 'secured') ? [PORTS.https] : []);
+    .concat(server.role === 'lb' && lab.capabilities.tls ? [PORTS.https] : []);
   const lines = [
     `# ${name}: ${real.facts.distribution} ${real.facts.release}, reached by the other servers at ${real.facts.address}.`,
     yamlVar(
@@ -202,7 +201,7 @@ function hostVars(lab: Lab, name: string, servers: Record<string, RealServer>, s
     const { package: pkg, service, config, client } = real.database;
     lines.push(yamlVar('infra_db', { package: pkg, service, config, client }));
   }
-  if (hasProfile(lab, 'monitored')) {
+  if (lab.capabilities.monitoring) {
     lines.push(yamlVar('infra_daemons', serverDaemons(lab, server, real.facts.address, site)));
     const prometheus = server.components.some((c) => c.kind === 'prometheus');
     lines.push(yamlVar('infra_prometheus_files', prometheus ? [...PROMETHEUS_FILES] : []));
@@ -219,8 +218,8 @@ function rolesOf(server: Server): string[] {
 function packagesOf(lab: Lab, server: Server, real: RealServer, site: LabSite): string[] {
   const packages = server.components.flatMap((c) => ROLE_OF[c.kind]?.package ?? []);
   if (real.database) packages.push(real.database.package);
-  if (hasProfile(lab, 'monitored'))
+  if (lab.capabilities.monitoring)
     packages.push(...serverDaemons(lab, server, real.facts.address, site).map((d) => d.package));
-  if (hasProfile(lab, 'secured')) packages.push('nftables');
+  if (lab.capabilities.firewalls) packages.push('nftables');
   return [...new Set(packages)].sort();
 }

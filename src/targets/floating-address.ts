@@ -4,7 +4,7 @@
 import { UsageError } from '../errors.js';
 import type { HostVars } from '../runtime/ansible.js';
 import { overlaps } from '../topology/addressing.js';
-import { hasProfile, loadBalancers, type Lab } from '../topology/types.js';
+import { loadBalancers, type Lab } from '../topology/types.js';
 import type { RealServer } from './platform.js';
 import type { ServersSource } from './targets.js';
 
@@ -36,7 +36,7 @@ export function floatingAddressOf(
   hosts: Record<string, HostVars>,
   source: ServersSource,
 ): ServerFloatingAddress | undefined {
-  if (!hasProfile(lab, 'redundant')) return undefined;
+  if (!lab.capabilities.lbPair) return undefined;
   const lbs = loadBalancers(lab).map((s) => s.name);
   const given = lbs.flatMap((lb) =>
     hosts[lb]?.[FLOATING_ADDRESS_VAR] === undefined ? [] : [{ lb, text: String(hosts[lb][FLOATING_ADDRESS_VAR]) }],

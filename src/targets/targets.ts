@@ -1,13 +1,10 @@
 // The lab's servers in a user's inventory: every server of the model must be there (other hosts are left alone), and
 // what Ansible knows of each (its address and SSH settings) is what infra's own SSH tunnels and checks use too.
 import { UsageError } from '../errors.js';
-import type { Lab, Profile } from '../topology/types.js';
+import type { Lab } from '../topology/types.js';
 import type { HostVars } from '../runtime/ansible.js';
 import type { HostFacts } from './platform.js';
 import type { TargetDefinition } from '../topology/definition.js';
-
-/** The profiles infra deploy puts on real servers. */
-export const DEPLOYED_PROFILES: Profile[] = ['secured', 'monitored', 'redundant'];
 
 /** The Ansible facts infra reads from each server before rendering for it. */
 export const FACT_NAMES = [
@@ -42,12 +39,6 @@ export const TARGETS_SOURCE: ServersSource = {
 
 /** The lab's server names, each present in the inventory; refuses naming the missing ones and how to add them. */
 export function requireServers(lab: Lab, inventory: Record<string, HostVars>, source: ServersSource): string[] {
-  const notYet = lab.profiles.filter((p) => !DEPLOYED_PROFILES.includes(p));
-  if (notYet.length > 0) {
-    throw new UsageError(`infra deploy does not put ${notYet.join(', ')} on real servers yet`, [
-      `profiles: ${notYet.join(', ')}: deploy without them (they run in the Docker lab: infra up --profile …)`,
-    ]);
-  }
   const servers = lab.servers.map((s) => s.name);
   const missing = servers.filter((s) => !(s in inventory));
   if (missing.length > 0) {

@@ -202,3 +202,19 @@ it('takes two to five web servers, each holding a replica of the primary', () =>
     expect.objectContaining({ problems: ['servers: at most 5 servers with role web (found 6); remove some'] }),
   );
 });
+
+it('each profile turns on its capabilities, which is what the rest of infra asks; the built-in lab has none', () => {
+  expect(buildLab({}).capabilities).toEqual({ tls: false, firewalls: false, monitoring: false, lbPair: false });
+  expect(buildLab({ profiles: ['secured'] }).capabilities).toEqual({
+    tls: true,
+    firewalls: true,
+    monitoring: false,
+    lbPair: false,
+  });
+  expect(buildLab({ profiles: ['monitored'] }).capabilities).toMatchObject({ monitoring: true, tls: false });
+  expect(buildLab({ profiles: ['redundant'] }).capabilities).toMatchObject({ lbPair: true, monitoring: false });
+  const every = buildLab({ profiles: ['redundant', 'monitored', 'secured'] });
+  expect(every.capabilities).toEqual({ tls: true, firewalls: true, monitoring: true, lbPair: true });
+  // Applied in order whatever the order asked: mon-01 watches lb-02 too.
+  expect(every.servers.find((s) => s.name === 'lb-02')!.components.map((c) => c.kind)).toContain('node-exporter');
+});

@@ -1,12 +1,11 @@
 // Stage three of the input: apply defaults (server > lab > built-in) to a shape-checked LabDefinition, check what
 // a schema cannot (unique names, one load balancer), and build the Lab model. All problems are reported together.
 import { UsageError } from '../errors.js';
-import { MAX_ADDRESSED_SERVERS } from './addressing.js';
-import { MONITORING_SERVER } from './lab-constants.js';
-import { addMonitoring } from '../profiles/monitored.js';
-import { addRedundancy, redundantServerNames } from '../profiles/redundant.js';
+import { DEFAULT_LAB } from './lab-constants.js';
+import { applyProfiles, profileProblems } from '../profiles/index.js';
 import type { LabDefinition } from './definition.js';
 import {
+  BUILT_IN_CAPABILITIES,
   componentOf,
   type ComponentKind,
   type HealthCheck,
@@ -16,27 +15,6 @@ import {
   type Role,
   type Server,
 } from './types.js';
-
-export const DEFAULT_LAB = {
-  name: 'lab',
-  domain: 'www.footer.com',
-  balance: 'roundrobin',
-  mode: 'active-active',
-  flavour: 'mariadb',
-  imageSet: 'debian',
-  port: 8080,
-  /** The `secured` profile's HTTPS port on 127.0.0.1. */
-  httpsPort: 8443,
-  /** The `monitored` profile's Prometheus (and lab page) port on 127.0.0.1. */
-  monitorPort: 9090,
-  // Every 2 s while UP (every 500 ms once a check fails, and while DOWN: see FAST_CHECK_INTERVAL_MS).
-  healthCheck: { intervalMs: 2000, fall: 2, rise: 2 },
-  servers: [
-    { name: 'lb-01', role: 'lb' },
-    { name: 'web-01', role: 'web' },
-    { name: 'web-02', role: 'web' },
-  ],
-} as const;
 
 export const MAX_WEB_SERVERS = 5;
 
@@ -152,42 +130,17 @@ export function buildLab(definition: LabDefinition, overrides: LabOverrides = {}
   const companionPort = (fromFile: number | 'auto' | undefined, fallback: number): number | 'auto' =>
     overrides.port === 'auto' ? 'auto' : (fromFile ?? (port === 'auto' ? 'auto' : fallback));
   const httpsPort = companionPort(definition.httpsPort, DEFAULT_LAB.httpsPort);
-  if (profiles.includes('secured') && serverDefs.length > MAX_ADDRESSED_SERVERS) {
-    problems.push(
-      `servers: the secured profile gives each server a fixed address, at most ${MAX_ADDRESSED_SERVERS} servers (found ${serverDefs.length})`,
-    );
-  }
   const monitorPort = companionPort(definition.monitorPort, DEFAULT_LAB.monitorPort);
-  // The servers a profile adds: one of the user's under the same name would make two services of one name.
-  const userLb = lbCount === 1 ? serverDefs.find((s) => s.role === 'lb') : undefined;
-  const added = [
-    ...(profiles.includes('monitored')
-      ? [{ name: MONITORING_SERVER, what: 'is the monitoring server the monitored profile adds' }]
-      : []),
-    ...(profiles.includes('redundant') && userLb
-      ? redundantServerNames(userLb.name).map((name) => ({
-          name,
-          what: `is a server the redundant profile adds (beside ${userLb.name})`,
-        }))
-      : []),
-  ];
-  for (const { name, what } of added) {
-    const taken = serverDefs.findIndex((s) => s.name === name);
-    if (taken >= 0) problems.push(`servers[${taken}].name: "${name}" ${what}; rename yours`);
-  }
-  if (profiles.includes('monitored')) {
-    const published = [port, ...(profiles.includes('secured') ? [httpsPort] : [])];
-    if (typeof monitorPort === 'number' && published.includes(monitorPort)) {
-      problems.push(
-        `monitorPort: ${monitorPort} is already one of the LB's ports; give Prometheus another (default ${DEFAULT_LAB.monitorPort})`,
-      );
-    }
-  }
-  if (typeof port === 'number' && port === httpsPort && profiles.includes('secured')) {
-    problems.push(
-      `httpsPort: ${port} is also the LB's HTTP port; give HTTPS another port (default ${DEFAULT_LAB.httpsPort})`,
-    );
-  }
+  problems.push(
+    ...profileProblems({
+      profiles,
+      serverNames: serverDefs.map((s) => s.name),
+      loadBalancer: lbCount === 1 ? serverDefs.find((s) => s.role === 'lb')?.name : undefined,
+      port,
+      httpsPort,
+      monitorPort,
+    }),
+  );
   if (problems.length > 0) throw new UsageError('the lab definition is invalid', problems);
 
   // Server ids follow the web servers' order, so the built-in lab keeps web-01 = 1, web-02 = 2.
@@ -222,10 +175,10 @@ export function buildLab(definition: LabDefinition, overrides: LabOverrides = {}
     monitorPort,
     primary,
     profiles,
+    capabilities: BUILT_IN_CAPABILITIES,
     servers,
   };
   const seed = overrides.seed ?? definition.seed;
   if (seed !== undefined) lab.seed = seed;
-  const paired = profiles.includes('redundant') ? addRedundancy(lab) : lab;
-  return profiles.includes('monitored') ? addMonitoring(paired) : paired;
+  return applyProfiles(lab, profiles);
 }

@@ -35,3 +35,25 @@ export const EXPORTER_DB_USER = 'exporter';
 
 /** `redundant`: the server standing for the Internet's route to the LB pair's floating address. */
 export const EDGE_SERVER = 'edge';
+
+/** The built-in lab: what a definition leaves out. */
+export const DEFAULT_LAB = {
+  name: 'lab',
+  domain: 'www.footer.com',
+  balance: 'roundrobin',
+  mode: 'active-active',
+  flavour: 'mariadb',
+  imageSet: 'debian',
+  port: 8080,
+  /** The `secured` profile's HTTPS port on 127.0.0.1. */
+  httpsPort: 8443,
+  /** The `monitored` profile's Prometheus (and lab page) port on 127.0.0.1. */
+  monitorPort: 9090,
+  // Every 2 s while UP (every 500 ms once a check fails, and while DOWN: see FAST_CHECK_INTERVAL_MS).
+  healthCheck: { intervalMs: 2000, fall: 2, rise: 2 },
+  servers: [
+    { name: 'lb-01', role: 'lb' },
+    { name: 'web-01', role: 'web' },
+    { name: 'web-02', role: 'web' },
+  ],
+} as const;

@@ -1,6 +1,10 @@
 // The Lab model (docs/ARCHITECTURE.md): a lab is servers, a server is one network identity, a component is one
 // process of a server. Everything downstream (render, runtime, replication, checks) reads this model, never the raw
 // infra.yaml. The enums here are the single source: the JSON Schema's copies are checked against them by a unit test.
+// The profiles' names live with the profiles (src/profiles/); the model only carries which a lab was made with.
+import { PROFILES } from '../profiles/names.js';
+
+export { PROFILES };
 
 export const BALANCES = ['roundrobin', 'leastconn', 'source', 'first'] as const;
 export const MODES = ['active-active', 'active-passive'] as const;
@@ -22,8 +26,6 @@ export const COMPONENT_KINDS = [
   'keepalived',
   'socat',
 ] as const;
-/** Optional additions to the lab, each a function of the model; the built-in lab has none. */
-export const PROFILES = ['secured', 'monitored', 'redundant'] as const;
 
 export type Balance = (typeof BALANCES)[number];
 export type Mode = (typeof MODES)[number];
@@ -86,6 +88,8 @@ export interface Lab {
   /** The web server whose database takes every write; named, not implied by position. */
   primary: string;
   profiles: Profile[];
+  /** What the profiles made of the lab: everything outside src/profiles/ asks these, never a profile's name. */
+  capabilities: Capabilities;
   /** `infra deploy` on MySQL servers: the packaged server's major.minor (`8.0` on Ubuntu), whose statements infra
    * runs; absent in the Docker lab, which runs the flavour's own image. */
   databaseVersion?: string;
@@ -94,16 +98,32 @@ export interface Lab {
   servers: Server[];
 }
 
+/** What a lab does beyond the built-in design; each profile's `apply` turns some on (src/profiles/). */
+export interface Capabilities {
+  /** HTTPS at the load balancers with the lab's own CA (and plain HTTP redirected to it). */
+  tls: boolean;
+  /** A firewall on every server, from one policy that names servers by address. */
+  firewalls: boolean;
+  /** Exporters on every server, scraped by Prometheus on the monitoring server, with alert rules. */
+  monitoring: boolean;
+  /** Two load balancers, keepalived moving a floating address between them. */
+  lbPair: boolean;
+}
+
+/** The built-in lab's: none. */
+export const BUILT_IN_CAPABILITIES: Capabilities = { tls: false, firewalls: false, monitoring: false, lbPair: false };
+
+/** Whether a lab was made with a profile named in data (a drill's requirement); code asks `capabilities`. */
 export function hasProfile(lab: Pick<Lab, 'profiles'>, profile: Profile): boolean {
   return lab.profiles.includes(profile);
 }
 
 /**
- * Whether the lab's servers keep fixed addresses on a subnet of their own: a firewall (`secured`) names servers by
- * address, and the LB pair's floating address (`redundant`) must sit on a known subnet.
+ * Whether the lab's servers keep fixed addresses on a subnet of their own: a firewall names servers by address, and
+ * the LB pair's floating address must sit on a known subnet.
  */
-export function hasFixedAddresses(lab: Pick<Lab, 'profiles'>): boolean {
-  return hasProfile(lab, 'secured') || hasProfile(lab, 'redundant');
+export function hasFixedAddresses(lab: Pick<Lab, 'capabilities'>): boolean {
+  return lab.capabilities.firewalls || lab.capabilities.lbPair;
 }
 
 /** `redundant`: the server publishing the lab's ports and forwarding them to the floating address. */

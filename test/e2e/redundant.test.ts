@@ -6,7 +6,6 @@
 import path from 'node:path';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
-import { execa } from 'execa';
 import { describeWithDocker, requireEngine, infra, labSql, curlLab } from '../helpers/e2e.js';
 import { EVERY_PROFILE, sharedLab, type SharedLab } from '../helpers/shared-lab.js';
 
