@@ -86,3 +86,54 @@ it('names a profile only in src/profiles/: code elsewhere asks the lab for its c
   );
   expect(naming).toEqual([]);
 });
+
+/** Each folder of src/ (a top-level file is its own) → the folders it imports from, types included. */
+function folderGraph(): Map<string, Set<string>> {
+  const folderOf = (file: string) => file.split('/')[0];
+  const graph = new Map<string, Set<string>>();
+  for (const file of sources()) {
+    const from = folderOf(file);
+    for (const spec of importsOf(file).filter((i) => i.startsWith('.'))) {
+      const to = folderOf(path.relative(src, path.resolve(path.dirname(path.join(src, file)), spec)));
+      if (to !== from) graph.set(from, (graph.get(from) ?? new Set()).add(to));
+    }
+  }
+  return graph;
+}
+
+/** The groups of folders that import each other, directly or around a loop (Tarjan's strongly connected parts). */
+function foldersInCycles(graph: Map<string, Set<string>>): string[][] {
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const groups: string[][] = [];
+  const visit = (folder: string) => {
+    index.set(folder, next);
+    low.set(folder, next++);
+    stack.push(folder);
+    for (const to of graph.get(folder) ?? []) {
+      if (!index.has(to)) {
+        visit(to);
+        low.set(folder, Math.min(low.get(folder)!, low.get(to)!));
+      } else if (stack.includes(to)) low.set(folder, Math.min(low.get(folder)!, index.get(to)!));
+    }
+    if (low.get(folder) === index.get(folder)) {
+      const group: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop()!;
+        group.push(member);
+      } while (member !== folder);
+      if (group.length > 1) groups.push(group.sort());
+    }
+  };
+  for (const folder of graph.keys()) if (!index.has(folder)) visit(folder);
+  return groups;
+}
+
+it('has no import loop between folders but the one a kind as a folder will break (issue #25); none may grow', () => {
+  // A kind's facets (its flavour's statements, the profiles' firewall and alert contributions) still sit in three
+  // folders that import each other; every other folder imports in one direction only.
+  expect(foldersInCycles(folderGraph())).toEqual([['flavours', 'kinds', 'profiles', 'topology']]);
+});

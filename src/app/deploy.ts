@@ -24,7 +24,7 @@ import type { AppEnv } from './context.js';
 import { lockLab } from './lab-lock.js';
 import { renderLabFolder, type RenderOptions, type RenderTarget } from './render.js';
 import { labServers, openDatabaseTunnels, TARGETS_INVENTORY } from './lab-servers.js';
-import { file } from '../render/rendered-file.js';
+import { file } from '../templating/rendered-file.js';
 
 export interface DeployOptions extends RenderOptions {
   /** An inventory file; absent: infra.yaml's targets. */

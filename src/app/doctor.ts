@@ -4,10 +4,10 @@ import os from 'node:os';
 import { painter } from '../log.js';
 import { EXIT } from '../errors.js';
 import type { ContainerRuntime } from '../runtime/port.js';
-import { BASE_IMAGE } from '../render/base-image.js';
-import type { Status } from '../report/status.js';
+import { BASE_IMAGE } from '../templating/base-image.js';
+import type { Status } from '../status.js';
 import { loadLab } from '../topology/load-lab.js';
-import { isPortFree } from './free-port.js';
+import { isPortFree } from '../runtime/free-port.js';
 import { lbPortUse } from './lb-port.js';
 import type { AppEnv } from './context.js';
 

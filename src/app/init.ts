@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { DEFAULT_CONFIG_FILE, schemaFile } from '../paths.js';
-import { renderTemplate } from '../render/engine.js';
+import { renderTemplate } from '../templating/engine.js';
 import { DEFAULT_LAB } from '../topology/lab-constants.js';
 
 export async function initConfig(cwd: string, file: string | undefined, force: boolean): Promise<string> {

@@ -1,7 +1,7 @@
 // Who holds a load balancer port on 127.0.0.1: this lab (fine), another lab (named), another program, or nobody.
 // Shared by `up` (which refuses to start half a lab) and `doctor` (which reports it).
 import type { ComponentState } from '../runtime/port.js';
-import { isPortFree } from './free-port.js';
+import { isPortFree } from '../runtime/free-port.js';
 
 export type PortUse = { taken: false; byThisLab: boolean } | { taken: true; holder?: ComponentState };
 

@@ -4,8 +4,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EXIT, UsageError } from '../errors.js';
-import { renderTemplate } from '../render/engine.js';
-import { livePageView } from '../render/page-assets.js';
+import { renderTemplate } from '../templating/engine.js';
+import { livePageView } from '../kinds/live-page.js';
 import { readLabState } from '../render/write-lab.js';
 import { floatingAddress } from '../topology/addressing.js';
 import type { AppEnv } from './context.js';

@@ -9,7 +9,10 @@ import type { SessionOpener } from '../database/session.js';
 import type { Connections } from '../replication/apply.js';
 import type { LabSecrets } from '../render/secrets.js';
 
-import type { Status } from '../report/status.js';
+import type { Status } from '../status.js';
+import type { LoadBalancerPair } from '../ops/lb-pair.js';
+
+export type { LoadBalancerPair, LoadBalancerState } from '../ops/lb-pair.js';
 
 export type CheckStatus = Status;
 
@@ -41,25 +44,6 @@ export interface PortableCheckContext {
   monitorUrl?: string;
   /** `redundant`: the LB pair, read from its containers or over SSH from the servers. */
   pair?: LoadBalancerPair;
-}
-
-/** What each load balancer of a pair says of itself. */
-export interface LoadBalancerState {
-  /** It lists the floating address on one of its interfaces. */
-  holds: boolean;
-  keepalived: boolean;
-  /** keepalived's own check passes: HAProxy accepts connections on :80. */
-  haproxyAnswers: boolean;
-}
-
-export interface LoadBalancerPair {
-  floatingAddress: string;
-  states(): Promise<Record<string, LoadBalancerState>>;
-  holders(): Promise<string[]>;
-  /** Stops or starts keepalived on a load balancer (its HAProxy keeps running). */
-  keepalived(lb: string, action: 'stop' | 'start'): Promise<void>;
-  /** lb-handover moves the address only when asked (--handover); it is skipped otherwise. */
-  handover: boolean;
 }
 
 /** The Docker lab's checks may also read its containers and folder. */

@@ -4,7 +4,7 @@
 import type { ImageSet } from '../topology/types.js';
 import type { Flavour } from '../topology/types.js';
 import type { ServiceParts } from '../kinds/service.js';
-import type { Statement } from '../replication/statement.js';
+import type { Statement } from './statement.js';
 import type { DbSession } from '../database/session.js';
 
 export interface AdminGrant {

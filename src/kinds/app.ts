@@ -3,9 +3,9 @@
 // it when the primary moves: `infra promote`).
 import { readFileSync } from 'node:fs';
 import { labAppBundle } from '../paths.js';
-import { renderTemplate } from '../render/engine.js';
-import { livePageView } from '../render/page-assets.js';
-import { file } from '../render/rendered-file.js';
+import { renderTemplate } from '../templating/engine.js';
+import { livePageView } from './live-page.js';
+import { file } from '../templating/rendered-file.js';
 import { APP_DB, PORTS } from '../topology/lab-constants.js';
 import { nameFlag, webServers } from '../topology/types.js';
 import { builtInDebianSet, type KindSpec } from './kind.js';

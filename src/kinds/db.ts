@@ -2,8 +2,8 @@
 // lab's primary server, a replica on every other web server, its data in a named volume.
 import { adminGrantsOf, flavourOf } from '../flavours/index.js';
 import { adminUserSql, OFFICIAL_INIT_DIR, officialInitScript } from '../flavours/admin-user.js';
-import { renderTemplate } from '../render/engine.js';
-import { file } from '../render/rendered-file.js';
+import { renderTemplate } from '../templating/engine.js';
+import { file } from '../templating/rendered-file.js';
 import { PORTS } from '../topology/lab-constants.js';
 import type { Component } from '../topology/types.js';
 import { builtInDebianSet, type KindSpec } from './kind.js';

@@ -1,6 +1,6 @@
 // The load balancer: HAProxy in front of the web servers, its config rendered per LB server from the model.
-import { renderTemplate } from '../render/engine.js';
-import { file } from '../render/rendered-file.js';
+import { renderTemplate } from '../templating/engine.js';
+import { file } from '../templating/rendered-file.js';
 import { MONITORING_SERVER, PORTS, STATS_PATH } from '../topology/lab-constants.js';
 import { LAB_FILES } from '../paths.js';
 import { webServers } from '../topology/types.js';

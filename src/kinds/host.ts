@@ -1,7 +1,7 @@
 // The host container of a server: it owns the server's network identity (hostname, IP, 127.0.0.1) and does nothing
 // else; every component joins its namespace. The LB's host publishes the lab's ports (the edge's, when the LBs are a
 // pair: `redundant`).
-import { BASE_IMAGE } from '../render/base-image.js';
+import { BASE_IMAGE } from '../templating/base-image.js';
 import type { LabSite } from '../topology/addressing.js';
 import { entryServer, type Lab, type Server } from '../topology/types.js';
 import { FIREWALL_FILE, SERVER_FOLDER_MOUNT } from '../profiles/firewall-file.js';

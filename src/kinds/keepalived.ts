@@ -1,8 +1,8 @@
 // `redundant`: keepalived on each load balancer, holding the lab's floating address on the first (MASTER) and moving
 // it to the partner when the first stops or its HAProxy stops answering. It runs VRRP only (no virtual servers), as a
 // component of the LB server with NET_ADMIN (adding an address to the server's eth0) given to it alone.
-import { renderTemplate } from '../render/engine.js';
-import { file } from '../render/rendered-file.js';
+import { renderTemplate } from '../templating/engine.js';
+import { file } from '../templating/rendered-file.js';
 import { floatingAddress, requireSubnet } from '../topology/addressing.js';
 import { PORTS } from '../topology/lab-constants.js';
 import { containerName, frontLoadBalancer, loadBalancers, type Lab, type Server } from '../topology/types.js';

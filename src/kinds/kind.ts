@@ -1,7 +1,7 @@
 // What a component kind is, in one place: its image, the files rendered for it, its Compose service, where it
 // starts among its server's components, the port it listens on, and what `explain` and the README say about it.
 // One file per kind; src/kinds/index.ts joins them in an exhaustive record.
-import type { RenderedFile } from '../render/rendered-file.js';
+import type { RenderedFile } from '../templating/rendered-file.js';
 import type { LabSite } from '../topology/addressing.js';
 import type { Component, ComponentKind, Lab, Server } from '../topology/types.js';
 import type { ServiceParts } from './service.js';

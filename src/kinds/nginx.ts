@@ -1,6 +1,6 @@
 // The web server: Nginx serves the application files itself and passes /api/ to the application server.
-import { renderTemplate } from '../render/engine.js';
-import { file } from '../render/rendered-file.js';
+import { renderTemplate } from '../templating/engine.js';
+import { file } from '../templating/rendered-file.js';
 import { PORTS } from '../topology/lab-constants.js';
 import { builtInDebianSet, type KindSpec } from './kind.js';
 import { NGINX_STATUS_PATH } from './nginx-exporter.js';

@@ -1,8 +1,8 @@
 // `monitored`: Prometheus on the monitoring server mon-01, scraping every exporter of the lab by server name, with
 // the alert rules a student can read (mon-01/alerts.yml) and the live lab page (mon-01/consoles/lab.html).
-import { renderTemplate } from '../render/engine.js';
-import { livePageView } from '../render/page-assets.js';
-import { file } from '../render/rendered-file.js';
+import { renderTemplate } from '../templating/engine.js';
+import { livePageView } from './live-page.js';
+import { file } from '../templating/rendered-file.js';
 import { MONITORING_SERVER, PORTS } from '../topology/lab-constants.js';
 import { type Lab } from '../topology/types.js';
 import { builtInDebianSet, type KindSpec } from './kind.js';

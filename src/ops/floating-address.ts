@@ -1,6 +1,6 @@
 // `redundant`: where the LB pair's floating address is now, read from the load balancers themselves: keepalived adds
 // it to its server's eth0 as a second address, so the LB that lists one holds it.
-import type { LoadBalancerPair, LoadBalancerState } from '../checks/check.js';
+import type { LoadBalancerPair, LoadBalancerState } from './lb-pair.js';
 import type { ComponentState, ContainerRuntime } from '../runtime/port.js';
 
 export interface FloatingAddress {

@@ -1,6 +1,6 @@
 // Renders the firewall policy of one server as the nftables file its host container loads (web-01/firewall.nft).
-import { renderTemplate } from '../render/engine.js';
-import { file, type RenderedFile } from '../render/rendered-file.js';
+import { renderTemplate } from '../templating/engine.js';
+import { file, type RenderedFile } from '../templating/rendered-file.js';
 import { serverAddress, toolsRange } from '../topology/addressing.js';
 import { containerName, type Lab } from '../topology/types.js';
 import { firewallPolicy, type Source } from './firewall-policy.js';

@@ -3,9 +3,9 @@
 import { createHash } from 'node:crypto';
 import { KINDS } from '../kinds/index.js';
 import { COMPONENT_KINDS, type ComponentKind, type Lab } from '../topology/types.js';
-import { BASE_IMAGE } from './base-image.js';
-import { renderTemplate } from './engine.js';
-import { file, type RenderedFile } from './rendered-file.js';
+import { BASE_IMAGE } from '../templating/base-image.js';
+import { renderTemplate } from '../templating/engine.js';
+import { file, type RenderedFile } from '../templating/rendered-file.js';
 
 export { BASE_IMAGE };
 

@@ -8,10 +8,10 @@ import { firewallFiles } from '../profiles/firewall-file.js';
 import { requireSubnet, type LabSite } from '../topology/addressing.js';
 import { COMPONENT_KINDS, type Lab } from '../topology/types.js';
 import { composeView } from './compose-view.js';
-import { renderTemplate } from './engine.js';
+import { renderTemplate } from '../templating/engine.js';
 import { readmeView } from './readme-view.js';
 import { planImages } from './images.js';
-import { file, type RenderedFile } from './rendered-file.js';
+import { file, type RenderedFile } from '../templating/rendered-file.js';
 
 export function renderLab(lab: Lab, site: LabSite): RenderedFile[] {
   const images = planImages(lab);

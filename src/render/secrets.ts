@@ -6,7 +6,7 @@ import { appendFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { StepError } from '../errors.js';
 import { LAB_FILES } from '../paths.js';
-import { file, type RenderedFile } from './rendered-file.js';
+import { file, type RenderedFile } from '../templating/rendered-file.js';
 
 export interface LabSecrets {
   /** The database root's: localhost only, used by the official images' entrypoints and by labs made before infra

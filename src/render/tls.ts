@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as x509 from '@peculiar/x509';
 import { LAB_FILES } from '../paths.js';
-import { file, type RenderedFile } from './rendered-file.js';
+import { file, type RenderedFile } from '../templating/rendered-file.js';
 
 x509.cryptoProvider.set(webcrypto as Crypto);
 

@@ -1,7 +1,7 @@
 import { readFileSync, statSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { writeLab, readLabState } from './write-lab.js';
-import { file } from './rendered-file.js';
+import { file } from '../templating/rendered-file.js';
 import { UsageError } from '../errors.js';
 import { renderLabFolder } from '../app/render.js';
 import { tempDir } from '../../test/helpers/temp-dir.js';

@@ -5,7 +5,7 @@ import { access, chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'nod
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { LAB_FILES } from '../paths.js';
-import type { RenderedFile } from './rendered-file.js';
+import type { RenderedFile } from '../templating/rendered-file.js';
 import type { LabDefinition } from '../topology/definition.js';
 import type { MadeBy } from '../version.js';
 

@@ -7,7 +7,7 @@ import { flavourOf, type DatabaseFlavour } from '../flavours/index.js';
 import { ADMIN_USER } from '../flavours/admin-user.js';
 import type { Lab } from '../topology/types.js';
 import { APP_DB } from '../topology/lab-constants.js';
-import { stmt } from './statement.js';
+import { stmt } from '../flavours/statement.js';
 import { appliedWithin, gtidPosition } from './gtid.js';
 import {
   MARKER_TABLE,

@@ -7,7 +7,7 @@ import { APP_DB, EXPORTER_DB_USER } from '../topology/lab-constants.js';
 import type { Flavour, Lab } from '../topology/types.js';
 import { nameFlag, primaryServer, replicaServers, webServers } from '../topology/types.js';
 import { pick, seeded } from '../topology/seed.js';
-import { quote, stmt, type Statement } from './statement.js';
+import { quote, stmt, type Statement } from '../flavours/statement.js';
 
 export type { Statement };
 

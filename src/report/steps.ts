@@ -1,7 +1,7 @@
 // A named list of steps with status lines (docs/ARCHITECTURE.md, habit 3): each step prints ✓, ✗ or – with its
 // duration as it ends, and the record of every step is kept for --json.
 import { formatDuration, painter, type Io } from '../log.js';
-import { stepStatusJson, type Status, type StepStatusJson } from './status.js';
+import { stepStatusJson, type Status, type StepStatusJson } from '../status.js';
 
 export interface StepRecord {
   name: string;

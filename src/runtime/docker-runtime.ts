@@ -8,7 +8,7 @@ import { CommandError, EnvironmentError } from '../errors.js';
 import { LAB_FILES } from '../paths.js';
 import type { ImageBuild } from '../render/images.js';
 import { LABEL } from '../topology/labels.js';
-import { BASE_IMAGE } from '../render/base-image.js';
+import { BASE_IMAGE } from '../templating/base-image.js';
 import { labContainers, labFolder, labNames, labVolumes, logTail, removeLab } from './containers.js';
 import { openForward } from './forward.js';
 import type { BuildOptions, CommandResult, ContainerRuntime, Forward, PortBinding } from './port.js';

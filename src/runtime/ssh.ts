@@ -5,9 +5,8 @@
 import net from 'node:net';
 import { execa, type ResultPromise } from 'execa';
 import { StepError } from '../errors.js';
-import { findFreePort } from '../app/free-port.js';
+import { findFreePort } from './free-port.js';
 import type { HostVars } from './ansible.js';
-import { sshArgs } from '../targets/targets.js';
 
 export interface Tunnels {
   /** Local port on 127.0.0.1 per server. */
@@ -88,4 +87,25 @@ function accepts(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+/** `ssh` arguments reaching a host as Ansible does: its address, port, user, key and extra SSH options. */
+export function sshArgs(server: string, vars: HostVars): string[] {
+  const args: string[] = [];
+  if (vars.ansible_port !== undefined) args.push('-p', String(vars.ansible_port));
+  if (vars.ansible_ssh_private_key_file) args.push('-i', String(vars.ansible_ssh_private_key_file));
+  for (const key of ['ansible_ssh_common_args', 'ansible_ssh_extra_args'])
+    if (typeof vars[key] === 'string') args.push(...shellWords(vars[key]));
+  const host = String(vars.ansible_host ?? server);
+  args.push(vars.ansible_user ? `${String(vars.ansible_user)}@${host}` : host);
+  return args;
+}
+
+/** Splits `-o StrictHostKeyChecking=no -o 'UserKnownHostsFile /dev/null'` as a shell would (quotes, no expansion). */
+export function shellWords(text: string): string[] {
+  const words: string[] = [];
+  for (const match of text.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g)) {
+    words.push(match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : (match[2] ?? match[3]));
+  }
+  return words;
 }

@@ -9,7 +9,7 @@ import { KINDS } from '../kinds/index.js';
 import { adminGrantsOf } from '../flavours/index.js';
 import { ADMIN_USER, adminUserSql } from '../flavours/admin-user.js';
 import { templatesDir } from '../paths.js';
-import { file, type RenderedFile } from '../render/rendered-file.js';
+import { file, type RenderedFile } from '../templating/rendered-file.js';
 import type { LabSite } from '../topology/addressing.js';
 import { APP_DB, PORTS } from '../topology/lab-constants.js';
 import { type ComponentKind, type Lab, type Server } from '../topology/types.js';

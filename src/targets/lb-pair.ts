@@ -6,7 +6,7 @@ import type { HostVars } from '../runtime/ansible.js';
 import { StepError } from '../errors.js';
 import { sshRun } from '../runtime/ssh.js';
 
-import type { LoadBalancerState } from '../checks/check.js';
+import type { LoadBalancerState } from '../ops/lb-pair.js';
 
 /** A shell test that a service runs (see above): `sudo -n` never waits for a password. */
 export const serviceRuns = (service: string): string =>

@@ -3,26 +3,9 @@
 import { UsageError } from '../errors.js';
 import type { DatabaseFlavour } from '../flavours/flavour.js';
 import type { Flavour } from '../topology/types.js';
+import type { HostFacts, ServerDatabase } from '../topology/real-server.js';
 
-/** What infra read from one server before rendering for it. */
-export interface HostFacts {
-  server: string;
-  /** Ansible's ansible_distribution, lower case: `debian`, `ubuntu`. */
-  distribution: string;
-  /** Debian's major release (`13`), Ubuntu's version (`24.04`). */
-  release: string;
-  /** The address the other servers reach it at: the inventory's `infra_address`, else its default IPv4 address. */
-  address: string;
-  /** Ansible's ansible_service_mgr: `systemd`, or `sysvinit`/`service` on a server (or container) without it. */
-  serviceManager: string;
-  /** The port its sshd answered infra on, as the server saw it (a firewall must keep it open). */
-  sshPort: number;
-  /**
-   * `redundant`: the interface keepalived puts the floating address on (the inventory's `infra_interface`, else the
-   * default IPv4 route's) and that route's network (`10.0.0.0/24`), where a floating address must lie.
-   */
-  network?: { interface: string; cidr?: string };
-}
+export type { HostFacts, RealServer, ServerDatabase } from '../topology/real-server.js';
 
 export interface Platform {
   /** "Debian 13", "Ubuntu 24.04". */
@@ -85,19 +68,6 @@ export function platformOf(facts: HostFacts): Platform {
   return platform;
 }
 
-/** How the lab's database is installed and reached on one web server. */
-export interface ServerDatabase {
-  package: string;
-  service: string;
-  /** Where the lab's my.cnf goes: read after the package's own files, so its values win. */
-  config: string;
-  client: string;
-  /** "MariaDB 11.8", "MySQL 8.0": the header of the rendered my.cnf. */
-  title: string;
-  /** The server's major.minor, whose statements infra runs (MySQL 8.0's differ from 8.4's). */
-  version: string;
-}
-
 /** What a web server must run for the lab; refuses a release that cannot, naming the fix. */
 export function serverDatabase(flavour: DatabaseFlavour, facts: HostFacts): ServerDatabase {
   const platform = platformOf(facts);
@@ -123,10 +93,4 @@ export function requireAppRuntime(facts: HostFacts): void {
       [`${facts.server}: a web server needs Node.js ${MIN_NODEJS} or later: use Debian 12/13 or Ubuntu 24.04 for it`],
     );
   }
-}
-
-/** One server of a deployment: what infra read from it and, on a web server, the database it installs there. */
-export interface RealServer {
-  facts: HostFacts;
-  database?: ServerDatabase;
 }

@@ -1,3 +1,4 @@
+import { shellWords, sshArgs } from '../runtime/ssh.js';
 import { UsageError } from '../errors.js';
 import { flavourOf, flavourFromVersion } from '../flavours/index.js';
 import { buildLab } from '../topology/build-lab.js';
@@ -11,8 +12,6 @@ import {
   requireServers,
   TARGETS_SOURCE,
   serversUrl,
-  shellWords,
-  sshArgs,
 } from './targets.js';
 
 const facts = (distribution: string, release: string): HostFacts => ({

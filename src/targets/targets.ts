@@ -107,27 +107,6 @@ export function assumedFactsOf(server: string, vars: HostVars): HostFacts {
   };
 }
 
-/** `ssh` arguments reaching a host as Ansible does: its address, port, user, key and extra SSH options. */
-export function sshArgs(server: string, vars: HostVars): string[] {
-  const args: string[] = [];
-  if (vars.ansible_port !== undefined) args.push('-p', String(vars.ansible_port));
-  if (vars.ansible_ssh_private_key_file) args.push('-i', String(vars.ansible_ssh_private_key_file));
-  for (const key of ['ansible_ssh_common_args', 'ansible_ssh_extra_args'])
-    if (typeof vars[key] === 'string') args.push(...shellWords(vars[key]));
-  const host = String(vars.ansible_host ?? server);
-  args.push(vars.ansible_user ? `${String(vars.ansible_user)}@${host}` : host);
-  return args;
-}
-
-/** Splits `-o StrictHostKeyChecking=no -o 'UserKnownHostsFile /dev/null'` as a shell would (quotes, no expansion). */
-export function shellWords(text: string): string[] {
-  const words: string[] = [];
-  for (const match of text.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g)) {
-    words.push(match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : (match[2] ?? match[3]));
-  }
-  return words;
-}
-
 /**
  * The lab's URL on real servers: the LB's `infra_url` (its domain, a forwarded port), else the LB pair's floating
  * address (`redundant`) or the LB's address, over HTTPS when secured (the certificate names the lab's domain: give

@@ -8,7 +8,7 @@
 //   .240/28   infra's own tools (the database forwarder), which the firewall lets reach the databases
 import { createHash } from 'node:crypto';
 import type { Lab, Server } from './types.js';
-import type { RealServer } from '../targets/platform.js';
+import type { RealServer } from './real-server.js';
 
 export interface LabSite {
   /** The LB's HTTP port on 127.0.0.1. */

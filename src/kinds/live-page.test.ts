@@ -1,8 +1,8 @@
 import vm from 'node:vm';
-import { KINDS } from '../kinds/index.js';
+import { KINDS } from './index.js';
 import { buildLab } from '../topology/build-lab.js';
-import { renderTemplate } from './engine.js';
-import { livePageView } from './page-assets.js';
+import { renderTemplate } from '../templating/engine.js';
+import { livePageView } from './live-page.js';
 
 const scriptsOf = (page: string) => [...page.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
 
