@@ -11,12 +11,8 @@ import { requireSecrets, type LabSecrets } from '../render/secrets.js';
 import { StepRunner, stepsJson } from '../report/steps.js';
 import { webServers, type Lab } from '../topology/types.js';
 import { readFacts, runPlaybook, type HostRecap, type HostVars } from '../runtime/ansible.js';
-import {
-  ANSIBLE_CONFIG_TEMPLATE,
-  ANSIBLE_DIR,
-  FIREWALL_ROLLBACK_S,
-  renderAnsibleProject,
-} from '../targets/ansible-project.js';
+import { ANSIBLE_CONFIG_TEMPLATE, ANSIBLE_DIR, renderAnsibleProject } from '../targets/ansible-project.js';
+import { FIREWALL_ROLLBACK_S } from '../targets/firewall-rollback.js';
 import { requireAppRuntime, serverDatabase, type RealServer } from '../targets/platform.js';
 import { ASSUMED, assumedFactsOf, FACT_NAMES, hostFactsOf } from '../targets/targets.js';
 import { requireFloatingAddress } from '../targets/floating-address.js';

@@ -91,6 +91,24 @@ it('--help and render load neither dockerode nor mysql2', async () => {
   expect(existsSync(path.join(cwd, 'infra-labs/lab/compose.yaml'))).toBe(true);
 });
 
+it("--help and version load none of the renderers, the lab definition's parser or Docker: each command starts light", async () => {
+  const probe = `
+    import { createRequire } from 'node:module';
+    const { main } = await import(${JSON.stringify(path.join(repoRoot, 'dist/cli/main.js'))});
+    const quiet = { write() {} };
+    const io = { stdout: quiet, stderr: quiet, stdin: process.stdin, env: {}, cwd: process.cwd() };
+    await main(['--help'], io);
+    await main(['deploy', '--help'], io);
+    await main(['version'], io);
+    const loaded = Object.keys(createRequire(import.meta.url).cache);
+    console.log(JSON.stringify([...new Set(loaded.map((p) => /node_modules\\/([^/]+)\\//.exec(p)?.[1]).filter(Boolean))]));
+  `;
+  const result = await runNode(['--input-type=module', '-e', probe], { cwd: tmp() });
+  const loaded = JSON.parse(result.stdout) as string[];
+  for (const heavy of ['handlebars', 'yaml', 'ajv', 'dockerode', 'mysql2', 'execa'])
+    expect(loaded).not.toContain(heavy);
+});
+
 it('explain --json returns the same facts structured; an unknown topic exits 2', async () => {
   const t = io(tmp());
   expect(

@@ -16,15 +16,11 @@ import { type ComponentKind, type Lab, type Server } from '../topology/types.js'
 import { serverFirewallFiles } from '../profiles/firewall-file.js';
 import { CONFIG_FILES as PROMETHEUS_FILES } from '../kinds/prometheus.js';
 import { serverDaemons } from './server-daemons.js';
+import { FIREWALL_ROLLBACK_S } from './firewall-rollback.js';
 import type { RealServer } from './platform.js';
 
 /** The project's folder inside the lab folder. */
 export const ANSIBLE_DIR = 'ansible';
-/**
- * secured: new firewall rules are removed again after this many seconds unless a new SSH connection got through them
- * (a mistake locks nobody out for longer); the firewall role's SSH test gives up well before it.
- */
-export const FIREWALL_ROLLBACK_S = 30;
 
 /** The programs of the lab that may hold its ports (anything else holding one stops the deploy). */
 const LAB_PROGRAMS = ['haproxy', 'nginx', 'node', 'mariadbd', 'mysqld', 'sshd', 'prometheus[-a-z]*'];

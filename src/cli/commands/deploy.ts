@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { type Common, labOptions } from '../options.js';
 import { UsageError } from '../../errors.js';
-import { FIREWALL_ROLLBACK_S } from '../../targets/ansible-project.js';
+import { FIREWALL_ROLLBACK_S } from '../../targets/firewall-rollback.js';
 import type { CommandKit } from '../command-kit.js';
 
 export function registerDeploy(program: Command, { run, env, target }: CommandKit): void {
