@@ -2,7 +2,6 @@
 // `docker compose`, `docker build` and `docker exec`. The only module (with its helpers in this folder) that knows
 // either library.
 import Docker from 'dockerode';
-import { execa } from 'execa';
 import path from 'node:path';
 import { CommandError, EnvironmentError } from '../errors.js';
 import { LAB_FILES } from '../paths.js';
@@ -23,9 +22,13 @@ export class DockerRuntime implements ContainerRuntime {
     private readonly log: (line: string) => void = () => undefined,
   ) {}
 
-  /** Runs `docker <args>` through execa, logging the command line first. */
-  private run(args: string[], options: { all?: boolean; env?: Record<string, string> } = {}) {
+  /**
+   * Runs `docker <args>` through execa, logging the command line first. execa loads on first use: most commands
+   * (status, down, ls) speak to the engine through dockerode alone.
+   */
+  private async run(args: string[], options: { all?: boolean; env?: Record<string, string> } = {}) {
     this.log(`$ docker ${args.join(' ')}`);
+    const { execa } = await import('execa');
     return execa('docker', args, { reject: false, ...options });
   }
 
@@ -145,6 +148,7 @@ export class DockerRuntime implements ContainerRuntime {
       path.join(dir, build.contextDir),
     ];
     this.log(`$ docker ${args.join(' ')}`);
+    const { execa } = await import('execa');
     const child = execa('docker', args, { reject: false, all: true, env: { DOCKER_BUILDKIT: '0' } });
     if (options.onOutput) {
       const onOutput = options.onOutput;

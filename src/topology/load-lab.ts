@@ -4,7 +4,7 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { DEFAULT_CONFIG_FILE } from '../paths.js';
 import { buildLab, type LabOverrides } from './build-lab.js';
-import { parseDefinition, type LabDefinition } from './definition.js';
+import type { LabDefinition } from './definition.js';
 import type { Lab } from './types.js';
 
 export interface PortsChosen {
@@ -47,6 +47,8 @@ export async function loadLab(
     }
   }
   if (text !== undefined) {
+    // The YAML parser and the schema's validator load only when there is a file to read (not for the built-in lab).
+    const { parseDefinition } = await import('./definition.js');
     const parsed = parseDefinition(text, path.relative(cwd, file) || file);
     if (!parsed.ok) throw new UsageError(`${path.relative(cwd, file) || file} is invalid`, parsed.problems);
     definition = parsed.definition;
