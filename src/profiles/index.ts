@@ -8,7 +8,7 @@ import { securedProfile } from './secured.js';
 
 const IN_APPLY_ORDER: ProfileModule[] = [securedProfile, redundantProfile, monitoredProfile];
 
-/** The problems the asked profiles find in a definition, in the order the profiles are listed. */
+/** The problems the asked profiles find in a definition, in the order they apply. */
 export function profileProblems(facts: DefinitionFacts): string[] {
   return IN_APPLY_ORDER.filter((p) => facts.profiles.includes(p.name)).flatMap((p) => p.validate(facts));
 }
