@@ -1,7 +1,5 @@
 // Use case `ls`: every lab on this engine, as `kind get clusters` and `containerlab inspect --all` list theirs:
 // name, state, health, URL, age and folder, read from labels alone.
-import { EXIT } from '../errors.js';
-import { painter } from '../log.js';
 import type { AppEnv } from './context.js';
 import { summarise } from './status.js';
 import { readDrillState } from './drill.js';
@@ -57,44 +55,4 @@ export async function listLabs(env: AppEnv): Promise<LabListing[]> {
     if (state) listing.drill = { name: state.drill, solved: state.last_check?.solved ?? null };
   }
   return listings;
-}
-
-export async function lsCommand(env: AppEnv, options: { json: boolean }): Promise<number> {
-  const { io } = env;
-  const labs = await listLabs(env);
-  if (options.json) {
-    io.stdout.write(JSON.stringify(labs, null, 2) + '\n');
-    return EXIT.ok;
-  }
-  if (labs.length === 0) {
-    io.stdout.write('no infra lab on this engine (`infra up` starts one)\n');
-    return EXIT.ok;
-  }
-  const paint = painter(io.stdout, io.env);
-  const rows = labs.map((l) => [
-    l.name,
-    l.state,
-    l.state === 'running' || l.state === 'partial' ? (l.healthy ? 'healthy' : 'NOT healthy') : '-',
-    l.url ?? '-',
-    l.age_seconds === null ? '-' : age(l.age_seconds),
-    l.infra_version ?? (l.state === 'data-only' ? '-' : '<0.2.0'),
-    l.dir ?? '-',
-  ]);
-  const header = ['NAME', 'STATE', 'HEALTH', 'URL', 'AGE', 'INFRA', 'FOLDER'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]))
-      .join('  ')
-      .trimEnd() + '\n';
-  io.stdout.write(paint('bold', line(header)));
-  for (const r of rows) io.stdout.write(line(r));
-  return EXIT.ok;
-}
-
-function age(seconds: number): string {
-  if (seconds < 120) return `${seconds}s`;
-  if (seconds < 7200) return `${Math.round(seconds / 60)}m`;
-  if (seconds < 172_800) return `${Math.round(seconds / 3600)}h`;
-  return `${Math.round(seconds / 86_400)}d`;
 }

@@ -63,26 +63,3 @@ export async function reapLabs(env: AppEnv, rule: ReapRule, options: { dryRun: b
   }
   return choices;
 }
-
-export async function reapCommand(env: AppEnv, options: { dryRun: boolean; json: boolean }): Promise<number> {
-  const choices = await reapLabs(env, { expired: true }, options);
-  report(env, choices, options);
-  return 0;
-}
-
-export function report(env: AppEnv, choices: ReapChoice[], options: { dryRun: boolean; json: boolean }): void {
-  const { io } = env;
-  if (options.json) {
-    io.stdout.write(JSON.stringify({ ok: true, dry_run: options.dryRun, labs: choices }, null, 2) + '\n');
-    return;
-  }
-  if (choices.length === 0) io.stderr.write('nothing to remove\n');
-  for (const c of choices) {
-    const what = c.skipped
-      ? `left alone: ${c.skipped}`
-      : c.removed
-        ? `removed ${c.removed.containers} containers, ${c.removed.networks} network(s), ${c.removed.volumes} volume(s)`
-        : 'would be removed (dry run)';
-    io.stderr.write(`lab "${c.lab}" (${c.reason}): ${what}\n`);
-  }
-}

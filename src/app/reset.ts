@@ -1,17 +1,31 @@
 // Use case `reset`, for instructors: removes everything infra created for one lab, or with --all for every lab on
 // the host and the images infra built. Found by label only, so a lost lab folder is no obstacle and nothing infra
-// did not create is touched. Deleting volumes (student data) needs a yes, on a terminal or as --yes.
-import { createInterface } from 'node:readline/promises';
-import { EXIT, UsageError } from '../errors.js';
+// did not create is touched. Deleting volumes (student data) needs a yes: --yes, or the answer to `confirm`.
+import { UsageError } from '../errors.js';
+import type { Removed } from '../runtime/port.js';
 import { resolveLabName, type LabTarget } from './lab-target.js';
 import type { AppEnv } from './context.js';
-import { reapLabs, report } from './reap.js';
+import { reapLabs, type ReapChoice } from './reap.js';
 
-export async function resetCommand(
-  env: AppEnv,
-  options: LabTarget & { all: boolean; yes: boolean; json?: boolean; olderThanMs?: number },
-): Promise<number> {
-  const { io } = env;
+export interface ResetOptions extends LabTarget {
+  all: boolean;
+  yes: boolean;
+  olderThanMs?: number;
+  /**
+   * Asks the person at the terminal before data volumes go; undefined where nobody can answer (not a terminal),
+   * where deleting them needs --yes.
+   */
+  confirm?: (question: string) => Promise<boolean>;
+  /** Each lab as it goes (a room's worth of labs takes a while). */
+  onRemoved?: (lab: string, removed: Removed) => void;
+}
+
+export type ResetResult =
+  | { kind: 'reaped'; choices: ReapChoice[] }
+  | { kind: 'declined' }
+  | { kind: 'reset'; labs: { lab: string; removed: Removed }[]; all: boolean; imagesRemoved: number };
+
+export async function resetLabs(env: AppEnv, options: ResetOptions): Promise<ResetResult> {
   if (options.olderThanMs !== undefined) {
     // For cron: no prompt, so the deletion of data volumes is confirmed on the command line.
     if (!options.yes) {
@@ -19,45 +33,27 @@ export async function resetCommand(
         '--yes: confirm deleting the labs older than that, with their volumes',
       ]);
     }
-    const choices = await reapLabs(env, { olderThanMs: options.olderThanMs }, { dryRun: false });
-    report(env, choices, { dryRun: false, json: Boolean(options.json) });
-    return EXIT.ok;
+    return { kind: 'reaped', choices: await reapLabs(env, { olderThanMs: options.olderThanMs }, { dryRun: false }) };
   }
   const runtime = await env.connect();
   const labs = options.all ? await runtime.labNames() : [await resolveLabName(options)];
   const volumes = (await Promise.all(labs.map((lab) => runtime.volumes(lab)))).flat();
   if (volumes.length > 0 && !options.yes) {
-    const question = `delete ${volumes.length} data volume(s) of ${labs.map((l) => `"${l}"`).join(', ')} (${volumes.join(', ')})? [y/N] `;
-    if (!io.stdin.isTTY) {
+    if (!options.confirm) {
       throw new UsageError(
         'reset would delete data volumes and cannot ask here (not a terminal); nothing was removed',
         ['--yes: confirm deleting the volumes'],
       );
     }
-    const rl = createInterface({ input: io.stdin, output: io.stderr });
-    const answer = await rl.question(question);
-    rl.close();
-    if (!/^y(es)?$/i.test(answer.trim())) {
-      io.stderr.write('nothing removed\n');
-      return EXIT.ok;
-    }
+    const question = `delete ${volumes.length} data volume(s) of ${labs.map((l) => `"${l}"`).join(', ')} (${volumes.join(', ')})? [y/N] `;
+    if (!(await options.confirm(question))) return { kind: 'declined' };
   }
   const results = [];
   for (const lab of labs) {
     const removed = await runtime.removeLab(lab, { volumes: true });
     results.push({ lab, removed });
-    if (!options.json) {
-      io.stderr.write(
-        `reset "${lab}": ${removed.containers} containers, ${removed.networks} network(s), ${removed.volumes} volume(s)\n`,
-      );
-    }
+    options.onRemoved?.(lab, removed);
   }
-  const images = options.all ? await runtime.removeBuiltImages() : 0;
-  if (options.json) {
-    io.stdout.write(JSON.stringify({ ok: true, labs: results, images_removed: images }, null, 2) + '\n');
-    return EXIT.ok;
-  }
-  if (options.all) io.stderr.write(`removed ${images} image(s) infra built\n`);
-  if (labs.length === 0) io.stderr.write('no infra lab on this host\n');
-  return EXIT.ok;
+  const imagesRemoved = options.all ? await runtime.removeBuiltImages() : 0;
+  return { kind: 'reset', labs: results, all: options.all, imagesRemoved };
 }

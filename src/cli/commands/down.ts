@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { type Common, labOptions } from '../options.js';
 import type { CommandKit } from '../command-kit.js';
 
-export function registerDown(program: Command, { run, env, target }: CommandKit): void {
+export function registerDown(program: Command, { io, run, env, target }: CommandKit): void {
   labOptions(program.command('down'))
     .description('stop the lab and remove its containers and network; its data volumes stay unless --volumes')
     .option('--volumes', "also delete the lab's database volumes (its data)")
@@ -14,8 +14,11 @@ export function registerDown(program: Command, { run, env, target }: CommandKit)
     )
     .action(
       run(async (o: Common & { volumes?: boolean; json?: boolean }) => {
-        const { downCommand } = await import('../../app/down.js');
-        return downCommand(env(), { ...target(o), volumes: Boolean(o.volumes), json: Boolean(o.json) });
+        const { takeDown } = await import('../../app/down.js');
+        const { presentDown } = await import('../presenters/down.js');
+        return presentDown(io, await takeDown(env(), { ...target(o), volumes: Boolean(o.volumes) }), {
+          json: Boolean(o.json),
+        });
       }),
     );
 }

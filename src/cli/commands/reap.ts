@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { CommandKit } from '../command-kit.js';
 
-export function registerReap(program: Command, { run, env }: CommandKit): void {
+export function registerReap(program: Command, { io, run, env }: CommandKit): void {
   program
     .command('reap')
     .description(
@@ -17,8 +17,10 @@ export function registerReap(program: Command, { run, env }: CommandKit): void {
     )
     .action(
       run(async (o: { dryRun?: boolean; json?: boolean }) => {
-        const { reapCommand } = await import('../../app/reap.js');
-        return reapCommand(env(), { dryRun: Boolean(o.dryRun), json: Boolean(o.json) });
+        const { reapLabs } = await import('../../app/reap.js');
+        const { presentReaped } = await import('../presenters/reap.js');
+        const options = { dryRun: Boolean(o.dryRun), json: Boolean(o.json) };
+        return presentReaped(io, await reapLabs(env(), { expired: true }, options), options);
       }),
     );
 }

@@ -4,7 +4,7 @@ import { type Common, labOptions } from '../options.js';
 import { parseDuration } from '../duration.js';
 import type { CommandKit } from '../command-kit.js';
 
-export function registerReset(program: Command, { run, env, target }: CommandKit): void {
+export function registerReset(program: Command, { io, run, env, target }: CommandKit): void {
   labOptions(program.command('reset'))
     .description(
       'remove everything infra created for a lab (or --all labs), found by label, even without the lab folder',
@@ -23,14 +23,18 @@ export function registerReset(program: Command, { run, env, target }: CommandKit
     )
     .action(
       run(async (o: Common & { all?: boolean; yes?: boolean; json?: boolean; olderThan?: number }) => {
-        const { resetCommand } = await import('../../app/reset.js');
-        return resetCommand(env(), {
+        const { resetLabs } = await import('../../app/reset.js');
+        const { presentReset, resetProgress, terminalConfirm } = await import('../presenters/reset.js');
+        const json = Boolean(o.json);
+        const result = await resetLabs(env(), {
           ...target(o),
           all: Boolean(o.all),
           yes: Boolean(o.yes),
-          json: Boolean(o.json),
           olderThanMs: o.olderThan,
+          confirm: terminalConfirm(io),
+          onRemoved: resetProgress(io, json),
         });
+        return presentReset(io, result, { json });
       }),
     );
 }
