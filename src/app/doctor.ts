@@ -1,7 +1,6 @@
-// Use case `doctor`: checks what `up` needs from this machine and prints, for each miss, how to fix it.
+// Use case `doctor`: checks what `up` needs from this machine and finds, for each miss, how to fix it.
 import { ANSIBLE_INSTALL, ansibleVersion } from '../runtime/ansible.js';
 import os from 'node:os';
-import { painter } from '../log.js';
 import { EXIT } from '../errors.js';
 import type { ContainerRuntime } from '../runtime/port.js';
 import { BASE_IMAGE } from '../templating/base-image.js';
@@ -11,7 +10,7 @@ import { isPortFree } from '../runtime/free-port.js';
 import { lbPortUse } from './lb-port.js';
 import type { AppEnv } from './context.js';
 
-interface Finding {
+export interface Finding {
   name: string;
   status: Status;
   detail: string;
@@ -22,11 +21,16 @@ interface Finding {
 
 const MIN_FREE_MEMORY = 1024 ** 3;
 
-export async function doctorCommand(
+/** What doctor found, each finding with its fix, and the exit code they add up to. */
+export interface DoctorResult {
+  findings: Finding[];
+  exitCode: number;
+}
+
+export async function examineMachine(
   env: AppEnv,
-  options: { cwd: string; config?: string; name?: string; port?: number | 'auto'; json?: boolean },
-): Promise<number> {
-  const { io } = env;
+  options: { cwd: string; config?: string; name?: string; port?: number | 'auto' },
+): Promise<DoctorResult> {
   const { lab } = await loadLab(options.cwd, options.config, { name: options.name, port: options.port });
   const findings: Finding[] = [];
   const candidate = await env.open();
@@ -101,23 +105,10 @@ export async function doctorCommand(
     fix: ansible ? undefined : `for infra deploy: ${ANSIBLE_INSTALL}`,
   });
 
-  const exit = findings.some((f) => f.status === 'failed' && f.environment)
+  const exitCode = findings.some((f) => f.status === 'failed' && f.environment)
     ? EXIT.environment
     : findings.every((f) => f.status !== 'failed')
       ? EXIT.ok
       : EXIT.failed;
-  if (options.json) {
-    io.stdout.write(
-      JSON.stringify({ ok: exit === EXIT.ok, findings: findings.map(({ environment: _e, ...f }) => f) }, null, 2) +
-        '\n',
-    );
-    return exit;
-  }
-  const paint = painter(io.stdout, io.env);
-  for (const f of findings) {
-    const mark = f.status === 'passed' ? paint('green', '✓') : f.status === 'skipped' ? '–' : paint('red', '✗');
-    io.stdout.write(`${mark} ${f.name.padEnd(14)} ${f.detail}\n`);
-    if (f.fix) io.stdout.write(`  fix: ${f.fix}\n`);
-  }
-  return exit;
+  return { findings, exitCode };
 }

@@ -1,10 +1,9 @@
 // Use case `explain`: the lab's answers to the design's questions, from its model and, when it runs, from what the
 // lab does right now (the distribution observed through the LB, the replication state).
-import { EXIT, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { renderedLabModel, resolveLabName, runningFolder, type LabTarget } from './lab-target.js';
 import type { Lab } from '../topology/types.js';
 import { labFacts, TOPICS, type LiveFacts, type Topic } from '../explain/facts.js';
-import { overviewText, topicText } from '../explain/text.js';
 import { labEndpoint } from './lab-endpoint.js';
 import { readLabState } from '../render/write-lab.js';
 import { request } from '../checks/check.js';
@@ -34,10 +33,13 @@ async function liveFacts(env: AppEnv, lab: Lab): Promise<LiveFacts | undefined> 
   return { url, observed, replication };
 }
 
-export async function explainCommand(
-  env: AppEnv,
-  options: LabTarget & { topic?: string; json: boolean },
-): Promise<number> {
+/** What explain found: the lab's facts (live ones when it runs) and the topic asked, if any. */
+export interface Explained {
+  facts: ReturnType<typeof labFacts>;
+  topic?: Topic;
+}
+
+export async function explainLab(env: AppEnv, options: LabTarget & { topic?: string }): Promise<Explained> {
   if (options.topic !== undefined && !TOPICS.includes(options.topic as Topic)) {
     throw new UsageError(`unknown topic "${options.topic}"`, [
       `[topic]: one of ${TOPICS.join(', ')}, or none for an overview`,
@@ -52,19 +54,5 @@ export async function explainCommand(
   const lab = await renderedLabModel({ ...options, name }, folder);
   const state = folder ? await readLabState(folder) : undefined;
   const ports = state ? { http: state.hostPort, https: state.httpsPort } : undefined;
-  const facts = labFacts(lab, await liveFacts(env, lab), ports);
-  const { io } = env;
-  const topic = options.topic as Topic | undefined;
-  if (options.json) {
-    // Security's table and what it leaves open to the lab network come with it (the text prints them too).
-    const withSecurity =
-      topic === 'security' ? { firewall: facts.firewall, open_on_lab_network: facts.open_on_lab_network } : {};
-    const body = topic
-      ? { lab: facts.lab, running: facts.running, topic, [topic]: facts[topic], ...withSecurity }
-      : facts;
-    io.stdout.write(JSON.stringify(body, null, 2) + '\n');
-  } else {
-    io.stdout.write(topic ? topicText(facts, topic) : overviewText(facts));
-  }
-  return EXIT.ok;
+  return { facts: labFacts(lab, await liveFacts(env, lab), ports), topic: options.topic as Topic | undefined };
 }

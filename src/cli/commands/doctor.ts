@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { type Common, labOptions, portOption } from '../options.js';
 import type { CommandKit } from '../command-kit.js';
 
-export function registerDoctor(program: Command, { run, env, target }: CommandKit): void {
+export function registerDoctor(program: Command, { io, run, env, target }: CommandKit): void {
   labOptions(program.command('doctor'))
     .description('check this machine: Docker engine, Compose v2, base image, the LB port, free memory')
     .addOption(portOption())
@@ -14,8 +14,11 @@ export function registerDoctor(program: Command, { run, env, target }: CommandKi
     )
     .action(
       run(async (o: Common & { port?: number | 'auto'; json?: boolean }) => {
-        const { doctorCommand } = await import('../../app/doctor.js');
-        return doctorCommand(env(), { ...target(o), port: o.port, json: Boolean(o.json) });
+        const { examineMachine } = await import('../../app/doctor.js');
+        const { presentDoctor } = await import('../presenters/doctor.js');
+        return presentDoctor(io, await examineMachine(env(), { ...target(o), port: o.port }), {
+          json: Boolean(o.json),
+        });
       }),
     );
 }

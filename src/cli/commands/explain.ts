@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { type Common, labOptions } from '../options.js';
 import type { CommandKit } from '../command-kit.js';
 
-export function registerExplain(program: Command, { run, env, target }: CommandKit): void {
+export function registerExplain(program: Command, { io, run, env, target }: CommandKit): void {
   labOptions(program.command('explain'))
     .description(
       "the lab's answers to the design's questions, computed from this lab (and its live state when it runs)",
@@ -16,8 +16,11 @@ export function registerExplain(program: Command, { run, env, target }: CommandK
     )
     .action(
       run(async (o: Common & { json?: boolean; args: string[] }) => {
-        const { explainCommand } = await import('../../app/explain.js');
-        return explainCommand(env(), { ...target(o), topic: o.args[0], json: Boolean(o.json) });
+        const { explainLab } = await import('../../app/explain.js');
+        const { presentExplained } = await import('../presenters/explain.js');
+        return presentExplained(io, await explainLab(env(), { ...target(o), topic: o.args[0] }), {
+          json: Boolean(o.json),
+        });
       }),
     );
 }

@@ -13,8 +13,9 @@ export function registerReplication(program: Command, { io, run, target }: Comma
     )
     .action(
       run(async (o: Common) => {
-        const { replicationPlanCommand } = await import('../../app/replication-plan.js');
-        return replicationPlanCommand(io, target(o));
+        const { replicationPlanOf } = await import('../../app/replication-plan.js');
+        const { formatPlan } = await import('../../replication/plan.js');
+        io.stdout.write(formatPlan(await replicationPlanOf(target(o))));
       }),
     );
 }
