@@ -1,7 +1,8 @@
 // `infra fail` / `infra recover` over the fake runtime: what recover says it brought back. A web server returns to
 // HAProxy's rotation; a load balancer is in none, and with the redundant profile the floating address follows.
 import { fakeLab, type FakeLab } from '../../test/helpers/fake-lab.js';
-import { powerCommand } from './power.js';
+import { presentPower } from '../cli/presenters/power.js';
+import { powerServer } from './power.js';
 import { upCommand } from './up.js';
 
 async function labUp(t: FakeLab, profiles: ('redundant' | 'secured')[] = []): Promise<void> {
@@ -11,9 +12,9 @@ async function labUp(t: FakeLab, profiles: ('redundant' | 'secured')[] = []): Pr
 
 async function recover(t: FakeLab, server: string): Promise<string> {
   const target = { cwd: t.cwd, name: 'unit', server };
-  expect(await powerCommand(t.env(), 'fail', target)).toBe(0);
+  expect(presentPower(t.env().io, await powerServer(t.env(), 'fail', target))).toBe(0);
   const before = t.stderr().length;
-  expect(await powerCommand(t.env(), 'recover', target)).toBe(0);
+  expect(presentPower(t.env().io, await powerServer(t.env(), 'recover', target))).toBe(0);
   return t.stderr().slice(before);
 }
 
@@ -49,7 +50,7 @@ it('fail on a lab that is not running is exit 1 saying so, with the command for 
       timeoutSeconds: 5,
     }),
   ).toBe(0);
-  const error = await powerCommand(t.env(), 'fail', { cwd: t.cwd, name: 'lab', server: 'web-01' }).catch(
+  const error = await powerServer(t.env(), 'fail', { cwd: t.cwd, name: 'lab', server: 'web-01' }).catch(
     (e: unknown) => e,
   );
   expect(error).toMatchObject({

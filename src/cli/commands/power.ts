@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { type Common, labOptions } from '../options.js';
 import type { CommandKit } from '../command-kit.js';
 
-export function registerPower(program: Command, { run, env, target }: CommandKit): void {
+export function registerPower(program: Command, { io, run, env, target }: CommandKit): void {
   for (const action of ['fail', 'recover'] as const) {
     labOptions(program.command(`${action} <server>`))
       .description(
@@ -19,8 +19,9 @@ export function registerPower(program: Command, { run, env, target }: CommandKit
       )
       .action(
         run(async (o: Common & { args: string[] }) => {
-          const { powerCommand } = await import('../../app/power.js');
-          return powerCommand(env(), action, { ...target(o), server: o.args[0] });
+          const { powerServer } = await import('../../app/power.js');
+          const { presentPower } = await import('../presenters/power.js');
+          return presentPower(io, await powerServer(env(), action, { ...target(o), server: o.args[0] }));
         }),
       );
   }
