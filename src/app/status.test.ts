@@ -1,7 +1,14 @@
 import { fakeLab } from '../../test/helpers/fake-lab.js';
 import { upCommand } from './up.js';
-import { statusCommand, summarise } from './status.js';
+import type { AppEnv } from './context.js';
+import type { LabTarget } from './lab-target.js';
+import { readStatus, summarise } from './status.js';
+import { presentStatus } from '../cli/presenters/status.js';
 import type { ComponentState, LiveComponent } from '../runtime/port.js';
+
+/** `infra status` as the command runs it: the status read, then said. */
+const statusCommand = async (env: AppEnv, options: LabTarget & { json: boolean; verify?: boolean }) =>
+  presentStatus(env.io, await readStatus(env, options), { json: options.json });
 
 function state(server: string, component: LiveComponent, overrides: Partial<ComponentState> = {}): ComponentState {
   return {

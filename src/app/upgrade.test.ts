@@ -6,9 +6,16 @@ import path from 'node:path';
 import { fakeLab, type FakeLab } from '../../test/helpers/fake-lab.js';
 import { readLabState, type LabState } from '../render/write-lab.js';
 import { describeInfra, LAB_FORMAT, THIS_INFRA, VERSION } from '../version.js';
-import { statusCommand } from './status.js';
+import type { AppEnv } from './context.js';
+import type { LabTarget } from './lab-target.js';
+import { readStatus } from './status.js';
+import { presentStatus } from '../cli/presenters/status.js';
 import { upCommand, type UpOptions } from './up.js';
 import { pendingUpgrade, upgradeLine } from './upgrade.js';
+
+/** `infra status` as the command runs it: the status read, then said. */
+const statusCommand = async (env: AppEnv, options: LabTarget & { json: boolean; verify?: boolean }) =>
+  presentStatus(env.io, await readStatus(env, options), { json: options.json });
 
 const LAB = 'unit';
 

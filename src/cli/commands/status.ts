@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { type Common, labOptions } from '../options.js';
 import type { CommandKit } from '../command-kit.js';
 
-export function registerStatus(program: Command, { run, env, target }: CommandKit): void {
+export function registerStatus(program: Command, { io, run, env, target }: CommandKit): void {
   labOptions(program.command('status'))
     .description('every server and component with its state and health, the LB URL and the lab folder')
     .option('--json', 'print JSON')
@@ -26,8 +26,11 @@ export function registerStatus(program: Command, { run, env, target }: CommandKi
           const { serverStatusCommand } = await import('../../app/server-status.js');
           return serverStatusCommand(env(), { ...target(o), inventory: o.inventory, json: Boolean(o.json) });
         }
-        const { statusCommand } = await import('../../app/status.js');
-        return statusCommand(env(), { ...target(o), json: Boolean(o.json), verify: Boolean(o.verify) });
+        const { readStatus } = await import('../../app/status.js');
+        const { presentStatus } = await import('../presenters/status.js');
+        return presentStatus(io, await readStatus(env(), { ...target(o), verify: Boolean(o.verify) }), {
+          json: Boolean(o.json),
+        });
       }),
     );
 }
