@@ -1,9 +1,7 @@
 // Use case `infra status --inventory FILE`: the lab infra deploy put on real servers, as it is now: each server
 // reachable or not and its services running or not (over SSH), HAProxy's view of the web servers (its stats page),
-// and each replica's threads and lag (through an SSH tunnel). Exit 0 when all of it is healthy, 1 otherwise.
-import { EXIT } from '../errors.js';
+// and each replica's threads and lag (through an SSH tunnel).
 import { flavourOf } from '../flavours/index.js';
-import type { Io } from '../log.js';
 import { publishedStates } from '../ops/haproxy.js';
 import { replicaStatus } from '../replication/apply.js';
 import { withForwarded } from '../ops/databases.js';
@@ -20,7 +18,7 @@ import { serverService } from '../targets/server-daemons.js';
 import type { AppEnv } from './context.js';
 import type { RenderOptions } from './render.js';
 
-interface ServerState {
+export interface ServerState {
   reachable: boolean;
   error?: string;
   services: Record<string, 'running' | 'stopped'>;
@@ -45,10 +43,24 @@ async function serverState(lab: Lab, name: string, vars: HostVars): Promise<Serv
   }
 }
 
-export async function serverStatusCommand(
+/** The lab on its servers as it is now; `healthy` when every part of it is. */
+export interface ServersStatus {
+  healthy: boolean;
+  lab: string;
+  url: string;
+  servers: Record<string, ServerState>;
+  /** HAProxy's view of each web server (its stats page, through the lab's URL). */
+  backends: Record<string, string>;
+  /** Each replica's threads and lag, or why they could not be read. */
+  replicas: Record<string, ReplicaStatus> | Error;
+  /** redundant: the floating address and every LB holding it now. */
+  floating?: { address: string; holders: string[] };
+}
+
+export async function readServerStatus(
   env: AppEnv,
-  options: RenderOptions & { inventory: string | true; json: boolean },
-): Promise<number> {
+  options: RenderOptions & { inventory: string | true },
+): Promise<ServersStatus> {
   const { lab, dir, hosts, floatingAddress } = await labServers(options, 'read');
   const secured = lab.capabilities.tls;
   const front = frontLoadBalancer(lab).name;
@@ -74,15 +86,7 @@ export async function serverStatusCommand(
     !(replicas instanceof Error) &&
     Object.values(replicas).every(isReplicating) &&
     (!floating || floating.holders.length === 1);
-  if (options.json) {
-    const replication = replicas instanceof Error ? { error: replicas.message } : { replicas };
-    const pair = floating ? { floating_address: { address: floating.address, holders: floating.holders } } : {};
-    const body = { healthy, lab: lab.name, url, servers, backends, replication, ...pair };
-    env.io.stdout.write(JSON.stringify(body, null, 2) + '\n');
-  } else {
-    printStatus(env.io, lab, url, servers, backends, replicas, healthy, floating);
-  }
-  return healthy ? EXIT.ok : EXIT.failed;
+  return { healthy, lab: lab.name, url, servers, backends, replicas, floating };
 }
 
 async function replicaStates(
@@ -104,41 +108,4 @@ async function replicaStates(
       ),
     5000,
   );
-}
-
-function printStatus(
-  io: Io,
-  lab: Lab,
-  url: string,
-  servers: Record<string, ServerState>,
-  backends: Record<string, string>,
-  replicas: Record<string, ReplicaStatus> | Error,
-  healthy: boolean,
-  floating?: { address: string; holders: string[] },
-): void {
-  const lines = [`lab "${lab.name}" on its servers: ${healthy ? 'healthy' : 'NOT healthy'}  ${url}`];
-  for (const [name, state] of Object.entries(servers)) {
-    const services = Object.entries(state.services)
-      .map(([s, x]) => `${s} ${x}`)
-      .join(', ');
-    const backend = backends[name] ? `  (HAProxy: ${backends[name]})` : '';
-    lines.push(`  ${name.padEnd(8)} ${state.reachable ? services : `unreachable: ${state.error}`}${backend}`);
-  }
-  if (floating) {
-    const held =
-      floating.holders.length === 1
-        ? `on ${floating.holders[0]}`
-        : `held by ${floating.holders.join(' and ') || 'nobody'}`;
-    lines.push(`  floating address ${floating.address} ${held}`);
-  }
-  if (replicas instanceof Error) {
-    lines.push(`  replication: cannot read it: ${replicas.message}`);
-  } else {
-    for (const [name, r] of Object.entries(replicas)) {
-      const lag = r.lag_seconds === null ? '' : `, ${r.lag_seconds} s behind`;
-      const error = r.last_error ? `: ${r.last_error}` : '';
-      lines.push(`  ${name} replica of ${r.source_host}: IO ${r.io_running}, SQL ${r.sql_running}${lag}${error}`);
-    }
-  }
-  io.stdout.write(lines.join('\n') + '\n');
 }

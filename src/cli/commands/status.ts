@@ -23,8 +23,10 @@ export function registerStatus(program: Command, { io, run, env, target }: Comma
     .action(
       run(async (o: Common & { json?: boolean; verify?: boolean; inventory?: string | true }) => {
         if (o.inventory) {
-          const { serverStatusCommand } = await import('../../app/server-status.js');
-          return serverStatusCommand(env(), { ...target(o), inventory: o.inventory, json: Boolean(o.json) });
+          const { readServerStatus } = await import('../../app/server-status.js');
+          const { presentServerStatus } = await import('../presenters/server-status.js');
+          const status = await readServerStatus(env(), { ...target(o), inventory: o.inventory });
+          return presentServerStatus(io, status, { json: Boolean(o.json) });
         }
         const { readStatus } = await import('../../app/status.js');
         const { presentStatus } = await import('../presenters/status.js');
