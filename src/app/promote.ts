@@ -2,8 +2,7 @@
 // (nothing lost; writes wait for a moment), a failover with --force when it does not. The lab folder records the
 // new primary and tells the apps (app/primary.json), so they follow without a restart; status, explain, smoke and
 // later `up`s act on the roles as they are.
-import { EXIT, StepError, UsageError } from '../errors.js';
-import { formatDuration, type Io } from '../log.js';
+import { StepError, UsageError } from '../errors.js';
 import { REPLICATION_TIMEOUT_MS, forwardTarget, withDatabases } from '../ops/databases.js';
 import { requireSecrets } from '../render/secrets.js';
 import { failover, switchover, type PromoteOutcome } from '../replication/promote.js';
@@ -18,19 +17,21 @@ import { renderLabFolder } from './render.js';
 export interface PromoteOptions extends LabTarget {
   server: string;
   force: boolean;
-  json: boolean;
+  /** Before the databases are touched: which move it is (writes may wait from here). */
+  onBegin?: (move: { kind: PromoteOutcome['kind']; from: string; to: string }) => void;
 }
 
-export async function promoteCommand(env: AppEnv, options: PromoteOptions): Promise<number> {
-  const { io } = env;
+/** What promote did: the move, or nothing when the server is the primary already. */
+export interface Promoted {
+  lab: string;
+  outcome?: PromoteOutcome;
+}
+
+export async function promoteLab(env: AppEnv, options: PromoteOptions): Promise<Promoted> {
   const { runtime, lab, dir: folder } = await runningLab(env, options);
   const release = await lockLab(folder, lab.name, 'infra promote');
   try {
-    const outcome = await promote(env, runtime, lab, folder, options);
-    if (!outcome) return EXIT.ok;
-    if (options.json) io.stdout.write(JSON.stringify({ ok: true, lab: lab.name, ...outcome }, null, 2) + '\n');
-    else report(io, lab, outcome);
-    return EXIT.ok;
+    return { lab: lab.name, outcome: await promote(env, runtime, lab, folder, options) };
   } finally {
     await release();
   }
@@ -43,17 +44,13 @@ async function promote(
   folder: string,
   options: PromoteOptions,
 ): Promise<PromoteOutcome | undefined> {
-  const { io } = env;
   const webNames = webServers(lab).map((s) => s.name);
   if (!webNames.includes(options.server)) {
     throw new UsageError(`lab "${lab.name}" has no web server "${options.server}"`, [
       `<server>: one of ${webNames.filter((s) => s !== lab.primary).join(', ')} (a web server holding a replica)`,
     ]);
   }
-  if (options.server === lab.primary) {
-    io.stderr.write(`${options.server} is the primary already; nothing to do.\n`);
-    return undefined;
-  }
+  if (options.server === lab.primary) return undefined;
   const containers = await runtime.containers(lab.name);
   const dbState = (server: string) =>
     containers.find((c) => c.server === server && c.component === 'db')?.state ?? 'missing';
@@ -82,13 +79,7 @@ async function promote(
   }
   const secrets = await requireSecrets(folder);
 
-  if (!options.json) {
-    io.stderr.write(
-      primaryRuns
-        ? `switchover: ${lab.primary} → ${options.server} (writes wait while ${options.server} catches up)\n`
-        : `failover: ${options.server} becomes the primary; ${lab.primary} is down and is left out\n`,
-    );
-  }
+  options.onBegin?.({ kind: primaryRuns ? 'switchover' : 'failover', from: lab.primary, to: options.server });
   const announce = async (primary: string) => {
     // The folder records the primary and rewrites app/primary.json, which every app reads before a write.
     await renderLabFolder({ cwd: folder, dir: folder, primary, keepEdits: true });
@@ -108,24 +99,4 @@ async function promote(
       .catch(() => undefined);
   }
   return outcome;
-}
-
-function report(io: Io, lab: Lab, o: PromoteOutcome): void {
-  const flag = nameFlag(lab.name);
-  const lines = [
-    `${o.to} is the primary (${o.kind} in ${formatDuration(o.total_ms)}), at GTID ${o.gtid_position}`,
-    ...(o.write_pause_ms !== null
-      ? [
-          `  writes waited ${formatDuration(o.write_pause_ms)}: ${o.from} read-only → ${o.to} caught up in ` +
-            `${formatDuration(o.catch_up_ms ?? 0)} → promoted and named to the apps (app/primary.json)`,
-        ]
-      : []),
-    `  replicating from ${o.to}: ${o.replicas.join(', ') || '(no other database)'}`,
-    ...o.left_out.map(
-      (s) =>
-        `  ${s} is left out: \`infra recover ${s}${flag}\` brings it back as a replica if it holds no write ${o.to} lacks`,
-    ),
-    `  see: infra status${flag} · back: infra promote ${o.from}${flag}${o.kind === 'failover' ? ' (once it has rejoined)' : ''}`,
-  ];
-  io.stderr.write(lines.join('\n') + '\n');
 }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { type Common, labOptions } from '../options.js';
 import type { CommandKit } from '../command-kit.js';
 
-export function registerPromote(program: Command, { run, env, target }: CommandKit): void {
+export function registerPromote(program: Command, { io, run, env, target }: CommandKit): void {
   labOptions(program.command('promote <server>'))
     .description(
       "make a web server's replica the primary: a switchover that loses no write, or with --force a failover when the primary is down",
@@ -20,13 +20,16 @@ export function registerPromote(program: Command, { run, env, target }: CommandK
     )
     .action(
       run(async (o: Common & { args: string[]; force?: boolean; json?: boolean }) => {
-        const { promoteCommand } = await import('../../app/promote.js');
-        return promoteCommand(env(), {
+        const { promoteLab } = await import('../../app/promote.js');
+        const { presentPromoted, promoteBegins } = await import('../presenters/promote.js');
+        const json = Boolean(o.json);
+        const promoted = await promoteLab(env(), {
           ...target(o),
           server: o.args[0],
           force: Boolean(o.force),
-          json: Boolean(o.json),
+          onBegin: promoteBegins(io, json),
         });
+        return presentPromoted(io, promoted, { json, server: o.args[0] });
       }),
     );
 }
