@@ -3,7 +3,7 @@
 import { UsageError } from '../errors.js';
 import { renderedLabModel, resolveLabName, runningFolder, type LabTarget } from './lab-target.js';
 import type { Lab } from '../topology/types.js';
-import { labFacts, TOPICS, type LiveFacts, type Topic } from '../explain/facts.js';
+import { labFacts, TOPICS, type LabFacts, type LiveFacts, type Topic } from '../explain/facts.js';
 import { labEndpoint } from './lab-endpoint.js';
 import { readLabState } from '../render/write-lab.js';
 import { request } from '../checks/check.js';
@@ -35,7 +35,7 @@ async function liveFacts(env: AppEnv, lab: Lab): Promise<LiveFacts | undefined> 
 
 /** What explain found: the lab's facts (live ones when it runs) and the topic asked, if any. */
 export interface Explained {
-  facts: ReturnType<typeof labFacts>;
+  facts: LabFacts;
   topic?: Topic;
 }
 

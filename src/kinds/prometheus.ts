@@ -26,7 +26,7 @@ function labPageView(lab: Lab, site: LabSite) {
 }
 
 /** `redundant`: the address the LB pair shares, as the LBs list it: the user's on real servers, else the lab's. */
-export function sharedAddress(lab: Lab, site: LabSite): string | undefined {
+function sharedAddress(lab: Lab, site: LabSite): string | undefined {
   if (!lab.capabilities.lbPair) return undefined;
   return site.realServers ? site.floatingAddress?.address : floatingAddress(requireSubnet(site));
 }

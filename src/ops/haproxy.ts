@@ -28,19 +28,11 @@ export async function serverStates(
   return parseServerStates(await haproxyCommand(runtime, container, 'show stat'), backend);
 }
 
+/** Each server's state alone, from the same `show stat` rows. */
 export function parseServerStates(csv: string, backend: string): Record<string, BackendState> {
-  const [header, ...rows] = csv.trim().split('\n');
-  const columns = header.replace(/^# /, '').split(',');
-  const name = columns.indexOf('svname');
-  const proxy = columns.indexOf('pxname');
-  const status = columns.indexOf('status');
-  const states: Record<string, string> = {};
-  for (const row of rows) {
-    const cells = row.split(',');
-    if (cells[proxy] === backend && cells[name] !== 'BACKEND' && cells[name] !== 'FRONTEND')
-      states[cells[name]] = cells[status];
-  }
-  return states;
+  return Object.fromEntries(
+    Object.entries(parseServerCounters(csv, backend)).map(([name, counters]) => [name, counters.status]),
+  );
 }
 
 /** A web server as HAProxy counts it: its state, and the HTTP responses it gave (all, and 5xx) since HAProxy started. */
@@ -50,7 +42,10 @@ export interface ServerCounters {
   errors5xx: number;
 }
 
-/** Each server of a backend, from `show stat`: its state and response counters. */
+/** HAProxy's HTTP response classes in `show stat`: their sum is every response a server gave. */
+const RESPONSE_CLASSES = ['hrsp_1xx', 'hrsp_2xx', 'hrsp_3xx', 'hrsp_4xx', 'hrsp_5xx', 'hrsp_other'];
+
+/** Each server of a backend (not its BACKEND or FRONTEND rows), from `show stat`: its state and response counters. */
 export function parseServerCounters(csv: string, backend: string): Record<string, ServerCounters> {
   const [header, ...rows] = csv.trim().split('\n');
   const columns = header.replace(/^# /, '').split(',');
@@ -60,10 +55,9 @@ export function parseServerCounters(csv: string, backend: string): Record<string
     const cells = row.split(',');
     const name = cells[columns.indexOf('svname')];
     if (cells[columns.indexOf('pxname')] !== backend || name === 'BACKEND' || name === 'FRONTEND') continue;
-    const classes = ['hrsp_1xx', 'hrsp_2xx', 'hrsp_3xx', 'hrsp_4xx', 'hrsp_5xx', 'hrsp_other'];
     counters[name] = {
       status: cells[columns.indexOf('status')],
-      responses: classes.reduce((sum, c) => sum + at(cells, c), 0),
+      responses: RESPONSE_CLASSES.reduce((sum, c) => sum + at(cells, c), 0),
       errors5xx: at(cells, 'hrsp_5xx'),
     };
   }
