@@ -5,7 +5,7 @@ import { EXIT } from '../errors.js';
 import type { ContainerRuntime } from '../runtime/port.js';
 import { BASE_IMAGE } from '../templating/base-image.js';
 import type { Status } from '../status.js';
-import { loadLab } from '../topology/load-lab.js';
+import { loadLab } from '../definition/load-lab.js';
 import { isPortFree } from '../runtime/free-port.js';
 import { lbPortUse } from './lb-port.js';
 import type { AppEnv } from './context.js';

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { tempDir } from '../../test/helpers/temp-dir.js';
 import { schemaFile } from '../paths.js';
-import { parseDefinition } from '../topology/definition.js';
-import { PROFILES } from '../topology/types.js';
+import { parseDefinition } from '../definition/definition.js';
+import { PROFILES } from '../profiles/names.js';
 import { initConfig } from './init.js';
 
 const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as {

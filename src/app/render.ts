@@ -1,12 +1,12 @@
 // Use case `render`: lab definition → lab folder. Also the first step of `up`.
 import path from 'node:path';
 import { DEFAULT_CONFIG_FILE, defaultLabDir } from '../paths.js';
-import { withPrimary } from '../topology/build-lab.js';
+import { withPrimary } from '../definition/build-lab.js';
 import { DEFAULT_LAB } from '../topology/lab-constants.js';
-import { loadLab, type PortsChosen } from '../topology/load-lab.js';
-import type { LabOverrides } from '../topology/build-lab.js';
+import { loadLab, type PortsChosen } from '../definition/load-lab.js';
+import type { LabOverrides } from '../definition/build-lab.js';
 import type { Lab } from '../topology/types.js';
-import type { LabDefinition } from '../topology/definition.js';
+import type { LabDefinition } from '../definition/definition.js';
 import { renderLab } from '../render/render-lab.js';
 import { pathExists, readLabState, writeLab, type WriteResult } from '../render/write-lab.js';
 import { addMissingSecrets, generateSecrets, labGitignore, readSecrets, secretsFile } from '../render/secrets.js';

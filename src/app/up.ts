@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { Io } from '../log.js';
 import { defaultLabDir } from '../paths.js';
-import { loadLab } from '../topology/load-lab.js';
+import { loadLab } from '../definition/load-lab.js';
 import { renderLab } from '../render/render-lab.js';
 import { planImages } from '../render/images.js';
 import { flavourOf } from '../flavours/index.js';

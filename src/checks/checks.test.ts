@@ -7,7 +7,7 @@ import { fakeLab, type FakeLab } from '../../test/helpers/fake-lab.js';
 import { upCommand } from '../app/up.js';
 import { realClock } from '../wait/wait-for.js';
 import { serverStates } from '../ops/haproxy.js';
-import { buildLab } from '../topology/build-lab.js';
+import { buildLab } from '../definition/build-lab.js';
 import { appPath } from './app-path.js';
 import { CheckFailure, CheckSkipped, type Check, type CheckContext } from './check.js';
 import { consistency } from './consistency.js';

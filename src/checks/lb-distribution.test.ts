@@ -1,4 +1,4 @@
-import { buildLab } from '../topology/build-lab.js';
+import { buildLab } from '../definition/build-lab.js';
 import { judgeDistribution } from './lb-distribution.js';
 
 const alternating = ['web-01', 'web-02', 'web-01', 'web-02', 'web-01', 'web-02'];

@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile, mkdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { issueServer, labTls, readAuthority } from '../render/tls.js';
-import { buildLab } from '../topology/build-lab.js';
+import { buildLab } from '../definition/build-lab.js';
 import type { CheckContext } from './check.js';
 import { tlsCheck } from './tls.js';
 

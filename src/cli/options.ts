@@ -1,7 +1,7 @@
 // The options and value parsers the commands share: each flag spelt, explained and checked in one place.
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { checkLabName } from '../topology/build-lab.js';
-import { PROFILES, type Profile } from '../topology/types.js';
+import { checkLabName } from '../definition/build-lab.js';
+import { PROFILES, type Profile } from '../profiles/names.js';
 
 /** The flags every lab command takes: which lab definition, which lab, which lab folder (and -v, global). */
 export interface Common {

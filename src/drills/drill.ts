@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { drillsDir } from '../paths.js';
 import { pick } from '../topology/seed.js';
-import { PROFILES, type Profile } from '../topology/types.js';
+import { PROFILES, type Profile } from '../profiles/names.js';
 
 /** One thing infra does to a running lab; containers are named as in the lab (`web-02-nginx`, `web-01`). */
 export type DrillStep =

@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { renderLab } from '../render/render-lab.js';
 import { fixtureSite } from '../../test/helpers/fixtures.js';
-import { buildLab } from '../topology/build-lab.js';
+import { buildLab } from '../definition/build-lab.js';
 import type { Lab } from '../topology/types.js';
 import { topicText } from './text.js';
 import { labFacts } from './facts.js';

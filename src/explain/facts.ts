@@ -3,9 +3,9 @@
 import { adminGrantsOf, flavourOf } from '../flavours/index.js';
 import { KINDS } from '../kinds/index.js';
 import { FAST_CHECK_INTERVAL_MS } from '../kinds/haproxy.js';
-import { HEALTH_INTERVAL, HEALTH_RETRIES } from '../kinds/service.js';
+import { HEALTH_INTERVAL, HEALTH_RETRIES } from '../templating/service-parts.js';
 import { APP_DB, MONITORING_SERVER, PORTS, STATS_PATH } from '../topology/lab-constants.js';
-import { alertRules } from '../profiles/alert-rules.js';
+import { alertRules } from '../kinds/alert-rules.js';
 import { ADMIN_USER } from '../flavours/admin-user.js';
 import { describeSource, firewallPolicy } from '../profiles/firewall-policy.js';
 import {

@@ -3,7 +3,7 @@
 // part does not compile (and no code elsewhere asks `flavour === 'mysql'`).
 import type { ImageSet } from '../topology/types.js';
 import type { Flavour } from '../topology/types.js';
-import type { ServiceParts } from '../kinds/service.js';
+import type { ServiceParts } from '../templating/service-parts.js';
 import type { Statement } from './statement.js';
 import type { DbSession } from '../database/session.js';
 

@@ -1,6 +1,6 @@
 // MariaDB (Debian's 11.8 or the official mariadb:11.8): MASTER_USE_GTID replication, TLS verified from the
 // replication password, read_only on replicas.
-import { HEALTH_INTERVAL, secret } from '../kinds/service.js';
+import { HEALTH_INTERVAL, secret } from '../templating/service-parts.js';
 import { quote, stmt } from './statement.js';
 import { APP_DB } from '../topology/lab-constants.js';
 import { OFFICIAL_INIT_MOUNT } from './admin-user.js';

@@ -1,6 +1,6 @@
 // MySQL 8.4 (the official mysql:8.4; Debian has no MySQL server package): CHANGE REPLICATION SOURCE with
 // auto-positioning, super_read_only persisted on replicas, none of the removed MASTER/SLAVE spellings.
-import { adminPing, HEALTH_INTERVAL, secret } from '../kinds/service.js';
+import { adminPing, HEALTH_INTERVAL, secret } from '../templating/service-parts.js';
 import { quote, stmt } from './statement.js';
 import { APP_DB } from '../topology/lab-constants.js';
 import { OFFICIAL_INIT_MOUNT } from './admin-user.js';

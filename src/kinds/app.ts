@@ -9,7 +9,7 @@ import { file } from '../templating/rendered-file.js';
 import { APP_DB, PORTS } from '../topology/lab-constants.js';
 import { nameFlag, webServers } from '../topology/types.js';
 import { builtInDebianSet, type KindSpec } from './kind.js';
-import { HEALTH_INTERVAL, httpProbe, secret } from './service.js';
+import { HEALTH_INTERVAL, httpProbe, secret } from '../templating/service-parts.js';
 
 const APP_DIR = '/srv/app';
 const BUNDLE = 'app/server.js';

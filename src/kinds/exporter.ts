@@ -3,7 +3,7 @@
 // data. Each exporter kind is one call of this, in its own file.
 import type { ComponentKind, Server } from '../topology/types.js';
 import { builtInDebianSet, type KindSpec } from './kind.js';
-import { EXPORTER_HEALTH_INTERVAL, monitorProbe, type KeyValue } from './service.js';
+import { EXPORTER_HEALTH_INTERVAL, monitorProbe, type KeyValue } from '../templating/service-parts.js';
 
 export interface ExporterSpec<K extends ComponentKind> {
   kind: K;

@@ -5,7 +5,7 @@ import { MONITORING_SERVER, PORTS, STATS_PATH } from '../topology/lab-constants.
 import { LAB_FILES } from '../paths.js';
 import { webServers } from '../topology/types.js';
 import { builtInDebianSet, type KindSpec } from './kind.js';
-import { HEALTH_INTERVAL } from './service.js';
+import { HEALTH_INTERVAL } from '../templating/service-parts.js';
 
 const CONFIG = '/etc/infra/haproxy.cfg';
 /** Where HAProxy reads the secured profile's certificate and key (tls/server.pem in the lab folder). */

@@ -4,8 +4,11 @@
 import { BASE_IMAGE } from '../templating/base-image.js';
 import type { LabSite } from '../topology/addressing.js';
 import { entryServer, type Lab, type Server } from '../topology/types.js';
-import { FIREWALL_FILE, SERVER_FOLDER_MOUNT } from '../profiles/firewall-file.js';
 import { PORTS } from '../topology/lab-constants.js';
+
+/** Where a server's host container finds its folder, and so its firewall file (`secured`). */
+export const SERVER_FOLDER_MOUNT = '/etc/infra/server';
+export const FIREWALL_FILE = 'firewall.nft';
 
 /** Host containers only hold a network namespace and a PID 1; the base image does that in both sets. */
 export const HOST_IMAGE = BASE_IMAGE;

@@ -4,7 +4,7 @@
 import type { RenderedFile } from '../templating/rendered-file.js';
 import type { LabSite } from '../topology/addressing.js';
 import type { Component, ComponentKind, Lab, Server } from '../topology/types.js';
-import type { ServiceParts } from './service.js';
+import type { ServiceParts } from '../templating/service-parts.js';
 
 /** The rule every kind Debian packages follows: the debian image set builds it here, the upstream set does not. */
 export const builtInDebianSet = (lab: Lab): boolean => lab.imageSet === 'debian';

@@ -1,6 +1,6 @@
 import vm from 'node:vm';
 import { KINDS } from './index.js';
-import { buildLab } from '../topology/build-lab.js';
+import { buildLab } from '../definition/build-lab.js';
 import { renderTemplate } from '../templating/engine.js';
 import { livePageView } from './live-page.js';
 

@@ -2,7 +2,7 @@
 // may only read status (the flavour's monitor grants), from 127.0.0.1 only.
 import { EXPORTER_DB_USER, PORTS } from '../topology/lab-constants.js';
 import { exporterKind } from './exporter.js';
-import { secret } from './service.js';
+import { secret } from '../templating/service-parts.js';
 
 export const mysqldExporter = exporterKind({
   kind: 'mysqld-exporter',

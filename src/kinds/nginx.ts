@@ -4,7 +4,7 @@ import { file } from '../templating/rendered-file.js';
 import { PORTS } from '../topology/lab-constants.js';
 import { builtInDebianSet, type KindSpec } from './kind.js';
 import { NGINX_STATUS_PATH } from './nginx-exporter.js';
-import { HEALTH_INTERVAL, httpProbe } from './service.js';
+import { HEALTH_INTERVAL, httpProbe } from '../templating/service-parts.js';
 
 const CONFIG = '/etc/infra/nginx.conf';
 const STATIC_DIR = '/srv/www';

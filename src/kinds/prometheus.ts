@@ -6,9 +6,9 @@ import { file } from '../templating/rendered-file.js';
 import { MONITORING_SERVER, PORTS } from '../topology/lab-constants.js';
 import { type Lab } from '../topology/types.js';
 import { builtInDebianSet, type KindSpec } from './kind.js';
-import { HEALTH_INTERVAL, monitorProbe } from './service.js';
+import { HEALTH_INTERVAL, monitorProbe } from '../templating/service-parts.js';
 import { scrapeJobs } from './scrape-jobs.js';
-import { alertRules } from '../profiles/alert-rules.js';
+import { alertRules } from './alert-rules.js';
 import { floatingAddress, requireSubnet, type LabSite } from '../topology/addressing.js';
 
 const CONFIG_DIR = '/etc/infra/prometheus';

@@ -2,7 +2,7 @@
 // starts; `up` loads it again, so a re-rendered policy (a server added, an edit) or a rule removed by hand is
 // back to the file's without recreating the host, which would cut its components off its network namespace.
 import { StepError } from '../errors.js';
-import { FIREWALL_FILE, SERVER_FOLDER_MOUNT } from '../profiles/firewall-file.js';
+import { FIREWALL_FILE, SERVER_FOLDER_MOUNT } from '../kinds/host.js';
 import type { ContainerRuntime } from '../runtime/port.js';
 import { containerName, type Lab } from '../topology/types.js';
 

@@ -4,10 +4,7 @@ import { file, type RenderedFile } from '../templating/rendered-file.js';
 import { serverAddress, toolsRange } from '../topology/addressing.js';
 import { containerName, type Lab } from '../topology/types.js';
 import { firewallPolicy, type Source } from './firewall-policy.js';
-
-/** Where a server's host container finds its folder, and so its firewall file. */
-export const SERVER_FOLDER_MOUNT = '/etc/infra/server';
-export const FIREWALL_FILE = 'firewall.nft';
+import { FIREWALL_FILE } from '../kinds/host.js';
 
 /** The Docker lab: each server's fixed address on the lab's subnet; infra's tools in their range. */
 export function firewallFiles(lab: Lab, subnet: string): RenderedFile[] {

@@ -1,4 +1,4 @@
-import { buildLab } from '../topology/build-lab.js';
+import { buildLab } from '../definition/build-lab.js';
 import { judge, parseProbeOutput, probeScript, type Reach } from '../checks/firewall.js';
 import { allowed, firewallPolicy } from './firewall-policy.js';
 

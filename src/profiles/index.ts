@@ -1,6 +1,7 @@
 // Every profile, as a module (profile.ts). The order is the order they apply: redundant before monitored, so that
 // the monitoring server also watches the second load balancer and the edge.
-import type { Lab, Profile } from '../topology/types.js';
+import type { Lab } from '../topology/types.js';
+import type { Profile } from './names.js';
 import { monitoredProfile } from './monitored.js';
 import type { DefinitionFacts, ProfileModule } from './profile.js';
 import { redundantProfile } from './redundant.js';

@@ -2,7 +2,7 @@ import vm from 'node:vm';
 import { KINDS } from '../kinds/index.js';
 import { adminGrantsOf } from '../flavours/index.js';
 import { planReplication } from '../replication/plan.js';
-import { buildLab } from '../topology/build-lab.js';
+import { buildLab } from '../definition/build-lab.js';
 import { allowed, firewallPolicy } from './firewall-policy.js';
 
 const monitored = buildLab({ profiles: ['monitored'] });

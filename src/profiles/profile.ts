@@ -1,7 +1,8 @@
 // What a profile is (docs/ARCHITECTURE.md): a module that checks what it needs of a lab definition and turns the
 // built-in lab into its own (servers added, capabilities on). Code outside src/profiles/ reads the lab's
 // capabilities, never a profile's name.
-import type { Lab, Profile } from '../topology/types.js';
+import type { Lab } from '../topology/types.js';
+import type { Profile } from './names.js';
 
 /** What a profile may check of a lab definition before the lab is built. */
 export interface DefinitionFacts {

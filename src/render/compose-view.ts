@@ -4,7 +4,7 @@ import { firewalledHost, host } from '../kinds/host.js';
 import { requireSubnet, serverAddress, visitorRange, type LabSite } from '../topology/addressing.js';
 import type { ImageKind } from './images.js';
 import { KINDS } from '../kinds/index.js';
-import { HEALTH_RETRIES, type KeyValue, type ServiceParts } from '../kinds/service.js';
+import { HEALTH_RETRIES, type KeyValue, type ServiceParts } from '../templating/service-parts.js';
 import { containerName, hasFixedAddresses, type ComponentKind, type Lab, type Server } from '../topology/types.js';
 import { LABEL } from '../topology/labels.js';
 import { VERSION } from '../version.js';

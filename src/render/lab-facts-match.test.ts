@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../../test/helpers/fixtures.js';
 import { labFacts } from '../explain/facts.js';
-import { buildLab } from '../topology/build-lab.js';
+import { buildLab } from '../definition/build-lab.js';
 import { renderLab } from './render-lab.js';
 
 const rendered = (definition: Parameters<typeof buildLab>[0]) => {

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { buildLab } from '../topology/build-lab.js';
-import { parseDefinition } from '../topology/definition.js';
+import { buildLab } from '../definition/build-lab.js';
+import { parseDefinition } from '../definition/definition.js';
 import { renderLab } from './render-lab.js';
 import { mermaidDiagram } from './readme-view.js';
 import { fixtureNames, fixtureSite, fixtureText, repoRoot } from '../../test/helpers/fixtures.js';

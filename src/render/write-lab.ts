@@ -6,7 +6,7 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { LAB_FILES } from '../paths.js';
 import type { RenderedFile } from '../templating/rendered-file.js';
-import type { LabDefinition } from '../topology/definition.js';
+import type { LabDefinition } from '../definition/definition.js';
 import type { MadeBy } from '../version.js';
 
 export interface LabState {

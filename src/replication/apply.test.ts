@@ -1,7 +1,7 @@
 // applyReplication over scripted databases: it decides per replica whether to configure it (first time), resume
 // it (configured, but stopped or writable), or leave it unchanged, and runs only the statements that decision needs.
 import { FakeDatabases } from '../database/fake-databases.js';
-import { buildLab } from '../topology/build-lab.js';
+import { buildLab } from '../definition/build-lab.js';
 import { applyReplication, type Connections } from './apply.js';
 
 const lab = buildLab({});

@@ -1,4 +1,4 @@
-import { buildLab } from '../topology/build-lab.js';
+import { buildLab } from '../definition/build-lab.js';
 import { formatPlan, planReplication } from './plan.js';
 
 const secrets = { replicationPassword: 'Repl-Secret_123456789012', appPassword: 'App-Secret_1234567890123' };

@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { buildLab } from '../topology/build-lab.js';
+import { buildLab } from '../definition/build-lab.js';
 import { FakeDatabases } from '../database/fake-databases.js';
 import type { Connections } from './apply.js';
 import { failover, switchover } from './promote.js';

@@ -5,7 +5,7 @@
 import { StepError } from '../errors.js';
 import { flavourOf } from '../flavours/index.js';
 import { replicaServers, type Lab } from '../topology/types.js';
-import { withPrimary } from '../topology/build-lab.js';
+import { withPrimary } from '../definition/build-lab.js';
 import { REPLICATION_USER } from './plan.js';
 import { replicaStatus, run, verifyReplication, waitForThreads, type Connections } from './apply.js';
 import { errantAdvice, isReplicating } from './replica-status.js';

@@ -1,6 +1,6 @@
-import { buildLab } from '../topology/build-lab.js';
+import { buildLab } from '../definition/build-lab.js';
 import { withoutEdge } from '../profiles/redundant.js';
-import { checkDefinition } from '../topology/definition.js';
+import { checkDefinition } from '../definition/definition.js';
 import {
   floatingAddressOf,
   parseFloatingAddress,

@@ -1,8 +1,8 @@
 import { shellWords, sshArgs } from '../runtime/ssh.js';
 import { UsageError } from '../errors.js';
 import { flavourOf, flavourFromVersion } from '../flavours/index.js';
-import { buildLab } from '../topology/build-lab.js';
-import { checkDefinition } from '../topology/definition.js';
+import { buildLab } from '../definition/build-lab.js';
+import { checkDefinition } from '../definition/definition.js';
 import { parseRecap } from '../runtime/ansible.js';
 import { requireAppRuntime, serverDatabase, type HostFacts } from './platform.js';
 import {

@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import type { Lab } from '../topology/types.js';
 import type { HostVars } from '../runtime/ansible.js';
 import type { HostFacts } from './platform.js';
-import type { TargetDefinition } from '../topology/definition.js';
+import type { TargetDefinition } from '../definition/definition.js';
 
 /** The Ansible facts infra reads from each server before rendering for it. */
 export const FACT_NAMES = [

@@ -1,5 +1,5 @@
 import { chooseSubnet, overlaps, serverAddress, toolAddresses, visitorRange } from './addressing.js';
-import { buildLab } from './build-lab.js';
+import { buildLab } from '../definition/build-lab.js';
 
 it('a lab keeps the same /24 of 172.16.0.0/16 for the same name, and moves past one another network holds', () => {
   const first = chooseSubnet('lab', []);

@@ -1,10 +1,8 @@
 // The Lab model (docs/ARCHITECTURE.md): a lab is servers, a server is one network identity, a component is one
 // process of a server. Everything downstream (render, runtime, replication, checks) reads this model, never the raw
 // infra.yaml. The enums here are the single source: the JSON Schema's copies are checked against them by a unit test.
-// The profiles' names live with the profiles (src/profiles/); the model only carries which a lab was made with.
-import { PROFILES } from '../profiles/names.js';
-
-export { PROFILES };
+// The profiles' names live with the profiles (src/profiles/names.ts); the model only carries which a lab was made
+// with, as the definition named them, and what they made of it (capabilities).
 
 export const BALANCES = ['roundrobin', 'leastconn', 'source', 'first'] as const;
 export const MODES = ['active-active', 'active-passive'] as const;
@@ -38,7 +36,6 @@ export type Role = (typeof ROLES)[number];
  */
 export type ServerRole = Role | 'mon' | 'edge';
 export type ComponentKind = (typeof COMPONENT_KINDS)[number];
-export type Profile = (typeof PROFILES)[number];
 export type DbRole = 'primary' | 'replica';
 
 /** How HAProxy probes a web server: every `intervalMs`, DOWN after `fall` failures, UP after `rise` successes. */
@@ -87,7 +84,8 @@ export interface Lab {
   monitorPort: number | 'auto';
   /** The web server whose database takes every write; named, not implied by position. */
   primary: string;
-  profiles: Profile[];
+  /** The profiles it was made with (src/profiles/names.ts), as data: code asks `capabilities`. */
+  profiles: readonly string[];
   /** What the profiles made of the lab: everything outside src/profiles/ asks these, never a profile's name. */
   capabilities: Capabilities;
   /** `infra deploy` on MySQL servers: the packaged server's major.minor (`8.0` on Ubuntu), whose statements infra
@@ -114,7 +112,7 @@ export interface Capabilities {
 export const BUILT_IN_CAPABILITIES: Capabilities = { tls: false, firewalls: false, monitoring: false, lbPair: false };
 
 /** Whether a lab was made with a profile named in data (a drill's requirement); code asks `capabilities`. */
-export function hasProfile(lab: Pick<Lab, 'profiles'>, profile: Profile): boolean {
+export function hasProfile(lab: Pick<Lab, 'profiles'>, profile: string): boolean {
   return lab.profiles.includes(profile);
 }
 

@@ -6,8 +6,8 @@ import { execa } from 'execa';
 import { describeWithDocker, requireEngine, tempDir, infra, docker } from '../helpers/e2e.js';
 import { fixtureNames, fixturesDir } from '../helpers/fixtures.js';
 import { parse, stringify } from 'yaml';
-import { alertRules } from '../../src/profiles/alert-rules.js';
-import { buildLab } from '../../src/topology/build-lab.js';
+import { alertRules } from '../../src/kinds/alert-rules.js';
+import { buildLab } from '../../src/definition/build-lab.js';
 
 const cwd = tempDir();
 

@@ -2,8 +2,8 @@
 // Regenerate with `npm run golden:update` (UPDATE_GOLDEN=1), then review the diff like any code change.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseDefinition } from '../../src/topology/definition.js';
-import { buildLab } from '../../src/topology/build-lab.js';
+import { parseDefinition } from '../../src/definition/definition.js';
+import { buildLab } from '../../src/definition/build-lab.js';
 import { renderLab } from '../../src/render/render-lab.js';
 import { fixtureNames, fixtureSite, fixtureText, repoRoot, withoutInlinedAssets } from '../helpers/fixtures.js';
 import { labAppBundle } from '../../src/paths.js';

@@ -4,8 +4,8 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa, execaSync } from 'execa';
-import { parseDefinition } from '../../src/topology/definition.js';
-import { buildLab } from '../../src/topology/build-lab.js';
+import { parseDefinition } from '../../src/definition/definition.js';
+import { buildLab } from '../../src/definition/build-lab.js';
 import { flavourOf } from '../../src/flavours/index.js';
 import { renderAnsibleProject } from '../../src/targets/ansible-project.js';
 import { serverDatabase, type HostFacts, type RealServer } from '../../src/targets/platform.js';

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { type Common, labOptions, parseSeconds, portOption, profileOption, seedOption } from '../options.js';
 import { untilInterrupted } from '../signals.js';
 import { parseDuration } from '../duration.js';
-import type { Profile } from '../../topology/types.js';
+import type { Profile } from '../../profiles/names.js';
 import type { CommandKit } from '../command-kit.js';
 
 /** `up --ephemeral` without --ttl: long enough for a CI job, short enough not to pile up. */

@@ -1,7 +1,7 @@
 // `infra images build|save|load`: the images a lab runs.
 import type { Command } from 'commander';
 import { type Common, labOptions, profileOption } from '../options.js';
-import type { Profile } from '../../topology/types.js';
+import type { Profile } from '../../profiles/names.js';
 import type { CommandKit } from '../command-kit.js';
 
 export function registerImages(program: Command, { io, run, env, target }: CommandKit): void {

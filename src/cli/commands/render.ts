@@ -1,7 +1,7 @@
 // `infra render`: the lab folder, written from the lab definition.
 import { Option, type Command } from 'commander';
 import { type Common, labOptions, portOption, profileOption, seedOption } from '../options.js';
-import type { Profile } from '../../topology/types.js';
+import type { Profile } from '../../profiles/names.js';
 import type { CommandKit } from '../command-kit.js';
 
 export function registerRender(program: Command, { io, run, target }: CommandKit): void {

@@ -2,7 +2,8 @@
 // them. This test is what keeps the two copies equal.
 import { readFileSync } from 'node:fs';
 import { schemaFile } from '../paths.js';
-import { BALANCES, FLAVOURS, IMAGE_SETS, MODES, PROFILES, ROLES } from './types.js';
+import { PROFILES } from '../profiles/names.js';
+import { BALANCES, FLAVOURS, IMAGE_SETS, MODES, ROLES } from '../topology/types.js';
 
 const schema = JSON.parse(readFileSync(schemaFile, 'utf8'));
 

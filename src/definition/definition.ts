@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { isScalar, parseDocument } from 'yaml';
 import { Ajv, type ErrorObject } from 'ajv';
 import { schemaFile } from '../paths.js';
-import type { Balance, Flavour, ImageSet, Mode, Profile, Role } from './types.js';
+import type { Balance, Flavour, ImageSet, Mode, Role } from '../topology/types.js';
+import type { Profile } from '../profiles/names.js';
 
 /** infra.yaml as a user writes it: every key optional. */
 export interface LabDefinition {

@@ -1,6 +1,6 @@
 import { buildLab } from './build-lab.js';
 import { UsageError } from '../errors.js';
-import { frontLoadBalancer, primaryServer, webServers } from './types.js';
+import { frontLoadBalancer, primaryServer, webServers } from '../topology/types.js';
 
 describe('the built-in lab is the design of the write-up the lab implements', () => {
   const lab = buildLab({});

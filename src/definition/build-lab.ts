@@ -1,7 +1,7 @@
 // Stage three of the input: apply defaults (server > lab > built-in) to a shape-checked LabDefinition, check what
 // a schema cannot (unique names, one load balancer), and build the Lab model. All problems are reported together.
 import { UsageError } from '../errors.js';
-import { DEFAULT_LAB } from './lab-constants.js';
+import { DEFAULT_LAB } from '../topology/lab-constants.js';
 import { applyProfiles, profileProblems } from '../profiles/index.js';
 import type { LabDefinition } from './definition.js';
 import {
@@ -11,10 +11,10 @@ import {
   type HealthCheck,
   type Lab,
   projectOf,
-  type Profile,
   type Role,
   type Server,
-} from './types.js';
+} from '../topology/types.js';
+import { type Profile } from '../profiles/names.js';
 
 export const MAX_WEB_SERVERS = 5;
 

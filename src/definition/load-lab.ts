@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js';
 import { DEFAULT_CONFIG_FILE } from '../paths.js';
 import { buildLab, type LabOverrides } from './build-lab.js';
 import type { LabDefinition } from './definition.js';
-import type { Lab } from './types.js';
+import type { Lab } from '../topology/types.js';
 
 export interface PortsChosen {
   http: boolean;
