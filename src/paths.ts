@@ -3,9 +3,14 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
-/** Root of the installed package (holds templates/ and schema/), found from this file's place in dist/ or src/. */
+/** Root of the installed package (holds templates/ and schema/; each kind's own files are in its folder, kindsDir), found from this file's place in dist/ or src/. */
 export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const templatesDir = path.join(packageRoot, 'templates');
+/**
+ * One folder per component kind, beside the code that reads it: src/kinds/<kind>/ holds the kind's spec with its
+ * templates, image and Ansible role, and `npm run build` copies those files to dist/kinds/<kind>/.
+ */
+export const kindsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'kinds');
 export const schemaFile = path.join(packageRoot, 'schema', 'infra.schema.json');
 /** The built-in break-fix drills, one YAML file each. */
 export const drillsDir = path.join(packageRoot, 'drills');

@@ -2,10 +2,10 @@
 // lab runs, from live state): no canned text. Pure: Lab (+ live observations) → facts; text.ts words them.
 import { adminGrantsOf, flavourOf } from '../flavours/index.js';
 import { KINDS } from '../kinds/index.js';
-import { FAST_CHECK_INTERVAL_MS } from '../kinds/haproxy.js';
+import { FAST_CHECK_INTERVAL_MS } from '../kinds/haproxy/spec.js';
 import { HEALTH_INTERVAL, HEALTH_RETRIES } from '../templating/service-parts.js';
 import { APP_DB, MONITORING_SERVER, PORTS, STATS_PATH } from '../topology/lab-constants.js';
-import { alertRules } from '../kinds/alert-rules.js';
+import { alertRules } from '../kinds/prometheus/alert-rules.js';
 import { ADMIN_USER } from '../flavours/admin-user.js';
 import { describeSource, firewallPolicy } from '../profiles/firewall-policy.js';
 import {

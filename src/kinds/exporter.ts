@@ -2,11 +2,16 @@
 // port, started by its image's ENTRYPOINT in both image sets (the command is its flags), no files of its own, no
 // data. Each exporter kind is one call of this, in its own file.
 import type { ComponentKind, Server } from '../topology/types.js';
-import { builtInDebianSet, type KindSpec } from './kind.js';
+import { builtInDebianSet, DAEMON_ROLE, type KindSpec } from './kind.js';
 import { EXPORTER_HEALTH_INTERVAL, monitorProbe, type KeyValue } from '../templating/service-parts.js';
+
+/** What holds a monitoring daemon's port on a server: prometheus, prometheus-node-exporter…, cut by ss to 15 letters. */
+export const PACKAGED_DAEMON_PROGRAMS = 'prometheus[-a-z]*';
 
 export interface ExporterSpec<K extends ComponentKind> {
   kind: K;
+  /** Its Debian and Ubuntu package (and service) on a real server. */
+  serverPackage: string;
   port: number;
   upstreamImage: string;
   flags: string[];
@@ -52,5 +57,11 @@ export function exporterKind<K extends ComponentKind>(spec: ExporterSpec<K>): Ki
     dataVolumes: () => [],
     why: (_lab, server) => spec.why(server),
     diagramLabel: () => spec.diagramLabel,
+    onServer: {
+      role: DAEMON_ROLE,
+      package: spec.serverPackage,
+      service: () => spec.serverPackage,
+      programs: [PACKAGED_DAEMON_PROGRAMS],
+    },
   };
 }

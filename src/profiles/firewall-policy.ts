@@ -2,8 +2,8 @@
 // rendered nftables file (web-01/firewall.nft), the table `explain security` prints, and the matrix the `firewall`
 // check expects. Default deny inbound; loopback and replies to the server's own connections always pass.
 import { flavourOf } from '../flavours/index.js';
-import { scrapeJobs } from '../kinds/scrape-jobs.js';
-import { relayedPorts } from '../kinds/socat.js';
+import { scrapeJobs } from '../kinds/prometheus/scrape-jobs.js';
+import { relayedPorts } from '../kinds/socat/spec.js';
 import { PORTS } from '../topology/lab-constants.js';
 import { loadBalancers, monitoringServer, webServers, type Lab, type Server } from '../topology/types.js';
 

@@ -4,7 +4,9 @@ import { createHash } from 'node:crypto';
 import { KINDS } from '../kinds/index.js';
 import { COMPONENT_KINDS, type ComponentKind, type Lab } from '../topology/types.js';
 import { BASE_IMAGE } from '../templating/base-image.js';
-import { renderTemplate } from '../templating/engine.js';
+import path from 'node:path';
+import { kindsDir, templatesDir } from '../paths.js';
+import { renderTemplateIn } from '../templating/engine.js';
 import { file, type RenderedFile } from '../templating/rendered-file.js';
 
 export { BASE_IMAGE };
@@ -44,11 +46,20 @@ export function planImages(lab: Lab): ImagePlan {
   return { refs, builds };
 }
 
+/** Where an image's templates are: a component kind's in its folder (src/kinds/<kind>/image/), infra's own images'
+ * (the forwarder, the firewalled host) in templates/images/. */
+function imageTemplatesDir(kind: ImageKind): string {
+  return kind === 'forward' || kind === 'host'
+    ? path.join(templatesDir, 'images', kind)
+    : path.join(kindsDir, kind, 'image');
+}
+
 function imageBuild(kind: ImageKind, extras: readonly { name: string; mode: number; view: object }[]): ImageBuild {
   const contextDir = `images/${kind}`;
+  const templates = imageTemplatesDir(kind);
   const files = [
-    file(`${contextDir}/Dockerfile`, renderTemplate(`images/${kind}/Dockerfile`, { baseImage: BASE_IMAGE })),
-    ...extras.map((e) => file(`${contextDir}/${e.name}`, renderTemplate(`images/${kind}/${e.name}`, e.view), e.mode)),
+    file(`${contextDir}/Dockerfile`, renderTemplateIn(templates, 'Dockerfile', { baseImage: BASE_IMAGE })),
+    ...extras.map((e) => file(`${contextDir}/${e.name}`, renderTemplateIn(templates, e.name, e.view), e.mode)),
   ];
   return { kind, tag: `infra-${kind}:${contextHash(files)}`, contextDir, files };
 }

@@ -1,20 +1,21 @@
 // Render for real servers (pure, like render-lab): the lab model and what infra read from each server → an Ansible
-// project in the lab folder's ansible/: a playbook, a role per component kind (templates/ansible/roles, static), and
+// project in the lab folder's ansible/: a playbook, a role per component kind (from its folder, static), and
 // each server's configuration files from the same kinds and templates as the Docker lab, in their real-server form.
 import { stringify } from 'yaml';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { app } from '../kinds/app.js';
+import { app } from '../kinds/app/spec.js';
 import { KINDS } from '../kinds/index.js';
+import { DAEMON_ROLE } from '../kinds/kind.js';
 import { adminGrantsOf } from '../flavours/index.js';
 import { ADMIN_USER, adminUserSql } from '../flavours/admin-user.js';
-import { templatesDir } from '../paths.js';
+import { kindsDir, templatesDir } from '../paths.js';
 import { file, type RenderedFile } from '../templating/rendered-file.js';
 import type { LabSite } from '../topology/addressing.js';
 import { APP_DB, PORTS } from '../topology/lab-constants.js';
-import { type ComponentKind, type Lab, type Server } from '../topology/types.js';
+import { COMPONENT_KINDS, type Lab, type Server } from '../topology/types.js';
 import { serverFirewallFiles } from '../profiles/firewall-file.js';
-import { CONFIG_FILES as PROMETHEUS_FILES } from '../kinds/prometheus.js';
+import { CONFIG_FILES as PROMETHEUS_FILES } from '../kinds/prometheus/spec.js';
 import { serverDaemons } from './server-daemons.js';
 import { FIREWALL_ROLLBACK_S } from './firewall-rollback.js';
 import type { RealServer } from './platform.js';
@@ -22,26 +23,16 @@ import type { RealServer } from './platform.js';
 /** The project's folder inside the lab folder. */
 export const ANSIBLE_DIR = 'ansible';
 
-/** The programs of the lab that may hold its ports (anything else holding one stops the deploy). */
-const LAB_PROGRAMS = ['haproxy', 'nginx', 'node', 'mariadbd', 'mysqld', 'sshd', 'prometheus[-a-z]*'];
 /**
- * The role that sets up each kind on a server (none for the edge's relay: it exists only in Docker) and the package
- * that kind runs, installed by the common role in one apt run (the database's and the exporters' come from the
- * server's release, below). A server runs its roles in ROLE_ORDER.
+ * The programs that may hold the lab's ports (anything else holding one stops the deploy): those of the kinds set up by
+ * their own roles, the SSH server infra deploys over, then the packaged daemons'.
  */
-const ROLE_OF: Record<ComponentKind, { role: string; package?: string } | null> = {
-  haproxy: { role: 'haproxy', package: 'haproxy' },
-  keepalived: { role: 'keepalived', package: 'keepalived' },
-  db: { role: 'db' },
-  app: { role: 'app', package: 'nodejs' },
-  nginx: { role: 'nginx', package: 'nginx' },
-  'node-exporter': { role: 'monitoring' },
-  'nginx-exporter': { role: 'monitoring' },
-  'mysqld-exporter': { role: 'monitoring' },
-  prometheus: { role: 'monitoring' },
-  socat: null,
-};
-const ROLE_ORDER = ['haproxy', 'keepalived', 'db', 'app', 'nginx', 'monitoring'];
+function labPrograms(): string[] {
+  const facets = COMPONENT_KINDS.flatMap((kind) => KINDS[kind].onServer ?? []);
+  const own = facets.filter((f) => f.role !== DAEMON_ROLE).flatMap((f) => f.programs);
+  const daemons = facets.filter((f) => f.role === DAEMON_ROLE).flatMap((f) => f.programs);
+  return [...new Set([...own, 'sshd', ...daemons])];
+}
 
 /** The playbook reads the admin password from the environment infra runs it with; never written to a file. */
 const ADMIN_PASSWORD_LOOKUP = "{{ lookup('env', 'INFRA_ADMIN_PASSWORD') }}";
@@ -86,19 +77,34 @@ export function renderAnsibleProject(
 /** The settings of every Ansible run of a deploy: the playbook's (copied into the project) and the fact read's before it. */
 export const ANSIBLE_CONFIG_TEMPLATE = path.join(templatesDir, 'ansible', 'ansible.cfg');
 
-/** templates/ansible/: ansible.cfg and the roles, the same in every lab. */
+/**
+ * The same in every lab: templates/ansible/ (ansible.cfg, the common, firewall and monitoring roles) and the role of
+ * each kind that has one, from its folder (src/kinds/<kind>/ansible/ → roles/<kind>/).
+ */
 function staticFiles(): RenderedFile[] {
-  const root = path.join(templatesDir, 'ansible');
-  const walk = (dir: string): string[] =>
-    readdirSync(dir)
-      .sort()
-      .flatMap((name) => {
-        const full = path.join(dir, name);
-        return statSync(full).isDirectory() ? walk(full) : [full];
-      });
-  return walk(root).map((full) =>
-    file(`${ANSIBLE_DIR}/${path.relative(root, full)}`, readFileSync(full, 'utf8'), statSync(full).mode & 0o777),
-  );
+  const copy = (root: string, into: string) =>
+    walk(root).map((full) =>
+      file(
+        `${ANSIBLE_DIR}/${into}${path.relative(root, full)}`,
+        readFileSync(full, 'utf8'),
+        statSync(full).mode & 0o777,
+      ),
+    );
+  return [
+    ...copy(path.join(templatesDir, 'ansible'), ''),
+    ...COMPONENT_KINDS.filter((kind) => KINDS[kind].onServer?.role === kind).flatMap((kind) =>
+      copy(path.join(kindsDir, kind, 'ansible'), `roles/${kind}/`),
+    ),
+  ];
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const full = path.join(dir, name);
+      return statSync(full).isDirectory() ? walk(full) : [full];
+    });
 }
 
 /** infra's database user, made on each server unlogged; a user whose password differs is given the lab's. */
@@ -165,7 +171,7 @@ function groupVars(lab: Lab, servers: Record<string, RealServer>): string {
 ${yamlVar('infra_lab', lab.name)}
 # The servers' private addresses, by name, in every server's /etc/hosts.
 ${yamlVar('infra_hosts_block', hostsBlock)}
-${yamlVar('infra_programs', LAB_PROGRAMS)}
+${yamlVar('infra_programs', labPrograms())}
 ${yamlVar('infra_app_db', { user: APP_DB.user, database: APP_DB.database })}
 # secured: HTTPS at the load balancer with the lab's certificate (from the lab folder, never copied into this one).
 infra_tls: ${lab.capabilities.tls}
@@ -192,7 +198,7 @@ function hostVars(lab: Lab, name: string, servers: Record<string, RealServer>, s
     yamlVar('infra_service_mgr', real.facts.serviceManager),
   ];
   lines.push(yamlVar('infra_roles', rolesOf(server)));
-  lines.push(yamlVar('infra_packages', packagesOf(lab, server, real, site)));
+  lines.push(yamlVar('infra_packages', packagesOf(lab, server, real)));
   if (real.database) {
     const { package: pkg, service, config, client } = real.database;
     lines.push(yamlVar('infra_db', { package: pkg, service, config, client }));
@@ -205,17 +211,21 @@ function hostVars(lab: Lab, name: string, servers: Record<string, RealServer>, s
   return lines.join('\n') + '\n';
 }
 
+/** The roles of a server's kinds, each once, in the order of the kinds' start ranks (the database before the app). */
 function rolesOf(server: Server): string[] {
-  const roles = new Set(server.components.flatMap((c) => ROLE_OF[c.kind]?.role ?? []));
-  return ROLE_ORDER.filter((role) => roles.has(role));
+  const ranked = server.components
+    .flatMap((c) => {
+      const spec = KINDS[c.kind];
+      return spec.onServer ? [{ role: spec.onServer.role, rank: spec.startRank }] : [];
+    })
+    .sort((a, b) => a.rank - b.rank);
+  return [...new Set(ranked.map((r) => r.role))];
 }
 
-/** Every package the server's roles need (secured: nftables, for the firewall play), sorted. */
-function packagesOf(lab: Lab, server: Server, real: RealServer, site: LabSite): string[] {
-  const packages = server.components.flatMap((c) => ROLE_OF[c.kind]?.package ?? []);
+/** Every package the server's kinds need (secured: nftables, for the firewall play), sorted. */
+function packagesOf(lab: Lab, server: Server, real: RealServer): string[] {
+  const packages = server.components.flatMap((c) => KINDS[c.kind].onServer?.package ?? []);
   if (real.database) packages.push(real.database.package);
-  if (lab.capabilities.monitoring)
-    packages.push(...serverDaemons(lab, server, real.facts.address, site).map((d) => d.package));
   if (lab.capabilities.firewalls) packages.push('nftables');
   return [...new Set(packages)].sort();
 }

@@ -3,7 +3,7 @@
 // where a server differs: each listens on the server's private address only, the database exporter reads its login
 // from a file, and Prometheus keeps its data where Debian's package does.
 import { KINDS } from '../kinds/index.js';
-import { flavourOf } from '../flavours/index.js';
+import { DAEMON_ROLE } from '../kinds/kind.js';
 import type { LabSite } from '../topology/addressing.js';
 import type { ComponentKind, Lab, Server } from '../topology/types.js';
 
@@ -11,19 +11,9 @@ import type { ComponentKind, Lab, Server } from '../topology/types.js';
 export const EXPORTER_LOGIN = '/etc/infra/mysqld-exporter.cnf';
 const PROMETHEUS_DATA = '/var/lib/prometheus/metrics2';
 
-/** The Debian and Ubuntu package (and service) of each kind run this way. */
-const PACKAGES: Partial<Record<ComponentKind, string>> = {
-  'node-exporter': 'prometheus-node-exporter',
-  'nginx-exporter': 'prometheus-nginx-exporter',
-  'mysqld-exporter': 'prometheus-mysqld-exporter',
-  prometheus: 'prometheus',
-};
-
 /** The service each kind runs as on a server, as infra deploy's roles install it (status asks these). */
 export function serverService(lab: Lab, kind: ComponentKind): string {
-  if (kind === 'app') return 'infra-app';
-  if (kind === 'db') return flavourOf(lab).serverPackage.service;
-  return PACKAGES[kind] ?? kind;
+  return KINDS[kind].onServer?.service(lab) ?? kind;
 }
 
 export interface ServerDaemon {
@@ -37,8 +27,9 @@ export interface ServerDaemon {
 
 export function serverDaemons(lab: Lab, server: Server, address: string, site: LabSite): ServerDaemon[] {
   return server.components.flatMap((component) => {
-    const pkg = PACKAGES[component.kind];
-    if (!pkg) return [];
+    const facet = KINDS[component.kind].onServer;
+    if (facet?.role !== DAEMON_ROLE || !facet.package) return [];
+    const pkg = facet.package;
     const flags = (KINDS[component.kind].service(lab, server, component, site).command ?? [])
       .map((flag) => flag.replace(/^--web\.listen-address=:/, `--web.listen-address=${address}:`))
       .map((flag) => flag.replace(/^--storage\.tsdb\.path=.*/, `--storage.tsdb.path=${PROMETHEUS_DATA}`))

@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { describeWithDocker, requireEngine, tempDir, infra, docker } from '../helpers/e2e.js';
 import { fixtureNames, fixturesDir } from '../helpers/fixtures.js';
 import { parse, stringify } from 'yaml';
-import { alertRules } from '../../src/kinds/alert-rules.js';
+import { alertRules } from '../../src/kinds/prometheus/alert-rules.js';
 import { buildLab } from '../../src/definition/build-lab.js';
 
 const cwd = tempDir();

@@ -1,11 +1,12 @@
 // `monitored`: Nginx's exporter on every web server, reading Nginx's stub_status on the server's loopback.
-import { PORTS } from '../topology/lab-constants.js';
-import { exporterKind } from './exporter.js';
+import { PORTS } from '../../topology/lab-constants.js';
+import { exporterKind } from '../exporter.js';
 
 export const NGINX_STATUS_PATH = '/stub_status';
 
 export const nginxExporter = exporterKind({
   kind: 'nginx-exporter',
+  serverPackage: 'prometheus-nginx-exporter',
   port: PORTS.nginxExporter,
   upstreamImage: 'nginx/nginx-prometheus-exporter:1.4',
   flags: [

@@ -1,11 +1,12 @@
 // `monitored`: the database exporter on every web server, logged in to its own server's database as a user that
 // may only read status (the flavour's monitor grants), from 127.0.0.1 only.
-import { EXPORTER_DB_USER, PORTS } from '../topology/lab-constants.js';
-import { exporterKind } from './exporter.js';
-import { secret } from '../templating/service-parts.js';
+import { EXPORTER_DB_USER, PORTS } from '../../topology/lab-constants.js';
+import { exporterKind } from '../exporter.js';
+import { secret } from '../../templating/service-parts.js';
 
 export const mysqldExporter = exporterKind({
   kind: 'mysqld-exporter',
+  serverPackage: 'prometheus-mysqld-exporter',
   port: PORTS.mysqldExporter,
   upstreamImage: 'prom/mysqld-exporter:v0.17.2',
   flags: [

@@ -1,11 +1,13 @@
 // The load balancer: HAProxy in front of the web servers, its config rendered per LB server from the model.
-import { renderTemplate } from '../templating/engine.js';
-import { file } from '../templating/rendered-file.js';
-import { MONITORING_SERVER, PORTS, STATS_PATH } from '../topology/lab-constants.js';
-import { LAB_FILES } from '../paths.js';
-import { webServers } from '../topology/types.js';
-import { builtInDebianSet, type KindSpec } from './kind.js';
-import { HEALTH_INTERVAL } from '../templating/service-parts.js';
+import { file } from '../../templating/rendered-file.js';
+import { MONITORING_SERVER, PORTS, STATS_PATH } from '../../topology/lab-constants.js';
+import { LAB_FILES } from '../../paths.js';
+import { webServers } from '../../topology/types.js';
+import { builtInDebianSet, kindTemplates, type KindSpec } from '../kind.js';
+import { HEALTH_INTERVAL } from '../../templating/service-parts.js';
+
+/** Its templates, in its folder: src/kinds/haproxy/. */
+const render = kindTemplates('haproxy');
 
 const CONFIG = '/etc/infra/haproxy.cfg';
 /** Where HAProxy reads the secured profile's certificate and key (tls/server.pem in the lab folder). */
@@ -30,7 +32,7 @@ export const haproxy: KindSpec<'haproxy'> = {
   files: (lab, server, site) => [
     file(
       `${server.name}/haproxy.cfg`,
-      renderTemplate('haproxy.cfg', {
+      render('haproxy.cfg', {
         lab: lab.name,
         server: server.name,
         container: `${lab.project}-${server.name}-haproxy`,
@@ -81,4 +83,5 @@ export const haproxy: KindSpec<'haproxy'> = {
   why: (lab) =>
     `HAProxy receives every request for ${lab.domain} and passes it to a web server (${lab.balance}), so no single web server is the only way in and a dead one is routed around`,
   diagramLabel: (lab) => `HAProxy :${PORTS.http}<br/>balance ${lab.balance}`,
+  onServer: { role: 'haproxy', package: 'haproxy', service: () => 'haproxy', programs: ['haproxy'] },
 };

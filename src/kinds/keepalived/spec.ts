@@ -1,12 +1,14 @@
 // `redundant`: keepalived on each load balancer, holding the lab's floating address on the first (MASTER) and moving
 // it to the partner when the first stops or its HAProxy stops answering. It runs VRRP only (no virtual servers), as a
 // component of the LB server with NET_ADMIN (adding an address to the server's eth0) given to it alone.
-import { renderTemplate } from '../templating/engine.js';
-import { file } from '../templating/rendered-file.js';
-import { floatingAddress, requireSubnet } from '../topology/addressing.js';
-import { PORTS } from '../topology/lab-constants.js';
-import { containerName, frontLoadBalancer, loadBalancers, type Lab, type Server } from '../topology/types.js';
-import type { KindSpec } from './kind.js';
+import { file } from '../../templating/rendered-file.js';
+import { floatingAddress, requireSubnet } from '../../topology/addressing.js';
+import { PORTS } from '../../topology/lab-constants.js';
+import { containerName, frontLoadBalancer, loadBalancers, type Lab, type Server } from '../../topology/types.js';
+import { kindTemplates, type KindSpec } from '../kind.js';
+
+/** Its templates, in its folder: src/kinds/keepalived/. */
+const render = kindTemplates('keepalived');
 
 const CONFIG = '/etc/infra/keepalived.conf';
 /** VRRPv3 adverts every half second: a dead MASTER is noticed after three missed ones (plus skew), well under 3 s. */
@@ -17,7 +19,7 @@ export const ADVERT_SECONDS = 0.5;
  */
 const ROUTER_ID = 51;
 /** The check keepalived runs: in the keepalived image, or installed by infra deploy on a real LB. */
-const HEALTH_CHECK = 'images/keepalived/haproxy-answers';
+const HEALTH_CHECK = 'image/haproxy-answers';
 
 export const isMasterLoadBalancer = (lab: Lab, server: Server): boolean => frontLoadBalancer(lab).name === server.name;
 
@@ -47,13 +49,13 @@ export const keepalived: KindSpec<'keepalived'> = {
         }
       : { interface: 'eth0', vip: floatingAddress(requireSubnet(site)), prefix: 24 };
     const checkScript = real
-      ? [file(`${server.name}/haproxy-answers`, renderTemplate(HEALTH_CHECK, { port: PORTS.http }), 0o755)]
+      ? [file(`${server.name}/haproxy-answers`, render(HEALTH_CHECK, { port: PORTS.http }), 0o755)]
       : [];
     return [
       ...checkScript,
       file(
         `${server.name}/keepalived.conf`,
-        renderTemplate('keepalived.conf', {
+        render('keepalived.conf', {
           lab: lab.name,
           server: server.name,
           partner,
@@ -84,4 +86,5 @@ export const keepalived: KindSpec<'keepalived'> = {
       ? `keepalived holds the lab's floating address on ${server.name} while its HAProxy answers, and hands it to the partner when it does not`
       : `keepalived takes the lab's floating address onto ${server.name} when the other load balancer or its HAProxy stops, so the entry point survives the loss of one LB`,
   diagramLabel: (lab, server) => `keepalived<br/>${isMasterLoadBalancer(lab, server) ? 'MASTER' : 'BACKUP'}`,
+  onServer: { role: 'keepalived', package: 'keepalived', service: () => 'keepalived', programs: [] },
 };

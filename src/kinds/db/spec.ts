@@ -1,12 +1,14 @@
 // The database: MariaDB or MySQL (the flavour decides image, config mount, health check and SQL), primary on the
 // lab's primary server, a replica on every other web server, its data in a named volume.
-import { adminGrantsOf, flavourOf } from '../flavours/index.js';
-import { adminUserSql, OFFICIAL_INIT_DIR, officialInitScript } from '../flavours/admin-user.js';
-import { renderTemplate } from '../templating/engine.js';
-import { file } from '../templating/rendered-file.js';
-import { PORTS } from '../topology/lab-constants.js';
-import type { Component } from '../topology/types.js';
-import { builtInDebianSet, type KindSpec } from './kind.js';
+import { adminGrantsOf, flavourOf } from '../../flavours/index.js';
+import { adminUserSql, OFFICIAL_INIT_DIR, officialInitScript } from '../../flavours/admin-user.js';
+import { file } from '../../templating/rendered-file.js';
+import { PORTS } from '../../topology/lab-constants.js';
+import type { Component } from '../../topology/types.js';
+import { builtInDebianSet, kindTemplates, type KindSpec } from '../kind.js';
+
+/** Its templates, in its folder: src/kinds/db/. */
+const render = kindTemplates('db');
 
 const dataVolume = (component: Component) => `${component.name}-data`;
 
@@ -31,7 +33,7 @@ export const db: KindSpec<'db'> = {
     return [
       file(
         `${server.name}/my.cnf`,
-        renderTemplate(flavourOf(lab).myCnfTemplate, {
+        render(flavourOf(lab).myCnfTemplate, {
           lab: lab.name,
           server: server.name,
           serverId: database.serverId,
@@ -57,4 +59,10 @@ export const db: KindSpec<'db'> = {
       ? `the ${flavourOf(lab).title} primary keeps the data and takes every write; its changes are replicated to the other web servers`
       : `a ${flavourOf(lab).title} replica: a read-only copy of the primary's data, kept current by GTID replication, serving this server's reads`,
   diagramLabel: (lab, server) => `${flavourOf(lab).title} :${PORTS.database}<br/>${server.database?.role}`,
+  // Either flavour's server may hold the port; its package is the release's (platform.ts's serverDatabase).
+  onServer: {
+    role: 'db',
+    service: (lab) => flavourOf(lab).serverPackage.service,
+    programs: ['mariadbd', 'mysqld'],
+  },
 };

@@ -1,11 +1,11 @@
 // `redundant`: the edge's forwarder. Docker publishes ports of containers, not of an address that moves between
 // them, so the edge server stands for the Internet's route to the LB pair: it publishes the lab's ports on 127.0.0.1
 // and socat relays each connection to the floating address, wherever keepalived put it.
-import { floatingAddress, requireSubnet } from '../topology/addressing.js';
-import { PORTS } from '../topology/lab-constants.js';
-import { type Lab } from '../topology/types.js';
-import type { KindSpec } from './kind.js';
-import type { LabSite } from '../topology/addressing.js';
+import { floatingAddress, requireSubnet } from '../../topology/addressing.js';
+import { PORTS } from '../../topology/lab-constants.js';
+import { type Lab } from '../../topology/types.js';
+import type { KindSpec } from '../kind.js';
+import type { LabSite } from '../../topology/addressing.js';
 
 /**
  * Each port relays to the same port of the floating address. A connection made while the address moves is not
@@ -48,4 +48,6 @@ export const socat: KindSpec<'socat'> = {
   why: () =>
     "the edge stands for the Internet's route to the load balancers: Docker cannot publish a floating address, so socat relays the published ports to it, wherever keepalived put it",
   diagramLabel: (lab) => `socat :${relayedPorts(lab).join(', :')}<br/>to the floating address`,
+  // Only Docker needs a stand-in for the Internet's route to the floating address.
+  onServer: null,
 };

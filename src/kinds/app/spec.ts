@@ -2,14 +2,16 @@
 // lab; it reads from its own server's database and writes to the primary that app/primary.json names (infra rewrites
 // it when the primary moves: `infra promote`).
 import { readFileSync } from 'node:fs';
-import { labAppBundle } from '../paths.js';
-import { renderTemplate } from '../templating/engine.js';
-import { livePageView } from './live-page.js';
-import { file } from '../templating/rendered-file.js';
-import { APP_DB, PORTS } from '../topology/lab-constants.js';
-import { nameFlag, webServers } from '../topology/types.js';
-import { builtInDebianSet, type KindSpec } from './kind.js';
-import { HEALTH_INTERVAL, httpProbe, secret } from '../templating/service-parts.js';
+import { labAppBundle } from '../../paths.js';
+import { livePageView } from '../live-page.js';
+import { file } from '../../templating/rendered-file.js';
+import { APP_DB, PORTS } from '../../topology/lab-constants.js';
+import { nameFlag, webServers } from '../../topology/types.js';
+import { builtInDebianSet, kindTemplates, type KindSpec } from '../kind.js';
+import { HEALTH_INTERVAL, httpProbe, secret } from '../../templating/service-parts.js';
+
+/** Its templates, in its folder: src/kinds/app/. */
+const render = kindTemplates('app');
 
 const APP_DIR = '/srv/app';
 const BUNDLE = 'app/server.js';
@@ -43,7 +45,7 @@ export const app: KindSpec<'app'> = {
     file(PRIMARY_FILE, JSON.stringify({ primary: lab.primary }) + '\n'),
     file(
       'app/public/index.html',
-      renderTemplate('app/public/index.html', {
+      render('public/index.html', {
         // The lab's diagram, small, with the server that served the page marked (the page draws it).
         ...livePageView(lab, { floatingAddress: undefined, oneHost: true }),
         activePassive: lab.mode === 'active-passive',
@@ -71,4 +73,6 @@ export const app: KindSpec<'app'> = {
   why: (lab, server) =>
     `the application server runs the code: it reads from ${server.name}'s own database and writes to the primary on ${lab.primary}`,
   diagramLabel: () => `App server :${PORTS.app}`,
+  // The bundled app, run by the release's own Node.js as infra-app (its role's unit or init script).
+  onServer: { role: 'app', package: 'nodejs', service: () => 'infra-app', programs: ['node'] },
 };

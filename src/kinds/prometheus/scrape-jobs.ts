@@ -1,7 +1,7 @@
 // `monitored`: what Prometheus scrapes, as jobs of targets by server name, derived from the components each server
 // runs: a component kind with an exporter is a target of that exporter's job.
-import { PORTS } from '../topology/lab-constants.js';
-import type { ComponentKind, Lab } from '../topology/types.js';
+import { PORTS } from '../../topology/lab-constants.js';
+import type { ComponentKind, Lab } from '../../topology/types.js';
 
 export interface ScrapeJob {
   name: string;

@@ -1,7 +1,7 @@
 // `monitored`: the lab's alert rules as data, rendered into mon-01/alerts.yml and told by `infra explain monitoring`.
 // `{{ $labels.server }}` is Prometheus's own template syntax, filled in when an alert fires. The rules follow the lab:
 // every lab watches its load balancers; `redundant` adds the floating address (held by none, or by both).
-import { loadBalancers, type Lab } from '../topology/types.js';
+import { loadBalancers, type Lab } from '../../topology/types.js';
 
 /** Replication lag that raises an alert (seconds behind the primary, for 30 s). */
 export const LAG_THRESHOLD_S = 10;

@@ -1,15 +1,18 @@
 // `monitored`: Prometheus on the monitoring server mon-01, scraping every exporter of the lab by server name, with
 // the alert rules a student can read (mon-01/alerts.yml) and the live lab page (mon-01/consoles/lab.html).
-import { renderTemplate } from '../templating/engine.js';
-import { livePageView } from './live-page.js';
-import { file } from '../templating/rendered-file.js';
-import { MONITORING_SERVER, PORTS } from '../topology/lab-constants.js';
-import { type Lab } from '../topology/types.js';
-import { builtInDebianSet, type KindSpec } from './kind.js';
-import { HEALTH_INTERVAL, monitorProbe } from '../templating/service-parts.js';
+import { livePageView } from '../live-page.js';
+import { file } from '../../templating/rendered-file.js';
+import { MONITORING_SERVER, PORTS } from '../../topology/lab-constants.js';
+import { type Lab } from '../../topology/types.js';
+import { builtInDebianSet, DAEMON_ROLE, kindTemplates, type KindSpec } from '../kind.js';
+import { PACKAGED_DAEMON_PROGRAMS } from '../exporter.js';
+import { HEALTH_INTERVAL, monitorProbe } from '../../templating/service-parts.js';
 import { scrapeJobs } from './scrape-jobs.js';
 import { alertRules } from './alert-rules.js';
-import { floatingAddress, requireSubnet, type LabSite } from '../topology/addressing.js';
+import { floatingAddress, requireSubnet, type LabSite } from '../../topology/addressing.js';
+
+/** Its templates, in its folder: src/kinds/prometheus/. */
+const render = kindTemplates('prometheus');
 
 const CONFIG_DIR = '/etc/infra/prometheus';
 /** A failure shows within seconds, at a load a laptop does not notice. */
@@ -42,7 +45,7 @@ export const prometheus: KindSpec<'prometheus'> = {
   files: (lab, server, site) => [
     file(
       `${server.name}/prometheus.yml`,
-      renderTemplate('prometheus.yml', {
+      render('prometheus.yml', {
         lab: lab.name,
         server: server.name,
         interval: SCRAPE_INTERVAL_S,
@@ -53,13 +56,13 @@ export const prometheus: KindSpec<'prometheus'> = {
     ),
     file(
       `${server.name}/alerts.yml`,
-      renderTemplate('alerts.yml', {
+      render('alerts.yml', {
         lab: lab.name,
         server: server.name,
         rules: alertRules(lab, sharedAddress(lab, site)),
       }),
     ),
-    file(`${server.name}/consoles/lab.html`, renderTemplate('consoles/lab.html', labPageView(lab, site))),
+    file(`${server.name}/consoles/lab.html`, render('consoles/lab.html', labPageView(lab, site))),
   ],
   sharedFiles: () => [],
   configFiles: (_lab, server) => CONFIG_FILES.map((f) => `${server.name}/${f}`),
@@ -84,4 +87,10 @@ export const prometheus: KindSpec<'prometheus'> = {
   why: (lab) =>
     `Prometheus scrapes every exporter of the lab every ${SCRAPE_INTERVAL_S} s and evaluates the alert rules (${MONITORING_SERVER}/alerts.yml in the lab folder); ${lab.name}'s live page is its console`,
   diagramLabel: () => `Prometheus :${PORTS.prometheus}`,
+  onServer: {
+    role: DAEMON_ROLE,
+    package: 'prometheus',
+    service: () => 'prometheus',
+    programs: [PACKAGED_DAEMON_PROGRAMS],
+  },
 };

@@ -1,9 +1,10 @@
 // `monitored`: Prometheus's node exporter on every server: the server's CPU, memory, disk and network.
-import { PORTS } from '../topology/lab-constants.js';
-import { exporterKind } from './exporter.js';
+import { PORTS } from '../../topology/lab-constants.js';
+import { exporterKind } from '../exporter.js';
 
 export const nodeExporter = exporterKind({
   kind: 'node-exporter',
+  serverPackage: 'prometheus-node-exporter',
   port: PORTS.nodeExporter,
   upstreamImage: 'prom/node-exporter:v1.9.0',
   flags: [

@@ -1,10 +1,12 @@
 // The web server: Nginx serves the application files itself and passes /api/ to the application server.
-import { renderTemplate } from '../templating/engine.js';
-import { file } from '../templating/rendered-file.js';
-import { PORTS } from '../topology/lab-constants.js';
-import { builtInDebianSet, type KindSpec } from './kind.js';
-import { NGINX_STATUS_PATH } from './nginx-exporter.js';
-import { HEALTH_INTERVAL, httpProbe } from '../templating/service-parts.js';
+import { file } from '../../templating/rendered-file.js';
+import { PORTS } from '../../topology/lab-constants.js';
+import { builtInDebianSet, kindTemplates, type KindSpec } from '../kind.js';
+import { NGINX_STATUS_PATH } from '../nginx-exporter/spec.js';
+import { HEALTH_INTERVAL, httpProbe } from '../../templating/service-parts.js';
+
+/** Its templates, in its folder: src/kinds/nginx/. */
+const render = kindTemplates('nginx');
 
 const CONFIG = '/etc/infra/nginx.conf';
 const STATIC_DIR = '/srv/www';
@@ -20,7 +22,7 @@ export const nginx: KindSpec<'nginx'> = {
   files: (lab, server, site) => [
     file(
       `${server.name}/nginx.conf`,
-      renderTemplate('nginx.conf', {
+      render('nginx.conf', {
         lab: lab.name,
         server: server.name,
         domain: lab.domain,
@@ -44,4 +46,5 @@ export const nginx: KindSpec<'nginx'> = {
   why: () =>
     `Nginx serves the application files (the static pages) itself and passes /api/ requests to the application server on 127.0.0.1:${PORTS.app}`,
   diagramLabel: () => `Nginx :${PORTS.http}<br/>files + /api/ proxy`,
+  onServer: { role: 'nginx', package: 'nginx', service: () => 'nginx', programs: ['nginx'] },
 };
