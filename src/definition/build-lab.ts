@@ -2,6 +2,7 @@
 // a schema cannot (unique names, one load balancer), and build the Lab model. All problems are reported together.
 import { UsageError } from '../errors.js';
 import { DEFAULT_LAB } from '../topology/lab-constants.js';
+import { allKinds } from '../kinds/index.js';
 import { applyProfiles, profileProblems } from '../profiles/index.js';
 import type { LabDefinition } from './definition.js';
 import {
@@ -28,10 +29,12 @@ export interface LabOverrides {
   seed?: string;
 }
 
-const COMPONENTS_BY_ROLE: Record<Role, ComponentKind[]> = {
-  lb: ['haproxy'],
-  web: ['nginx', 'app', 'db'],
-};
+/** The kinds every server of a role runs (each kind's runsOn), in the kinds' order. */
+function kindsOn(role: Role): ComponentKind[] {
+  return allKinds()
+    .filter((spec) => spec.runsOn.includes(role))
+    .map((spec) => spec.kind);
+}
 
 /**
  * Every server is a Compose service and a container; so is each of its components, named `<server>-<kind>`. A server
@@ -46,7 +49,7 @@ function derivedNameClashes(servers: NonNullable<LabDefinition['servers']>): str
     if (servers.findIndex((s) => s.name === server.name) !== i) return;
     const derived = [
       { name: server.name, what: `servers[${i}] (${server.name})` },
-      ...COMPONENTS_BY_ROLE[server.role].map((kind) => ({
+      ...kindsOn(server.role).map((kind) => ({
         name: `${server.name}-${kind}`,
         what: `the ${kind} of servers[${i}] (${server.name})`,
       })),
@@ -146,7 +149,7 @@ export function buildLab(definition: LabDefinition, overrides: LabOverrides = {}
   // Server ids follow the web servers' order, so the built-in lab keeps web-01 = 1, web-02 = 2.
   let webIndex = 0;
   const servers: Server[] = serverDefs.map((def) => {
-    const components = COMPONENTS_BY_ROLE[def.role].map((kind) => componentOf(def.name, kind));
+    const components = kindsOn(def.role).map((kind) => componentOf(def.name, kind));
     const server: Server = {
       name: def.name,
       role: def.role,

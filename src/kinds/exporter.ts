@@ -28,6 +28,8 @@ export interface ExporterSpec<K extends ComponentKind> {
 export function exporterKind<K extends ComponentKind>(spec: ExporterSpec<K>): KindSpec<K> {
   return {
     kind: spec.kind,
+    // monitored puts each exporter on the servers it watches.
+    runsOn: [],
     startRank: 5,
     listens: spec.port,
     reach: 'network',

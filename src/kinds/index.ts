@@ -1,5 +1,7 @@
-// Every component kind, in one exhaustive record: adding a kind to COMPONENT_KINDS without a file here fails to
-// compile, and everything that iterates kinds (images, render, compose, start order, explain) picks it up.
+// Every component kind, in one exhaustive record: adding a kind to COMPONENT_KINDS without its folder's spec here
+// fails to compile, and everything that iterates kinds picks it up: the servers that run it (its runsOn), images,
+// render, compose, start order, explain, the README, and the Ansible project (roles, packages, daemons, programs).
+// test/new-kind.test.ts proves it with a kind defined only there.
 import type { ComponentKind } from '../topology/types.js';
 import { app } from './app/spec.js';
 import { db } from './db/spec.js';
@@ -27,6 +29,11 @@ export const KINDS: { [K in ComponentKind]: KindSpec<K> } = {
   keepalived,
   socat,
 };
+
+/** Every kind's spec, in the record's order (the order images are planned and shared files rendered in). */
+export function allKinds(): KindSpec[] {
+  return Object.values(KINDS);
+}
 
 export function kindOf<K extends ComponentKind>(kind: K): KindSpec<K> {
   return KINDS[kind];

@@ -8,7 +8,7 @@ import { kindsDir } from '../paths.js';
 import { renderTemplateIn } from '../templating/engine.js';
 import type { RenderedFile } from '../templating/rendered-file.js';
 import type { LabSite } from '../topology/addressing.js';
-import type { Component, ComponentKind, Lab, Server } from '../topology/types.js';
+import type { Component, ComponentKind, Lab, Role, Server } from '../topology/types.js';
 import type { ServiceParts } from '../templating/service-parts.js';
 
 /** A kind's own templates: `<name>.hbs` in its folder (src/kinds/<kind>/, copied to dist/kinds/<kind>/ by the build). */
@@ -41,6 +41,9 @@ export interface ServerFacet {
 
 export interface KindSpec<K extends ComponentKind = ComponentKind> {
   readonly kind: K;
+  /** The servers of every lab that run it, by the role infra.yaml gives them (lb, web); none for a kind that a profile
+   * adds where it belongs (the exporters, Prometheus, keepalived, the edge's relay). */
+  readonly runsOn: readonly Role[];
   /** Start order inside a server, lowest first: data before what depends on it. */
   readonly startRank: number;
   /** The port it listens on inside its server's network namespace; null for a process with none (keepalived). */

@@ -1,8 +1,8 @@
 // Which image each component runs. The debian set builds its images here from rendered Dockerfiles, tagged by a hash
 // of their build context (same context → same tag → nothing to rebuild); elsewhere a kind runs its official image.
 import { createHash } from 'node:crypto';
-import { KINDS } from '../kinds/index.js';
-import { COMPONENT_KINDS, type ComponentKind, type Lab } from '../topology/types.js';
+import { allKinds } from '../kinds/index.js';
+import type { ComponentKind, Lab } from '../topology/types.js';
 import { BASE_IMAGE } from '../templating/base-image.js';
 import path from 'node:path';
 import { kindsDir, templatesDir } from '../paths.js';
@@ -33,10 +33,9 @@ export function planImages(lab: Lab): ImagePlan {
   const builds: ImageBuild[] = [];
   // Only the kinds this lab runs: the built-in lab builds no exporter, a monitored one does.
   const used = new Set(lab.servers.flatMap((s) => s.components.map((c) => c.kind)));
-  for (const kind of COMPONENT_KINDS) {
-    const spec = KINDS[kind];
-    if (spec.builtHere(lab) && used.has(kind)) builds.push(imageBuild(kind, spec.buildExtras(lab)));
-    else refs[kind] = spec.upstreamImage(lab);
+  for (const spec of allKinds()) {
+    if (spec.builtHere(lab) && used.has(spec.kind)) builds.push(imageBuild(spec.kind, spec.buildExtras(lab)));
+    else refs[spec.kind] = spec.upstreamImage(lab);
   }
   // The forwarder is built in both sets: it is infra's own tool, not one of the lab's components.
   builds.push(imageBuild('forward', []));

@@ -2,11 +2,11 @@
 // folder. No I/O beyond reading templates; the writer is the only module that touches the lab folder. Each component
 // kind renders its own files; this module adds what belongs to the lab as a whole, and what its profiles add.
 import { createHash } from 'node:crypto';
-import { KINDS } from '../kinds/index.js';
+import { allKinds, KINDS } from '../kinds/index.js';
 import { LAB_FILES } from '../paths.js';
 import { firewallFiles } from '../profiles/firewall-file.js';
 import { requireSubnet, type LabSite } from '../topology/addressing.js';
-import { COMPONENT_KINDS, type Lab } from '../topology/types.js';
+import type { Lab } from '../topology/types.js';
 import { composeView } from './compose-view.js';
 import { renderTemplate } from '../templating/engine.js';
 import { readmeView } from './readme-view.js';
@@ -20,7 +20,7 @@ export function renderLab(lab: Lab, site: LabSite): RenderedFile[] {
     for (const component of server.components) files.push(...KINDS[component.kind].files(lab, server, site));
   }
   const used = new Set(lab.servers.flatMap((s) => s.components.map((c) => c.kind)));
-  for (const kind of COMPONENT_KINDS.filter((k) => used.has(k))) files.push(...KINDS[kind].sharedFiles(lab));
+  for (const spec of allKinds().filter((k) => used.has(k.kind))) files.push(...spec.sharedFiles(lab));
   if (lab.capabilities.firewalls) files.push(...firewallFiles(lab, requireSubnet(site)));
   for (const build of images.builds) files.push(...build.files);
   // Compose recreates a container when its definition changes, not when a file it mounts does: each component

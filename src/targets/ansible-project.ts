@@ -5,7 +5,7 @@ import { stringify } from 'yaml';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { app } from '../kinds/app/spec.js';
-import { KINDS } from '../kinds/index.js';
+import { allKinds, KINDS } from '../kinds/index.js';
 import { DAEMON_ROLE } from '../kinds/kind.js';
 import { adminGrantsOf } from '../flavours/index.js';
 import { ADMIN_USER, adminUserSql } from '../flavours/admin-user.js';
@@ -13,7 +13,7 @@ import { kindsDir, templatesDir } from '../paths.js';
 import { file, type RenderedFile } from '../templating/rendered-file.js';
 import type { LabSite } from '../topology/addressing.js';
 import { APP_DB, PORTS } from '../topology/lab-constants.js';
-import { COMPONENT_KINDS, type Lab, type Server } from '../topology/types.js';
+import type { Lab, Server } from '../topology/types.js';
 import { serverFirewallFiles } from '../profiles/firewall-file.js';
 import { CONFIG_FILES as PROMETHEUS_FILES } from '../kinds/prometheus/spec.js';
 import { serverDaemons } from './server-daemons.js';
@@ -28,7 +28,7 @@ export const ANSIBLE_DIR = 'ansible';
  * their own roles, the SSH server infra deploys over, then the packaged daemons'.
  */
 function labPrograms(): string[] {
-  const facets = COMPONENT_KINDS.flatMap((kind) => KINDS[kind].onServer ?? []);
+  const facets = allKinds().flatMap((spec) => spec.onServer ?? []);
   const own = facets.filter((f) => f.role !== DAEMON_ROLE).flatMap((f) => f.programs);
   const daemons = facets.filter((f) => f.role === DAEMON_ROLE).flatMap((f) => f.programs);
   return [...new Set([...own, 'sshd', ...daemons])];
@@ -92,9 +92,9 @@ function staticFiles(): RenderedFile[] {
     );
   return [
     ...copy(path.join(templatesDir, 'ansible'), ''),
-    ...COMPONENT_KINDS.filter((kind) => KINDS[kind].onServer?.role === kind).flatMap((kind) =>
-      copy(path.join(kindsDir, kind, 'ansible'), `roles/${kind}/`),
-    ),
+    ...allKinds()
+      .filter((spec) => spec.onServer?.role === spec.kind)
+      .flatMap((spec) => copy(path.join(kindsDir, spec.kind, 'ansible'), `roles/${spec.kind}/`)),
   ];
 }
 
@@ -203,8 +203,10 @@ function hostVars(lab: Lab, name: string, servers: Record<string, RealServer>, s
     const { package: pkg, service, config, client } = real.database;
     lines.push(yamlVar('infra_db', { package: pkg, service, config, client }));
   }
-  if (lab.capabilities.monitoring) {
-    lines.push(yamlVar('infra_daemons', serverDaemons(lab, server, real.facts.address, site)));
+  // What the packaged daemons' role reads, on a server that runs one (monitored: every server, an exporter each).
+  const daemons = serverDaemons(lab, server, real.facts.address, site);
+  if (daemons.length > 0) {
+    lines.push(yamlVar('infra_daemons', daemons));
     const prometheus = server.components.some((c) => c.kind === 'prometheus');
     lines.push(yamlVar('infra_prometheus_files', prometheus ? [...PROMETHEUS_FILES] : []));
   }

@@ -7,7 +7,8 @@ import {
   requireFloatingAddress,
   type ServerFloatingAddress,
 } from './floating-address.js';
-import type { HostFacts, RealServer } from './platform.js';
+import type { HostFacts } from './platform.js';
+import { fixtureServers } from '../../test/helpers/fixtures.js';
 import {
   hostFactsOf,
   inventoryFromTargets,
@@ -70,23 +71,7 @@ describe('the redundant profile on real servers', () => {
     }
   });
 
-  const servers = (network: HostFacts['network'] = { interface: 'eth0', cidr: '10.0.0.0/24' }) =>
-    Object.fromEntries(
-      redundant.servers.map((s, i): [string, RealServer] => [
-        s.name,
-        {
-          facts: {
-            server: s.name,
-            distribution: 'debian',
-            release: '13',
-            address: `10.0.0.${10 + i}`,
-            serviceManager: 'systemd',
-            sshPort: 22,
-            network,
-          },
-        },
-      ]),
-    );
+  const servers = (network?: HostFacts['network']) => fixtureServers(redundant, undefined, network);
   const check = (floating: ServerFloatingAddress, network?: HostFacts['network']) =>
     requireFloatingAddress(redundant, floating, servers(network));
 

@@ -10,8 +10,9 @@ export const FLAVOURS = ['mariadb', 'mysql'] as const;
 export const IMAGE_SETS = ['debian', 'upstream'] as const;
 /** The roles a user gives servers in infra.yaml. */
 export const ROLES = ['lb', 'web'] as const;
-/** The processes a server runs; each kind is one file in src/kinds/. Four come with `monitored`, the last two with
- * `redundant` (keepalived on each LB, socat on the edge). */
+/** The processes a server runs; each kind is one folder, src/kinds/<kind>/, and an entry of the record in
+ * src/kinds/index.ts (the compiler asks for it). Four come with `monitored`, the last two with `redundant` (keepalived
+ * on each LB, socat on the edge). */
 export const COMPONENT_KINDS = [
   'haproxy',
   'nginx',

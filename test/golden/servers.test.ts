@@ -6,12 +6,10 @@ import path from 'node:path';
 import { execa, execaSync } from 'execa';
 import { parseDefinition } from '../../src/definition/definition.js';
 import { buildLab } from '../../src/definition/build-lab.js';
-import { flavourOf } from '../../src/flavours/index.js';
 import { renderAnsibleProject } from '../../src/targets/ansible-project.js';
-import { serverDatabase, type HostFacts, type RealServer } from '../../src/targets/platform.js';
-import { hasProfile, webServers } from '../../src/topology/types.js';
+import { hasProfile } from '../../src/topology/types.js';
 import { withoutEdge } from '../../src/profiles/redundant.js';
-import { fixtureText, repoRoot, withoutInlinedAssets } from '../helpers/fixtures.js';
+import { fixtureServers, fixtureText, repoRoot, withoutInlinedAssets } from '../helpers/fixtures.js';
 
 const update = process.env.UPDATE_GOLDEN === '1';
 const inCi = process.env.CI === 'true' || process.env.CI === '1';
@@ -48,21 +46,7 @@ function render(fixture: string, releases: Record<string, string>) {
   const parsed = parseDefinition(fixtureText(fixture), fixture);
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
   let lab = withoutEdge(buildLab(parsed.definition));
-  const webs = new Set(webServers(lab).map((s) => s.name));
-  const servers: Record<string, RealServer> = {};
-  lab.servers.forEach((s, i) => {
-    const [distribution, release] = (releases[s.name] ?? releases[s.role] ?? releases.web).split(' ');
-    const facts: HostFacts = {
-      server: s.name,
-      distribution,
-      release,
-      address: `10.0.0.${10 + i}`,
-      serviceManager: 'systemd',
-      sshPort: 22,
-      network: { interface: 'eth0', cidr: '10.0.0.0/24' },
-    };
-    servers[s.name] = { facts, database: webs.has(s.name) ? serverDatabase(flavourOf(lab), facts) : undefined };
-  });
+  const servers = fixtureServers(lab, (s) => releases[s.name] ?? releases[s.role] ?? releases.web);
   lab = { ...lab, databaseVersion: Object.values(servers).find((s) => s.database)?.database?.version };
   const floating = hasProfile(lab, 'redundant') ? { address: '10.0.0.100', prefix: 24 } : undefined;
   return renderAnsibleProject(lab, servers, floating).map((f) =>

@@ -3,7 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chooseSubnet, type LabSite } from '../../src/topology/addressing.js';
-import { hasFixedAddresses, hasProfile, type Lab } from '../../src/topology/types.js';
+import { hasFixedAddresses, hasProfile, webServers, type Lab, type Server } from '../../src/topology/types.js';
+import { flavourOf } from '../../src/flavours/index.js';
+import { serverDatabase, type HostFacts, type RealServer } from '../../src/targets/platform.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const fixturesDir = path.join(repoRoot, 'fixtures');
@@ -53,4 +55,32 @@ export function withoutInlinedAssets(content: string): string {
       /\/\* The lab's diagram \(templates\/pages\/diagram\.js\)[\s\S]*?\n(\s*<\/style>)/,
       '(templates/pages/diagram.css, inlined)\n$1',
     );
+}
+
+/**
+ * A lab's servers as `infra deploy` reads them, to render its Ansible project: addresses from 10.0.0.10 in the
+ * lab's order, each of the release `releaseOf` names ("debian 13" unless told), the web servers with their
+ * release's package of the lab's database flavour.
+ */
+export function fixtureServers(
+  lab: Lab,
+  releaseOf: (server: Server) => string = () => 'debian 13',
+  network: HostFacts['network'] = { interface: 'eth0', cidr: '10.0.0.0/24' },
+): Record<string, RealServer> {
+  const webs = new Set(webServers(lab).map((s) => s.name));
+  return Object.fromEntries(
+    lab.servers.map((s, i): [string, RealServer] => {
+      const [distribution, release] = releaseOf(s).split(' ');
+      const facts: HostFacts = {
+        server: s.name,
+        distribution,
+        release,
+        address: `10.0.0.${10 + i}`,
+        serviceManager: 'systemd',
+        sshPort: 22,
+        network,
+      };
+      return [s.name, { facts, database: webs.has(s.name) ? serverDatabase(flavourOf(lab), facts) : undefined }];
+    }),
+  );
 }

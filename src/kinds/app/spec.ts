@@ -33,6 +33,7 @@ function appBundle(): string {
 
 export const app: KindSpec<'app'> = {
   kind: 'app',
+  runsOn: ['web'],
   startRank: 1,
   listens: PORTS.app,
   reach: 'loopback',

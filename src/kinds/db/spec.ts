@@ -14,6 +14,7 @@ const dataVolume = (component: Component) => `${component.name}-data`;
 
 export const db: KindSpec<'db'> = {
   kind: 'db',
+  runsOn: ['web'],
   startRank: 0,
   listens: PORTS.database,
   reach: 'network',

@@ -23,6 +23,7 @@ export const FAST_CHECK_INTERVAL_MS = 500;
 
 export const haproxy: KindSpec<'haproxy'> = {
   kind: 'haproxy',
+  runsOn: ['lb'],
   startRank: 3,
   listens: PORTS.http,
   reach: 'network',

@@ -25,6 +25,7 @@ export const isMasterLoadBalancer = (lab: Lab, server: Server): boolean => front
 
 export const keepalived: KindSpec<'keepalived'> = {
   kind: 'keepalived',
+  runsOn: [],
   // After HAProxy: the address should arrive where something answers on it.
   startRank: 4,
   listens: null,

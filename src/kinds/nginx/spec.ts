@@ -13,6 +13,7 @@ const STATIC_DIR = '/srv/www';
 
 export const nginx: KindSpec<'nginx'> = {
   kind: 'nginx',
+  runsOn: ['web'],
   startRank: 2,
   listens: PORTS.http,
   reach: 'network',

@@ -36,6 +36,7 @@ function sharedAddress(lab: Lab, site: LabSite): string | undefined {
 
 export const prometheus: KindSpec<'prometheus'> = {
   kind: 'prometheus',
+  runsOn: [],
   startRank: 6,
   listens: PORTS.prometheus,
   reach: 'network',

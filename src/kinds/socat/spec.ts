@@ -33,6 +33,7 @@ export function edgeCommand(lab: Lab, site: LabSite): string[] {
 
 export const socat: KindSpec<'socat'> = {
   kind: 'socat',
+  runsOn: [],
   startRank: 0,
   listens: PORTS.http,
   reach: 'network',
