@@ -79,6 +79,17 @@ it('keeps the command line in small modules: no file of src/cli/ over 250 lines 
   expect(long).toEqual([]);
 });
 
+it('use cases write nothing themselves: results go to presenters (src/cli/presenters/), progress to the progress port', () => {
+  const writing = sources().filter(
+    (f) =>
+      f.startsWith('app/') &&
+      /\b(io|stdout|stderr)\b[\w.]*\.write\(|console\.|process\.(stdout|stderr)/.test(
+        readFileSync(path.join(src, f), 'utf8'),
+      ),
+  );
+  expect(writing).toEqual([]);
+});
+
 it('names a profile only in src/profiles/: code elsewhere asks the lab for its capabilities', () => {
   const naming = sources().filter(
     (f) =>

@@ -3,6 +3,7 @@
 // its containers. Tests build the same context over FakeRuntime.
 import type { SessionOpener } from '../database/session.js';
 import type { Io } from '../log.js';
+import { commandLog, streamProgress, type Progress } from '../report/progress.js';
 import type { ComponentState, ContainerRuntime } from '../runtime/port.js';
 import type { Lab } from '../topology/types.js';
 import { realClock, type Clock } from '../wait/wait-for.js';
@@ -21,6 +22,8 @@ export interface AppEnv {
   openSession: SessionOpener;
   /** --verbose: show the commands infra runs and the full output of image builds. */
   verbose: boolean;
+  /** Where a long use case tells what it does; `quiet` (--json) only records its steps. */
+  progress(quiet: boolean): Progress;
 }
 
 /** The real engine, loaded lazily so commands that never touch Docker never load dockerode. */
@@ -29,7 +32,7 @@ export function dockerEnv(
   signal: AbortSignal = new AbortController().signal,
   options: { verbose?: boolean } = {},
 ): AppEnv {
-  const log = options.verbose ? (line: string) => io.stderr.write(`  ${line}\n`) : undefined;
+  const log = options.verbose ? commandLog(io) : undefined;
   return runtimeEnv(io, async () => (await import('../runtime/docker-runtime.js')).dockerRuntime(log), {
     signal,
     verbose: options.verbose,
@@ -50,6 +53,7 @@ export function runtimeEnv(
     signal: options.signal ?? new AbortController().signal,
     openSession: options.openSession ?? openRealSession,
     verbose: options.verbose ?? false,
+    progress: (quiet) => streamProgress(io, quiet),
     open,
     async connect() {
       const runtime = await open();

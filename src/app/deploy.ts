@@ -2,19 +2,20 @@
 // (Ansible facts), renders the Ansible project into the lab folder, runs ansible-playbook (or, with --check, shows
 // its diff and changes nothing), then applies the same GTID replication plan as `up` through SSH tunnels.
 import path from 'node:path';
-import { EXIT, StepError, tail } from '../errors.js';
+import { StepError, tail } from '../errors.js';
 import { flavourOf } from '../flavours/index.js';
-import { formatDuration, type Io } from '../log.js';
+import { formatDuration } from '../log.js';
 import { REPLICATION_TIMEOUT_MS, withForwarded } from '../ops/databases.js';
 import { applyReplication, type ReplicaOutcome } from '../replication/apply.js';
 import { requireSecrets, type LabSecrets } from '../render/secrets.js';
-import { StepRunner, stepsJson } from '../report/steps.js';
+import type { Progress } from '../report/progress.js';
+import type { StepRecord } from '../report/steps.js';
 import { webServers, type Lab } from '../topology/types.js';
 import { readFacts, runPlaybook, type HostRecap, type HostVars } from '../runtime/ansible.js';
 import { ANSIBLE_CONFIG_TEMPLATE, ANSIBLE_DIR, renderAnsibleProject } from '../targets/ansible-project.js';
 import { FIREWALL_ROLLBACK_S } from '../targets/firewall-rollback.js';
 import { requireAppRuntime, serverDatabase, type RealServer } from '../targets/platform.js';
-import { ASSUMED, assumedFactsOf, FACT_NAMES, hostFactsOf } from '../targets/targets.js';
+import { assumedFactsOf, FACT_NAMES, hostFactsOf } from '../targets/targets.js';
 import { requireFloatingAddress } from '../targets/floating-address.js';
 import type { AppEnv } from './context.js';
 import { lockLab } from './lab-lock.js';
@@ -99,11 +100,15 @@ export interface DeployOutcome {
   replication?: ReplicaOutcome[];
 }
 
-export async function deployCommand(env: AppEnv, options: DeployOptions): Promise<number> {
-  const { io } = env;
-  const steps = new StepRunner(io, options.json);
+/** What `deploy` did: the project rendered for review (--render-only), or the deploy (or check) and its steps. */
+export type DeployResult =
+  | { kind: 'rendered'; lab: string; dir: string; project: string; servers: Record<string, RealServer> }
+  | { kind: 'deployed'; lab: string; dir: string; outcome: DeployOutcome; steps: StepRecord[]; seconds: number };
+
+export async function deployCommand(env: AppEnv, options: DeployOptions): Promise<DeployResult> {
+  const progress = env.progress(options.json);
   const started = performance.now();
-  const deployment = await steps.step(options.renderOnly ? 'read the inventory' : 'read the servers', (note) =>
+  const deployment = await progress.step(options.renderOnly ? 'read the inventory' : 'read the servers', (note) =>
     readDeployment(options, note),
   );
   const { lab, dir } = deployment;
@@ -111,37 +116,25 @@ export async function deployCommand(env: AppEnv, options: DeployOptions): Promis
   let outcome: DeployOutcome;
   try {
     if (options.renderOnly) {
-      await renderProject(options, deployment, steps);
-      return reportRenderOnly(io, options, deployment);
+      await renderProject(options, deployment, progress);
+      const project = path.join(dir, ANSIBLE_DIR);
+      return { kind: 'rendered', lab: lab.name, dir, project, servers: deployment.servers };
     }
-    outcome = await deploy(env, options, deployment, steps);
+    outcome = await deploy(env, options, deployment, progress);
   } finally {
     await release();
   }
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  if (options.json) {
-    const json = {
-      ok: true,
-      lab: lab.name,
-      dir,
-      ...outcome,
-      steps: stepsJson(steps.records),
-      duration_s: Number(seconds),
-    };
-    io.stdout.write(JSON.stringify(json, null, 2) + '\n');
-  } else {
-    report(io, lab, outcome, seconds);
-  }
-  return EXIT.ok;
+  const seconds = Number(((performance.now() - started) / 1000).toFixed(1));
+  return { kind: 'deployed', lab: lab.name, dir, outcome, steps: progress.records, seconds };
 }
 
 /** The lab folder's ansible/ (and the Docker files beside it), for the servers as read or assumed. */
 async function renderProject(
   options: DeployOptions,
   { lab, dir, target, targetsInventory, servers, floatingAddress }: Deployment,
-  steps: StepRunner,
+  progress: Progress,
 ): Promise<void> {
-  await steps.step('render the Ansible project', async (note) => {
+  await progress.step('render the Ansible project', async (note) => {
     const result = await renderLabFolder(
       {
         ...options,
@@ -159,40 +152,14 @@ async function renderProject(
   });
 }
 
-/** `--render-only`: where the project is, what was assumed of the servers, and how to run it. */
-function reportRenderOnly(io: Io, options: DeployOptions, { lab, dir, servers }: Deployment): number {
-  const project = path.join(dir, ANSIBLE_DIR);
-  const assumed = Object.values(servers).map((s) => `${s.facts.server} ${s.facts.distribution} ${s.facts.release}`);
-  if (options.json) {
-    const json = {
-      ok: true,
-      lab: lab.name,
-      dir,
-      project,
-      contacted: false,
-      assumed: Object.fromEntries(Object.values(servers).map((s) => [s.facts.server, s.facts])),
-    };
-    io.stdout.write(JSON.stringify(json, null, 2) + '\n');
-    return EXIT.ok;
-  }
-  io.stderr.write(
-    `rendered ${path.relative(options.cwd, project) || project}/ for review; no server was contacted.\n` +
-      `assumed: ${assumed.join(', ')}, with ${ASSUMED.serviceManager}, each on the /${ASSUMED.prefix} around its address ` +
-      `(infra_release="ubuntu 24.04", infra_address and infra_interface in the inventory say otherwise).\n` +
-      `\`infra deploy\` reads the real ones, renders again, and runs it; \`--check\` shows what it would change.\n`,
-  );
-  return EXIT.ok;
-}
-
 async function deploy(
   env: AppEnv,
   options: DeployOptions,
   deployment: Deployment,
-  steps: StepRunner,
+  progress: Progress,
 ): Promise<DeployOutcome> {
-  const { io } = env;
   const { lab, dir, inventory, hosts } = deployment;
-  await renderProject(options, deployment, steps);
+  await renderProject(options, deployment, progress);
   const secrets = await requireSecrets(dir);
   const run = {
     projectDir: path.join(dir, ANSIBLE_DIR),
@@ -200,14 +167,14 @@ async function deploy(
     hosts: Object.keys(hosts),
     env: playbookEnv(secrets),
   };
-  const playbook = await steps.step(
+  const playbook = await progress.step(
     options.check ? 'ansible-playbook --check --diff' : 'ansible-playbook',
     async (note) => {
       const result = await runPlaybook(run, {
         check: options.check,
         signal: env.signal,
         // The playbook's own lines are the progress of a long first deploy (packages on three servers).
-        onLine: options.json ? undefined : (line) => io.stderr.write(`    ${line}\n`),
+        onLine: options.json ? undefined : (line) => progress.note(`    ${line}`),
       });
       const failed = Object.entries(result.recap).filter(([, r]) => (r.failed ?? 0) > 0 || (r.unreachable ?? 0) > 0);
       if (result.exitCode !== 0 || failed.length > 0) {
@@ -228,7 +195,7 @@ async function deploy(
   );
   let replication: ReplicaOutcome[] | undefined;
   if (!options.check) {
-    replication = await steps.step('replication over SSH tunnels', async (note) => {
+    replication = await progress.step('replication over SSH tunnels', async (note) => {
       const tunnels = await openDatabaseTunnels(lab, hosts);
       const outcomes = await withForwarded(tunnels, env.openSession, secrets, (connections) =>
         applyReplication(lab, secrets, connections, { timeoutMs: REPLICATION_TIMEOUT_MS }),
@@ -256,21 +223,4 @@ function failedTasks(output: string): { task: string; line: string }[] {
 
 function changedCount(recap: Record<string, HostRecap>): number {
   return Object.values(recap).reduce((sum, r) => sum + (r.changed ?? 0), 0);
-}
-
-function report(io: Io, lab: Lab, outcome: DeployOutcome, seconds: string): void {
-  const perServer = Object.entries(outcome.servers)
-    .map(([host, r]) => `${host} changed=${r.changed ?? 0}`)
-    .join(', ');
-  if (outcome.check) {
-    io.stderr.write(
-      `check only: ${outcome.changed} change(s) would be made (${perServer}); nothing was changed. ` +
-        `Run without --check to apply.\n`,
-    );
-    return;
-  }
-  io.stderr.write(
-    `lab "${lab.name}" deployed in ${seconds} s: ${outcome.changed === 0 ? 'no change' : `${outcome.changed} change(s)`} (${perServer})\n` +
-      `next: infra smoke --inventory <file> checks it from here\n`,
-  );
 }

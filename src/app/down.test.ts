@@ -4,7 +4,6 @@ import { fakeLab } from '../../test/helpers/fake-lab.js';
 import { presentDown } from '../cli/presenters/down.js';
 import { takeDown } from './down.js';
 import { renderLabFolder } from './render.js';
-import { upCommand } from './up.js';
 
 const LAB = 'unit';
 
@@ -12,7 +11,7 @@ it('down keeps the data and the promoted primary; down --volumes deletes the dat
   const t = fakeLab();
   await renderLabFolder({ cwd: t.cwd, name: LAB, primary: 'web-02' });
   const up = { cwd: t.cwd, name: LAB, port: 'auto' as const, json: true, keep: false, smoke: false, timeoutSeconds: 5 };
-  expect(await upCommand(t.env(), up)).toBe(0);
+  expect(await t.up(up)).toBe(0);
 
   const kept = await takeDown(t.env(), { cwd: t.cwd, name: LAB, volumes: false });
   expect(kept.keptVolumes.join(' ')).toMatch(/db-data/);
@@ -20,7 +19,7 @@ it('down keeps the data and the promoted primary; down --volumes deletes the dat
   expect(t.stderr()).toMatch(/kept its data: .*db-data \(`infra down --name unit --volumes` deletes them\)/);
   expect((await renderLabFolder({ cwd: t.cwd, name: LAB })).lab.primary).toBe('web-02');
 
-  expect(await upCommand(t.env(), up)).toBe(0);
+  expect(await t.up(up)).toBe(0);
   expect((await takeDown(t.env(), { cwd: t.cwd, name: LAB, volumes: true })).removed.volumes).toBeGreaterThan(0);
   expect(await t.runtime.containers(LAB)).toEqual([]);
   expect(await t.runtime.volumes(LAB)).toEqual([]);

@@ -3,20 +3,19 @@
 // healthy lab. The running drill and its last result live in the lab folder (.infra/drill.json), for `infra ls`.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import { EXIT, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { CHECK_NAMES } from '../checks/runner.js';
 import { drillChoices, loadDrills, withChoices, type Drill } from '../drills/drill.js';
 import { runSteps, type StepTarget } from '../drills/steps.js';
 import { LAB_FILES } from '../paths.js';
 import { requireSecrets } from '../render/secrets.js';
-import { junitXml } from '../report/smoke-report.js';
+import type { SmokeReport } from '../report/smoke-report.js';
 import { hasProfile, nameFlag, type Lab } from '../topology/types.js';
 import { labContext, type AppEnv } from './context.js';
 import { runningLab, type LabTarget } from './lab-target.js';
 import { renderLabFolder } from './render.js';
 import { runSmoke } from './smoke.js';
-import { upCommand } from './up.js';
+import { upLab } from './up.js';
 
 export interface DrillState {
   drill: string;
@@ -61,22 +60,17 @@ async function stepTarget(env: AppEnv, running: Awaited<ReturnType<typeof runnin
   return { ...running, openSession: env.openSession, secrets: await requireSecrets(running.dir) };
 }
 
-export async function drillListCommand(env: AppEnv, options: { json: boolean }): Promise<number> {
-  const all = drills();
-  if (options.json) {
-    const body = all.map((d) => ({ name: d.name, title: d.title, profile: d.profile ?? null, proves: d.proves }));
-    env.io.stdout.write(JSON.stringify(body, null, 2) + '\n');
-    return EXIT.ok;
-  }
-  const width = Math.max(...all.map((d) => d.name.length));
-  for (const d of all) {
-    env.io.stdout.write(`${d.name.padEnd(width)}  ${d.title}${d.profile ? `  (needs --profile ${d.profile})` : ''}\n`);
-  }
-  env.io.stdout.write('\nstart one on a running lab: infra drill start <name>\n');
-  return EXIT.ok;
+/** `drill start`: the drill now running; a solved drill it ended first; why the lab could not be restored for it. */
+export interface DrillStarted {
+  lab: string;
+  drill: Drill;
+  /** The drill its last check found solved, ended (and the lab restored) before this one. */
+  ended?: string;
+  /** `up` failed to restore the lab after the solved drill: nothing was broken. */
+  restoreFailure?: unknown;
 }
 
-export async function drillStartCommand(env: AppEnv, options: LabTarget & { drill: string }): Promise<number> {
+export async function drillStartCommand(env: AppEnv, options: LabTarget & { drill: string }): Promise<DrillStarted> {
   const drill = drillNamed(options.drill);
   const target = await runningLab(env, options, ', then the drill');
   const { lab, dir } = target;
@@ -95,8 +89,8 @@ export async function drillStartCommand(env: AppEnv, options: LabTarget & { dril
   if (running) {
     // Solved by its last check: it ends here, the lab restored as infra made it (a student's fix may differ from
     // infra's own), so the next drill starts from the lab it was written for.
-    if ((await restoreLab(env, options, target, running)) !== EXIT.ok) return EXIT.failed;
-    env.io.stdout.write(`drill "${running.drill}" was solved; ended it and restored the lab\n`);
+    const restoreFailure = await restoreLab(env, options, target, running);
+    if (restoreFailure) return { lab: lab.name, drill, restoreFailure };
   }
   const choices = drillChoices(drill, lab.seed);
   await runSteps(await stepTarget(env, target), withChoices(drill.breaks, choices));
@@ -106,17 +100,20 @@ export async function drillStartCommand(env: AppEnv, options: LabTarget & { dril
     hints_shown: 0,
     choices,
   });
-  env.io.stdout.write(
-    `drill "${drill.name}" on lab "${lab.name}": ${drill.title}\n\n${drill.story.trim()}\n\n` +
-      `check your fix: infra drill check${flag}   (--hint for a hint; ${drill.hints.length} available)\n`,
-  );
-  return EXIT.ok;
+  return { lab: lab.name, drill, ...(running ? { ended: running.drill } : {}) };
 }
 
-export async function drillCheckCommand(
-  env: AppEnv,
-  options: LabTarget & { hint: boolean; json: boolean; junit?: string },
-): Promise<number> {
+/** `drill check`: whether the checks that prove the drill passed, those checks, the next hint when asked. */
+export interface DrillChecked {
+  lab: string;
+  drill: Drill;
+  solved: boolean;
+  /** The smoke report of the proving checks only. */
+  report: SmokeReport;
+  hint?: string;
+}
+
+export async function drillCheckCommand(env: AppEnv, options: LabTarget & { hint: boolean }): Promise<DrillChecked> {
   const { runtime, lab, dir } = await runningLab(env, options, ', then the drill');
   const state = await readDrillState(dir);
   if (!state) {
@@ -135,50 +132,40 @@ export async function drillCheckCommand(
     hints_shown: hint ? state.hints_shown + 1 : state.hints_shown,
     last_check: { at: new Date(env.clock.now()).toISOString(), solved },
   });
-  if (options.junit)
-    await writeFile(path.resolve(options.cwd, options.junit), junitXml({ ...report, checks: proving }));
-  if (options.json) {
-    env.io.stdout.write(
-      JSON.stringify({ lab: lab.name, drill: drill.name, solved, checks: proving, hint: hint ?? null }, null, 2) + '\n',
-    );
-  } else {
-    for (const c of proving) env.io.stdout.write(`  ${c.status === 'passed' ? '✓' : '✗'} ${c.name}: ${c.detail}\n`);
-    env.io.stdout.write(solved ? `solved: ${drill.title}\n` : 'not yet\n');
-    if (hint) env.io.stdout.write(`hint: ${hint}\n`);
-  }
-  return solved ? EXIT.ok : EXIT.failed;
+  return { lab: lab.name, drill, solved, report: { ...report, checks: proving }, ...(hint ? { hint } : {}) };
 }
 
 function nextHint(drill: Drill, state: DrillState): string {
   return drill.hints[Math.min(state.hints_shown, drill.hints.length - 1)];
 }
 
-export async function drillResetCommand(env: AppEnv, options: LabTarget): Promise<number> {
+/** `drill reset`: the drill it ended (none was running: undefined), or why `up` could not restore the lab. */
+export interface DrillReset {
+  lab: string;
+  drill?: Drill;
+  restoreFailure?: unknown;
+}
+
+export async function drillResetCommand(env: AppEnv, options: LabTarget): Promise<DrillReset> {
   const target = await runningLab(env, options, ', then the drill');
   const { lab, dir } = target;
   const state = await readDrillState(dir);
   const drill = state ? drillNamed(state.drill) : undefined;
-  const code = await restoreLab(env, options, target, state);
-  if (code !== EXIT.ok) return code;
-  env.io.stdout.write(
-    drill
-      ? `drill "${drill.name}" reset: lab "${lab.name}" is as infra made it\n`
-      : 'no drill was running; the lab is as infra made it\n',
-  );
-  return EXIT.ok;
+  const restoreFailure = await restoreLab(env, options, target, state);
+  return { lab: lab.name, ...(drill ? { drill } : {}), ...(restoreFailure ? { restoreFailure } : {}) };
 }
 
 /**
  * The lab as infra made it, ending the drill: its files as infra rendered them, then what the drill needs besides (a
  * restart that reloads a restored config or clears HAProxy's runtime state, a reconnect), then `up` (no smoke)
- * converges everything else.
+ * converges everything else. Returns why `up` failed, if it did (the drill then stays).
  */
 async function restoreLab(
   env: AppEnv,
   options: LabTarget,
   target: Awaited<ReturnType<typeof runningLab>>,
   state: DrillState | undefined,
-): Promise<number> {
+): Promise<unknown> {
   const { lab, dir } = target;
   await renderLabFolder({ cwd: options.cwd, dir, force: true });
   const drill = state ? drillNamed(state.drill) : undefined;
@@ -186,22 +173,11 @@ async function restoreLab(
     const steps = withChoices(drill.reset, state?.choices ?? drillChoices(drill, lab.seed));
     await runSteps(await stepTarget(env, target), steps);
   }
-  // `up`'s own report would bury the drill's one line: its JSON is read here, and only a failure is shown.
-  let report = '';
-  const capture = new Writable({
-    write(chunk, _encoding, done) {
-      report += String(chunk);
-      done();
-    },
-  });
-  const code = await upCommand({ ...env, io: { ...env.io, stdout: capture } }, upOptions(options.cwd, dir, lab));
-  if (code !== EXIT.ok) {
-    const { error } = JSON.parse(report) as { error?: { message: string; detail: string } };
-    env.io.stderr.write(`up could not restore the lab: ${error?.message ?? 'it failed'}\n${error?.detail ?? ''}\n`);
-    return code;
-  }
+  // Quiet (as --json): `up`'s own steps would bury the drill's one line; only a failure is told.
+  const { failure } = await upLab(env, upOptions(options.cwd, dir, lab));
+  if (failure) return failure;
   await rm(path.join(dir, LAB_FILES.drill), { force: true });
-  return EXIT.ok;
+  return undefined;
 }
 
 function upOptions(cwd: string, dir: string, lab: Lab) {

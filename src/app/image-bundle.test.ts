@@ -4,11 +4,10 @@ import path from 'node:path';
 import { fakeLab } from '../../test/helpers/fake-lab.js';
 import { FakeRuntime } from '../runtime/fake-runtime.js';
 import { imagesLoadCommand, imagesSaveCommand } from './image-bundle.js';
-import { upCommand } from './up.js';
 import { UsageError } from '../errors.js';
 
 const upOffline = (t: ReturnType<typeof fakeLab>) =>
-  upCommand(t.env(), {
+  t.up({
     cwd: t.cwd,
     name: 'room',
     port: 'auto',
@@ -21,8 +20,8 @@ const upOffline = (t: ReturnType<typeof fakeLab>) =>
 
 it('saves the base and every image the lab needs (built first if missing) into one file, and nothing half-written', async () => {
   const t = fakeLab();
-  expect(await imagesSaveCommand(t.env(), { cwd: t.cwd, name: 'room', file: 'room.tar', json: true })).toBe(0);
-  const result = JSON.parse(t.stdout());
+  const result = await imagesSaveCommand(t.env(), { cwd: t.cwd, name: 'room', file: 'room.tar', json: true });
+  expect(result).toMatchObject({ lab: 'room', file: path.join(t.cwd, 'room.tar'), bytes: expect.any(Number) });
   expect(result.images).toEqual(expect.arrayContaining(['debian:trixie-slim']));
   expect(
     result.images
@@ -48,7 +47,8 @@ it('up --offline refuses to build, naming what is missing; after images load it 
   expect(room.runtime.calls.filter((c) => c.startsWith('build ') || c === 'composeUp')).toEqual([]);
 
   const loaded = fakeLab(room.runtime);
-  expect(await imagesLoadCommand(loaded.env(), { cwd: source.cwd, file: 'room.tar', json: true })).toBe(0);
+  const bundle = await imagesLoadCommand(loaded.env(), { cwd: source.cwd, file: 'room.tar', json: true });
+  expect(bundle.images).toContain('debian:trixie-slim');
   const after = fakeLab(room.runtime);
   expect(await upOffline(after)).toBe(0);
   expect(room.runtime.calls.filter((c) => c.startsWith('build '))).toEqual([]);

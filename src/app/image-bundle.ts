@@ -4,7 +4,6 @@ import { rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { EnvironmentError, UsageError } from '../errors.js';
 import { BASE_IMAGE, planImages } from '../render/images.js';
-import { StepRunner } from '../report/steps.js';
 import type { ContainerRuntime } from '../runtime/port.js';
 import type { Lab } from '../topology/types.js';
 import type { AppEnv } from './context.js';
@@ -19,17 +18,24 @@ export function bundleRefs(lab: Lab): string[] {
   return [...new Set([BASE_IMAGE, refs.host, refs.forward, ...used])].sort();
 }
 
+/** A bundle written: where, how big, which images. */
+export interface BundleSaved {
+  lab: string;
+  file: string;
+  bytes: number;
+  images: string[];
+}
+
 export async function imagesSaveCommand(
   env: AppEnv,
   options: RenderOptions & { file: string; json: boolean },
-): Promise<number> {
-  const { io } = env;
+): Promise<BundleSaved> {
   const runtime = await env.connect();
-  const steps = new StepRunner(io, options.json);
+  const steps = env.progress(options.json);
   const rendered = await steps.step('render', async () => renderLabFolder({ ...options, keepEdits: true }));
   const refs = bundleRefs(rendered.lab);
   await steps.step('images', async (note) => {
-    const built = await ensureImages(runtime, rendered.lab, rendered.dir, imageProgress(env, options.json));
+    const built = await ensureImages(runtime, rendered.lab, rendered.dir, imageProgress(steps, env.verbose));
     await requirePresent(runtime, refs);
     note(built.length ? `built ${built.join(', ')}` : 'all present');
   });
@@ -47,16 +53,13 @@ export async function imagesSaveCommand(
     note(`${refs.length} images, ${(size / 2 ** 20).toFixed(0)} MiB → ${file}`);
     return size;
   });
-  if (options.json) {
-    io.stdout.write(JSON.stringify({ ok: true, lab: rendered.lab.name, file, bytes, images: refs }, null, 2) + '\n');
-  } else {
-    io.stderr.write(`on the other machine: infra images load ${options.file} && infra up --offline\n`);
-  }
-  return 0;
+  return { lab: rendered.lab.name, file, bytes, images: refs };
 }
 
-export async function imagesLoadCommand(env: AppEnv, options: { cwd: string; file: string; json: boolean }) {
-  const { io } = env;
+export async function imagesLoadCommand(
+  env: AppEnv,
+  options: { cwd: string; file: string; json: boolean },
+): Promise<{ file: string; images: string[] }> {
   const file = path.resolve(options.cwd, options.file);
   // A mistyped path is the user's to fix (exit 2), and is said before anything asks the engine.
   await stat(file).catch(() => {
@@ -65,14 +68,12 @@ export async function imagesLoadCommand(env: AppEnv, options: { cwd: string; fil
     ]);
   });
   const runtime = await env.connect();
-  const steps = new StepRunner(io, options.json);
-  const loaded = await steps.step('load', async (note) => {
+  const loaded = await env.progress(options.json).step('load', async (note) => {
     const names = await runtime.loadImages(file);
     note(`${names.length} images: ${names.join(', ')}`);
     return names;
   });
-  if (options.json) io.stdout.write(JSON.stringify({ ok: true, file, images: loaded }, null, 2) + '\n');
-  return 0;
+  return { file, images: loaded };
 }
 
 /** Images the lab needs that this engine lacks, named with how to get them; for `up --offline` and `images save`. */

@@ -3,10 +3,13 @@
 import { fakeLab } from '../../test/helpers/fake-lab.js';
 import { runtimeEnv } from './context.js';
 import { imagesBuildCommand } from './images.js';
+import { presentImagesBuilt } from '../cli/presenters/images.js';
 
 it('reports each image as it starts and when it is built, with its time', async () => {
   const t = fakeLab();
-  expect(await imagesBuildCommand(t.env(), { cwd: t.cwd })).toBe(0);
+  const result = await imagesBuildCommand(t.env(), { cwd: t.cwd });
+  expect(result.built).toHaveLength(5);
+  expect(result.present).toEqual(result.built);
   for (const kind of ['haproxy', 'nginx', 'app', 'db', 'forward']) {
     expect(t.stderr()).toMatch(new RegExp(`… building infra-${kind}:\\w+\\n`));
     expect(t.stderr()).toMatch(new RegExp(`built infra-${kind}:\\w+ in \\d+ms\\n`));
@@ -38,7 +41,7 @@ it('a failed build names its image, and --json prints only JSON on stdout', asyn
   await expect(imagesBuildCommand(t.env(), { cwd: t.cwd, json: true })).rejects.toThrow('building the db image failed');
   expect(t.stdout()).toBe('');
   const ok = fakeLab();
-  await imagesBuildCommand(ok.env(), { cwd: ok.cwd, json: true });
+  presentImagesBuilt(ok.io, await imagesBuildCommand(ok.env(), { cwd: ok.cwd, json: true }), { json: true });
   expect(JSON.parse(ok.stdout())).toMatchObject({ ok: true, lab: 'lab', built: expect.any(Array) });
   expect(ok.stderr()).toBe('');
 });

@@ -3,7 +3,7 @@ import { planImages } from '../render/images.js';
 import type { ContainerRuntime } from '../runtime/port.js';
 import type { Lab } from '../topology/types.js';
 import { renderLabFolder } from './render.js';
-import { StepRunner } from '../report/steps.js';
+import type { Progress } from '../report/progress.js';
 import type { AppEnv } from './context.js';
 import { formatDuration } from '../log.js';
 
@@ -52,6 +52,13 @@ export async function ensureImages(
   return missing.map((b) => b.tag);
 }
 
+/** `infra images build`: what it built, and every image the lab uses (built here). */
+export interface ImagesBuilt {
+  lab: string;
+  built: string[];
+  present: string[];
+}
+
 export async function imagesBuildCommand(
   env: AppEnv,
   options: {
@@ -63,30 +70,24 @@ export async function imagesBuildCommand(
     pull?: boolean;
     noCache?: boolean;
   },
-): Promise<number> {
-  const { io } = env;
+): Promise<ImagesBuilt> {
   const runtime = await env.connect();
-  const steps = new StepRunner(io, Boolean(options.json));
+  const progress = env.progress(Boolean(options.json));
   // Keeps hand edits like `up` does: building images must not fail over an edited nginx.conf.
-  const rendered = await steps.step('render', async () => renderLabFolder({ ...options, keepEdits: true }));
-  const built = await steps.step('images', async (note) => {
+  const rendered = await progress.step('render', async () => renderLabFolder({ ...options, keepEdits: true }));
+  const built = await progress.step('images', async (note) => {
     const tags = await ensureImages(runtime, rendered.lab, rendered.dir, {
-      ...imageProgress(env, Boolean(options.json)),
+      ...imageProgress(progress, env.verbose),
       pull: options.pull,
       noCache: options.noCache,
     });
     note(tags.length ? `built ${tags.join(', ')}` : 'all present, nothing to build');
     return tags;
   });
-  if (options.json) {
-    const all = planImages(rendered.lab).builds.map((b) => b.tag);
-    io.stdout.write(JSON.stringify({ ok: true, lab: rendered.lab.name, built, present: all }, null, 2) + '\n');
-  }
-  return 0;
+  return { lab: rendered.lab.name, built, present: planImages(rendered.lab).builds.map((b) => b.tag) };
 }
 
-/** Progress lines on stderr unless the command prints JSON; build output too with --verbose. */
-export function imageProgress(env: Pick<AppEnv, 'io' | 'verbose'>, json: boolean): ImageProgress {
-  const write = (line: string) => env.io.stderr.write(`${line}\n`);
-  return { note: json ? undefined : write, output: env.verbose ? write : undefined };
+/** Each image's start and end as progress (quiet under --json); every build's output too with --verbose. */
+export function imageProgress(progress: Progress, verbose: boolean): ImageProgress {
+  return { note: progress.note, output: verbose ? progress.output : undefined };
 }

@@ -3,11 +3,10 @@
 import { fakeLab, type FakeLab } from '../../test/helpers/fake-lab.js';
 import { presentPower } from '../cli/presenters/power.js';
 import { powerServer } from './power.js';
-import { upCommand } from './up.js';
 
 async function labUp(t: FakeLab, profiles: ('redundant' | 'secured')[] = []): Promise<void> {
   const options = { cwd: t.cwd, name: 'unit', port: 'auto' as const, json: true, keep: false, smoke: false };
-  expect(await upCommand(t.env(), { ...options, timeoutSeconds: 5, profiles })).toBe(0);
+  expect(await t.up({ ...options, timeoutSeconds: 5, profiles })).toBe(0);
 }
 
 async function recover(t: FakeLab, server: string): Promise<string> {
@@ -40,7 +39,7 @@ it('a recovered load balancer is in no rotation; in a pair, keepalived gives the
 it('fail on a lab that is not running is exit 1 saying so, with the command for the lab that does run', async () => {
   const t = fakeLab();
   expect(
-    await upCommand(t.env(), {
+    await t.up({
       cwd: t.cwd,
       name: 'nc-main',
       port: 'auto',

@@ -5,10 +5,11 @@ import { runtimeEnv } from './context.js';
 import { lockLab } from './lab-lock.js';
 import { reapLabs } from './reap.js';
 import { runCommand } from './run.js';
-import { upCommand, type UpOptions } from './up.js';
+import type { UpOptions, UpResult } from './up.js';
+import { presentUp } from '../cli/presenters/up.js';
 
 const boot = (t: FakeLab, name: string, extra: Partial<UpOptions> = {}) =>
-  upCommand(t.env(), {
+  t.up({
     cwd: t.cwd,
     name,
     port: 'auto',
@@ -90,6 +91,9 @@ describe('run', () => {
     smoke: false,
     timeoutSeconds: 5,
     command,
+    // As `infra run` wires it: up's presenter, the command's output on the terminal.
+    presentUp: (result: UpResult) => presentUp(t.io, result, { json: false }),
+    childOutput: { stdout: t.io.stdout, stderr: t.io.stderr },
   });
   it("passes the lab's URL to the command and its exit code through, then removes the lab", async () => {
     const t = fakeLab();

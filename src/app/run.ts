@@ -10,19 +10,28 @@ import { labEndpoint } from './lab-endpoint.js';
 import { EXIT, StepError } from '../errors.js';
 import type { AppEnv } from './context.js';
 import { resolveLabName } from './lab-target.js';
-import { upCommand, type UpOptions } from './up.js';
+import { upLab, type UpOptions, type UpResult } from './up.js';
 
 /** A lab that `run` leaves behind (killed) lives this long at most unless --ttl says otherwise. */
 export const RUN_TTL_MS = 60 * 60_000;
 
-export async function runCommand(env: AppEnv, options: UpOptions & { command: string[] }): Promise<number> {
-  const { io } = env;
+export interface RunOptions extends UpOptions {
+  command: string[];
+  /** Says what `up` did (and throws its failure): the command's presenter of up; returns up's exit code. */
+  presentUp(result: UpResult): number;
+  /** Where the command's own output goes. */
+  childOutput: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
+}
+
+export async function runCommand(env: AppEnv, options: RunOptions): Promise<number> {
   if (options.command.length === 0) throw new StepError('nothing to run: give the command after `--`');
+  const progress = env.progress(false);
   const name = await resolveLabName(options);
   // The JSON of up goes nowhere here: its progress on stderr, the command's own output on stdout.
   let upCode: number;
   try {
-    upCode = await upCommand(env, { ...options, json: false, ttlMs: options.ttlMs ?? RUN_TTL_MS });
+    const upOptions = { ...options, json: false, ttlMs: options.ttlMs ?? RUN_TTL_MS };
+    upCode = options.presentUp(await upLab(env, upOptions));
   } catch (error) {
     await teardown(env, name);
     throw error;
@@ -43,10 +52,10 @@ export async function runCommand(env: AppEnv, options: UpOptions & { command: st
     INFRA_DIR: dir,
     ...(secured ? { INFRA_CA_FILE: path.join(dir, LAB_FILES.caCert) } : {}),
   };
-  io.stderr.write(`\n$ ${options.command.join(' ')}    (INFRA_URL=${url})\n`);
+  progress.note(`\n$ ${options.command.join(' ')}    (INFRA_URL=${url})`);
   let code: number;
   try {
-    code = await runChild(env, options.command, extra);
+    code = await runChild(env, options.command, extra, options.childOutput);
   } finally {
     await teardown(env, name);
   }
@@ -56,21 +65,28 @@ export async function runCommand(env: AppEnv, options: UpOptions & { command: st
 async function teardown(env: AppEnv, lab: string): Promise<void> {
   const runtime = await env.connect();
   const removed = await runtime.removeLab(lab, { volumes: true });
-  env.io.stderr.write(
-    `lab "${lab}" removed: ${removed.containers} containers, ${removed.networks} network(s), ${removed.volumes} volume(s)\n`,
-  );
+  env
+    .progress(false)
+    .note(
+      `lab "${lab}" removed: ${removed.containers} containers, ${removed.networks} network(s), ${removed.volumes} volume(s)`,
+    );
 }
 
 /** Runs the command with the lab in its environment; a signal to infra is passed on to it. */
-function runChild(env: AppEnv, command: string[], extra: Record<string, string>): Promise<number> {
+function runChild(
+  env: AppEnv,
+  command: string[],
+  extra: Record<string, string>,
+  output: RunOptions['childOutput'],
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(command[0], command.slice(1), {
       cwd: env.io.cwd,
       env: { ...process.env, ...env.io.env, ...extra },
       stdio: ['inherit', 'pipe', 'pipe'],
     });
-    child.stdout.pipe(env.io.stdout, { end: false });
-    child.stderr.pipe(env.io.stderr, { end: false });
+    child.stdout.pipe(output.stdout, { end: false });
+    child.stderr.pipe(output.stderr, { end: false });
     const forward = () => child.kill('SIGTERM');
     env.signal.addEventListener('abort', forward, { once: true });
     child.on('error', (error) => reject(new StepError(`cannot run ${command[0]}: ${error.message}`)));

@@ -8,7 +8,7 @@ import type { Check } from '../checks/check.js';
 import { publishedStates } from '../ops/haproxy.js';
 import { lazyDatabases } from '../ops/databases.js';
 import { requireSecrets } from '../render/secrets.js';
-import { smokeReport, terminalLine } from '../report/smoke-report.js';
+import { smokeReport, type SmokeReport } from '../report/smoke-report.js';
 import { PORTS } from '../topology/lab-constants.js';
 import { frontLoadBalancer, loadBalancers, monitoringServer, type Lab } from '../topology/types.js';
 import { monitoringCheck } from '../checks/monitoring.js';
@@ -22,7 +22,7 @@ import { floatingAddressHolders, loadBalancerStates, setKeepalived } from '../ta
 import type { HostVars } from '../runtime/ansible.js';
 import type { LoadBalancerPair } from '../checks/check.js';
 import type { AppEnv } from './context.js';
-import { reportSmoke, type SmokeOptions } from './smoke.js';
+import type { SmokeOptions } from './smoke.js';
 
 export const SERVER_CHECKS: Check<ServerCheckContext>[] = [
   ...PORTABLE_CHECKS,
@@ -35,15 +35,15 @@ export const SERVER_CHECKS: Check<ServerCheckContext>[] = [
 export async function serverSmokeCommand(
   env: AppEnv,
   options: SmokeOptions & { inventory: string | true; handover?: boolean },
-): Promise<number> {
-  const { io } = env;
+): Promise<SmokeReport> {
+  const progress = env.progress(options.json);
   const { lab, dir, hosts, floatingAddress } = await labServers(options, 'read');
   const secrets = await requireSecrets(dir);
   const lb = frontLoadBalancer(lab).name;
   const secured = lab.capabilities.tls;
   const url = serversUrl(lb, hosts[lb], secured, floatingAddress?.address);
   const ca = secured ? await readLabCa(dir) : undefined;
-  if (!options.json) io.stderr.write(`smoke checks on lab "${lab.name}" on its servers (${url})\n`);
+  progress.note(`smoke checks on lab "${lab.name}" on its servers (${url})`);
 
   // monitored: Prometheus listens on its server's private address; a tunnel brings it to this machine's 127.0.0.1.
   const monitor = monitoringServer(lab);
@@ -69,9 +69,9 @@ export async function serverSmokeCommand(
     const results = await runChecks(context, {
       skip: options.skip,
       checks: SERVER_CHECKS,
-      onResult: options.json ? undefined : (r) => io.stderr.write(terminalLine(io, r)),
+      onResult: progress.check,
     });
-    return await reportSmoke(io, smokeReport(lab.name, url, results), options);
+    return smokeReport(lab.name, url, results);
   } finally {
     await databases.close();
     await monitorTunnel?.close();

@@ -1,8 +1,6 @@
-// Use case `smoke` (and the last step of `up`): runs the checks against a running lab and reports them on the
-// terminal, as JSON and as JUnit XML. Exit 0 when every check passed (or was skipped), 1 otherwise.
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { EXIT, StepError, UsageError } from '../errors.js';
+// Use case `smoke` (and the last step of `up`): runs the checks against a running lab, each told as it ends, and
+// returns their report (src/cli/presenters/smoke.ts writes it: terminal, JSON, JUnit XML, the exit code).
+import { StepError, UsageError } from '../errors.js';
 import { frontLoadBalancer, nameFlag } from '../topology/types.js';
 import { floatingAddress } from '../topology/addressing.js';
 import { containerLoadBalancerPair } from '../ops/floating-address.js';
@@ -12,7 +10,7 @@ import { requireSecrets } from '../render/secrets.js';
 import { runChecks, CHECK_NAMES } from '../checks/runner.js';
 import { serverStates } from '../ops/haproxy.js';
 import type { CheckContext, CheckResult } from '../checks/check.js';
-import { junitXml, smokeReport, terminalLine, type SmokeReport } from '../report/smoke-report.js';
+import { smokeReport, type SmokeReport } from '../report/smoke-report.js';
 import { labContext, type AppEnv, type LabContext } from './context.js';
 import { labEndpoint, monitoringUrls } from './lab-endpoint.js';
 import { renderedLabModel, resolveLabName, runningFolder, type LabTarget } from './lab-target.js';
@@ -83,38 +81,14 @@ export interface SmokeOptions extends LabTarget {
   skip: string[];
 }
 
-export async function smokeCommand(env: AppEnv, options: SmokeOptions): Promise<number> {
-  const { io } = env;
+/** `infra smoke`: the checks on the running lab, each told as it ends; the report for the presenter. */
+export async function smokeCommand(env: AppEnv, options: SmokeOptions): Promise<SmokeReport> {
+  const progress = env.progress(options.json);
   const name = await resolveLabName(options);
   const runtime = await env.connect();
   // The model of the lab that runs: the one its folder was rendered from, whatever infra.yaml says now.
   const folder = await runningFolder(runtime, name);
   const lab = await renderedLabModel({ ...options, name }, folder);
-  if (!options.json) io.stderr.write(`smoke checks on lab "${lab.name}"\n`);
-  const report = await runSmoke(labContext(env, runtime, lab, ''), {
-    skip: options.skip,
-    onResult: options.json ? undefined : (r) => io.stderr.write(terminalLine(io, r)),
-  });
-  return reportSmoke(io, report, options);
-}
-
-/** The end of a smoke run: JUnit file, JSON or a last line, and the exit code (0 when nothing failed). */
-export async function reportSmoke(
-  io: AppEnv['io'],
-  report: SmokeReport,
-  options: Pick<SmokeOptions, 'json' | 'junit' | 'cwd'>,
-): Promise<number> {
-  if (options.junit) await writeFile(path.resolve(options.cwd, options.junit), junitXml(report));
-  if (options.json) {
-    io.stdout.write(JSON.stringify(report, null, 2) + '\n');
-  } else {
-    const failed = report.checks.filter((c) => c.status === 'failed').length;
-    io.stderr.write(
-      report.passed
-        ? `all checks passed in ${(report.duration_ms / 1000).toFixed(1)} s\n`
-        : `${failed} check(s) failed\n`,
-    );
-    if (options.junit) io.stderr.write(`JUnit report: ${options.junit}\n`);
-  }
-  return report.passed ? EXIT.ok : EXIT.failed;
+  progress.note(`smoke checks on lab "${lab.name}"`);
+  return runSmoke(labContext(env, runtime, lab, ''), { skip: options.skip, onResult: progress.check });
 }

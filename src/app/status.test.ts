@@ -1,5 +1,4 @@
 import { fakeLab } from '../../test/helpers/fake-lab.js';
-import { upCommand } from './up.js';
 import type { AppEnv } from './context.js';
 import type { LabTarget } from './lab-target.js';
 import { readStatus, summarise } from './status.js';
@@ -60,7 +59,7 @@ it('a lab with no containers is neither running nor healthy', () => {
 
 it('status --verify says what it compared when the replica holds the same data, not only when it differs', async () => {
   const t = fakeLab();
-  await upCommand(t.env(), {
+  await t.up({
     cwd: t.cwd,
     name: 'unit',
     port: 'auto',
@@ -83,7 +82,7 @@ it('status --verify says what it compared when the replica holds the same data, 
 it("status keeps its columns in line when a component's name is long (an exporter's)", async () => {
   const t = fakeLab();
   const up = { cwd: t.cwd, name: 'unit', port: 'auto' as const, json: true, keep: false, smoke: false };
-  await upCommand(t.env(), { ...up, timeoutSeconds: 5, profiles: ['monitored'] });
+  await t.up({ ...up, timeoutSeconds: 5, profiles: ['monitored'] });
   const before = t.stdout().length;
   await statusCommand(t.env(), { cwd: t.cwd, name: 'unit', json: false });
   const rows = t

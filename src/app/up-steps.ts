@@ -5,7 +5,8 @@ import { StepError } from '../errors.js';
 import { requireSecrets } from '../render/secrets.js';
 import type { ReplicaOutcome } from '../replication/apply.js';
 import { SkipStep } from '../report/steps.js';
-import { terminalLine, type SmokeReport } from '../report/smoke-report.js';
+import type { Progress } from '../report/progress.js';
+import type { SmokeReport } from '../report/smoke-report.js';
 import { isHelper, isReady, type ComponentState } from '../runtime/port.js';
 import { frontLoadBalancer, webServers } from '../topology/types.js';
 import { applyFirewalls } from '../ops/firewall.js';
@@ -29,6 +30,8 @@ export interface UpSettings {
 }
 
 export interface UpContext extends LabContext {
+  /** Where the steps tell what they do (src/report/progress.ts). */
+  progress: Progress;
   settings: UpSettings;
   /** The lab folder was made by an earlier infra: the migrations to run once the lab runs. */
   upgrade?: Upgrade;
@@ -60,7 +63,7 @@ export const imagesStep: UpStep = {
       note(`offline: all ${refs.length} images present`);
       return;
     }
-    const built = await ensureImages(runtime, lab, dir, imageProgress(context, settings.json));
+    const built = await ensureImages(runtime, lab, dir, imageProgress(context.progress, context.verbose));
     note(built.length ? `built ${built.length}: ${built.join(', ')}` : 'up to date, nothing built');
   },
 };
@@ -135,12 +138,9 @@ export const replicationStep: UpStep = {
 export const smokeStep: UpStep = {
   name: 'smoke',
   async run(context, note) {
-    const { io, settings } = context;
+    const { progress, settings } = context;
     if (!settings.smoke) throw new SkipStep('--no-smoke');
-    const report = await runSmoke(context, {
-      skip: settings.skip,
-      onResult: settings.json ? undefined : (r) => io.stderr.write(terminalLine(io, r)),
-    });
+    const report = await runSmoke(context, { skip: settings.skip, onResult: progress.check });
     context.result.smoke = report;
     const failed = report.checks.filter((c) => c.status === 'failed');
     if (failed.length > 0) {

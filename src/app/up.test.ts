@@ -2,7 +2,7 @@
 // databases, and what it leaves behind when a step fails or the run is interrupted.
 import { fakeLab, type FakeLab } from '../../test/helpers/fake-lab.js';
 import { FakeRuntime } from '../runtime/fake-runtime.js';
-import { upCommand, type UpOptions } from './up.js';
+import type { UpOptions } from './up.js';
 
 const LAB = 'unit';
 
@@ -12,7 +12,7 @@ function options(t: FakeLab, extra: Partial<UpOptions> = {}): UpOptions {
 
 async function up(t: FakeLab, extra: Partial<UpOptions> = {}, signal?: AbortSignal) {
   const before = t.stdout().length;
-  const code = await upCommand(t.env(signal), options(t, extra));
+  const code = await t.up(options(t, extra), signal);
   return { code, result: JSON.parse(t.stdout().slice(before)) };
 }
 
@@ -122,7 +122,7 @@ it('an abort during start lets the step finish, then removes what the run create
 it('with no engine it fails as an environment problem before rendering anything', async () => {
   const t = fakeLab();
   t.runtime.engineDown = true;
-  await expect(upCommand(t.env(), options(t))).rejects.toMatchObject({ exitCode: 3 });
+  await expect(t.up(options(t))).rejects.toMatchObject({ exitCode: 3 });
   expect(t.runtime.calls).toEqual([]);
 });
 
@@ -161,7 +161,7 @@ it('a second up of the same lab while one runs fails at once, naming the holder,
     }
   }
   const t = fakeLab(new SlowStart());
-  const first = upCommand(t.env(), options(t));
+  const first = t.up(options(t));
   await startedP;
   const second = await up(t);
   expect(second.code).toBe(1);
@@ -182,7 +182,7 @@ it('a second up of the same lab while one runs fails at once, naming the holder,
 
 it('every hint up prints names the lab when it is not the default one', async () => {
   const t = fakeLab();
-  expect(await upCommand(t.env(), { ...options(t), json: false })).toBe(0);
+  expect(await t.up({ ...options(t), json: false })).toBe(0);
   const next = t
     .stderr()
     .split('\n')

@@ -2,17 +2,18 @@
 // context (up-steps.ts). On failure it names the step and why, and removes what this run created unless --keep.
 // Ctrl-C or a CI cancel arrives as an aborted signal: the current step finishes, then the same clean-up runs.
 import path from 'node:path';
-import type { Io } from '../log.js';
 import { defaultLabDir } from '../paths.js';
 import { loadLab } from '../definition/load-lab.js';
 import { renderLab } from '../render/render-lab.js';
 import { planImages } from '../render/images.js';
-import { flavourOf } from '../flavours/index.js';
-import { formatPlan, planReplication } from '../replication/plan.js';
-import { EnvironmentError, errorJson, EXIT, exitCodeOf, StepError, UsageError } from '../errors.js';
-import { StepRunner, stepsJson } from '../report/steps.js';
+import { planReplication, type ReplicationPlan } from '../replication/plan.js';
+import type { ReplicaOutcome } from '../replication/apply.js';
+import { EnvironmentError, StepError, UsageError } from '../errors.js';
+import type { Progress } from '../report/progress.js';
+import type { SmokeReport } from '../report/smoke-report.js';
+import type { StepRecord } from '../report/steps.js';
 import type { ComponentState } from '../runtime/port.js';
-import { containerNames, hasFixedAddresses, labNetwork, nameFlag, webServers } from '../topology/types.js';
+import { containerNames, hasFixedAddresses, labNetwork, type Lab } from '../topology/types.js';
 import { chooseSubnet } from '../topology/addressing.js';
 import { labContext, type AppEnv } from './context.js';
 import { lbPortUse } from './lb-port.js';
@@ -38,23 +39,38 @@ export interface UpOptions extends RenderOptions {
   smoke: boolean;
   skip?: string[];
   timeoutSeconds: number;
-  dryRun?: boolean;
 }
 
-export async function upCommand(env: AppEnv, options: UpOptions): Promise<number> {
-  const { io } = env;
-  if (options.dryRun) return dryRun(io, options);
+/** What `up` did: the presenter writes it as the JSON result or the last lines, and throws its failure. */
+export interface UpResult {
+  /** Why it failed (an error with its exit code), or undefined when the lab is up. */
+  failure?: unknown;
+  lab?: Lab;
+  dir?: string;
+  url?: string;
+  /** secured: plain HTTP (it redirects), HTTPS, and the CA file that trusts it. */
+  tls?: { http: string; https: string; caFile: string };
+  monitoring?: ReturnType<typeof monitoringUrls>;
+  steps: StepRecord[];
+  upgrade?: UpContext['result']['upgrade'];
+  replication?: ReplicaOutcome[];
+  smoke?: SmokeReport;
+  /** The lab booted and runs; only its checks failed: it is kept for inspection. */
+  smokeFailed: boolean;
+}
+
+export async function upLab(env: AppEnv, options: UpOptions): Promise<UpResult> {
   // The engine and Compose v2 are checked together: both are needed, and each costs a round trip.
   const runtime = await env.open();
   await Promise.all([runtime.ping(), runtime.composeVersion()]);
-  const steps = new StepRunner(io, options.json);
+  const progress = env.progress(options.json);
   let rendered: RenderOutcome | undefined;
   let context: UpContext | undefined;
   let existedBefore = { containers: true, volumes: true };
   let failure: unknown;
   let unlock: Release | undefined;
   try {
-    rendered = await steps.step('render', async (note) => {
+    rendered = await progress.step('render', async (note) => {
       const target = await resolveRenderTarget(options);
       unlock = await lockLab(target.dir, target.lab.name, 'infra up');
       // A fixed subnet (secured, redundant) must not meet another network's: ask the engine which are taken.
@@ -63,13 +79,14 @@ export async function upCommand(env: AppEnv, options: UpOptions): Promise<number
             .filter((n) => n.network !== labNetwork(target.lab.name))
             .flatMap((n) => n.subnets)
         : [];
-      return renderStep(io, { ...options, takenSubnets }, target, note);
+      return renderStep(progress, { ...options, takenSubnets }, target, note);
     });
     const { lab, dir } = rendered;
-    if (!options.json) io.stderr.write(`  lab "${lab.name}": ${lab.servers.map((s) => s.name).join(', ')}\n`);
-    if (rendered.upgrade && !options.json) io.stderr.write(`  ${upgradeLine(lab.name, rendered.upgrade)}\n`);
+    progress.note(`  lab "${lab.name}": ${lab.servers.map((s) => s.name).join(', ')}`);
+    if (rendered.upgrade) progress.note(`  ${upgradeLine(lab.name, rendered.upgrade)}`);
     context = {
       ...labContext(env, runtime, lab, dir),
+      progress,
       settings: {
         json: options.json,
         smoke: options.smoke,
@@ -88,22 +105,20 @@ export async function upCommand(env: AppEnv, options: UpOptions): Promise<number
       // Before anything starts: an `up` killed halfway leaves a lab that reap can still find and remove.
       const expiresAt = new Date(env.clock.now() + options.ttlMs).toISOString();
       await runtime.setLease(lab.name, { expiresAt, dir });
-      if (!options.json) io.stderr.write(`  expires ${expiresAt} (\`infra reap\` removes it after that)\n`);
+      progress.note(`  expires ${expiresAt} (\`infra reap\` removes it after that)`);
     }
     for (const step of BOOT_STEPS) {
       throwIfAborted(env.signal);
       const current = context;
       if (step.applies && !step.applies(current)) continue;
-      await steps.step(step.name, (note) => step.run(current, note));
+      await progress.step(step.name, (note) => step.run(current, note));
     }
     throwIfAborted(env.signal);
   } catch (error) {
     failure = error;
     if (rendered && !options.keep && !existedBefore.containers && !context?.result.smokeFailed) {
       const removed = await runtime.removeLab(rendered.lab.name, { volumes: !existedBefore.volumes });
-      if (!options.json && removed.containers > 0) {
-        io.stderr.write('  removed the failed lab (use --keep to keep it for inspection)\n');
-      }
+      if (removed.containers > 0) progress.note('  removed the failed lab (use --keep to keep it for inspection)');
     }
   } finally {
     await unlock?.();
@@ -111,58 +126,26 @@ export async function upCommand(env: AppEnv, options: UpOptions): Promise<number
 
   const httpsPort = rendered?.site.httpsPort;
   const url = rendered ? (httpsPort ? labHttpsUrl(httpsPort) : labUrl(rendered.hostPort)) : undefined;
-  const monitoring = rendered?.site.monitorPort ? monitoringUrls(rendered.site.monitorPort) : undefined;
-  if (options.json) {
-    const { replication, smoke, upgrade } = context?.result ?? {};
-    io.stdout.write(
-      JSON.stringify(
-        {
-          ok: failure === undefined,
-          lab: rendered?.lab.name,
-          url,
-          ...(httpsPort && rendered
-            ? {
-                urls: { http: labUrl(rendered.hostPort), https: url },
-                tls: { ca_file: path.join(rendered.dir, LAB_FILES.caCert) },
-              }
-            : {}),
-          ...(monitoring ? { monitoring } : {}),
-          dir: rendered?.dir,
-          steps: stepsJson(steps.records),
-          ...(upgrade ? { upgrade } : {}),
-          ...(replication ? { replication: { replicas: replication } } : {}),
-          ...(smoke ? { smoke } : {}),
-          ...(failure ? { error: errorJson(failure) } : {}),
-        },
-        null,
-        2,
-      ) + '\n',
-    );
-    return failure ? exitCodeOf(failure) : EXIT.ok;
-  }
-  const flag = rendered ? nameFlag(rendered.lab.name) : '';
-  if (failure && context?.result.smokeFailed) {
-    io.stderr.write(
-      `\nthe lab is still running for inspection (\`infra status${flag}\`, \`infra smoke${flag}\`); ` +
-        `\`infra down${flag}\` removes it\n`,
-    );
-  }
-  if (failure) throw failure;
-  io.stderr.write(
-    `\nlab "${rendered!.lab.name}" is up: ${url}\n` +
-      `  folder   ${rendered!.dir}   (its README.md draws the topology)\n` +
-      (monitoring
-        ? `  watch    ${monitoring.page_url}   (the live lab page; Prometheus on ${monitoring.prometheus_url})\n`
-        : '') +
-      `  try      curl${httpsPort ? ` --cacert ${path.join(rendered!.dir, LAB_FILES.caCert)}` : ''} -sI ${url}/ | grep -i x-served-by     (run it twice)\n` +
-      `  learn    infra explain${flag}              (what you got, and why)\n` +
-      `  next     infra status${flag} · infra fail ${webServers(rendered!.lab)[0].name}${flag} · infra down${flag}\n`,
-  );
-  return EXIT.ok;
+  const { replication, smoke, upgrade, smokeFailed } = context?.result ?? {};
+  return {
+    failure,
+    lab: rendered?.lab,
+    dir: rendered?.dir,
+    url,
+    ...(httpsPort && rendered && url
+      ? { tls: { http: labUrl(rendered.hostPort), https: url, caFile: path.join(rendered.dir, LAB_FILES.caCert) } }
+      : {}),
+    ...(rendered?.site.monitorPort ? { monitoring: monitoringUrls(rendered.site.monitorPort) } : {}),
+    steps: progress.records,
+    upgrade,
+    replication,
+    smoke,
+    smokeFailed: Boolean(smokeFailed),
+  };
 }
 
 async function renderStep(
-  io: Io,
+  progress: Progress,
   options: UpOptions,
   target: RenderTarget,
   note: (detail: string) => void,
@@ -170,11 +153,11 @@ async function renderStep(
   const r = await renderLabFolder({ ...options, keepEdits: true }, target);
   note(`${r.dir} (${r.written.length} written${r.kept.length ? `; kept your edits to ${r.kept.join(', ')}` : ''})`);
   const images = r.kept.filter((f) => f.startsWith('images/'));
-  if (images.length > 0 && !options.json) {
+  if (images.length > 0) {
     // Image tags are hashes of infra's own Dockerfiles, shared by every lab: an edit here is not built.
-    io.stderr.write(
+    progress.note(
       `  note: ${images.join(', ')} edited by hand is not built (images are tagged from infra's templates); ` +
-        '`infra render --force` restores it\n',
+        '`infra render --force` restores it',
     );
   }
   return r;
@@ -229,55 +212,37 @@ async function ensurePortAvailable(all: ComponentState[], lab: string, port: num
   );
 }
 
-/** Prints what `up` would do, touching neither the lab folder nor Docker nor a database. */
-async function dryRun(io: Io, options: UpOptions): Promise<number> {
+/** What `up` would do (`--dry-run`), touching neither the lab folder nor Docker nor a database. */
+export interface UpPlan {
+  lab: Lab;
+  dir: string;
+  files: string[];
+  images: string[];
+  containers: string[];
+  replication: ReplicationPlan;
+  smoke: boolean;
+}
+
+export async function upPlan(options: UpOptions): Promise<UpPlan> {
   const { lab } = await loadLab(options.cwd, options.config, {
     name: options.name,
     port: options.port,
     profiles: options.profiles,
     seed: options.seed,
   });
-  const dir = path.resolve(options.cwd, options.dir ?? defaultLabDir(options.cwd, lab.name));
   const secured = lab.capabilities.tls;
   const files = renderLab(lab, {
     hostPort: lab.port === 'auto' ? 0 : lab.port,
     httpsPort: secured ? (lab.httpsPort === 'auto' ? 0 : lab.httpsPort) : undefined,
     subnet: hasFixedAddresses(lab) ? chooseSubnet(lab.name, []) : undefined,
   });
-  const images = planImages(lab);
-  const plan = planReplication(lab, { replicationPassword: '<secret>', appPassword: '<secret>' });
-  if (options.json) {
-    const body = {
-      ok: true,
-      dry_run: true,
-      lab: lab.name,
-      dir,
-      files: files.map((f) => f.path),
-      images: images.builds.map((b) => b.tag),
-      containers: lab.servers.flatMap((s) => [s.name, ...s.components.map((c) => c.name)]),
-      replication: {
-        flavour: plan.flavour,
-        primary: { server: plan.primary.server, statements: plan.primary.statements.map((s) => s.shown) },
-        replicas: plan.replicas.map((r) => ({
-          server: r.server,
-          configure: r.configure.map((s) => s.shown),
-          resume: r.resume.map((s) => s.shown),
-        })),
-      },
-      smoke: options.smoke,
-    };
-    io.stdout.write(JSON.stringify(body, null, 2) + '\n');
-    return EXIT.ok;
-  }
-  io.stdout.write(
-    `dry run: lab "${lab.name}" (${lab.servers.map((s) => s.name).join(', ')}), nothing is written or started\n\n` +
-      `1. render    ${files.length} files into ${dir}\n` +
-      files.map((f) => `              ${f.path}\n`).join('') +
-      `2. images    ${images.builds.map((b) => b.tag).join(', ') || 'none to build'} (built when missing)\n` +
-      `3. start     docker compose up -d --wait: ${lab.servers.flatMap((s) => [s.name, ...s.components.map((c) => c.name)]).join(', ')}\n` +
-      `4. replication (${flavourOf(lab).name}), through a short-lived forwarder container:\n\n` +
-      formatPlan(plan) +
-      `\n5. smoke     ${options.smoke ? 'the smoke checks' : 'skipped (--no-smoke)'}\n`,
-  );
-  return EXIT.ok;
+  return {
+    lab,
+    dir: path.resolve(options.cwd, options.dir ?? defaultLabDir(options.cwd, lab.name)),
+    files: files.map((f) => f.path),
+    images: planImages(lab).builds.map((b) => b.tag),
+    containers: lab.servers.flatMap((s) => [s.name, ...s.components.map((c) => c.name)]),
+    replication: planReplication(lab, { replicationPassword: '<secret>', appPassword: '<secret>' }),
+    smoke: options.smoke,
+  };
 }

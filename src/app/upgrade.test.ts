@@ -10,7 +10,7 @@ import type { AppEnv } from './context.js';
 import type { LabTarget } from './lab-target.js';
 import { readStatus } from './status.js';
 import { presentStatus } from '../cli/presenters/status.js';
-import { upCommand, type UpOptions } from './up.js';
+import type { UpOptions } from './up.js';
 import { pendingUpgrade, upgradeLine } from './upgrade.js';
 
 /** `infra status` as the command runs it: the status read, then said. */
@@ -25,7 +25,7 @@ function options(t: FakeLab, extra: Partial<UpOptions> = {}): UpOptions {
 
 async function up(t: FakeLab, extra: Partial<UpOptions> = {}) {
   const before = t.stdout().length;
-  const code = await upCommand(t.env(), options(t, extra));
+  const code = await t.up(options(t, extra));
   return { code, result: JSON.parse(t.stdout().slice(before)) };
 }
 
@@ -98,7 +98,7 @@ it('upgrades a lab from infra before 0.2.0: creates infra’s user as root, unlo
 it('says which infra made the lab before it starts, and what each migration changed', async () => {
   const t = fakeLab();
   await labFromBefore020(t);
-  await upCommand(t.env(), options(t, { json: false }));
+  await t.up(options(t, { json: false }));
   expect(t.stderr()).toContain(
     `upgrading lab "${LAB}" from an infra before 0.2.0 (it recorded no version) to ${describeInfra(THIS_INFRA)}: ` +
       "infra's own database user",

@@ -3,7 +3,7 @@
 // and runs until Ctrl-C. --open starts a browser where there is one.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EXIT, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { renderTemplate } from '../templating/engine.js';
 import { livePageView } from '../kinds/live-page.js';
 import { readLabState } from '../render/write-lab.js';
@@ -18,10 +18,11 @@ export interface WatchOptions extends LabTarget {
   /** Port on 127.0.0.1; 0: any free one. */
   port: number;
   open: boolean;
+  /** Told once the page is served, before it runs until aborted (Ctrl-C). */
+  onServing(serving: { lab: string; url: string }): void;
 }
 
-export async function watchCommand(env: AppEnv, options: WatchOptions): Promise<number> {
-  const { io } = env;
+export async function watchCommand(env: AppEnv, options: WatchOptions): Promise<void> {
   const { runtime, lab, dir } = await runningLab(env, options, ', then watch it');
   const state = await readLabState(dir);
   const containers = await runtime.containers(lab.name);
@@ -67,10 +68,9 @@ export async function watchCommand(env: AppEnv, options: WatchOptions): Promise<
     server.listen(options.port, '127.0.0.1', resolve);
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  io.stdout.write(`${url}\n`);
-  io.stderr.write(`watching lab "${lab.name}" at ${url} (the page reads the lab every 2 s); Ctrl-C stops\n`);
+  options.onServing({ lab: lab.name, url });
   if (options.open && !(await openInBrowser(url))) {
-    io.stderr.write(`no browser to open here (xdg-open); open ${url} yourself\n`);
+    env.progress(false).note(`no browser to open here (xdg-open); open ${url} yourself`);
   }
 
   await new Promise<void>((resolve) => {
@@ -79,5 +79,4 @@ export async function watchCommand(env: AppEnv, options: WatchOptions): Promise<
   });
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
-  return EXIT.ok;
 }

@@ -4,7 +4,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fakeLab, type FakeLab } from '../../test/helpers/fake-lab.js';
-import { upCommand } from '../app/up.js';
 import { realClock } from '../wait/wait-for.js';
 import { serverStates } from '../ops/haproxy.js';
 import { buildLab } from '../definition/build-lab.js';
@@ -40,7 +39,7 @@ let nextVisit = 1;
 
 beforeAll(async () => {
   t = fakeLab();
-  await upCommand(t.env(), {
+  await t.up({
     cwd: t.cwd,
     name: LAB,
     port: 'auto',

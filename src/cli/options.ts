@@ -1,6 +1,6 @@
 // The options and value parsers the commands share: each flag spelt, explained and checked in one place.
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { checkLabName } from '../definition/build-lab.js';
+import { checkLabName } from '../topology/types.js';
 import { PROFILES, type Profile } from '../profiles/names.js';
 
 /** The flags every lab command takes: which lab definition, which lab, which lab folder (and -v, global). */

@@ -7,6 +7,7 @@ import { applyProfiles, profileProblems } from '../profiles/index.js';
 import type { LabDefinition } from './definition.js';
 import {
   BUILT_IN_CAPABILITIES,
+  checkLabName,
   componentOf,
   type ComponentKind,
   type HealthCheck,
@@ -65,13 +66,6 @@ function derivedNameClashes(servers: NonNullable<LabDefinition['servers']>): str
     }
   });
   return problems;
-}
-
-/** Why a lab name is not one, or undefined: it names containers, networks and the Compose project. */
-export function checkLabName(name: string): string | undefined {
-  return /^[a-z][a-z0-9-]{0,30}$/.test(name)
-    ? undefined
-    : `must be lowercase letters, digits and '-', starting with a letter, at most 31 characters (got "${name}")`;
 }
 
 /**

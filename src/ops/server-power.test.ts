@@ -1,11 +1,10 @@
 // fail/recover over the fake runtime: the order a server goes down and comes back in, and the wait for HAProxy.
 import { fakeLab } from '../../test/helpers/fake-lab.js';
-import { upCommand } from '../app/up.js';
 import { failServer, recoverServer } from './server-power.js';
 
 async function runningLab() {
   const t = fakeLab();
-  await upCommand(t.env(), {
+  await t.up({
     cwd: t.cwd,
     name: 'power',
     port: 'auto',

@@ -189,3 +189,10 @@ export function containerNames(lab: Lab): string[] {
 export function labNetwork(labName: string): string {
   return projectOf(labName);
 }
+
+/** Why a lab name is not one, or undefined: it names containers, networks and the Compose project. */
+export function checkLabName(name: string): string | undefined {
+  return /^[a-z][a-z0-9-]{0,30}$/.test(name)
+    ? undefined
+    : `must be lowercase letters, digits and '-', starting with a letter, at most 31 characters (got "${name}")`;
+}

@@ -69,16 +69,18 @@ export function registerBoot(program: Command, { io, run, env, target }: Command
     )
     .action(
       run(async (o: BootFlags & { json?: boolean; keep?: boolean; dryRun?: boolean; ephemeral?: boolean }) => {
-        const { upCommand } = await import('../../app/up.js');
+        const { upLab, upPlan } = await import('../../app/up.js');
+        const { presentUp, presentUpPlan } = await import('../presenters/up.js');
         const settings = await bootSettings(o);
-        return untilInterrupted(io, 'removing what this run created', (signal) =>
-          upCommand(env(signal), {
-            ...settings,
-            ttlMs: settings.ttlMs ?? (o.ephemeral ? EPHEMERAL_TTL_MS : undefined),
-            json: Boolean(o.json),
-            keep: Boolean(o.keep),
-            dryRun: o.dryRun,
-          }),
+        const options = {
+          ...settings,
+          ttlMs: settings.ttlMs ?? (o.ephemeral ? EPHEMERAL_TTL_MS : undefined),
+          json: Boolean(o.json),
+          keep: Boolean(o.keep),
+        };
+        if (o.dryRun) return presentUpPlan(io, await upPlan(options), options);
+        return untilInterrupted(io, 'removing what this run created', async (signal) =>
+          presentUp(io, await upLab(env(signal), options), options),
         );
       }),
     );
@@ -97,9 +99,17 @@ export function registerBoot(program: Command, { io, run, env, target }: Command
     .action(
       run(async (o: BootFlags & { args: string[] }) => {
         const { runCommand } = await import('../../app/run.js');
+        const { presentUp } = await import('../presenters/up.js');
         const settings = await bootSettings(o);
         return untilInterrupted(io, 'removing the lab', (signal) =>
-          runCommand(env(signal), { ...settings, json: false, keep: false, command: o.args }),
+          runCommand(env(signal), {
+            ...settings,
+            json: false,
+            keep: false,
+            command: o.args,
+            presentUp: (result) => presentUp(io, result, { json: false }),
+            childOutput: { stdout: io.stdout, stderr: io.stderr },
+          }),
         );
       }),
     );

@@ -5,7 +5,7 @@ import { UsageError } from '../../errors.js';
 import { FIREWALL_ROLLBACK_S } from '../../targets/firewall-rollback.js';
 import type { CommandKit } from '../command-kit.js';
 
-export function registerDeploy(program: Command, { run, env, target }: CommandKit): void {
+export function registerDeploy(program: Command, { io, run, env, target }: CommandKit): void {
   labOptions(program.command('deploy'))
     .description(
       'put the lab on real servers over SSH with Ansible: packages, configs (validated on the server), app, ' +
@@ -57,13 +57,15 @@ export function registerDeploy(program: Command, { run, env, target }: CommandKi
           ]);
         }
         const { deployCommand } = await import('../../app/deploy.js');
-        return deployCommand(env(), {
+        const { presentDeploy } = await import('../presenters/deploy.js');
+        const options = {
           ...target(o),
           inventory: o.inventory,
           check: Boolean(o.check),
           renderOnly: Boolean(o.renderOnly),
           json: Boolean(o.json),
-        });
+        };
+        return presentDeploy(io, await deployCommand(env(), options), options);
       }),
     );
 }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { nameOption, dirOption, type Common } from '../options.js';
 import type { CommandKit } from '../command-kit.js';
 
-export function registerDrill(program: Command, { run, env, target }: CommandKit): void {
+export function registerDrill(program: Command, { io, run, env, target }: CommandKit): void {
   const drill = program
     .command('drill')
     .description('break-fix exercises on a running lab: list, start one, check your fix, reset')
@@ -17,8 +17,9 @@ export function registerDrill(program: Command, { run, env, target }: CommandKit
     .option('--json', 'print [{name, title, profile, proves}] on stdout')
     .action(
       run(async (o: { json?: boolean }) => {
-        const { drillListCommand } = await import('../../app/drill.js');
-        return drillListCommand(env(), { json: Boolean(o.json) });
+        const { drills } = await import('../../app/drill.js');
+        const { presentDrillList } = await import('../presenters/drill.js');
+        return presentDrillList(io, drills(), { json: Boolean(o.json) });
       }),
     );
   drill
@@ -29,7 +30,8 @@ export function registerDrill(program: Command, { run, env, target }: CommandKit
     .action(
       run(async (o: Common & { args: string[] }) => {
         const { drillStartCommand } = await import('../../app/drill.js');
-        return drillStartCommand(env(), { ...target(o), drill: o.args[0] });
+        const { presentDrillStarted } = await import('../presenters/drill.js');
+        return presentDrillStarted(io, await drillStartCommand(env(), { ...target(o), drill: o.args[0] }));
       }),
     );
   drill
@@ -43,7 +45,9 @@ export function registerDrill(program: Command, { run, env, target }: CommandKit
     .action(
       run(async (o: Common & { hint?: boolean; json?: boolean; junit?: string }) => {
         const { drillCheckCommand } = await import('../../app/drill.js');
-        return drillCheckCommand(env(), { ...target(o), hint: Boolean(o.hint), json: Boolean(o.json), junit: o.junit });
+        const { presentDrillChecked } = await import('../presenters/drill.js');
+        const options = { ...target(o), hint: Boolean(o.hint), json: Boolean(o.json), junit: o.junit };
+        return presentDrillChecked(io, await drillCheckCommand(env(), options), options);
       }),
     );
   drill
@@ -54,7 +58,8 @@ export function registerDrill(program: Command, { run, env, target }: CommandKit
     .action(
       run(async (o: Common) => {
         const { drillResetCommand } = await import('../../app/drill.js');
-        return drillResetCommand(env(), target(o));
+        const { presentDrillReset } = await import('../presenters/drill.js');
+        return presentDrillReset(io, await drillResetCommand(env(), target(o)));
       }),
     );
 }

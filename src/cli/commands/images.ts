@@ -20,12 +20,9 @@ export function registerImages(program: Command, { io, run, env, target }: Comma
     .action(
       run(async (o: Common & { json?: boolean; pull?: boolean; cache: boolean }) => {
         const { imagesBuildCommand } = await import('../../app/images.js');
-        return imagesBuildCommand(env(), {
-          ...target(o),
-          json: Boolean(o.json),
-          pull: Boolean(o.pull),
-          noCache: o.cache === false,
-        });
+        const { presentImagesBuilt } = await import('../presenters/images.js');
+        const options = { ...target(o), json: Boolean(o.json), pull: Boolean(o.pull), noCache: o.cache === false };
+        return presentImagesBuilt(io, await imagesBuildCommand(env(), options), options);
       }),
     );
 
@@ -40,7 +37,9 @@ export function registerImages(program: Command, { io, run, env, target }: Comma
     .action(
       run(async (o: Common & { json?: boolean; profile?: Profile[]; args: string[] }) => {
         const { imagesSaveCommand } = await import('../../app/image-bundle.js');
-        return imagesSaveCommand(env(), { ...target(o), profiles: o.profile, file: o.args[0], json: Boolean(o.json) });
+        const { presentBundleSaved } = await import('../presenters/images.js');
+        const options = { ...target(o), profiles: o.profile, file: o.args[0], json: Boolean(o.json) };
+        return presentBundleSaved(io, await imagesSaveCommand(env(), options), options);
       }),
     );
   images
@@ -51,7 +50,9 @@ export function registerImages(program: Command, { io, run, env, target }: Comma
     .action(
       run(async (o: { json?: boolean; args: string[] }) => {
         const { imagesLoadCommand } = await import('../../app/image-bundle.js');
-        return imagesLoadCommand(env(), { cwd: io.cwd, file: o.args[0], json: Boolean(o.json) });
+        const { presentBundleLoaded } = await import('../presenters/images.js');
+        const options = { cwd: io.cwd, file: o.args[0], json: Boolean(o.json) };
+        return presentBundleLoaded(io, await imagesLoadCommand(env(), options), options);
       }),
     );
 }

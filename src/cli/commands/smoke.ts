@@ -4,7 +4,7 @@ import { type Common, labOptions } from '../options.js';
 import { UsageError } from '../../errors.js';
 import type { CommandKit } from '../command-kit.js';
 
-export function registerSmoke(program: Command, { run, env, target }: CommandKit): void {
+export function registerSmoke(program: Command, { io, run, env, target }: CommandKit): void {
   labOptions(program.command('smoke'))
     .description(
       'prove the running lab works across its containers: LB, distribution, app path, replication, exposure, failover',
@@ -53,6 +53,7 @@ export function registerSmoke(program: Command, { run, env, target }: CommandKit
           o: Common & { json?: boolean; junit?: string; skip?: string; inventory?: string | true; handover?: boolean },
         ) => {
           const { smokeCommand, parseSkip } = await import('../../app/smoke.js');
+          const { presentSmoke } = await import('../presenters/smoke.js');
           const options = { ...target(o), json: Boolean(o.json), junit: o.junit };
           if (o.inventory) {
             const { serverSmokeCommand, SERVER_CHECKS } = await import('../../app/server-smoke.js');
@@ -60,19 +61,20 @@ export function registerSmoke(program: Command, { run, env, target }: CommandKit
               o.skip,
               SERVER_CHECKS.map((c) => c.name),
             );
-            return serverSmokeCommand(env(), {
+            const report = await serverSmokeCommand(env(), {
               ...options,
               skip,
               inventory: o.inventory,
               handover: Boolean(o.handover),
             });
+            return presentSmoke(io, report, options);
           }
           if (o.handover) {
             throw new UsageError('--handover moves the floating address of a lab on real servers', [
               'add --inventory FILE (in the Docker lab, lb-failover stops the active LB itself)',
             ]);
           }
-          return smokeCommand(env(), { ...options, skip: parseSkip(o.skip) });
+          return presentSmoke(io, await smokeCommand(env(), { ...options, skip: parseSkip(o.skip) }), options);
         },
       ),
     );

@@ -22,8 +22,13 @@ export function registerWatch(program: Command, { io, run, env, target }: Comman
     .action(
       run(async (o: Common & { port: number; open?: boolean }) => {
         const { watchCommand } = await import('../../app/watch.js');
+        // The URL on stdout for scripts, the rest for the person at the terminal.
+        const onServing = ({ lab, url }: { lab: string; url: string }) => {
+          io.stdout.write(`${url}\n`);
+          io.stderr.write(`watching lab "${lab}" at ${url} (the page reads the lab every 2 s); Ctrl-C stops\n`);
+        };
         return untilInterrupted(io, 'closing the page', (signal) =>
-          watchCommand(env(signal), { ...target(o), port: o.port, open: Boolean(o.open) }),
+          watchCommand(env(signal), { ...target(o), port: o.port, open: Boolean(o.open), onServing }),
         );
       }),
     );
