@@ -11,6 +11,8 @@ export const templatesDir = path.join(packageRoot, 'templates');
  * templates, image and Ansible role, and `npm run build` copies those files to dist/kinds/<kind>/.
  */
 export const kindsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'kinds');
+/** One folder per profile, src/profiles/<profile>/, its templates beside its module (copied to dist/ like kinds'). */
+export const profilesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'profiles');
 export const schemaFile = path.join(packageRoot, 'schema', 'infra.schema.json');
 /** The built-in break-fix drills, one YAML file each. */
 export const drillsDir = path.join(packageRoot, 'drills');

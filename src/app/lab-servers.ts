@@ -9,7 +9,7 @@ import { readInventory, type HostVars } from '../runtime/ansible.js';
 import { ANSIBLE_DIR } from '../targets/ansible-project.js';
 import { inventoryFromTargets, inventorySource, requireServers, TARGETS_SOURCE } from '../targets/targets.js';
 import { webServers, type Lab } from '../topology/types.js';
-import { withoutEdge } from '../profiles/redundant.js';
+import { withoutEdge } from '../profiles/redundant/module.js';
 import { floatingAddressOf, type ServerFloatingAddress } from '../targets/floating-address.js';
 import { PORTS } from '../topology/lab-constants.js';
 import { openTunnels } from '../runtime/ssh.js';

@@ -2,7 +2,13 @@
 // on the lab network (a visitor, no fixed address) and from each server to every other server, it opens a TCP
 // connection to each port of the matrix: what the policy allows must connect, everything else must not.
 import { planImages } from '../render/images.js';
-import { allowed, describeSource, firewallPolicy, probedPorts, type Source } from '../profiles/firewall-policy.js';
+import {
+  allowed,
+  describeSource,
+  firewallPolicy,
+  probedPorts,
+  type Source,
+} from '../profiles/secured/firewall-policy.js';
 import { containerName, labNetwork, type Lab } from '../topology/types.js';
 import { CheckFailure, type Check, type CheckContext } from './check.js';
 

@@ -4,7 +4,7 @@
 // the scanning server in on. The app (5000) and HAProxy's runtime API (9999) answer on their own loopback only. Scanned from inside: this machine may only reach what is published.
 import { PORTS } from '../topology/lab-constants.js';
 import { loadBalancers, webServers } from '../topology/types.js';
-import { allowed, firewallPolicy } from '../profiles/firewall-policy.js';
+import { allowed, firewallPolicy } from '../profiles/secured/firewall-policy.js';
 import { CheckFailure, type Check, type PortableCheckContext } from './check.js';
 
 export interface ServerCheckContext extends PortableCheckContext {

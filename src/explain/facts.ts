@@ -7,7 +7,7 @@ import { HEALTH_INTERVAL, HEALTH_RETRIES } from '../templating/service-parts.js'
 import { APP_DB, MONITORING_SERVER, PORTS, STATS_PATH } from '../topology/lab-constants.js';
 import { alertRules } from '../kinds/prometheus/alert-rules.js';
 import { ADMIN_USER } from '../flavours/admin-user.js';
-import { describeSource, firewallPolicy } from '../profiles/firewall-policy.js';
+import { describeSource, firewallPolicy } from '../profiles/secured/firewall-policy.js';
 import {
   edgeServer,
   nameFlag,

@@ -2,10 +2,10 @@
 // the monitoring server also watches the second load balancer and the edge.
 import type { Lab } from '../topology/types.js';
 import type { Profile } from './names.js';
-import { monitoredProfile } from './monitored.js';
+import { monitoredProfile } from './monitored/module.js';
 import type { DefinitionFacts, ProfileModule } from './profile.js';
-import { redundantProfile } from './redundant.js';
-import { securedProfile } from './secured.js';
+import { redundantProfile } from './redundant/module.js';
+import { securedProfile } from './secured/module.js';
 
 const IN_APPLY_ORDER: ProfileModule[] = [securedProfile, redundantProfile, monitoredProfile];
 

@@ -14,7 +14,7 @@ import {
   type Server,
 } from '../topology/types.js';
 import { floatingAddress, requireSubnet, serverAddress, type LabSite } from '../topology/addressing.js';
-import { describeSource, firewallPolicy } from '../profiles/firewall-policy.js';
+import { describeSource, firewallPolicy } from '../profiles/secured/firewall-policy.js';
 import { LAB_FILES } from '../paths.js';
 
 const id = (name: string) => name.replace(/[^a-zA-Z0-9]/g, '_');

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { allKinds, KINDS } from '../kinds/index.js';
 import { LAB_FILES } from '../paths.js';
-import { firewallFiles } from '../profiles/firewall-file.js';
+import { firewallFiles } from '../profiles/secured/firewall-file.js';
 import { requireSubnet, type LabSite } from '../topology/addressing.js';
 import type { Lab } from '../topology/types.js';
 import { composeView } from './compose-view.js';

@@ -14,7 +14,7 @@ import { file, type RenderedFile } from '../templating/rendered-file.js';
 import type { LabSite } from '../topology/addressing.js';
 import { APP_DB, PORTS } from '../topology/lab-constants.js';
 import type { Lab, Server } from '../topology/types.js';
-import { serverFirewallFiles } from '../profiles/firewall-file.js';
+import { serverFirewallFiles } from '../profiles/secured/firewall-file.js';
 import { CONFIG_FILES as PROMETHEUS_FILES } from '../kinds/prometheus/spec.js';
 import { serverDaemons } from './server-daemons.js';
 import { FIREWALL_ROLLBACK_S } from './firewall-rollback.js';

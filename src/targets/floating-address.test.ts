@@ -1,5 +1,5 @@
 import { buildLab } from '../definition/build-lab.js';
-import { withoutEdge } from '../profiles/redundant.js';
+import { withoutEdge } from '../profiles/redundant/module.js';
 import { checkDefinition } from '../definition/definition.js';
 import {
   floatingAddressOf,

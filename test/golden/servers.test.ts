@@ -8,7 +8,7 @@ import { parseDefinition } from '../../src/definition/definition.js';
 import { buildLab } from '../../src/definition/build-lab.js';
 import { renderAnsibleProject } from '../../src/targets/ansible-project.js';
 import { hasProfile } from '../../src/topology/types.js';
-import { withoutEdge } from '../../src/profiles/redundant.js';
+import { withoutEdge } from '../../src/profiles/redundant/module.js';
 import { fixtureServers, fixtureText, repoRoot, withoutInlinedAssets } from '../helpers/fixtures.js';
 
 const update = process.env.UPDATE_GOLDEN === '1';

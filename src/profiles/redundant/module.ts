@@ -2,9 +2,9 @@
 // both running HAProxy with the same backend plus keepalived, which holds a floating address on the first (MASTER)
 // and moves it to the second when the first or its HAProxy dies. Docker cannot publish a floating address, so the lab
 // gains an `edge` server standing for the Internet's route to it: it publishes the lab's ports and forwards them there.
-import { EDGE_SERVER } from '../topology/lab-constants.js';
-import { componentOf, type Lab, type Server } from '../topology/types.js';
-import { nameTaken, type ProfileModule } from './profile.js';
+import { EDGE_SERVER } from '../../topology/lab-constants.js';
+import { componentOf, type Lab, type Server } from '../../topology/types.js';
+import { nameTaken, type ProfileModule } from '../profile.js';
 
 /** The partner of a load balancer: lb-01 → lb-02 (the number kept at its width), else `<name>-2`. */
 export function partnerName(name: string): string {

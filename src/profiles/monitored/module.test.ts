@@ -1,9 +1,9 @@
 import vm from 'node:vm';
-import { KINDS } from '../kinds/index.js';
-import { adminGrantsOf } from '../flavours/index.js';
-import { planReplication } from '../replication/plan.js';
-import { buildLab } from '../definition/build-lab.js';
-import { allowed, firewallPolicy } from './firewall-policy.js';
+import { KINDS } from '../../kinds/index.js';
+import { adminGrantsOf } from '../../flavours/index.js';
+import { planReplication } from '../../replication/plan.js';
+import { buildLab } from '../../definition/build-lab.js';
+import { allowed, firewallPolicy } from '../secured/firewall-policy.js';
 
 const monitored = buildLab({ profiles: ['monitored'] });
 

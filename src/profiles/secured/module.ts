@@ -1,8 +1,8 @@
 // The `secured` profile: HTTPS at the load balancers with the lab's own CA, and a firewall on every server from one
 // policy (firewall-policy.ts), which names servers by address: at most MAX_ADDRESSED_SERVERS of them.
-import { MAX_ADDRESSED_SERVERS } from '../topology/addressing.js';
-import { DEFAULT_LAB } from '../topology/lab-constants.js';
-import type { ProfileModule } from './profile.js';
+import { MAX_ADDRESSED_SERVERS } from '../../topology/addressing.js';
+import { DEFAULT_LAB } from '../../topology/lab-constants.js';
+import type { ProfileModule } from '../profile.js';
 
 export const securedProfile: ProfileModule = {
   name: 'secured',

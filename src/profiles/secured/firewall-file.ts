@@ -1,10 +1,12 @@
 // Renders the firewall policy of one server as the nftables file its host container loads (web-01/firewall.nft).
-import { renderTemplate } from '../templating/engine.js';
-import { file, type RenderedFile } from '../templating/rendered-file.js';
-import { serverAddress, toolsRange } from '../topology/addressing.js';
-import { containerName, type Lab } from '../topology/types.js';
+import path from 'node:path';
+import { profilesDir } from '../../paths.js';
+import { renderTemplateIn } from '../../templating/engine.js';
+import { file, type RenderedFile } from '../../templating/rendered-file.js';
+import { serverAddress, toolsRange } from '../../topology/addressing.js';
+import { containerName, type Lab } from '../../topology/types.js';
 import { firewallPolicy, type Source } from './firewall-policy.js';
-import { FIREWALL_FILE } from '../kinds/host.js';
+import { FIREWALL_FILE } from '../../kinds/host.js';
 
 /** The Docker lab: each server's fixed address on the lab's subnet; infra's tools in their range. */
 export function firewallFiles(lab: Lab, subnet: string): RenderedFile[] {
@@ -38,7 +40,7 @@ function renderFirewalls(lab: Lab, site: FirewallSite): RenderedFile[] {
   return firewallPolicy(lab).map((policy) =>
     file(
       `${policy.server}/${FIREWALL_FILE}`,
-      renderTemplate('firewall.nft', {
+      renderTemplateIn(path.join(profilesDir, 'secured'), 'firewall.nft', {
         lab: lab.name,
         server: policy.server,
         onServer: site.sshPorts !== undefined,

@@ -1,9 +1,9 @@
 // The `monitored` profile as a function of the model (docs/ARCHITECTURE.md): every server gains a node exporter,
 // every web server an Nginx exporter and a database exporter, and the lab gains a monitoring server, mon-01, running
 // Prometheus (and its own node exporter). HAProxy's built-in exporter needs no component.
-import { DEFAULT_LAB, MONITORING_SERVER } from '../topology/lab-constants.js';
-import { componentOf, type ComponentKind, type Lab, type Server } from '../topology/types.js';
-import { nameTaken, type ProfileModule } from './profile.js';
+import { DEFAULT_LAB, MONITORING_SERVER } from '../../topology/lab-constants.js';
+import { componentOf, type ComponentKind, type Lab, type Server } from '../../topology/types.js';
+import { nameTaken, type ProfileModule } from '../profile.js';
 
 const EXPORTERS_BY_ROLE: Record<Server['role'], ComponentKind[]> = {
   lb: ['node-exporter'],

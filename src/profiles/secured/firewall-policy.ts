@@ -1,11 +1,11 @@
 // The `secured` profile's firewall, as data: for each server, which TCP ports accept whom. One source for the
 // rendered nftables file (web-01/firewall.nft), the table `explain security` prints, and the matrix the `firewall`
 // check expects. Default deny inbound; loopback and replies to the server's own connections always pass.
-import { flavourOf } from '../flavours/index.js';
-import { scrapeJobs } from '../kinds/prometheus/scrape-jobs.js';
-import { relayedPorts } from '../kinds/socat/spec.js';
-import { PORTS } from '../topology/lab-constants.js';
-import { loadBalancers, monitoringServer, webServers, type Lab, type Server } from '../topology/types.js';
+import { flavourOf } from '../../flavours/index.js';
+import { scrapeJobs } from '../../kinds/prometheus/scrape-jobs.js';
+import { relayedPorts } from '../../kinds/socat/spec.js';
+import { PORTS } from '../../topology/lab-constants.js';
+import { loadBalancers, monitoringServer, webServers, type Lab, type Server } from '../../topology/types.js';
 
 /** Who a rule lets in. */
 export type Source =

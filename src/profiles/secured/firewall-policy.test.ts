@@ -1,5 +1,5 @@
-import { buildLab } from '../definition/build-lab.js';
-import { judge, parseProbeOutput, probeScript, type Reach } from '../checks/firewall.js';
+import { buildLab } from '../../definition/build-lab.js';
+import { judge, parseProbeOutput, probeScript, type Reach } from '../../checks/firewall.js';
 import { allowed, firewallPolicy } from './firewall-policy.js';
 
 const lab = buildLab({ profiles: ['secured'] });
