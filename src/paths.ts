@@ -40,4 +40,6 @@ export const LAB_FILES = {
   serverPem: 'tls/server.pem',
   /** The drill running on this lab, and what its last check said. */
   drill: '.infra/drill.json',
+  /** The faults `infra fault` made on this lab and `infra heal` has not removed. */
+  faults: '.infra/faults.json',
 } as const;

@@ -1,6 +1,7 @@
 // Use case `down`: removes the lab's containers and network, found by label; volumes (the data) only with --volumes.
 import { resolveLabName, type LabTarget } from './lab-target.js';
 import { forgetPrimary } from '../render/write-lab.js';
+import { writeFaults } from '../ops/faults.js';
 import type { Removed } from '../runtime/port.js';
 import type { AppEnv } from './context.js';
 
@@ -16,10 +17,12 @@ export interface DownResult {
 export async function takeDown(env: AppEnv, options: LabTarget & { volumes: boolean }): Promise<DownResult> {
   const lab = await resolveLabName(options);
   const runtime = await env.connect();
-  const folder = options.volumes ? await runtime.labFolder(lab) : undefined;
+  const folder = await runtime.labFolder(lab);
   const removed = await runtime.removeLab(lab, { volumes: options.volumes });
+  // Its faults lived in its servers' namespaces and databases, gone with them: so is their record.
+  if (folder) await writeFaults(folder, []);
   // Its data gone, the lab starts again as defined: the primary `infra promote` chose is forgotten with it.
-  if (folder) await forgetPrimary(folder);
+  if (folder && options.volumes) await forgetPrimary(folder);
   const keptVolumes = options.volumes ? [] : await runtime.volumes(lab);
   return { lab, removed, volumes: options.volumes, keptVolumes };
 }

@@ -16,6 +16,7 @@ import { runningLab, type LabTarget } from './lab-target.js';
 import { renderLabFolder } from './render.js';
 import { runSmoke } from './smoke.js';
 import { upLab } from './up.js';
+import { healFaultsOn } from './fault.js';
 
 export interface DrillState {
   drill: string;
@@ -167,6 +168,8 @@ async function restoreLab(
   state: DrillState | undefined,
 ): Promise<unknown> {
   const { lab, dir } = target;
+  // The lab as infra made it has no fault of `infra fault` either.
+  await healFaultsOn(env, { ...options, name: lab.name }, 'all');
   await renderLabFolder({ cwd: options.cwd, dir, force: true });
   const drill = state ? drillNamed(state.drill) : undefined;
   if (drill) {

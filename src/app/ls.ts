@@ -3,6 +3,7 @@
 import type { AppEnv } from './context.js';
 import { summarise } from './status.js';
 import { readDrillState } from './drill.js';
+import { readFaults } from '../ops/faults.js';
 
 export interface LabListing {
   name: string;
@@ -19,6 +20,8 @@ export interface LabListing {
   infra_version: string | null;
   /** The drill running on it and what its last `drill check` said (null: not checked yet), or null. */
   drill: { name: string; solved: boolean | null } | null;
+  /** Its active faults (`infra fault`): each one's name and when it was made. */
+  faults: { id: string; made_at: string }[];
 }
 
 export async function listLabs(env: AppEnv): Promise<LabListing[]> {
@@ -47,12 +50,16 @@ export async function listLabs(env: AppEnv): Promise<LabListing[]> {
       expires_at: status.expires_at,
       infra_version: status.infra.version,
       drill: null,
+      faults: [],
     };
   });
   // An instructor's room summary: which drill each lab runs, solved or not.
   for (const listing of listings) {
     const state = listing.dir ? await readDrillState(listing.dir) : undefined;
     if (state) listing.drill = { name: state.drill, solved: state.last_check?.solved ?? null };
+    if (listing.dir && listing.state !== 'data-only') {
+      listing.faults = (await readFaults(listing.dir)).map(({ id, made_at }) => ({ id, made_at }));
+    }
   }
   return listings;
 }

@@ -7,6 +7,7 @@ import { replicateLab } from '../ops/databases.js';
 import { requireSecrets } from '../render/secrets.js';
 import { renderedLabModel, resolveLabName, runningFolder, type LabTarget } from './lab-target.js';
 import type { AppEnv } from './context.js';
+import { healFaultsOn } from './fault.js';
 import type { ContainerRuntime } from '../runtime/port.js';
 
 /** What fail or recover did: on which server, how long it took, and for recover what came back and rejoined. */
@@ -19,6 +20,8 @@ export interface PowerResult {
   components: string[];
   /** recover: how the server's database replicates again, when it is not the primary. */
   rejoined?: string;
+  /** recover: the faults on the server that were healed with it. */
+  healed?: string[];
 }
 
 export async function powerServer(
@@ -35,8 +38,10 @@ export async function powerServer(
   }
   const components = await recoverServer(runtime, lab, options.server, { clock: env.clock });
   const ms = performance.now() - started;
+  // A recovered server is as infra made it: no fault of `infra fault` left on it (a lagging replica included).
+  const healed = (await healFaultsOn(env, { ...options, name: lab }, [options.server])).map((f) => f.id);
   const rejoined = await rejoinReplica(env, runtime, { ...options, name: lab });
-  return { action, lab, server: options.server, ms, components, rejoined };
+  return { action, lab, server: options.server, ms, components, rejoined, ...(healed.length ? { healed } : {}) };
 }
 
 /** A recovered replica (or old primary) replicating again; the sentence that says how, or undefined. */

@@ -1,6 +1,8 @@
 // Use case `status`: the live lab, read back from Docker labels (not from the lab folder): every server and its
 // components with state and health, the LB URL, the lab folder; exit 1 when anything is not healthy.
 import path from 'node:path';
+import type { Fault } from '../faults/fault.js';
+import { readFaults } from '../ops/faults.js';
 import { isHelper, isReady, type ComponentState, type ContainerState, type Health } from '../runtime/port.js';
 import { resolveLabName, type LabTarget } from './lab-target.js';
 import { serverStates } from '../ops/haproxy.js';
@@ -35,6 +37,8 @@ export interface LabStatus {
   floating_address?: FloatingAddress;
   /** Each web server's state as HAProxy sees it (UP, DOWN, MAINT), when the LB runs. */
   load_balancer?: Record<string, string>;
+  /** The faults `infra fault` made and `infra heal` has not undone, oldest first. */
+  faults: Fault[];
   servers: {
     name: string;
     /** `missing` when components of a server remain but its host container is gone. */
@@ -96,6 +100,7 @@ export function summarise(lab: string, all: ComponentState[]): LabStatus {
       commit: null,
       upgrade_pending: false,
     },
+    faults: [],
     servers: list,
   };
 }
@@ -107,6 +112,7 @@ export async function readStatus(env: AppEnv, options: LabTarget & { verify?: bo
   const containers = await runtime.containers(lab);
   const status = summarise(lab, containers);
   const state = status.dir ? await readLabState(status.dir) : undefined;
+  if (status.dir && status.servers.length > 0) status.faults = await readFaults(status.dir);
   if (state) {
     status.infra = {
       version: state.infra?.version ?? null,

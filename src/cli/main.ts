@@ -20,6 +20,7 @@ import { registerReset } from './commands/reset.js';
 import { registerSmoke } from './commands/smoke.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerPower } from './commands/power.js';
+import { registerFault } from './commands/fault.js';
 import { registerPromote } from './commands/promote.js';
 import { registerExplain } from './commands/explain.js';
 import { registerReplication } from './commands/replication.js';
@@ -43,6 +44,7 @@ const COMMANDS: ((program: Command, kit: CommandKit) => void)[] = [
   registerSmoke,
   registerDeploy,
   registerPower,
+  registerFault,
   registerPromote,
   registerExplain,
   registerReplication,

@@ -40,6 +40,11 @@ export interface DatabaseFlavour {
    * its own GTIDs say where to start, nothing is wiped. Only for a database whose GTIDs the primary holds.
    */
   repointReplica(primary: string, user: string, password: string): Statement[];
+  /**
+   * A replica that applies each event `seconds` after the primary wrote it (`infra fault lag`; 0 undoes it). Its
+   * threads restart around the change (a delay changes only while they are stopped); where it reads from stays.
+   */
+  replicaDelay(seconds: number): Statement[];
   /** A replica becoming the primary: forget its source, take writes (and keep taking them after a restart). */
   readonly promote: Statement[];
   /** Taking writes again: the last step of `promote`, and the undoing of a switchover that could not finish. */

@@ -92,3 +92,22 @@ describe('moving the primary (infra promote): the same steps in both flavours, e
     expect(all).not.toMatch(/MASTER|SLAVE/);
   });
 });
+
+describe('a replica behind on purpose (infra fault lag): each flavour its own words, 0 undoes it', () => {
+  const shown = (statements: { shown: string }[]) => statements.map((s) => s.shown);
+  it('MariaDB: MASTER_DELAY, changed while the replica is stopped', () => {
+    expect(shown(mariadb.replicaDelay(5))).toEqual([
+      'STOP REPLICA',
+      'CHANGE MASTER TO MASTER_DELAY=5',
+      'START REPLICA',
+    ]);
+    expect(shown(mariadb.replicaDelay(0))[1]).toBe('CHANGE MASTER TO MASTER_DELAY=0');
+  });
+  it('MySQL 8.4: SOURCE_DELAY, changed with only the applier stopped', () => {
+    expect(shown(mysql.replicaDelay(30))).toEqual([
+      'STOP REPLICA SQL_THREAD',
+      'CHANGE REPLICATION SOURCE TO SOURCE_DELAY=30',
+      'START REPLICA SQL_THREAD',
+    ]);
+  });
+});

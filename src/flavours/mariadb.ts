@@ -119,6 +119,11 @@ export const mariadb: DatabaseFlavour = {
     stmt('STOP REPLICA'),
     ...follow(primary, user, password, 'current_pos'),
   ],
+  replicaDelay: (seconds) => [
+    stmt('STOP REPLICA'),
+    stmt(`CHANGE MASTER TO MASTER_DELAY=${Math.round(seconds)}`),
+    stmt('START REPLICA'),
+  ],
   promote: [stmt('STOP REPLICA'), stmt('RESET REPLICA ALL'), ...writable],
   writable,
   readOnly,

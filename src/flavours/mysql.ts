@@ -79,6 +79,12 @@ export const mysql: DatabaseFlavour = {
     return [stmt('STOP REPLICA'), stmt('RESET BINARY LOGS AND GTIDS'), ...followFromOwnGtids(primary, user, password)];
   },
   repointReplica: (primary, user, password) => [stmt('STOP REPLICA'), ...followFromOwnGtids(primary, user, password)],
+  // 8.4 changes the delay with only the applier stopped: the receiver keeps fetching the primary's events.
+  replicaDelay: (seconds) => [
+    stmt('STOP REPLICA SQL_THREAD'),
+    stmt(`CHANGE REPLICATION SOURCE TO SOURCE_DELAY=${Math.round(seconds)}`),
+    stmt('START REPLICA SQL_THREAD'),
+  ],
   promote: [stmt('STOP REPLICA'), stmt('RESET REPLICA ALL'), ...writable],
   writable,
   readOnly,

@@ -13,7 +13,7 @@ export { BASE_IMAGE };
 
 /** Component images, infra's own database forwarder (never part of the lab's compose file), and the secured
  * profile's host image (nftables). */
-export type ImageKind = ComponentKind | 'forward' | 'host';
+export type ImageKind = ComponentKind | 'forward' | 'host' | 'nettools';
 
 /** An image infra builds: its tag, and the files of its build context under images/<kind>/. */
 export interface ImageBuild {
@@ -46,11 +46,19 @@ export function planImages(lab: Lab): ImagePlan {
 }
 
 /** Where an image's templates are: a component kind's in its folder (src/kinds/<kind>/image/), infra's own images'
- * (the forwarder, the firewalled host) in templates/images/. */
+ * (the forwarder, the firewalled host, the network tools) in templates/images/. */
 function imageTemplatesDir(kind: ImageKind): string {
-  return kind === 'forward' || kind === 'host'
+  return kind === 'forward' || kind === 'host' || kind === 'nettools'
     ? path.join(templatesDir, 'images', kind)
     : path.join(kindsDir, kind, 'image');
+}
+
+/**
+ * infra's network tools (`infra fault`): not in any lab's plan (no `up` waits for it), built the first time a fault
+ * needs it. Its tag is a hash of its context like every image's.
+ */
+export function networkToolsImage(): ImageBuild {
+  return imageBuild('nettools', []);
 }
 
 function imageBuild(kind: ImageKind, extras: readonly { name: string; mode: number; view: object }[]): ImageBuild {

@@ -201,22 +201,38 @@ export class DockerRuntime implements ContainerRuntime {
     return openForward(this.docker, options);
   }
 
-  async runProbe(options: { lab: string; network: string; image: string; script: string }): Promise<CommandResult> {
-    const result = await this.run([
-      'run',
-      '--rm',
-      '--network',
-      options.network,
-      '--label',
-      `${LABEL.lab}=${options.lab}`,
-      '--label',
-      `${LABEL.component}=probe`,
-      '--label',
-      `${LABEL.server}=infra`,
+  runProbe(options: { lab: string; network: string; image: string; script: string }): Promise<CommandResult> {
+    return this.runHelper(options.lab, 'probe', ['--network', options.network], options.image, options.script);
+  }
+
+  runNetworkTool(options: {
+    lab: string;
+    image: string;
+    script: string;
+    namespaceOf?: string;
+  }): Promise<CommandResult> {
+    const network = options.namespaceOf ? `container:${options.namespaceOf}` : 'none';
+    return this.runHelper(
+      options.lab,
+      'nettools',
+      ['--cap-add', 'NET_ADMIN', '--network', network],
       options.image,
-      'bash',
-      '-c',
       options.script,
+    );
+  }
+
+  /** A throw-away container of infra's, labelled with the lab (so `down` and `reset` find one left behind). */
+  private async runHelper(
+    lab: string,
+    component: 'probe' | 'nettools',
+    flags: string[],
+    image: string,
+    script: string,
+  ): Promise<CommandResult> {
+    const result = await this.run([
+      ...['run', '--rm', ...flags],
+      ...['--label', `${LABEL.lab}=${lab}`, '--label', `${LABEL.component}=${component}`],
+      ...['--label', `${LABEL.server}=infra`, image, 'bash', '-c', script],
     ]);
     return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
   }

@@ -55,6 +55,8 @@ export class FakeRuntime implements ContainerRuntime {
     buildKind?: string;
     /** `show stat` reports this state for a server instead of what its containers say. */
     backend?: Record<string, string>;
+    /** The kernel has no netem: a network tool using it fails as tc does there. */
+    noNetem?: boolean;
   } = {};
   private readonly byId = new Map<string, FakeContainer>();
   private readonly volumeLabels = new Map<string, string>();
@@ -232,6 +234,25 @@ export class FakeRuntime implements ContainerRuntime {
   async runProbe(options: { lab: string; script: string }): Promise<CommandResult> {
     this.calls.push(`probe ${options.lab}`);
     return { exitCode: 0, stdout: this.probeOutput, stderr: '' };
+  }
+
+  /** Every network tool run: in whose namespace (undefined: its own), and its script. */
+  readonly networkScripts: { namespaceOf?: string; script: string }[] = [];
+
+  async runNetworkTool(options: { lab: string; script: string; namespaceOf?: string }): Promise<CommandResult> {
+    this.calls.push(`nettools ${options.namespaceOf ?? 'own namespace'}`);
+    this.networkScripts.push({ namespaceOf: options.namespaceOf, script: options.script });
+    if (this.faults.noNetem && options.script.includes('netem')) {
+      return { exitCode: 2, stdout: '', stderr: 'Error: Specified qdisc kind is unknown.\n' };
+    }
+    const target = options.namespaceOf && this.find(options.namespaceOf);
+    if (options.namespaceOf && (!target || target.state !== 'running')) {
+      return { exitCode: 125, stdout: '', stderr: `cannot join container ${options.namespaceOf}: not running\n` };
+    }
+    // A server's address on the lab network, as `ip addr` prints it there: one per host container, by its id.
+    const address =
+      target && options.script.includes('ip -4 -o addr') ? `10.0.0.${target.id.replace(/\D/g, '')}\n` : '';
+    return { exitCode: 0, stdout: address, stderr: '' };
   }
 
   /** Other networks' subnets, as tests set them. */

@@ -8,11 +8,11 @@ import type { ComponentKind } from '../topology/types.js';
  * What a container of a lab is: a server's host, one of its components, or one of infra's helpers: the database
  * forwarder, and the lease (a container created, never started, whose label holds the lab's expiry).
  */
-export type LiveComponent = ComponentKind | 'host' | 'forward' | 'lease' | 'probe';
+export type LiveComponent = ComponentKind | 'host' | 'forward' | 'lease' | 'probe' | 'nettools';
 
 /** infra's own containers, not part of any server. */
 export function isHelper(c: Pick<ComponentState, 'component'>): boolean {
-  return c.component === 'forward' || c.component === 'lease' || c.component === 'probe';
+  return c.component === 'forward' || c.component === 'lease' || c.component === 'probe' || c.component === 'nettools';
 }
 export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 /** `none`: no health check of its own (hosts, helpers). */
@@ -134,6 +134,13 @@ export interface ContainerRuntime {
    * address, no privileges. Labelled with the lab, removed when done.
    */
   runProbe(options: { lab: string; network: string; image: string; script: string }): Promise<CommandResult>;
+  /**
+   * Runs `script` (bash) as root with NET_ADMIN in a throw-away container of `image`: joined to the network namespace
+   * of the container `namespaceOf` (a server's host: `infra fault` changes that server's network), or in a namespace
+   * of its own when absent (to try what the kernel can do without touching a lab). Labelled with the lab, removed
+   * when done; the lab's own containers never get the capability.
+   */
+  runNetworkTool(options: { lab: string; image: string; script: string; namespaceOf?: string }): Promise<CommandResult>;
   /** Every Docker network's subnets, by network name: a secured lab's fixed subnet must meet none of them. */
   networkSubnets(): Promise<{ network: string; subnets: string[] }[]>;
   /** Sets (or moves) a lab's expiry: replaces its lease container, labelled with the time and the lab folder. */

@@ -16,7 +16,8 @@ export function presentLabs(io: Io, labs: LabListing[], options: { json: boolean
   const rows = labs.map((l) => [
     l.name,
     l.state,
-    l.state === 'running' || l.state === 'partial' ? (l.healthy ? 'healthy' : 'NOT healthy') : '-',
+    (l.state === 'running' || l.state === 'partial' ? (l.healthy ? 'healthy' : 'NOT healthy') : '-') +
+      (l.faults.length ? ` (${l.faults.length} fault${l.faults.length > 1 ? 's' : ''})` : ''),
     l.url ?? '-',
     l.age_seconds === null ? '-' : age(l.age_seconds),
     l.infra_version ?? (l.state === 'data-only' ? '-' : '<0.2.0'),

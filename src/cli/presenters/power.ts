@@ -26,5 +26,6 @@ export function presentPower(io: Io, result: PowerResult): number {
         : `${server} is back: healthy after ${took}\n`,
   );
   if (result.rejoined) io.stderr.write(`  ${result.rejoined}\n`);
+  if (result.healed) io.stderr.write(`  healed with it: ${result.healed.join(', ')}\n`);
   return EXIT.ok;
 }

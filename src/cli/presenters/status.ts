@@ -36,6 +36,12 @@ function printStatus(io: Io, status: LabStatus): void {
   io.stdout.write(`  folder  ${status.dir ?? '(unknown)'}\n`);
   io.stdout.write(`  infra   ${madeByLine(status)}\n`);
   if (status.expires_at) io.stdout.write(`  expires ${status.expires_at} (\`infra reap\` removes it after that)\n`);
+  for (const fault of status.faults) {
+    io.stdout.write(
+      `  ${paint('yellow', 'fault')}   ${fault.id}: ${fault.what} (since ${fault.made_at}; ` +
+        `\`infra heal ${fault.id}${nameFlag(status.lab)}\` undoes it)\n`,
+    );
+  }
   io.stdout.write('\n');
   // Columns as wide as the longest name: an exporter's (lb-01-node-exporter) would push its row out of line.
   const nameWidth = Math.max(16, ...status.servers.flatMap((s) => s.components.map((c) => c.name.length)));
