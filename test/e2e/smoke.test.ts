@@ -115,12 +115,16 @@ describeWithDocker('smoke suite', () => {
     'infra watch draws the built-in lab live: traffic on both arrows; web-01 failed is down within 10 s, web-02 taking every request',
     async () => {
       const watch = execa('node', [infraBin, 'watch', '--name', lab], { cwd, env: { NO_COLOR: '1' } });
+      // Listened for before anything else is awaited: execa reads the output as it comes, and a line printed while
+      // the browser starts would otherwise be missed (the test then waited for it forever).
+      const served = new Promise<string>((resolve, reject) => {
+        watch.stdout!.once('data', (chunk: Buffer) => resolve(String(chunk).trim()));
+        watch.once('exit', (code) => reject(new Error(`infra watch exited (${code})`)));
+      });
+      served.catch(() => undefined); // awaited below; this only keeps an early exit from being unhandled
       const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
       try {
-        const pageUrl = await new Promise<string>((resolve, reject) => {
-          watch.stdout!.once('data', (chunk: Buffer) => resolve(String(chunk).trim()));
-          watch.once('exit', (code) => reject(new Error(`infra watch exited (${code})`)));
-        });
+        const pageUrl = await served;
         expect(pageUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
         const page = await browser.newPage();
         const errors: string[] = [];
