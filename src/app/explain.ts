@@ -8,6 +8,7 @@ import { labEndpoint } from './lab-endpoint.js';
 import { readLabState } from '../render/write-lab.js';
 import { request } from '../checks/check.js';
 import type { AppEnv } from './context.js';
+import { readFaults } from '../ops/faults.js';
 
 const OBSERVED_REQUESTS = 6;
 
@@ -30,7 +31,7 @@ async function liveFacts(env: AppEnv, lab: Lab): Promise<LiveFacts | undefined> 
   }
   const { readReplicationState } = await import('./replication-status.js');
   const replication = await readReplicationState(runtime, env.openSession, lab.name, containers);
-  return { url, observed, replication };
+  return { url, observed, replication, faults: await readFaults(dir) };
 }
 
 /** What explain found: the lab's facts (live ones when it runs) and the topic asked, if any. */

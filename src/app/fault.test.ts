@@ -108,3 +108,24 @@ it('heal names what it needs; recover heals the faults of its server, down forge
   await takeDown(t.env(), { cwd: t.cwd, name: LAB, volumes: false });
   expect(await readFaults(dir)).toEqual([]);
 });
+
+it('hang pauses the component named (or every component of the server), refuses one it lacks; recover thaws it', async () => {
+  const t = await booted();
+  await fault(t, { kind: 'hang', servers: ['web-01'], component: 'app' });
+  expect(t.runtime.calls.filter((c) => c.startsWith('pause '))).toEqual([`pause infra-${LAB}-web-01-app`]);
+  await expect(fault(t, { kind: 'hang', servers: ['web-01'] })).rejects.toThrow(
+    "hang-web-01-app already freezes web-01's processes",
+  );
+  await expect(fault(t, { kind: 'hang', servers: ['lb-01'], component: 'db' })).rejects.toMatchObject({
+    problems: ['SERVER/COMPONENT: one of lb-01/haproxy, or lb-01 alone (all of them)'],
+  });
+  await fault(t, { kind: 'hang', servers: ['web-02'] });
+  expect(t.runtime.calls.filter((c) => c.startsWith('pause infra-grey-web-02'))).toHaveLength(3);
+  const status = await readStatus(t.env(), { cwd: t.cwd, name: LAB });
+  expect(status.healthy).toBe(false);
+  const recovered = await powerServer(t.env(), 'recover', { cwd: t.cwd, name: LAB, server: 'web-01' });
+  expect(recovered.healed).toEqual(['hang-web-01-app']);
+  expect(t.runtime.calls).toContain(`unpause infra-${LAB}-web-01-app`);
+  await heal(t, ['hang-web-02']);
+  expect((await readStatus(t.env(), { cwd: t.cwd, name: LAB })).healthy).toBe(true);
+});

@@ -12,6 +12,8 @@ import { resolveLabName, runningFolder, runningLab, type LabTarget } from './lab
 export interface FaultRequest {
   kind: FaultKind;
   servers: string[];
+  /** hang: one component's kind. */
+  component?: string;
   amount?: number;
   jitter?: number;
   /** partition: the first server against every other one. */
@@ -31,7 +33,7 @@ export async function makeFault(
   const servers = fromAll ? [request.servers[0], ...others] : request.servers;
   const fault: Fault = {
     ...request,
-    id: faultId(request.kind, servers),
+    id: faultId(request.kind, servers, request.component),
     servers,
     what: describeFault({ ...request, servers }),
     made_at: new Date(env.clock.now()).toISOString(),
@@ -75,13 +77,21 @@ export async function healFaults(
   return { lab: target.lab.name, healed: healing, remaining: active };
 }
 
-/** `recover`, `drill reset`: the faults on these servers (all: every fault) undone, quietly. */
-export async function healFaultsOn(env: AppEnv, options: LabTarget, servers: string[] | 'all'): Promise<Fault[]> {
+/** `recover`, `drill reset`: the faults on these servers (all: every fault; `kinds`: of these kinds) undone, quietly. */
+export async function healFaultsOn(
+  env: AppEnv,
+  options: LabTarget,
+  servers: string[] | 'all',
+  kinds?: FaultKind[],
+): Promise<Fault[]> {
   // Read from the folder alone first: most labs have no fault, and these commands must not need more to run.
   const name = await resolveLabName(options);
   const dir = await runningFolder(await env.connect(), name);
   const active = dir ? await readFaults(dir) : [];
-  const ids = active.filter((f) => servers === 'all' || f.servers.some((s) => servers.includes(s))).map((f) => f.id);
+  const ids = active
+    .filter((f) => servers === 'all' || f.servers.some((s) => servers.includes(s)))
+    .filter((f) => !kinds || kinds.includes(f.kind))
+    .map((f) => f.id);
   if (ids.length === 0) return [];
   return (await healFaults(env, { ...options, name, ids, all: false })).healed;
 }
@@ -99,6 +109,21 @@ function requireFaultFits(lab: Lab, fault: Fault, active: Fault[]): void {
     if (!names.includes(server)) {
       throw new UsageError(`lab "${lab.name}" has no server ${server}`, [`SERVER: one of ${names.join(', ')}`]);
     }
+  }
+  if (fault.component) {
+    const server = lab.servers.find((s) => s.name === fault.servers[0])!;
+    const kinds = server.components.map((c) => c.kind);
+    if (!kinds.includes(fault.component as (typeof kinds)[number])) {
+      throw new UsageError(`${server.name} runs no ${fault.component}`, [
+        `SERVER/COMPONENT: one of ${kinds.map((k) => `${server.name}/${k}`).join(', ')}, or ${server.name} alone (all of them)`,
+      ]);
+    }
+  }
+  const hung = active.find((f) => f.kind === 'hang' && fault.kind === 'hang' && f.servers[0] === fault.servers[0]);
+  if (hung && (!hung.component || !fault.component)) {
+    throw new UsageError(`${hung.id} already freezes ${fault.servers[0]}'s processes`, [
+      `heal it first: \`infra heal ${hung.id}${flag}\``,
+    ]);
   }
   if (fault.kind === 'partition' && fault.servers[0] === fault.servers[1]) {
     throw new UsageError('a partition is between two servers', ['SERVER SERVER: two different servers']);

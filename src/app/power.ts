@@ -36,10 +36,13 @@ export async function powerServer(
     await failServer(runtime, lab, options.server);
     return { action, lab, server: options.server, ms: performance.now() - started, components: [] };
   }
+  // A recovered server is as infra made it: no fault of `infra fault` left on it. Frozen processes run again
+  // first (they could not become healthy); the rest once it runs (a lagging replica's database must answer).
+  const thawed = await healFaultsOn(env, { ...options, name: lab }, [options.server], ['hang']);
   const components = await recoverServer(runtime, lab, options.server, { clock: env.clock });
   const ms = performance.now() - started;
-  // A recovered server is as infra made it: no fault of `infra fault` left on it (a lagging replica included).
-  const healed = (await healFaultsOn(env, { ...options, name: lab }, [options.server])).map((f) => f.id);
+  const rest = await healFaultsOn(env, { ...options, name: lab }, [options.server]);
+  const healed = [...thawed, ...rest].map((f) => f.id);
   const rejoined = await rejoinReplica(env, runtime, { ...options, name: lab });
   return { action, lab, server: options.server, ms, components, rejoined, ...(healed.length ? { healed } : {}) };
 }

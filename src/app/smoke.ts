@@ -11,6 +11,7 @@ import { runChecks, CHECK_NAMES } from '../checks/runner.js';
 import { serverStates } from '../ops/haproxy.js';
 import type { CheckContext, CheckResult } from '../checks/check.js';
 import { smokeReport, type SmokeReport } from '../report/smoke-report.js';
+import { readFaults } from '../ops/faults.js';
 import { labContext, type AppEnv, type LabContext } from './context.js';
 import { labEndpoint, monitoringUrls } from './lab-endpoint.js';
 import { renderedLabModel, resolveLabName, runningFolder, type LabTarget } from './lab-target.js';
@@ -90,5 +91,8 @@ export async function smokeCommand(env: AppEnv, options: SmokeOptions): Promise<
   const folder = await runningFolder(runtime, name);
   const lab = await renderedLabModel({ ...options, name }, folder);
   progress.note(`smoke checks on lab "${lab.name}"`);
+  // A check a fault makes fail is no mystery: the faults made on purpose are said first.
+  const faults = folder ? await readFaults(folder) : [];
+  if (faults.length > 0) progress.note(`  with ${faults.map((f) => `${f.id} (${f.what})`).join('; ')}`);
   return runSmoke(labContext(env, runtime, lab, ''), { skip: options.skip, onResult: progress.check });
 }

@@ -26,7 +26,11 @@ it("a lab's seed picks each drill's details the same way every time, and other s
   expect(seen.size).toBeGreaterThan(1);
   // Without a seed: the first of each list.
   expect(drillChoices(drill, undefined)).toEqual({ server: 'web-02', port: '5001' });
-  const [edit] = withChoices(drill.breaks, a) as unknown as [{ edit: { file: string; to: string } }];
-  expect(edit.edit.file).toBe(`${a.server}/nginx.conf`);
+  const edits = withChoices(drill.breaks, a).filter((s) => 'edit' in s) as unknown as {
+    edit: { file: string; to: string };
+  }[];
+  // First the load balancer's check made shallow (so the broken server stays in the rotation), then the seed's edit.
+  expect(edits.map((e) => e.edit.file)).toEqual(['lb-01/haproxy.cfg', `${a.server}/nginx.conf`]);
+  const edit = edits[1];
   expect(edit.edit.to).toBe(`server 127.0.0.1:${a.port}`);
 });

@@ -144,3 +144,23 @@ it("explain monitoring's Docker health check is the rendered compose file's: its
   const component = labFacts(lab).monitoring.watched.find((w) => w.what === 'every component')!;
   expect(component.how).toContain(`a Docker health check every ${interval}, unhealthy after ${retries} failures`);
 });
+
+it('explain faults: each fault with what it models and what notices it here, the LB pair and alerts when the lab has them', () => {
+  const builtIn = labFacts(buildLab({})).faults;
+  expect(builtIn.kinds.map((k) => k.kind)).toEqual(['partition', 'loss', 'rate', 'delay', 'corrupt', 'hang', 'lag']);
+  const partition = builtIn.kinds.find((k) => k.kind === 'partition')!;
+  expect(partition.example).toBe('infra fault partition web-01 web-02');
+  expect(partition.noticed_by.join(' ')).toMatch(/replication/);
+  expect(builtIn.kinds.find((k) => k.kind === 'lag')!.example).toBe('infra fault lag web-02 30s');
+  expect(builtIn.kinds.flatMap((k) => k.noticed_by).join(' ')).not.toMatch(/alert/);
+  expect(builtIn.active).toEqual([]);
+
+  const every = labFacts(buildLab({ profiles: ['secured', 'monitored', 'redundant'] })).faults;
+  const split = every.kinds.find((k) => k.kind === 'partition')!;
+  expect(split.example).toBe('infra fault partition lb-01 lb-02');
+  expect(split.noticed_by).toContain('the SplitBrain alert (Prometheus, on the live lab page)');
+  const text = topicText(labFacts(buildLab({})), 'faults');
+  expect(text).toContain('hang: a process that stops answering without dying');
+  expect(text).toContain('  try:       infra fault hang web-01/app');
+  expect(text).toMatch(/active now: none\n$/);
+});

@@ -19,8 +19,19 @@ import {
   type Server,
 } from '../topology/types.js';
 import type { ReplicationState } from '../replication/replica-status.js';
+import type { Fault } from '../faults/fault.js';
+import { faultLessons, type FaultLesson } from '../faults/teaching.js';
 
-export const TOPICS = ['elements', 'algorithm', 'mode', 'replication', 'spof', 'security', 'monitoring'] as const;
+export const TOPICS = [
+  'elements',
+  'algorithm',
+  'mode',
+  'replication',
+  'spof',
+  'security',
+  'monitoring',
+  'faults',
+] as const;
 export type Topic = (typeof TOPICS)[number];
 
 /** What a running lab adds: the distribution observed through the LB and the replication state. */
@@ -28,6 +39,8 @@ export interface LiveFacts {
   url: string;
   observed?: string[];
   replication?: ReplicationState;
+  /** The faults `infra fault` made on it and not healed. */
+  faults?: Fault[];
 }
 
 export interface ElementFact {
@@ -78,6 +91,8 @@ export interface LabFacts {
     missing: string[];
     stats_url: string | null;
   };
+  /** The grey failures `infra fault` can make here: what each models, what notices it; and those active now. */
+  faults: { kinds: FaultLesson[]; active: { id: string; what: string; made_at: string }[] };
 }
 
 function flavourName(lab: Lab): string {
@@ -346,7 +361,7 @@ export function labFacts(lab: Lab, live?: LiveFacts, ports?: { http: number; htt
         {
           what: 'the web servers, from the LB',
           how: health
-            ? `HAProxy requests /health every ${health.intervalMs} ms (every ${Math.min(FAST_CHECK_INTERVAL_MS, health.intervalMs)} ms once one fails, and while DOWN); DOWN after ${health.fall} failures, UP after ${health.rise} successes`
+            ? `HAProxy requests /api/live (through Nginx to the application server) every ${health.intervalMs} ms (every ${Math.min(FAST_CHECK_INTERVAL_MS, health.intervalMs)} ms once one fails, and while DOWN); DOWN after ${health.fall} failures, UP after ${health.rise} successes`
             : 'HAProxy health checks',
         },
         { what: 'traffic and server states', how: `HAProxy's stats page (${STATS_PATH}) and its runtime API` },
@@ -376,6 +391,10 @@ export function labFacts(lab: Lab, live?: LiveFacts, ports?: { http: number; htt
             'nothing watches the load balancer or the Docker host from outside',
           ],
       stats_url: live ? `${live.url}${STATS_PATH}` : null,
+    },
+    faults: {
+      kinds: faultLessons(lab),
+      active: (live?.faults ?? []).map(({ id, what, made_at }) => ({ id, what, made_at })),
     },
   };
 }

@@ -1,5 +1,5 @@
 // Words the facts of `infra explain` for a terminal: one section per topic, or a one-screen overview.
-import type { LabFacts, Topic } from './facts.js';
+import { TOPICS, type LabFacts, type Topic } from './facts.js';
 
 type Section = (f: LabFacts) => string[];
 
@@ -47,6 +47,17 @@ const SECTIONS: Record<Topic, Section> = {
       : []),
     'missing:',
     ...f.monitoring.missing.map((m) => `  ${m}`),
+  ],
+  faults: (f) => [
+    'grey failures `infra fault` makes on this lab (`infra heal` undoes them):',
+    ...f.faults.kinds.flatMap((k) => [
+      `${k.kind}: ${k.models}.`,
+      `  try:       ${k.example}`,
+      ...k.noticed_by.map((n, i) => `  ${i === 0 ? 'notice it:' : '          '} ${n}`),
+    ]),
+    f.faults.active.length
+      ? `active now: ${f.faults.active.map((a) => `${a.id} (${a.what}, since ${a.made_at})`).join('; ')}`
+      : 'active now: none',
   ],
 };
 
@@ -99,7 +110,9 @@ export function overviewText(facts: LabFacts): string {
       .join('; ')}`,
     `monitoring   ${facts.monitoring.watched.length} things watched, ${facts.monitoring.alerts.length} alert rules, ${facts.monitoring.missing.length} missing${facts.monitoring.alerts.length ? '' : ' (no metrics history, no alerting)'}`,
     '',
-    'more: infra explain <elements|algorithm|mode|replication|spof|security|monitoring> [--json]',
+    `faults       ${facts.faults.kinds.length} kinds of grey failure to make (infra fault); active: ${facts.faults.active.map((a) => a.id).join(', ') || 'none'}`,
+    '',
+    `more: infra explain <${TOPICS.join('|')}> [--json]`,
   ];
   return out.join('\n') + '\n';
 }

@@ -3,7 +3,7 @@
 // folder's .infra/faults.json) so that status and ls list it, and removed by `infra heal`.
 import { UsageError } from '../errors.js';
 
-export const FAULT_KINDS = ['partition', 'loss', 'rate', 'delay', 'corrupt', 'lag'] as const;
+export const FAULT_KINDS = ['partition', 'loss', 'rate', 'delay', 'corrupt', 'lag', 'hang'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface Fault {
@@ -12,6 +12,8 @@ export interface Fault {
   kind: FaultKind;
   /** The servers it acts on (a partition's two sides). */
   servers: string[];
+  /** hang: the one component frozen (`web-01/app`); absent: every component of the server. */
+  component?: string;
   /** Its setting as infra applies it: 30 (%), 256 (kbit/s), 200 (ms), 5 (s). */
   amount?: number;
   /** delay's jitter, in ms. */
@@ -25,9 +27,16 @@ export interface Fault {
 /** The kinds that change a server's traffic shaping (one root queueing discipline per interface: one at a time). */
 export const SHAPING_KINDS: readonly FaultKind[] = ['rate', 'delay', 'corrupt'];
 
-/** A partition of one server from all the others is `partition-<server>-all`. */
-export function faultId(kind: FaultKind, servers: string[]): string {
-  return [kind, ...(kind === 'partition' && servers.length > 2 ? [servers[0], 'all'] : servers)].join('-');
+/** A partition of one server from all the others is `partition-<server>-all`; a hung component `hang-web-01-app`. */
+export function faultId(kind: FaultKind, servers: string[], component?: string): string {
+  const named = kind === 'partition' && servers.length > 2 ? [servers[0], 'all'] : servers;
+  return [kind, ...named, ...(component ? [component] : [])].join('-');
+}
+
+/** `web-01/app` → the server and the component's kind; `web-01` → the server alone. */
+export function parseServerComponent(value: string): { server: string; component?: string } {
+  const [server, component] = value.split('/');
+  return component ? { server, component } : { server };
 }
 
 /** `30%` or `30` → 30, a whole percentage from 1 to 100. */
@@ -79,7 +88,7 @@ export function parseSeconds(value: string, field: string): number {
 }
 
 /** What a fault does, as status says it. */
-export function describeFault(fault: Pick<Fault, 'kind' | 'servers' | 'amount' | 'jitter'>): string {
+export function describeFault(fault: Pick<Fault, 'kind' | 'servers' | 'amount' | 'jitter' | 'component'>): string {
   const [a, b] = fault.servers;
   switch (fault.kind) {
     case 'partition':
@@ -96,6 +105,10 @@ export function describeFault(fault: Pick<Fault, 'kind' | 'servers' | 'amount' |
       return `${a} corrupts ${fault.amount}% of the packets it sends`;
     case 'lag':
       return `${a}'s database applies each change ${fault.amount} s after the primary made it`;
+    case 'hang':
+      return fault.component
+        ? `${a}'s ${fault.component} is frozen (paused): it neither answers nor dies`
+        : `every process of ${a} is frozen (paused): it neither answers nor dies`;
   }
 }
 

@@ -32,7 +32,8 @@ export function applyScript(fault: Fault, peers: string[] = []): string {
     case 'corrupt':
       return `set -e\n${EACH_INTERFACE} tc qdisc add dev "$dev" root netem corrupt ${fault.amount}%; done\n`;
     case 'lag':
-      throw new Error('lag is a database fault, not a network one');
+    case 'hang':
+      throw new Error(`${fault.kind} is not a network fault`);
   }
 }
 

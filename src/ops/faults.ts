@@ -48,6 +48,10 @@ export async function writeFaults(dir: string, faults: Fault[]): Promise<void> {
 /** Makes `fault` on the lab. `onBuild` is told when the network tools image is built first (once per machine). */
 export async function applyFault(target: FaultTarget, fault: Fault, onBuild?: () => void): Promise<void> {
   if (fault.kind === 'lag') return delayReplica(target, fault.servers[0], fault.amount!);
+  if (fault.kind === 'hang') {
+    for (const c of await hungContainers(target, fault)) await target.runtime.pause(c.id);
+    return;
+  }
   const image = await networkTools(target.runtime, onBuild);
   if (fault.kind === 'delay' || fault.kind === 'corrupt') await requireNetem(target, image);
   if (fault.kind === 'partition') {
@@ -64,6 +68,10 @@ export async function applyFault(target: FaultTarget, fault: Fault, onBuild?: ()
 /** Undoes `fault`; a server that no longer runs has lost it with its namespace, which is not an error. */
 export async function removeFault(target: FaultTarget, fault: Fault): Promise<void> {
   if (fault.kind === 'lag') return delayReplica(target, fault.servers[0], 0);
+  if (fault.kind === 'hang') {
+    for (const c of await hungContainers(target, fault)) await target.runtime.unpause(c.id);
+    return;
+  }
   const image = await networkTools(target.runtime);
   const running = new Set(
     (await target.runtime.containers(target.lab.name)).filter((c) => c.state === 'running').map((c) => c.name),
@@ -71,6 +79,14 @@ export async function removeFault(target: FaultTarget, fault: Fault): Promise<vo
   for (const server of fault.servers) {
     if (running.has(containerName(target.lab, server))) await inNamespace(target, image, server, removeScript(fault));
   }
+}
+
+/** hang: the component named, or every component of the server (its host holds only the namespace). */
+async function hungContainers(target: FaultTarget, fault: Fault) {
+  const [server] = fault.servers;
+  return (await target.runtime.containers(target.lab.name)).filter(
+    (c) => c.server === server && c.component !== 'host' && (!fault.component || c.component === fault.component),
+  );
 }
 
 /** The network tools image, built from its template the first time a fault needs it. */

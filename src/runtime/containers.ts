@@ -122,7 +122,9 @@ export async function removeLab(docker: Docker, lab: string, options: { volumes:
     Promise.all(
       items.map(async (c) => {
         const container = docker.getContainer(c.Id);
-        if (c.State === 'running') await container.stop({ t: 10 }).catch(ignoreMissing);
+        // A paused container (`infra fault hang`) cannot stop gracefully: its processes are let run first.
+        if (c.State === 'paused') await container.unpause().catch(ignoreMissing);
+        if (c.State === 'running' || c.State === 'paused') await container.stop({ t: 10 }).catch(ignoreMissing);
         await container.remove({ force: true, v: false }).catch(ignoreMissing);
       }),
     );

@@ -104,6 +104,16 @@ export class DockerRuntime implements ContainerRuntime {
     await this.docker.getContainer(id).restart({ t: timeoutSeconds });
   }
 
+  async pause(id: string) {
+    await this.docker.getContainer(id).pause();
+  }
+
+  async unpause(id: string) {
+    // The engine answers 500 to unpausing what is not paused (20.10): ask first.
+    const container = this.docker.getContainer(id);
+    if ((await container.inspect()).State.Paused) await container.unpause();
+  }
+
   async isRunning(id: string) {
     return (await this.docker.getContainer(id).inspect()).State.Running;
   }

@@ -147,6 +147,20 @@ export class FakeRuntime implements ContainerRuntime {
     this.run(c);
   }
 
+  async pause(id: string) {
+    const c = this.get(id);
+    this.calls.push(`pause ${c.name}`);
+    if (c.state !== 'running')
+      throw Object.assign(new Error(`container ${c.name} is not running`), { statusCode: 409 });
+    c.state = 'paused';
+  }
+
+  async unpause(id: string) {
+    const c = this.get(id);
+    this.calls.push(`unpause ${c.name}`);
+    if (c.state === 'paused') c.state = 'running';
+  }
+
   async isRunning(id: string) {
     return this.get(id).state === 'running';
   }

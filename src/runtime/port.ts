@@ -112,6 +112,10 @@ export interface ContainerRuntime {
   stop(id: string, timeoutSeconds: number): Promise<void>;
   restart(id: string, timeoutSeconds: number): Promise<void>;
   isRunning(id: string): Promise<boolean>;
+  /** Freezes every process of a running container (`docker pause`): it neither answers nor dies. */
+  pause(id: string): Promise<void>;
+  /** Lets a paused container's processes run again; one that is not paused is left as it is. */
+  unpause(id: string): Promise<void>;
   /** Runs a command in a running container. */
   exec(container: string, command: string[]): Promise<CommandResult>;
   logTail(id: string, lines: number): Promise<string>;

@@ -121,6 +121,29 @@ describeWithDocker('faults beyond stop', () => {
     expect(Date.now() - again).toBeLessThan(3000);
   });
 
+  it('hang web-01/app: HAProxy checks the app, marks web-01 DOWN in its configured time, visitors stop getting 504s', async () => {
+    expect((await fault('hang', 'web-01/app')).exitCode).toBe(0);
+    const frozen = Date.now();
+    const down = await until('web-01 DOWN in HAProxy', 30_000, async () => {
+      const now = await status();
+      return now.json.load_balancer?.['web-01'] === 'DOWN' ? now : undefined;
+    });
+    // inter 2 s, then fall 2 at the fast interval: well under 15 s (each check times out after its interval).
+    expect(Date.now() - frozen).toBeLessThan(15_000);
+    expect(down.json.faults.map((f) => f.id)).toEqual(['hang-web-01-app']);
+    // The API answers from web-02 alone, none timing out on the frozen app.
+    const answers = [];
+    for (let i = 0; i < 10; i++) {
+      const response = await fetch(`${url}/api/whoami`, { signal: AbortSignal.timeout(5000) });
+      answers.push(`${response.status} ${response.headers.get('x-served-by')}`);
+    }
+    expect(new Set(answers)).toEqual(new Set(['200 web-02']));
+    expect((await heal('hang-web-01-app')).exitCode).toBe(0);
+    await until('web-01 UP again', 30_000, async () =>
+      (await status()).json.load_balancer?.['web-01'] === 'UP' ? true : undefined,
+    );
+  });
+
   it('partition lb-01 lb-02 on a redundant lab: both claim the floating address, status exits 1; heal: one holder', async () => {
     const shared = await sharedLab(EVERY_PROFILE);
     const on = (...args: string[]) => infra([...args, '--name', shared.name], { cwd: shared.cwd });

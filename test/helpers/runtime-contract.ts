@@ -88,6 +88,17 @@ export function runtimeContract(boot: () => Promise<ContractLab>): void {
     expect(typeof (await t.runtime.logTail(nginx.id, 5))).toBe('string');
   });
 
+  it('pauses a component (listed paused, frozen, not dead) and lets it run again', async () => {
+    const app = await named('web-02-app');
+    await t.runtime.pause(app.id);
+    expect((await named('web-02-app')).state).toBe('paused');
+    await t.runtime.unpause(app.id);
+    expect((await named('web-02-app')).state).toBe('running');
+    // Unpausing what runs changes nothing, and is no error.
+    await t.runtime.unpause(app.id);
+    expect((await named('web-02-app')).state).toBe('running');
+  });
+
   it('keeps one lease per lab, moved when set again, with its expiry and folder', async () => {
     await t.runtime.setLease(t.lab, { expiresAt: '2030-01-01T00:00:00.000Z', dir: t.dir });
     await t.runtime.setLease(t.lab, { expiresAt: '2031-01-01T00:00:00.000Z', dir: t.dir });

@@ -22,6 +22,7 @@ export function registerFault(program: Command, { io, run, env, target }: Comman
         '`infra down` and `infra drill reset` heal every fault, `infra recover <server>` those on that server.\n' +
         '\nExamples:\n  $ infra fault partition lb-01 lb-02      redundant: both LBs then claim the floating address\n' +
         '  $ infra fault loss web-02 30%\n  $ infra fault rate web-02 256kbit\n  $ infra fault lag web-02 30s\n' +
+        "  $ infra fault hang web-01/app              HAProxy's check reaches the app: web-01 leaves the rotation\n" +
         '  $ infra heal --all\n' +
         '\nExit codes: 0 made; 1 a step failed; 2 bad usage (an unknown server, a fault already active);\n' +
         "3 this machine cannot make it (delay and corrupt need the kernel's netem).",
@@ -79,6 +80,14 @@ export function registerFault(program: Command, { io, run, env, target }: Comman
     servers: [o.args[0]],
     amount: p.parsePercent(o.args[1], 'PERCENT'),
   }));
+  kind(
+    'hang <server>',
+    "freeze a server's processes, or one of them: web-01/app (docker pause): they neither answer nor die",
+    (o, p) => {
+      const { server, component } = p.parseServerComponent(o.args[0]);
+      return { kind: 'hang', servers: [server], ...(component ? { component } : {}) };
+    },
+  );
   kind(
     'lag <server> <time>',
     "a replica that applies each change late: 30s (the database's delayed replication)",
