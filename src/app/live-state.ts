@@ -7,6 +7,7 @@ import { floatingAddressHolders } from '../ops/floating-address.js';
 import { haproxyCommand, parseServerCounters, type ServerCounters } from '../ops/haproxy.js';
 import type { ComponentState, ContainerRuntime } from '../runtime/port.js';
 import { readLabState } from '../render/write-lab.js';
+import { readFaults } from '../ops/faults.js';
 import { frontLoadBalancer, type Lab } from '../topology/types.js';
 import { recordedPrimary } from './lab-target.js';
 import { readReplicationState } from './replication-status.js';
@@ -23,6 +24,8 @@ export interface LiveState {
   holders: string[];
   alerts: { server: string; name: string }[];
   marks: Record<string, { label: string; up: boolean }[]>;
+  /** The faults `infra fault` made, on each server they act on (a partition: both sides). */
+  faults: { server: string; id: string; what: string }[];
 }
 
 /** Traffic shares are taken over this window (as the Prometheus page's 15 s increase). */
@@ -96,6 +99,7 @@ export function liveStateReader(runtime: ContainerRuntime, openSession: SessionO
       holders,
       alerts: [],
       marks,
+      faults: (await readFaults(dir)).flatMap((f) => f.servers.map((server) => ({ server, id: f.id, what: f.what }))),
     };
   };
 }

@@ -12,6 +12,7 @@
 //   lag:     replica → seconds behind
 //   holders: the LBs listing the floating address
 //   alerts:  [{ server, name }] firing now
+//   faults:  [{ server, id, what }] made by `infra fault` (infra watch's page; absent on Prometheus's)
 //   marks:   server → [{ label, up }] (scrape targets, components): drawn under its box, as text
 //   served:  (the app's page) the web server that served it: its arrow full, its box marked
 // A page that knows no states (the app's) passes state: null: boxes then say only their names.
@@ -107,9 +108,14 @@ function createDiagram(svg, LAB, addressLine) {
         group.append(el('text', { x: 8, y: 63 + i * LINE }, c.startsWith(s.name + '-') ? c.slice(s.name.length + 1) : c));
       });
       const own = live.alerts.filter((a) => a.server === s.name);
-      if (own.length) {
+      const faults = (live.faults || []).filter((f) => f.server === s.name);
+      if (own.length || faults.length) {
+        // One line for what is wrong on purpose (faults) and what Prometheus says is wrong (alerts).
         const text = el('text', { class: 'alert', x: 8, y: p.h - 8 });
-        text.append('⚠ ', ...own.map((a, i) => el('tspan', { 'data-alert': a.name }, (i ? ', ' : '') + a.name)));
+        if (faults.length) {
+          text.append('⚡ ', ...faults.map((f, i) => el('tspan', { class: 'fault', 'data-fault': f.id }, (i ? ', ' : '') + f.id, el('title', {}, f.what))));
+        }
+        if (own.length) text.append((faults.length ? ' ' : '') + '⚠ ', ...own.map((a, i) => el('tspan', { 'data-alert': a.name }, (i ? ', ' : '') + a.name)));
         group.append(text);
       }
       const marks = live.marks[s.name] || [];

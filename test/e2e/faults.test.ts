@@ -4,7 +4,18 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-import { describeWithDocker, infra, labSql, requireEngine, tempDir, uniqueLabName, until } from '../helpers/e2e.js';
+import puppeteer from 'puppeteer-core';
+import { CHROMIUM, itWithBrowser, shot } from '../helpers/browser.js';
+import {
+  describeWithDocker,
+  infra,
+  infraBin,
+  labSql,
+  requireEngine,
+  tempDir,
+  uniqueLabName,
+  until,
+} from '../helpers/e2e.js';
 import { EVERY_PROFILE, sharedLab } from '../helpers/shared-lab.js';
 
 const lab = uniqueLabName('grey');
@@ -142,6 +153,39 @@ describeWithDocker('faults beyond stop', () => {
     await until('web-01 UP again', 30_000, async () =>
       (await status()).json.load_balancer?.['web-01'] === 'UP' ? true : undefined,
     );
+  });
+
+  itWithBrowser("infra watch's page marks the server a fault acts on, and unmarks it once healed", async () => {
+    expect((await fault('loss', 'web-02', '20%')).exitCode).toBe(0);
+    const watch = execa('node', [infraBin, 'watch', '--name', lab], { cwd, env: { NO_COLOR: '1' } });
+    // Listened for before anything else is awaited (execa reads the output as it comes).
+    const served = new Promise<string>((resolve, reject) => {
+      watch.stdout!.once('data', (chunk: Buffer) => resolve(String(chunk).trim()));
+      watch.once('exit', (code) => reject(new Error(`infra watch exited (${code})`)));
+    });
+    served.catch(() => undefined);
+    const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(String(error)));
+      await page.setViewport({ width: 1280, height: 800 });
+      await page.goto(await served);
+      await page.waitForSelector('[data-server="web-02"] [data-fault="loss-web-02"]', { timeout: 15_000 });
+      expect(await page.$$('[data-server="web-01"] [data-fault]')).toHaveLength(0);
+      expect(await page.$eval('[data-fault="loss-web-02"] title', (t) => t.textContent)).toBe(
+        'web-02 drops 20% of its packets, in and out',
+      );
+      await shot(page, 'watch-fault-loss-web-02.png');
+      expect((await heal('--all')).exitCode).toBe(0);
+      await page.waitForFunction(() => document.querySelectorAll('[data-fault]').length === 0, { timeout: 15_000 });
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      watch.kill('SIGINT');
+      await watch.catch(() => undefined);
+      await heal('--all');
+    }
   });
 
   it('partition lb-01 lb-02 on a redundant lab: both claim the floating address, status exits 1; heal: one holder', async () => {
