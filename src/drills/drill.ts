@@ -16,6 +16,8 @@ export type DrillStep =
   | { restart: string }
   | { haproxy: string }
   | { sql: { server: string; statement: string } }
+  /** A replica applying events this late on purpose (its flavour's delayed replication; '0' undoes it). */
+  | { lag: { server: string; seconds: string } }
   /** Seconds to let the break show (a scrape, a health check) before the student's first check. */
   | { wait: number };
 
@@ -54,7 +56,7 @@ export function withChoices(steps: DrillStep[], choices: Record<string, string>)
   return steps.map((step) => fill(step) as DrillStep);
 }
 
-const STEP_KINDS = ['edit', 'exec', 'stop', 'restart', 'haproxy', 'sql', 'wait'];
+const STEP_KINDS = ['edit', 'exec', 'stop', 'restart', 'haproxy', 'sql', 'lag', 'wait'];
 
 export function parseDrill(name: string, text: string, checkNames: readonly string[]): Drill {
   const raw = parse(text) as Partial<Drill> | null;

@@ -7,6 +7,7 @@ import type { SessionOpener } from '../database/session.js';
 import { StepError } from '../errors.js';
 import { haproxyCommand } from '../ops/haproxy.js';
 import { forwardTarget, withDatabases } from '../ops/databases.js';
+import { flavourOf } from '../flavours/index.js';
 import type { LabSecrets } from '../render/secrets.js';
 import type { ContainerRuntime } from '../runtime/port.js';
 import { containerName, frontLoadBalancer, type Lab } from '../topology/types.js';
@@ -47,17 +48,28 @@ export async function runSteps(target: StepTarget, steps: DrillStep[]): Promise<
       await new Promise((resolve) => setTimeout(resolve, step.wait * 1000));
     } else if ('haproxy' in step) {
       await haproxyCommand(runtime, containerName(lab, `${frontLoadBalancer(lab).name}-haproxy`), step.haproxy);
-    } else {
-      const { server, statement } = step.sql;
-      await withDatabases(
-        runtime,
-        target.openSession,
-        // That server's database alone: another may be the one the drill made unreachable.
-        { ...forwardTarget(lab), servers: [server], credentials: target.secrets },
-        async (connections) => {
-          await connections[server].query(statement);
-        },
+    } else if ('lag' in step) {
+      // In the lab's flavour's words (MariaDB's MASTER_DELAY, MySQL's SOURCE_DELAY).
+      const statements = flavourOf(lab).replicaDelay(Number(step.lag.seconds));
+      await onDatabase(
+        target,
+        step.lag.server,
+        statements.map((s) => s.sql),
       );
+    } else {
+      await onDatabase(target, step.sql.server, [step.sql.statement]);
     }
   }
+}
+
+/** Statements on one server's database alone (another may be the one the drill made unreachable), as infra's user. */
+async function onDatabase(target: StepTarget, server: string, statements: string[]): Promise<void> {
+  await withDatabases(
+    target.runtime,
+    target.openSession,
+    { ...forwardTarget(target.lab), servers: [server], credentials: target.secrets },
+    async (connections) => {
+      for (const statement of statements) await connections[server].query(statement);
+    },
+  );
 }

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { execa } from 'execa';
 import { describeWithDocker, requireEngine, infra, docker, labSql, until, curlLab } from '../helpers/e2e.js';
 import { EVERY_PROFILE, sharedLab } from '../helpers/shared-lab.js';
 
@@ -41,7 +42,7 @@ const FIXES: Record<string, (choices: Record<string, string>) => Promise<void>> 
     await pause(2000); // the replica retries every second
   },
   'health-check-everyone-down': async ({ path: wrong }) => {
-    await editInPlace('lb-01/haproxy.cfg', `uri ${wrong} ver`, 'uri /health ver');
+    await editInPlace('lb-01/haproxy.cfg', `uri ${wrong} ver`, 'uri /api/live ver');
     await docker(['restart', c('lb-01-haproxy')]);
     await pause(2000);
   },
@@ -54,6 +55,12 @@ const FIXES: Record<string, (choices: Record<string, string>) => Promise<void>> 
   },
   'replication-stopped': async () => {
     await sql('web-02', 'START REPLICA');
+  },
+  'replica-lagging': async () => {
+    await sql('web-02', 'STOP REPLICA');
+    await sql('web-02', 'CHANGE MASTER TO MASTER_DELAY=0');
+    await sql('web-02', 'START REPLICA');
+    await pause(2000); // the events it held back apply at once
   },
   'split-brain': async ({ id }) => {
     await editInPlace('lb-02/keepalived.conf', `virtual_router_id ${id}`, 'virtual_router_id 51');
@@ -157,6 +164,25 @@ const SYMPTOMS: Record<string, (choices: Record<string, string>, now: LabStatus)
   },
   'replica-writable': async (_choices, now) => {
     expect(now.replication.replicas.find((r) => r.server === 'web-02')!.read_only).toBe(false);
+  },
+  'replica-lagging': async ({ delay }, now) => {
+    // "Replication runs: nothing is stopped"; yet a visit recorded through web-01 is not on web-02 seconds later
+    // (hint 1's two requests).
+    expect(now.replication.replicas.find((r) => r.server === 'web-02')).toMatchObject({
+      io_running: 'Yes',
+      sql_running: 'Yes',
+    });
+    const ca = path.join(dir, 'tls', 'ca.crt');
+    const pinned = (server: string) => ['-sS', '--cacert', ca, '-H', `X-Infra-Server: ${server}`];
+    const posted = await execa('curl', [...pinned('web-01'), '-X', 'POST', `${now.urls.https}/api/visits`]);
+    const { id } = JSON.parse(posted.stdout) as { id: number };
+    await pause(3000);
+    const read = await execa('curl', [
+      ...pinned('web-02'),
+      ...['-o', '/dev/null', '-w', '%{http_code}', `${now.urls.https}/api/visits/${id}`],
+    ]);
+    expect(read.stdout).toBe('404');
+    expect(Number(delay)).toBeGreaterThanOrEqual(60);
   },
   'replication-stopped': async (_choices, now) => {
     // Hint 1: status shows each replica's IO and SQL threads.
