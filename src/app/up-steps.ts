@@ -160,29 +160,35 @@ export const BOOT_STEPS: readonly UpStep[] = [imagesStep, startStep, upgradeStep
  */
 async function startLab(context: UpContext): Promise<string[]> {
   const { runtime, dir } = context;
+  const began = Date.now();
   const result = await runtime.composeUp(dir);
   if (result.exitCode !== 0) throw await explainStartFailure(context, result.stderr);
-  await waitUntilReady(context);
+  await waitUntilReady(context, began);
   const stale = (await context.containers(true)).filter((c) => c.staleNetwork);
   if (stale.length === 0) return [];
   await Promise.all(stale.map((c) => runtime.restart(c.id, 5)));
   const again = await runtime.composeUp(dir);
   if (again.exitCode !== 0) throw await explainStartFailure(context, again.stderr);
-  await waitUntilReady(context);
+  await waitUntilReady(context, began);
   return stale.map((c) => c.name);
 }
 
 /**
- * Polls the lab's containers until each runs and is healthy (or has no check of its own); one that exits or turns
- * unhealthy ends the wait at once, as does the timeout, naming it with its last log lines.
+ * Polls the lab's containers until each runs and is healthy (or has no check of its own); one that exits, or that
+ * this run started and turns unhealthy, ends the wait at once, as does the timeout, naming it with its last log
+ * lines. One that ran before this run (`began`, the engine's clock) and is unhealthy gets its next Docker check: it
+ * may have been frozen or cut off a moment ago (a fault healed, a drill reset) and answer again.
  */
-async function waitUntilReady(context: UpContext): Promise<void> {
+async function waitUntilReady(context: UpContext, began: number): Promise<void> {
   const { clock, settings } = context;
   const deadline = clock.now() + settings.timeoutSeconds * 1000;
+  const startedNow = (c: ComponentState) => Date.parse(c.startedAt) >= began - 1000;
   for (;;) {
     const states = (await context.containers(true)).filter((c) => !isHelper(c));
     if (states.every(isReady)) return;
-    const broken = states.some((c) => (c.state !== 'running' && c.state !== 'restarting') || c.health === 'unhealthy');
+    const broken = states.some(
+      (c) => (c.state !== 'running' && c.state !== 'restarting') || (c.health === 'unhealthy' && startedNow(c)),
+    );
     if (broken || clock.now() >= deadline) throw await explainStartFailure(context, '');
     await clock.sleep(200);
   }

@@ -63,7 +63,11 @@ export async function sharedLab(spec: SharedLabSpec): Promise<SharedLab> {
     ],
     { cwd },
   );
-  if (up.exitCode !== 0) throw new Error(`the shared lab ${spec.key} did not boot:\n${up.stdout}\n${up.stderr}`);
+  if (up.exitCode !== 0) {
+    // Not recorded, so the run's teardown would not know it: a lab kept for inspection (its checks failed) goes now.
+    await infra(['reset', '--name', name, '--yes'], { cwd });
+    throw new Error(`the shared lab ${spec.key} did not boot:\n${up.stdout}\n${up.stderr}`);
+  }
   const lab: SharedLab = { name, cwd, dir: path.join(cwd, 'infra-labs', name), boot: JSON.parse(up.stdout) };
   writeFileSync(record, JSON.stringify(lab));
   return lab;
