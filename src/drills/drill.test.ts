@@ -14,7 +14,7 @@ it('every built-in drill parses, proves itself with existing checks, and there a
 it('refuses a drill file naming a check that does not exist, or a step it cannot run, saying which', () => {
   const text = 'title: t\nstory: s\nbreaks:\n  - reboot: web-01\nhints: [h]\nproves: [lb-serves, telepathy]\n';
   expect(() => parseDrill('bad', text, CHECK_NAMES)).toThrow(
-    'drills/bad.yaml: proves: no check "telepathy"; a step must be one of edit, exec, stop, restart, haproxy, sql, lag, wait',
+    'drills/bad.yaml: proves: no check "telepathy"; a step must be one of edit, exec, stop, pause, unpause, restart, haproxy, sql, lag, wait',
   );
 });
 

@@ -13,6 +13,9 @@ export type DrillStep =
   | { edit: { file: string; from: string; to: string } }
   | { exec: { container: string; command: string[] } }
   | { stop: { container: string } }
+  /** Freezes a container's processes (docker pause): it neither answers nor dies. */
+  | { pause: { container: string } }
+  | { unpause: { container: string } }
   | { restart: string }
   | { haproxy: string }
   | { sql: { server: string; statement: string } }
@@ -56,7 +59,7 @@ export function withChoices(steps: DrillStep[], choices: Record<string, string>)
   return steps.map((step) => fill(step) as DrillStep);
 }
 
-const STEP_KINDS = ['edit', 'exec', 'stop', 'restart', 'haproxy', 'sql', 'lag', 'wait'];
+const STEP_KINDS = ['edit', 'exec', 'stop', 'pause', 'unpause', 'restart', 'haproxy', 'sql', 'lag', 'wait'];
 
 export function parseDrill(name: string, text: string, checkNames: readonly string[]): Drill {
   const raw = parse(text) as Partial<Drill> | null;

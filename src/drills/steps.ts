@@ -42,6 +42,10 @@ export async function runSteps(target: StepTarget, steps: DrillStep[]): Promise<
       }
     } else if ('stop' in step) {
       await runtime.stop(await idOf(step.stop.container), 5);
+    } else if ('pause' in step) {
+      await runtime.pause(await idOf(step.pause.container));
+    } else if ('unpause' in step) {
+      await runtime.unpause(await idOf(step.unpause.container));
     } else if ('restart' in step) {
       await runtime.restart(await idOf(step.restart), 5);
     } else if ('wait' in step) {

@@ -28,6 +28,12 @@ const FIXES: Record<string, (choices: Record<string, string>) => Promise<void>> 
     await editInPlace(`${server}/nginx.conf`, `server 127.0.0.1:${port}`, 'server 127.0.0.1:5000');
     await docker(['exec', c(`${server}-nginx`), 'nginx', '-s', 'reload']);
   },
+  'app-hangs': async ({ server }) => {
+    await docker(['unpause', c(`${server}-app`)]);
+    await editInPlace('lb-01/haproxy.cfg', 'uri /health ver', 'uri /api/live ver');
+    await docker(['restart', c('lb-01-haproxy')]);
+    await pause(3000);
+  },
   'app-server-stopped': async ({ server }) => {
     await docker(['start', c(`${server}-app`)]);
     await pause(2000);
@@ -164,6 +170,20 @@ const SYMPTOMS: Record<string, (choices: Record<string, string>, now: LabStatus)
   },
   'replica-writable': async (_choices, now) => {
     expect(now.replication.replicas.find((r) => r.server === 'web-02')!.read_only).toBe(false);
+  },
+  'app-hangs': async ({ server }, now) => {
+    // "The load balancer says both web servers are UP, and no process has died"; hint 1: a request pinned to the
+    // hanging server gets no answer, and status shows its app paused.
+    expect(now.load_balancer).toEqual({ 'web-01': 'UP', 'web-02': 'UP' });
+    const app = now.servers.find((s) => s.name === server)!.components.find((k) => k.name.endsWith(`${server}-app`))!;
+    expect(app.state).toBe('paused');
+    const ca = path.join(dir, 'tls', 'ca.crt');
+    const hung = await execa(
+      'curl',
+      ['-s', '-m', '4', '--cacert', ca, '-H', `X-Infra-Server: ${server}`, `${now.urls.https}/api/whoami`],
+      { reject: false },
+    );
+    expect(hung.exitCode).toBe(28); // curl's "operation timed out"
   },
   'replica-lagging': async ({ delay }, now) => {
     // "Replication runs: nothing is stopped"; yet a visit recorded through web-01 is not on web-02 seconds later
