@@ -2,7 +2,7 @@
 // around it with no failed request; it comes back (`infra recover`) and rejoins the rotation. Active-passive: the
 // backup serves only while the first server is down.
 import { webServers } from '../topology/types.js';
-import { serverStates, waitForBackend } from '../ops/haproxy.js';
+import { haproxyCommand, parseServerCounters, serverStates, waitForBackend } from '../ops/haproxy.js';
 import { failServer, recoverServer } from '../ops/server-power.js';
 import { CheckFailure, CheckSkipped, request, visitors, type Check } from './check.js';
 
@@ -26,6 +26,13 @@ export const failover: Check = {
         `needs every web server UP first; not UP: ${notUp.map((s) => `${s} (${states[s]})`).join(', ')}`,
       );
 
+    // What HAProxy did again or elsewhere during the failure, so that no visitor saw it (its counters' change).
+    const masked = async () => {
+      const counters = parseServerCounters(await haproxyCommand(runtime, haproxy, 'show stat').catch(() => ''), 'web');
+      const sum = (key: 'retries' | 'redispatches') => Object.values(counters).reduce((n, c) => n + c[key], 0);
+      return { retries: sum('retries'), redispatches: sum('redispatches') };
+    };
+    const before = await masked();
     // A steady stream of requests through the LB for the whole failure, as a visitor would send them.
     const stream = visitors(`${url}/`, 1, { timeoutMs: 5000, ca });
     const outcomes = stream.visits;
@@ -33,6 +40,8 @@ export const failover: Check = {
     let stopMs = 0;
     let downAfterMs = 0;
     let recoveredMs = 0;
+    let retried = 0;
+    let redispatched = 0;
     try {
       try {
         const failedAt = performance.now();
@@ -51,6 +60,9 @@ export const failover: Check = {
       } finally {
         await stream.stop();
       }
+      const done = await masked();
+      retried = done.retries - before.retries;
+      redispatched = done.redispatches - before.redispatches;
     } finally {
       // Pass or fail, the lab is left as the check found it: the server back, healthy and UP.
       const recoverStarted = performance.now();
@@ -74,7 +86,8 @@ export const failover: Check = {
     }
     return (
       `${victim} stopped in ${stopMs} ms → HAProxy marked it DOWN ${downAfterMs} ms later; ${outcomes.length} requests during the failure, 0 failed, ` +
-      `served by ${servers}; back UP after ${recoveredMs} ms, serving again`
+      `served by ${servers} (HAProxy sent ${redispatched} of them to another server; ${retried} connection retries); ` +
+      `back UP after ${recoveredMs} ms, serving again`
     );
   },
 };

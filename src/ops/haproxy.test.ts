@@ -15,14 +15,14 @@ it('reads each web server state from show stat, by column name', () => {
 });
 
 it("counts each web server's HTTP responses, and its 5xx, by column name", () => {
-  const withResponses = `# pxname,svname,status,hrsp_1xx,hrsp_2xx,hrsp_3xx,hrsp_4xx,hrsp_5xx,hrsp_other
-www,FRONTEND,OPEN,0,40,2,1,3,0
-web,web-01,UP,0,20,1,1,2,0
-web,web-02,DOWN,0,20,1,0,1,0
-web,BACKEND,UP,0,40,2,1,3,0
+  const withResponses = `# pxname,svname,wretr,wredis,status,hrsp_1xx,hrsp_2xx,hrsp_3xx,hrsp_4xx,hrsp_5xx,hrsp_other
+www,FRONTEND,,,OPEN,0,40,2,1,3,0
+web,web-01,3,2,UP,0,20,1,1,2,0
+web,web-02,0,0,DOWN,0,20,1,0,1,0
+web,BACKEND,3,2,UP,0,40,2,1,3,0
 `;
   expect(parseServerCounters(withResponses, 'web')).toEqual({
-    'web-01': { status: 'UP', responses: 24, errors5xx: 2 },
-    'web-02': { status: 'DOWN', responses: 22, errors5xx: 1 },
+    'web-01': { status: 'UP', responses: 24, errors5xx: 2, retries: 3, redispatches: 2 },
+    'web-02': { status: 'DOWN', responses: 22, errors5xx: 1, retries: 0, redispatches: 0 },
   });
 });

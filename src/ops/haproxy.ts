@@ -40,6 +40,10 @@ export interface ServerCounters {
   status: BackendState;
   responses: number;
   errors5xx: number;
+  /** Connection attempts to it that HAProxy made again (wretr), and requests it sent elsewhere instead (wredis):
+   * failures no visitor saw. */
+  retries: number;
+  redispatches: number;
 }
 
 /** HAProxy's HTTP response classes in `show stat`: their sum is every response a server gave. */
@@ -59,6 +63,8 @@ export function parseServerCounters(csv: string, backend: string): Record<string
       status: cells[columns.indexOf('status')],
       responses: RESPONSE_CLASSES.reduce((sum, c) => sum + at(cells, c), 0),
       errors5xx: at(cells, 'hrsp_5xx'),
+      retries: at(cells, 'wretr'),
+      redispatches: at(cells, 'wredis'),
     };
   }
   return counters;
