@@ -1,7 +1,7 @@
 // Use cases `drill list|start|check|reset`: break-fix exercises on a running lab. `start` breaks it without saying
 // how; `check` runs the checks that prove it fixed (solved / not yet, a hint on request); `reset` restores the
 // healthy lab. The running drill and its last result live in the lab folder (.infra/drill.json), for `infra ls`.
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { CHECK_NAMES } from '../checks/runner.js';
@@ -14,6 +14,7 @@ import { hasProfile, nameFlag, type Lab } from '../topology/types.js';
 import { labContext, type AppEnv } from './context.js';
 import { runningLab, type LabTarget } from './lab-target.js';
 import { renderLabFolder } from './render.js';
+import { replaceJson } from '../render/write-lab.js';
 import { runSmoke } from './smoke.js';
 import { upLab } from './up.js';
 import { healFaultsOn } from './fault.js';
@@ -52,8 +53,7 @@ export async function readDrillState(dir: string): Promise<DrillState | undefine
 }
 
 async function writeDrillState(dir: string, state: DrillState): Promise<void> {
-  await mkdir(path.dirname(path.join(dir, LAB_FILES.drill)), { recursive: true });
-  await writeFile(path.join(dir, LAB_FILES.drill), JSON.stringify(state, null, 2) + '\n');
+  await replaceJson(path.join(dir, LAB_FILES.drill), state);
 }
 
 /** What a drill's steps run with: the lab, and its passwords (a step may speak SQL). */

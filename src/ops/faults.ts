@@ -1,7 +1,7 @@
 // Makes and undoes the faults of `infra fault` on a running Docker lab, and keeps their record in the lab folder.
 // Network faults run in a short-lived helper joined to the server's namespace (src/faults/network.ts says what it
 // runs there); `lag` is a statement on the replica's database, through the forwarder.
-import { mkdtemp, readFile, rename, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { SessionOpener } from '../database/session.js';
@@ -11,6 +11,7 @@ import { applyScript, NETEM_OPTION, NETEM_PROBE, removeScript } from '../faults/
 import { flavourOf } from '../flavours/index.js';
 import { LAB_FILES } from '../paths.js';
 import { networkToolsImage } from '../render/images.js';
+import { replaceJson } from '../render/write-lab.js';
 import type { LabSecrets } from '../render/secrets.js';
 import type { ContainerRuntime } from '../runtime/port.js';
 import { containerName, type Lab } from '../topology/types.js';
@@ -33,16 +34,14 @@ export async function readFaults(dir: string): Promise<Fault[]> {
   }
 }
 
-/** Written whole, then renamed: an interrupted write never leaves half a record. */
+/** Written whole beside it, then renamed: an interrupted write never leaves half a record. */
 export async function writeFaults(dir: string, faults: Fault[]): Promise<void> {
   const file = path.join(dir, LAB_FILES.faults);
   if (faults.length === 0) {
     await rm(file, { force: true });
     return;
   }
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(`${file}.partial`, JSON.stringify(faults, null, 2) + '\n');
-  await rename(`${file}.partial`, file);
+  await replaceJson(file, faults);
 }
 
 /** Makes `fault` on the lab. `onBuild` is told when the network tools image is built first (once per machine). */

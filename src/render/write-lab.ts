@@ -72,9 +72,17 @@ async function updateLabState(dir: string, change: (state: LabState) => LabState
   const state = await readLabState(dir);
   const next = state && change(state);
   if (!next) return;
-  const file = path.join(dir, LAB_FILES.state);
+  await replaceJson(path.join(dir, LAB_FILES.state), next);
+}
+
+/**
+ * Writes a record of the lab folder (`.infra/…`) as JSON beside it, then renames it over: a reader never sees half
+ * a file, and two writers never share the staged one.
+ */
+export async function replaceJson(file: string, value: unknown): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
   const staged = `${file}.${randomBytes(4).toString('hex')}`;
-  await writeFile(staged, JSON.stringify(next, null, 2) + '\n', { mode: 0o644 });
+  await writeFile(staged, JSON.stringify(value, null, 2) + '\n', { mode: 0o644 });
   await rename(staged, file);
 }
 
