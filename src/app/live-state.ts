@@ -4,7 +4,7 @@
 // over the last 15 s, from the snapshots this reader keeps.
 import type { SessionOpener } from '../database/session.js';
 import { floatingAddressHolders } from '../ops/floating-address.js';
-import { haproxyCommand, parseServerCounters, type ServerCounters } from '../ops/haproxy.js';
+import { serverCounters, type ServerCounters } from '../ops/haproxy.js';
 import type { ComponentState, ContainerRuntime } from '../runtime/port.js';
 import { readLabState } from '../render/write-lab.js';
 import { readFaults } from '../ops/faults.js';
@@ -57,9 +57,8 @@ export function liveStateReader(runtime: ContainerRuntime, openSession: SessionO
     const holders = (await floatingAddressHolders(runtime, containers)).map((h) => h.server).sort();
     const front = holders[0] ?? frontLoadBalancer(lab).name;
     const haproxy = containers.find((c) => c.component === 'haproxy' && c.server === front && c.state === 'running');
-    const counters = haproxy
-      ? parseServerCounters(await haproxyCommand(runtime, haproxy.name, 'show stat').catch(() => ''), 'web')
-      : {};
+    const none: Record<string, ServerCounters> = {};
+    const counters = haproxy ? await serverCounters(runtime, haproxy.name).catch(() => none) : none;
     const now = Date.now();
     samples.push({ at: now, counters });
     while (samples.length > 1 && now - samples[1].at >= SHARE_WINDOW_MS) samples.shift();

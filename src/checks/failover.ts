@@ -2,7 +2,7 @@
 // around it with no failed request; it comes back (`infra recover`) and rejoins the rotation. Active-passive: the
 // backup serves only while the first server is down.
 import { webServers } from '../topology/types.js';
-import { haproxyCommand, parseServerCounters, serverStates, waitForBackend } from '../ops/haproxy.js';
+import { serverCounters, waitForBackend, type ServerCounters } from '../ops/haproxy.js';
 import { failServer, recoverServer } from '../ops/server-power.js';
 import { CheckFailure, CheckSkipped, request, visitors, type Check } from './check.js';
 
@@ -19,20 +19,20 @@ export const failover: Check = {
     // The primary's server (web-01 unless promoted): its database restarts as the primary, so replication needs
     // nothing from the check when it returns.
     const victim = lab.primary;
-    const states = await serverStates(runtime, haproxy);
-    const notUp = web.filter((s) => states[s] !== 'UP');
+    // One `show stat`: the states the check needs first, and the counters its report compares after.
+    const start = await serverCounters(runtime, haproxy);
+    const notUp = web.filter((s) => start[s]?.status !== 'UP');
     if (notUp.length > 0)
       throw new CheckSkipped(
-        `needs every web server UP first; not UP: ${notUp.map((s) => `${s} (${states[s]})`).join(', ')}`,
+        `needs every web server UP first; not UP: ${notUp.map((s) => `${s} (${start[s]?.status})`).join(', ')}`,
       );
 
     // What HAProxy did again or elsewhere during the failure, so that no visitor saw it (its counters' change).
-    const masked = async () => {
-      const counters = parseServerCounters(await haproxyCommand(runtime, haproxy, 'show stat').catch(() => ''), 'web');
+    const masked = (counters: Record<string, ServerCounters>) => {
       const sum = (key: 'retries' | 'redispatches') => Object.values(counters).reduce((n, c) => n + c[key], 0);
       return { retries: sum('retries'), redispatches: sum('redispatches') };
     };
-    const before = await masked();
+    const before = masked(start);
     // A steady stream of requests through the LB for the whole failure, as a visitor would send them.
     const stream = visitors(`${url}/`, 1, { timeoutMs: 5000, ca });
     const outcomes = stream.visits;
@@ -60,7 +60,7 @@ export const failover: Check = {
       } finally {
         await stream.stop();
       }
-      const done = await masked();
+      const done = masked(await serverCounters(runtime, haproxy).catch((): Record<string, ServerCounters> => ({})));
       retried = done.retries - before.retries;
       redispatched = done.redispatches - before.redispatches;
     } finally {

@@ -19,6 +19,15 @@ export async function haproxyCommand(runtime: ContainerRuntime, container: strin
   return result.stdout;
 }
 
+/** Each server of a backend with its state and counters, from one `show stat`. */
+export async function serverCounters(
+  runtime: ContainerRuntime,
+  container: string,
+  backend = 'web',
+): Promise<Record<string, ServerCounters>> {
+  return parseServerCounters(await haproxyCommand(runtime, container, 'show stat'), backend);
+}
+
 /** Status of each server of a backend as HAProxy sees it. */
 export async function serverStates(
   runtime: ContainerRuntime,
