@@ -9,7 +9,7 @@ import { CHROMIUM, itWithBrowser, shot } from '../helpers/browser.js';
 import {
   describeWithDocker,
   infra,
-  infraBin,
+  watchLab,
   labSql,
   requireEngine,
   tempDir,
@@ -157,20 +157,14 @@ describeWithDocker('faults beyond stop', () => {
 
   itWithBrowser("infra watch's page marks the server a fault acts on, and unmarks it once healed", async () => {
     expect((await fault('loss', 'web-02', '20%')).exitCode).toBe(0);
-    const watch = execa('node', [infraBin, 'watch', '--name', lab], { cwd, env: { NO_COLOR: '1' } });
-    // Listened for before anything else is awaited (execa reads the output as it comes).
-    const served = new Promise<string>((resolve, reject) => {
-      watch.stdout!.once('data', (chunk: Buffer) => resolve(String(chunk).trim()));
-      watch.once('exit', (code) => reject(new Error(`infra watch exited (${code})`)));
-    });
-    served.catch(() => undefined);
+    const watch = watchLab(lab, cwd);
     const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
     try {
       const page = await browser.newPage();
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(String(error)));
       await page.setViewport({ width: 1280, height: 800 });
-      await page.goto(await served);
+      await page.goto(await watch.url);
       await page.waitForSelector('[data-server="web-02"] [data-fault="loss-web-02"]', { timeout: 15_000 });
       expect(await page.$$('[data-server="web-01"] [data-fault]')).toHaveLength(0);
       expect(await page.$eval('[data-fault="loss-web-02"] title', (t) => t.textContent)).toBe(
@@ -182,8 +176,7 @@ describeWithDocker('faults beyond stop', () => {
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
-      watch.kill('SIGINT');
-      await watch.catch(() => undefined);
+      await watch.stop();
       await heal('--all');
     }
   });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { XMLValidator } from 'fast-xml-parser';
 import puppeteer from 'puppeteer-core';
-import { describeWithDocker, requireEngine, uniqueLabName, tempDir, infra, get, infraBin } from '../helpers/e2e.js';
+import { describeWithDocker, requireEngine, uniqueLabName, tempDir, infra, get, watchLab } from '../helpers/e2e.js';
 import { CHROMIUM, itWithBrowser, shot } from '../helpers/browser.js';
 
 const lab = uniqueLabName('smoke');
@@ -114,17 +114,10 @@ describeWithDocker('smoke suite', () => {
   itWithBrowser(
     'infra watch draws the built-in lab live: traffic on both arrows; web-01 failed is down within 10 s, web-02 taking every request',
     async () => {
-      const watch = execa('node', [infraBin, 'watch', '--name', lab], { cwd, env: { NO_COLOR: '1' } });
-      // Listened for before anything else is awaited: execa reads the output as it comes, and a line printed while
-      // the browser starts would otherwise be missed (the test then waited for it forever).
-      const served = new Promise<string>((resolve, reject) => {
-        watch.stdout!.once('data', (chunk: Buffer) => resolve(String(chunk).trim()));
-        watch.once('exit', (code) => reject(new Error(`infra watch exited (${code})`)));
-      });
-      served.catch(() => undefined); // awaited below; this only keeps an early exit from being unhandled
+      const watch = watchLab(lab, cwd);
       const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
       try {
-        const pageUrl = await served;
+        const pageUrl = await watch.url;
         expect(pageUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
         const page = await browser.newPage();
         const errors: string[] = [];
@@ -185,8 +178,7 @@ describeWithDocker('smoke suite', () => {
         expect(errors).toEqual([]);
       } finally {
         await browser.close();
-        watch.kill('SIGINT');
-        expect((await watch.catch((e: { exitCode?: number }) => e)).exitCode).toBe(0);
+        expect(await watch.stop()).toBe(0);
       }
     },
   );
