@@ -1,7 +1,8 @@
 // Reads the live replication state of a running lab for `status`: the primary's GTID position and, per replica, its
 // threads, lag, last error (with what to do) and GTID positions. Needs only labels and the lab folder (its .env, and
 // which server is the primary now).
-import type { SessionOpener } from '../database/session.js';
+import type { DbSession, SessionOpener } from '../database/session.js';
+import type { DatabaseFlavour } from '../flavours/flavour.js';
 import type { ComponentState, ContainerRuntime, Forward } from '../runtime/port.js';
 import { readSecrets } from '../render/secrets.js';
 import { readLabState } from '../render/write-lab.js';
@@ -19,7 +20,7 @@ import {
 import { labNetwork, nameFlag } from '../topology/types.js';
 import { APP_DB } from '../topology/lab-constants.js';
 import { compareTables } from '../replication/consistency.js';
-import { gtidPosition } from '../replication/gtid.js';
+import { appliedWithin, gtidPosition } from '../replication/gtid.js';
 import { detectFlavour, forwardImage } from '../ops/databases.js';
 import type { ReplicationState } from '../replication/replica-status.js';
 
@@ -95,12 +96,17 @@ export async function readReplicationState(
       }
       const status = await replicaStatus(connection, flavour);
       const errant = primarySession ? await flavour.errantTransactions(connection, primarySession) : null;
+      const behind =
+        primarySession && isReplicating(status)
+          ? await behindAfterPatience(connection, primarySession, flavour, state.primary!.gtid_position)
+          : 0;
       const problem = classifyError(status);
       // Not a replica and holding writes of its own: an old primary that came back after a failover.
       const diverged = !status.configured && errant !== null;
       const advice =
         adviceFor(status, r.server, primary.server, lab) ??
-        (errant ? (diverged ? divergedAdvice : errantAdvice)(r.server, primary.server, errant, lab) : undefined);
+        (errant ? (diverged ? divergedAdvice : errantAdvice)(r.server, primary.server, errant, lab) : undefined) ??
+        (behind ? behindAdvice(r.server, primary.server, behind, status.lag_seconds) : undefined);
       state.replicas.push({
         server: r.server,
         io_running: status.io_running,
@@ -117,6 +123,7 @@ export async function readReplicationState(
         ...(problem ? { problem } : {}),
         ...(advice ? { advice } : {}),
         errant,
+        ...(behind ? { behind } : {}),
         gtid_retrieved: status.gtid_retrieved,
         gtid_executed: status.gtid_executed,
         read_only: await isReadOnly(connection, flavour),
@@ -130,7 +137,7 @@ export async function readReplicationState(
         });
         if (!report.consistent) state.healthy = false;
       }
-      if (!isReplicating(status) || errant) state.healthy = false;
+      if (!isReplicating(status) || errant || behind) state.healthy = false;
     }
     for (const r of down) {
       state.replicas.push({
@@ -154,6 +161,31 @@ export async function readReplicationState(
     await closeAll(reached);
     await forward?.close();
   }
+}
+
+/**
+ * Transactions the replica still lacks once it has had status's patience to apply the primary's position: a replica
+ * a moment behind under writes is not a finding, one that stays behind is (whatever its lag in seconds says).
+ */
+async function behindAfterPatience(
+  replica: DbSession,
+  primary: DbSession,
+  flavour: DatabaseFlavour,
+  position: string | null,
+): Promise<number> {
+  if ((await flavour.transactionsBehind(replica, primary)) === 0 || !position) return 0;
+  if (await appliedWithin(replica, flavour, position, STATUS_PATIENCE_MS / 1000)) return 0;
+  return flavour.transactionsBehind(replica, primary);
+}
+
+function behindAdvice(replica: string, primary: string, behind: number, lagSeconds: number | null): string {
+  const transactions = `${behind} transaction${behind === 1 ? '' : 's'}`;
+  return (
+    `${replica} has not applied ${transactions} ${primary} made, ${STATUS_PATIENCE_MS / 1000} s after status asked` +
+    (lagSeconds === 0 ? ' (its lag says 0 s: that counts only what it has received)' : '') +
+    `. Either it fetches ${primary}'s log too slowly (a slow or lossy link: see the faults above, and its IO ` +
+    'thread reconnecting) or it applies late on purpose (MASTER_DELAY / SOURCE_DELAY in SHOW REPLICA STATUS).'
+  );
 }
 
 /** A session to each database that answers within status's patience; the others with why they did not. */

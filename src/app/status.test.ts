@@ -94,3 +94,20 @@ it("status keeps its columns in line when a component's name is long (an exporte
   // The state column starts at the same place on every row.
   expect(new Set(rows.map((r) => r.search(/ (running|exited|created) /))).size).toBe(1);
 });
+
+it('a replica that stays behind the primary is a finding, though its lag in seconds says 0 (it lacks what it never received)', async () => {
+  const t = fakeLab();
+  await t.up({ cwd: t.cwd, name: 'unit', port: 'auto', json: true, keep: false, smoke: false, timeoutSeconds: 5 });
+  // Seen on a lab with 30% loss on web-02: its IO thread kept reconnecting, 0 s of lag, one transaction short.
+  t.databases.get('web-02').position = '0-1-17';
+  const before = t.stdout().length;
+  expect(await statusCommand(t.env(), { cwd: t.cwd, name: 'unit', json: false })).toBe(1);
+  const text = t.stdout().slice(before);
+  expect(text).toContain('✗ replica web-02  IO Yes, SQL Yes, lag 0 s');
+  expect(text).toContain('behind: 3 transaction(s) of the primary not applied');
+  expect(text).toContain(
+    'web-02 has not applied 3 transactions web-01 made, 2 s after status asked (its lag says 0 s: that counts only what it has received)',
+  );
+  t.databases.get('web-02').position = '0-1-20';
+  expect(await statusCommand(t.env(), { cwd: t.cwd, name: 'unit', json: false })).toBe(0);
+});

@@ -11,6 +11,8 @@ export interface FakeDatabase {
   sql: boolean;
   readOnly: boolean;
   lastSqlError: string;
+  /** What it has executed (@@gtid_binlog_pos, @@gtid_current_pos): a replica behind has a smaller one. */
+  position: string;
   /** @@gtid_binlog_state: the last GTID logged per domain and server id. */
   binlogState: string;
   /** Each table's checksum as the consistency check reads it: `rows/crc`. */
@@ -39,6 +41,7 @@ export class FakeDatabases {
     if (!db) {
       db = {
         binlogState: '0-1-20',
+        position: '0-1-20',
         tables: { infra_replication_check: '2/77', visits: '5/123' },
         server,
         source: null,
@@ -142,8 +145,12 @@ function answer(db: FakeDatabase, user: string, sql: string, params: unknown[]):
     return [{ n: Number(n), crc: Number(crc) }];
   }
   if (sql.includes('@@GLOBAL.read_only')) return [{ ro: db.readOnly ? 1 : 0 }];
-  if (sql.includes('gtid_binlog_pos') || sql.includes('gtid_slave_pos')) return [{ pos: '0-1-20' }];
-  if (sql.startsWith('SELECT MASTER_GTID_WAIT')) return [{ r: db.io && db.sql ? 0 : -1 }];
+  if (/gtid_(binlog|slave|current)_pos/.test(sql)) return [{ pos: db.position }];
+  if (sql.startsWith('SELECT MASTER_GTID_WAIT')) {
+    // Reached when it replicates and its sequence number is at least the one waited for (one domain here).
+    const seq = (position: unknown) => Number(String(position).split('-')[2] ?? 0);
+    return [{ r: db.io && db.sql && seq(db.position) >= seq(params[0]) ? 0 : -1 }];
+  }
   if (sql.startsWith('SELECT VERSION()')) return [{ v: '11.8.3-MariaDB-deb13' }];
   if (sql.startsWith('INSERT INTO visits') && db.readOnly && user !== 'root') {
     const error: DbError = Object.assign(new Error('The MariaDB server is running with the --read-only option'), {

@@ -14,7 +14,12 @@ it('every built-in drill parses, proves itself with existing checks, and there a
 it('refuses a drill file naming a check that does not exist, or a step it cannot run, saying which', () => {
   const text = 'title: t\nstory: s\nbreaks:\n  - reboot: web-01\nhints: [h]\nproves: [lb-serves, telepathy]\n';
   expect(() => parseDrill('bad', text, CHECK_NAMES)).toThrow(
-    'drills/bad.yaml: proves: no check "telepathy"; a step must be one of edit, exec, stop, pause, unpause, restart, haproxy, sql, lag, wait',
+    'drills/bad.yaml: proves: no check "telepathy"; a step must be one of edit, exec, stop, pause, unpause, restart, haproxy, sql, lag, fault, wait',
+  );
+  const unknownFault =
+    'title: t\nstory: s\nbreaks:\n  - fault: { kind: flood, servers: [web-02] }\nhints: [h]\nproves: [lb-serves]\n';
+  expect(() => parseDrill('bad', unknownFault, CHECK_NAMES)).toThrow(
+    'drills/bad.yaml: fault: kind "flood" unknown (one of partition, loss, rate, delay, corrupt, lag, hang)',
   );
 });
 

@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { drillsDir } from '../paths.js';
 import { pick } from '../topology/seed.js';
 import { PROFILES, type Profile } from '../profiles/names.js';
+import { FAULT_KINDS, type FaultKind } from '../faults/fault.js';
 
 /** One thing infra does to a running lab; containers are named as in the lab (`web-02-nginx`, `web-01`). */
 export type DrillStep =
@@ -21,6 +22,11 @@ export type DrillStep =
   | { sql: { server: string; statement: string } }
   /** A replica applying events this late on purpose (its flavour's delayed replication; '0' undoes it). */
   | { lag: { server: string; seconds: string } }
+  /**
+   * A fault as `infra fault` makes it (recorded with the lab, so status lists it and `infra heal` or `drill reset`
+   * undoes it); `amount` in the fault's unit (%, kbit/s, s), a string so that it can vary with the seed.
+   */
+  | { fault: { kind: FaultKind; servers: string[]; amount?: string } }
   /** Seconds to let the break show (a scrape, a health check) before the student's first check. */
   | { wait: number };
 
@@ -59,7 +65,7 @@ export function withChoices(steps: DrillStep[], choices: Record<string, string>)
   return steps.map((step) => fill(step) as DrillStep);
 }
 
-const STEP_KINDS = ['edit', 'exec', 'stop', 'pause', 'unpause', 'restart', 'haproxy', 'sql', 'lag', 'wait'];
+const STEP_KINDS = ['edit', 'exec', 'stop', 'pause', 'unpause', 'restart', 'haproxy', 'sql', 'lag', 'fault', 'wait'];
 
 export function parseDrill(name: string, text: string, checkNames: readonly string[]): Drill {
   const raw = parse(text) as Partial<Drill> | null;
@@ -76,6 +82,9 @@ export function parseDrill(name: string, text: string, checkNames: readonly stri
     const kinds = Object.keys(step);
     if (kinds.length !== 1 || !STEP_KINDS.includes(kinds[0]))
       problems.push(`a step must be one of ${STEP_KINDS.join(', ')}`);
+    const fault = (step as { fault?: { kind?: string } }).fault;
+    if (fault && !FAULT_KINDS.includes(fault.kind as FaultKind))
+      problems.push(`fault: kind "${fault.kind}" unknown (one of ${FAULT_KINDS.join(', ')})`);
   }
   if (problems.length > 0) throw new Error(`drills/${name}.yaml: ${problems.join('; ')}`);
   return { name, reset: [], ...(raw as Omit<Drill, 'name' | 'reset'>) } as Drill;

@@ -5,6 +5,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SessionOpener } from '../database/session.js';
 import { StepError } from '../errors.js';
+import { describeFault, faultId, type Fault, type FaultKind } from '../faults/fault.js';
+import { applyFault, readFaults, writeFaults } from '../ops/faults.js';
 import { haproxyCommand } from '../ops/haproxy.js';
 import { forwardTarget, withDatabases } from '../ops/databases.js';
 import { flavourOf } from '../flavours/index.js';
@@ -48,6 +50,8 @@ export async function runSteps(target: StepTarget, steps: DrillStep[]): Promise<
       await runtime.unpause(await idOf(step.unpause.container));
     } else if ('restart' in step) {
       await runtime.restart(await idOf(step.restart), 5);
+    } else if ('fault' in step) {
+      await makeFault(target, step.fault);
     } else if ('wait' in step) {
       await new Promise((resolve) => setTimeout(resolve, step.wait * 1000));
     } else if ('haproxy' in step) {
@@ -64,6 +68,21 @@ export async function runSteps(target: StepTarget, steps: DrillStep[]): Promise<
       await onDatabase(target, step.sql.server, [step.sql.statement]);
     }
   }
+}
+
+/** A fault made and recorded as `infra fault` would, so that status lists it and heal undoes it. */
+async function makeFault(target: StepTarget, step: { kind: FaultKind; servers: string[]; amount?: string }) {
+  const amount = step.amount === undefined ? undefined : Number(step.amount);
+  const fault: Fault = {
+    kind: step.kind,
+    servers: step.servers,
+    ...(amount === undefined ? {} : { amount }),
+    id: faultId(step.kind, step.servers),
+    what: describeFault({ kind: step.kind, servers: step.servers, amount }),
+    made_at: new Date().toISOString(),
+  };
+  await applyFault(target, fault);
+  await writeFaults(target.dir, [...(await readFaults(target.dir)), fault]);
 }
 
 /** Statements on one server's database alone (another may be the one the drill made unreachable), as infra's user. */

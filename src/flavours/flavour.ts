@@ -67,6 +67,11 @@ export interface DatabaseFlavour {
    */
   errantTransactions(replica: DbSession, primary: DbSession): Promise<string | null>;
   /**
+   * How many transactions the primary has that the replica has not applied yet. SHOW REPLICA STATUS's lag counts
+   * only what the replica received: a replica that cannot fetch the primary's log says 0 s however far behind it is.
+   */
+  transactionsBehind(replica: DbSession, primary: DbSession): Promise<number>;
+  /**
    * Whether the primary's history holds transactions first written by `serverId` (a database rebuilt after it was
    * the primary): a replica skips events of its own server id, so it must replay that history under another id.
    */

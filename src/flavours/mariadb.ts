@@ -14,27 +14,44 @@ const CONNECT_RETRY_SECONDS = 1;
 const readOnly = { set: stmt('SET GLOBAL read_only = ON'), variable: '@@GLOBAL.read_only' };
 const writable = [stmt('SET GLOBAL read_only = OFF')];
 
+/** A MariaDB GTID list (`0-1-8,1-2-3`: domain-server-seq each) → seq by `key` of each entry. */
+function seqBy(list: string, key: (domain: string, server: string) => string): Map<string, number> {
+  return new Map(
+    list
+      .split(',')
+      .map((g) => g.trim())
+      .filter(Boolean)
+      .map((g) => {
+        const [domain, server, seq] = g.split('-');
+        return [key(domain, server), Number(seq)] as const;
+      }),
+  );
+}
+
 /**
  * MariaDB GTIDs are domain-server-seq, and gtid_binlog_state keeps the last seq logged per (domain, server id). Every
  * entry of the replica's that the primary's state does not cover (an unknown server id, or a later seq) was written
  * on the replica itself.
  */
 export function errantInBinlogState(replicaState: string, primaryState: string): string[] {
-  const parse = (state: string) =>
-    new Map(
-      state
-        .split(',')
-        .map((g) => g.trim())
-        .filter(Boolean)
-        .map((g) => {
-          const [domain, server, seq] = g.split('-');
-          return [`${domain}-${server}`, Number(seq)] as const;
-        }),
-    );
-  const primary = parse(primaryState);
-  return [...parse(replicaState)]
+  const byServer = (domain: string, server: string) => `${domain}-${server}`;
+  const primary = seqBy(primaryState, byServer);
+  return [...seqBy(replicaState, byServer)]
     .filter(([key, seq]) => (primary.get(key) ?? -1) < seq)
     .map(([key, seq]) => `${key}-${seq}`);
+}
+
+/**
+ * Transactions in the primary's position the replica's position lacks: per replication domain, the difference of
+ * their sequence numbers (a domain's numbers grow by one per transaction, whichever server wrote it).
+ */
+export function behindInPositions(replicaPosition: string, primaryPosition: string): number {
+  const byDomain = (domain: string) => domain;
+  const replica = seqBy(replicaPosition, byDomain);
+  return [...seqBy(primaryPosition, byDomain)].reduce(
+    (sum, [domain, seq]) => sum + Math.max(0, seq - (replica.get(domain) ?? 0)),
+    0,
+  );
 }
 
 const binlogState = async (session: DbSession) =>
@@ -136,6 +153,11 @@ export const mariadb: DatabaseFlavour = {
   async errantTransactions(replica, primary) {
     const errant = errantInBinlogState(await binlogState(replica), await binlogState(primary));
     return errant.length > 0 ? errant.join(',') : null;
+  },
+  async transactionsBehind(replica, primary) {
+    const [source] = await primary.query('SELECT @@GLOBAL.gtid_binlog_pos AS pos');
+    const [applied] = await replica.query('SELECT @@GLOBAL.gtid_current_pos AS pos');
+    return behindInPositions(String(applied?.pos ?? ''), String(source?.pos ?? ''));
   },
   async historyHasServerId(primary, serverId) {
     return (await binlogState(primary)).split(',').some((g) => g.trim().split('-')[1] === String(serverId));

@@ -100,6 +100,13 @@ export const mysql: DatabaseFlavour = {
     ]);
     return String(row?.errant ?? '') || null;
   },
+  async transactionsBehind(replica, primary) {
+    const [source] = await primary.query('SELECT @@GLOBAL.gtid_executed AS g');
+    const [row] = await replica.query('SELECT GTID_SUBTRACT(?, @@GLOBAL.gtid_executed) AS missing', [
+      String(source?.g ?? ''),
+    ]);
+    return countGtids(String(row?.missing ?? ''));
+  },
   // MySQL's GTIDs name the server by its UUID, which a rebuilt database does not keep: nothing here tells whether
   // the primary's history holds events of this server id. Not handled (no MySQL server to check it against here).
   historyHasServerId: async () => false,
@@ -130,3 +137,17 @@ export const mysql80: DatabaseFlavour = {
     ...followFromOwnGtids(primary, user, password),
   ],
 };
+
+/** The transactions a GTID set names: `uuid:1-5:7,uuid2:tag:3` → 7 (ranges are inclusive; 8.4's tags skipped). */
+export function countGtids(set: string): number {
+  return set
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .flatMap((part) => part.split(':').slice(1))
+    .filter((range) => /^\d+(-\d+)?$/.test(range))
+    .reduce((sum, range) => {
+      const [first, last = first] = range.split('-').map(Number);
+      return sum + (last - first + 1);
+    }, 0);
+}

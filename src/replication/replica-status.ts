@@ -38,6 +38,8 @@ export interface ReplicationState {
     advice?: string;
     /** Transactions the replica executed that the primary never did, when it has any. */
     errant?: string | null;
+    /** Transactions of the primary it had still not applied after status's patience (2 s), when any. */
+    behind?: number;
     /** With `status --verify`: whether its tables hold the primary's rows, and where they differ. */
     consistent?: boolean;
     differences?: string[];

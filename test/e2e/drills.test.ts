@@ -20,6 +20,9 @@ async function editInPlace(file: string, from: string, to: string): Promise<void
   await writeFile(full, (await readFile(full, 'utf8')).split(from).join(to));
 }
 const sql = (server: string, statement: string) => labSql(lab, server, statement);
+/** The nightly import's rows on a server's database ('none' before its table is there). */
+const importedRows = async (server: string) =>
+  sql(server, 'SELECT COUNT(*) FROM footer.nightly_import').catch(() => 'none');
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The reference fixes; `choices` are the details the lab's seed picked (the drill records them in the lab folder). */
@@ -52,9 +55,20 @@ const FIXES: Record<string, (choices: Record<string, string>) => Promise<void>> 
     await docker(['restart', c('lb-01-haproxy')]);
     await pause(2000);
   },
+  'lb-pair-partitioned': async () => {
+    await infra(['heal', 'partition-lb-01-lb-02', '--name', lab], { cwd });
+    await pause(3000); // lb-02 hears lb-01's adverts, of the higher priority, and gives the address back
+  },
   'lb-pair-without-backup': async () => {
     await docker(['start', c('lb-02-keepalived')]);
     await pause(2000); // it hears lb-01's adverts and stands by
+  },
+  'replica-link-lossy': async () => {
+    await infra(['heal', 'loss-web-02', '--name', lab], { cwd });
+    // The whole transaction arrives at the next reconnect, then applies.
+    await until('the import on web-02', 30_000, async () =>
+      (await importedRows('web-02')) === '1000' ? true : undefined,
+    );
   },
   'replica-writable': async () => {
     await sql('web-02', 'SET GLOBAL read_only = ON');
@@ -167,6 +181,32 @@ const SYMPTOMS: Record<string, (choices: Record<string, string>, now: LabStatus)
     // "The site answers fine"; hint 1: status says lb-01 holds the address.
     expect((await visit(now.urls.https, {})).code).toBe(200);
     expect(now.floating_address.holder).toBe('lb-01');
+  },
+  'lb-pair-partitioned': async (_choices, now) => {
+    // "the floating address answering from two MAC addresses"; hint 1: status says how many hold it; the fault is
+    // listed with the lab (what infra did is never hidden from status).
+    expect(now.floating_address.holders).toEqual(['lb-01', 'lb-02']);
+    const shown = await status();
+    expect(shown.exitCode).toBe(1);
+    expect(shown.text).toMatch(/split brain: lb-01 and lb-02 both hold/);
+    expect(shown.text).toContain('partition-lb-01-lb-02: lb-01 and lb-02 cannot reach each other');
+  },
+  'replica-link-lossy': async (_choices, now) => {
+    // "4 MB on web-01, none of it on web-02, and the gap grows". Hint 2: web-02's database logs its IO thread
+    // reconnecting, from the same GTID position each time; after that, still none of the import.
+    expect(await importedRows('web-01')).toBe('1000');
+    await until("web-02's IO thread reconnecting", 40_000, async () => {
+      const logs = await execa('docker', ['logs', '--since', '2m', c('web-02-db')], { reject: false });
+      return /reconnecting to retry/.test(`${logs.stdout}${logs.stderr}`) ? true : undefined;
+    });
+    expect(await importedRows('web-02')).not.toBe('1000');
+    // Hint 1: status does not call a replica that stays behind healthy, whatever its lag in seconds says (or it
+    // cannot reach web-02's database through the loss at all).
+    expect(now.healthy).toBe(false);
+    const shown = await status();
+    expect(shown.exitCode).toBe(1);
+    expect(shown.text).toMatch(/behind: \d+ transaction\(s\) of the primary not applied|cannot reach its database/);
+    expect(shown.text).toMatch(/loss-web-02: web-02 drops (30|35|40)% of its packets/);
   },
   'replica-writable': async (_choices, now) => {
     expect(now.replication.replicas.find((r) => r.server === 'web-02')!.read_only).toBe(false);

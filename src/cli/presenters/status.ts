@@ -82,10 +82,10 @@ function printStatus(io: Io, status: LabStatus): void {
       : `  primary  ${primary?.server}  at ${primary?.gtid_position ?? '(no transactions yet)'}\n`,
   );
   for (const r of replication.replicas) {
-    const ok = r.io_running === 'Yes' && r.sql_running === 'Yes';
+    const ok = r.io_running === 'Yes' && r.sql_running === 'Yes' && !r.behind;
     io.stdout.write(
       `  ${ok ? paint('green', '✓') : paint('red', '✗')} replica ${r.server}  IO ${r.io_running}, SQL ${r.sql_running}, ` +
-        `lag ${r.lag_seconds ?? '-'} s, at ${r.gtid_executed ?? '-'}${r.down ? ', database down' : r.read_only ? ', read-only' : ', WRITABLE'}\n`,
+        `lag ${r.lag_seconds ?? '-'} s, at ${r.gtid_executed ?? '-'}${writability(r)}\n`,
     );
     if (r.last_error) io.stdout.write(`      last error: ${r.last_error}\n`);
     if (r.consistent === false) io.stdout.write(`      ${paint('red', 'differs')}: ${r.differences?.join('; ')}\n`);
@@ -95,9 +95,18 @@ function printStatus(io: Io, status: LabStatus): void {
         `      ${paint('green', 'same data')} as the primary: ${tables} table(s) of ${database}, ${rows} row(s), compared by checksum\n`,
       );
     }
+    if (r.behind)
+      io.stdout.write(`      ${paint('red', 'behind')}: ${r.behind} transaction(s) of the primary not applied\n`);
     if (r.errant) io.stdout.write(`      ${paint('red', 'errant')}: ${r.errant} (written on ${r.server} itself)\n`);
     if (r.advice) io.stdout.write(`      fix: ${r.advice}\n`);
   }
+}
+
+/** What status read of a replica's read-only setting; nothing when it could not read the replica at all. */
+function writability(replica: NonNullable<LabStatus['replication']>['replicas'][number]): string {
+  if (replica.down) return ', database down';
+  if (replica.io_running === 'unknown') return '';
+  return replica.read_only ? ', read-only' : ', WRITABLE';
 }
 
 /** Which infra made the lab, and whether `up` would upgrade it. */
