@@ -7,10 +7,11 @@
 //        npm run bench -- --sizes   (the built-in lab and the four-web-server lab, one after the other in this run)
 import Docker from 'dockerode';
 import { execa } from 'execa';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { busyTicks, toMiB } from './host-figures.mjs';
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 3;
 // --profile secured: the same comparison on a secured lab (its compose file loads the firewalls too).
@@ -82,15 +83,7 @@ async function bench(config) {
   /** The whole host's busy CPU over a window while the lab idles (Linux /proc/stat), in % of one core. */
   async function idleCpu(ms) {
     if (!existsSync('/proc/stat')) return 'not measured (no /proc/stat)';
-    const busy = () => {
-      const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
-        .split('\n')[0]
-        .trim()
-        .split(/\s+/)
-        .slice(1)
-        .map(Number);
-      return user + nice + system + irq + softirq + steal;
-    };
+    const busy = busyTicks;
     const ids = await labIds();
     const beforeByContainer = await cpuByContainer(ids);
     const before = busy();
@@ -121,10 +114,6 @@ async function bench(config) {
       }),
     );
     return Object.fromEntries(read);
-  }
-  function toMiB(text) {
-    const [, value, unit] = text.match(/([\d.]+)\s*([KMG]i?B)/) ?? [];
-    return Number(value) * ({ KiB: 1 / 1024, MiB: 1, GiB: 1024 }[unit] ?? 0);
   }
 
   console.log(

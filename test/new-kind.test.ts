@@ -20,6 +20,7 @@ const cache = {
   kind: 'cache' as ComponentKind,
   runsOn: ['web'],
   // After the database, before the app that uses it.
+  memoryMiB: 4,
   startRank: 0.5,
   listens: CACHE_PORT,
   reach: 'loopback',

@@ -26,6 +26,8 @@ export interface DrillState {
   /** The details the lab's seed picked (what `drill reset` undoes); the story never shows them. */
   choices?: Record<string, string>;
   last_check?: { at: string; solved: boolean };
+  /** When a check first found it solved (the room's board and grades say it). */
+  solved_at?: string;
 }
 
 export function drills(): Drill[] {
@@ -128,10 +130,16 @@ export async function drillCheckCommand(env: AppEnv, options: LabTarget & { hint
   const proving = report.checks.filter((c) => drill.proves.includes(c.name));
   const solved = proving.every((c) => c.status === 'passed');
   const hint = options.hint && !solved ? nextHint(drill, state) : undefined;
+  const at = new Date(env.clock.now()).toISOString();
+  // A reset or a new drill while the checks ran (another terminal, the room's board) wins: its state is kept.
+  if ((await readDrillState(dir))?.started_at !== state.started_at) {
+    return { lab: lab.name, drill, solved, report: { ...report, checks: proving } };
+  }
   await writeDrillState(dir, {
     ...state,
     hints_shown: hint ? state.hints_shown + 1 : state.hints_shown,
-    last_check: { at: new Date(env.clock.now()).toISOString(), solved },
+    last_check: { at, solved },
+    ...(solved ? { solved_at: state.solved_at ?? at } : {}),
   });
   return { lab: lab.name, drill, solved, report: { ...report, checks: proving }, ...(hint ? { hint } : {}) };
 }

@@ -70,17 +70,25 @@ export async function upLab(env: AppEnv, options: UpOptions): Promise<UpResult> 
   let failure: unknown;
   let unlock: Release | undefined;
   try {
-    rendered = await progress.step('render', async (note) => {
-      const target = await resolveRenderTarget(options);
-      unlock = await lockLab(target.dir, target.lab.name, 'infra up');
-      // A fixed subnet (secured, redundant) must not meet another network's: ask the engine which are taken.
-      const takenSubnets = hasFixedAddresses(target.lab)
-        ? (await runtime.networkSubnets())
-            .filter((n) => n.network !== labNetwork(target.lab.name))
-            .flatMap((n) => n.subnets)
-        : [];
-      return renderStep(progress, { ...options, takenSubnets }, target, note);
-    });
+    rendered = await progress.step('render', (note) =>
+      oneRenderAtATime(async () => {
+        const target = await resolveRenderTarget(options);
+        unlock = await lockLab(target.dir, target.lab.name, 'infra up');
+        // A fixed subnet (secured, redundant) must not meet another network's: ask the engine which are taken,
+        // and count those this process chose for labs whose networks do not exist yet (a room booting).
+        const takenSubnets = hasFixedAddresses(target.lab)
+          ? [
+              ...(await runtime.networkSubnets())
+                .filter((n) => n.network !== labNetwork(target.lab.name))
+                .flatMap((n) => n.subnets),
+              ...[...chosenSubnets].filter(([lab]) => lab !== target.lab.name).map(([, subnet]) => subnet),
+            ]
+          : [];
+        const outcome = await renderStep(progress, { ...options, takenSubnets }, target, note);
+        if (outcome.site.subnet) chosenSubnets.set(outcome.lab.name, outcome.site.subnet);
+        return outcome;
+      }),
+    );
     const { lab, dir } = rendered;
     progress.note(`  lab "${lab.name}": ${lab.servers.map((s) => s.name).join(', ')}`);
     if (rendered.upgrade) progress.note(`  ${upgradeLine(lab.name, rendered.upgrade)}`);
@@ -142,6 +150,19 @@ export async function upLab(env: AppEnv, options: UpOptions): Promise<UpResult> 
     smoke,
     smokeFailed: Boolean(smokeFailed),
   };
+}
+
+/**
+ * Labs booted side by side in one process (`infra room up`) render one at a time: each chooses its subnet and ports
+ * knowing what the ones before chose, before any network exists to tell.
+ */
+let rendering: Promise<unknown> = Promise.resolve();
+const chosenSubnets = new Map<string, string>();
+
+function oneRenderAtATime<T>(render: () => Promise<T>): Promise<T> {
+  const turn = rendering.then(render, render);
+  rendering = turn.catch(() => undefined);
+  return turn;
 }
 
 async function renderStep(

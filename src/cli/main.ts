@@ -26,6 +26,7 @@ import { registerExplain } from './commands/explain.js';
 import { registerReplication } from './commands/replication.js';
 import { registerImages } from './commands/images.js';
 import { registerDrill } from './commands/drill.js';
+import { registerRoom } from './commands/room.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerLs } from './commands/ls.js';
 import { registerCompletion } from './commands/completion.js';
@@ -50,6 +51,7 @@ const COMMANDS: ((program: Command, kit: CommandKit) => void)[] = [
   registerReplication,
   registerImages,
   registerDrill,
+  registerRoom,
   registerDoctor,
   registerLs,
   registerCompletion,

@@ -13,6 +13,8 @@ export interface ExporterSpec<K extends ComponentKind> {
   /** Its Debian and Ubuntu package (and service) on a real server. */
   serverPackage: string;
   port: number;
+  /** KindSpec's memoryMiB: measured like the others. */
+  memoryMiB: number;
   upstreamImage: string;
   flags: string[];
   environment?: KeyValue[];
@@ -30,6 +32,7 @@ export function exporterKind<K extends ComponentKind>(spec: ExporterSpec<K>): Ki
     kind: spec.kind,
     // monitored puts each exporter on the servers it watches.
     runsOn: [],
+    memoryMiB: spec.memoryMiB,
     startRank: 5,
     listens: spec.port,
     reach: 'network',

@@ -15,6 +15,8 @@ export const HOST_IMAGE = BASE_IMAGE;
 
 export const host = {
   image: HOST_IMAGE,
+  /** As the kinds' memoryMiB: `sleep` holding the namespace (under 1 MiB). */
+  memoryMiB: 1,
   command: ['sleep', 'infinity'],
   /** Host ports it publishes, on 127.0.0.1 only. */
   ports: (lab: Lab, server: Server, site: LabSite): string[] => {

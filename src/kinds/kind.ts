@@ -44,6 +44,11 @@ export interface KindSpec<K extends ComponentKind = ComponentKind> {
   /** The servers of every lab that run it, by the role infra.yaml gives them (lb, web); none for a kind that a profile
    * adds where it belongs (the exporters, Prometheus, keepalived, the edge's relay). */
   readonly runsOn: readonly Role[];
+  /**
+   * Memory one of it uses in a lab, in MiB: `docker stats` on a lab with every profile 20 s after `up` (2026-12-05),
+   * rounded up. `infra room up` sizes a room by it.
+   */
+  readonly memoryMiB: number;
   /** Start order inside a server, lowest first: data before what depends on it. */
   readonly startRank: number;
   /** The port it listens on inside its server's network namespace; null for a process with none (keepalived). */

@@ -34,7 +34,7 @@ export function terminalLine(io: Io, result: CheckResult): string {
   return `${head}${paint(result.status === 'failed' ? 'red' : 'dim', detail)}\n`;
 }
 
-function escapeXml(text: string): string {
+export function escapeXml(text: string): string {
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

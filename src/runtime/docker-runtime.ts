@@ -45,6 +45,11 @@ export class DockerRuntime implements ContainerRuntime {
     return { version: info.Version, apiVersion: info.ApiVersion };
   }
 
+  async capacity() {
+    const info = (await this.docker.info()) as { MemTotal: number; NCPU: number };
+    return { memoryBytes: info.MemTotal, cpus: info.NCPU };
+  }
+
   async composeVersion(): Promise<string> {
     const result = await this.run(['compose', 'version', '--short']);
     if (result.exitCode !== 0) throw new EnvironmentError(composeProblem(String(result.stderr)));

@@ -67,6 +67,13 @@ export class FakeRuntime implements ContainerRuntime {
     if (this.engineDown) throw new EnvironmentError('cannot reach the Docker engine (fake)');
   }
 
+  /** As a test sets it: a 4 GiB, 2-CPU engine unless told otherwise. */
+  engineCapacity = { memoryBytes: 4 * 1024 ** 3, cpus: 2 };
+
+  async capacity() {
+    return this.engineCapacity;
+  }
+
   async version() {
     return { version: 'fake', apiVersion: '1.41' };
   }

@@ -92,6 +92,8 @@ export interface ContainerRuntime {
   version(): Promise<{ version: string; apiVersion: string }>;
   /** Compose v2's version, or an EnvironmentError saying how to get it. */
   composeVersion(): Promise<string>;
+  /** What the engine has to run containers: its memory (bytes) and CPUs (`infra room up` sizes a room by them). */
+  capacity(): Promise<{ memoryBytes: number; cpus: number }>;
 
   /** Every container of a lab (or of every lab), with state, health and labels read back. */
   containers(lab?: string): Promise<ComponentState[]>;

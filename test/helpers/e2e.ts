@@ -108,15 +108,19 @@ export async function curlLab(
 }
 
 /**
- * `infra watch` on a lab: its URL once the page is served, and `stop`, which interrupts it as Ctrl-C does and gives
- * its exit code. The URL is listened for at once: execa reads the output as it comes, so a line printed while the
- * caller awaits something else (a browser starting) would be missed, and the wait would never end.
+ * A command that serves a page until Ctrl-C (`infra watch`, `infra room serve`): its URL once the page is served, and
+ * `stop`, which interrupts it as Ctrl-C does and gives its exit code. The URL is listened for at once: execa reads the
+ * output as it comes, so a line printed while the caller awaits something else (a browser starting) would be missed,
+ * and the wait would never end.
  */
-export function watchLab(lab: string, cwd: string): { url: Promise<string>; stop(): Promise<number | undefined> } {
-  const watch = execa('node', [infraBin, 'watch', '--name', lab], { cwd, env: { NO_COLOR: '1' } });
+export function servingPage(
+  args: string[],
+  cwd: string,
+): { url: Promise<string>; stop(): Promise<number | undefined> } {
+  const watch = execa('node', [infraBin, ...args], { cwd, env: { NO_COLOR: '1' } });
   const url = new Promise<string>((resolve, reject) => {
     watch.stdout!.once('data', (chunk: Buffer) => resolve(String(chunk).trim()));
-    watch.once('exit', (code) => reject(new Error(`infra watch exited (${code})`)));
+    watch.once('exit', (code) => reject(new Error(`infra ${args[0]} exited (${code})`)));
   });
   url.catch(() => undefined); // awaited by the caller; this only keeps an early exit from being unhandled
   return {
@@ -126,4 +130,9 @@ export function watchLab(lab: string, cwd: string): { url: Promise<string>; stop
       return (await watch.catch((e: { exitCode?: number }) => e)).exitCode;
     },
   };
+}
+
+/** `infra watch` on a lab (servingPage). */
+export function watchLab(lab: string, cwd: string): ReturnType<typeof servingPage> {
+  return servingPage(['watch', '--name', lab], cwd);
 }

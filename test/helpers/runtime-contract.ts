@@ -58,6 +58,12 @@ export function runtimeContract(boot: () => Promise<ContractLab>): void {
     expect(await t.runtime.labFolder(`${t.lab}-none`)).toBeUndefined();
   });
 
+  it('says what the engine has to run labs: memory in bytes (at least the lab it runs) and CPUs', async () => {
+    const { memoryBytes, cpus } = await t.runtime.capacity();
+    expect(memoryBytes).toBeGreaterThan(512 * 1024 ** 2);
+    expect(Number.isInteger(cpus) && cpus >= 1).toBe(true);
+  });
+
   it("publishes the LB's port on 127.0.0.1 only, on the LB's host", async () => {
     const host = await named('lb-01');
     expect(host.publishedPort).toEqual({ ip: '127.0.0.1', port: t.port });

@@ -34,6 +34,7 @@ function appBundle(): string {
 export const app: KindSpec<'app'> = {
   kind: 'app',
   runsOn: ['web'],
+  memoryMiB: 24,
   startRank: 1,
   listens: PORTS.app,
   reach: 'loopback',

@@ -15,6 +15,7 @@ const dataVolume = (component: Component) => `${component.name}-data`;
 export const db: KindSpec<'db'> = {
   kind: 'db',
   runsOn: ['web'],
+  memoryMiB: 70,
   startRank: 0,
   listens: PORTS.database,
   reach: 'network',

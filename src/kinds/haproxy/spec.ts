@@ -24,6 +24,7 @@ export const FAST_CHECK_INTERVAL_MS = 500;
 export const haproxy: KindSpec<'haproxy'> = {
   kind: 'haproxy',
   runsOn: ['lb'],
+  memoryMiB: 15,
   startRank: 3,
   listens: PORTS.http,
   reach: 'network',

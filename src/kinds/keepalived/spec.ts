@@ -27,6 +27,7 @@ export const keepalived: KindSpec<'keepalived'> = {
   kind: 'keepalived',
   runsOn: [],
   // After HAProxy: the address should arrive where something answers on it.
+  memoryMiB: 3,
   startRank: 4,
   listens: null,
   reach: 'network',

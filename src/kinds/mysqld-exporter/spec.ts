@@ -8,6 +8,7 @@ export const mysqldExporter = exporterKind({
   kind: 'mysqld-exporter',
   serverPackage: 'prometheus-mysqld-exporter',
   port: PORTS.mysqldExporter,
+  memoryMiB: 9,
   upstreamImage: 'prom/mysqld-exporter:v0.17.2',
   flags: [
     `--mysqld.address=127.0.0.1:${PORTS.database}`,

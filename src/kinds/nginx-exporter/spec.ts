@@ -8,6 +8,7 @@ export const nginxExporter = exporterKind({
   kind: 'nginx-exporter',
   serverPackage: 'prometheus-nginx-exporter',
   port: PORTS.nginxExporter,
+  memoryMiB: 7,
   upstreamImage: 'nginx/nginx-prometheus-exporter:1.4',
   flags: [
     `--nginx.scrape-uri=http://127.0.0.1:${PORTS.nginxStatus}${NGINX_STATUS_PATH}`,

@@ -14,6 +14,7 @@ const STATIC_DIR = '/srv/www';
 export const nginx: KindSpec<'nginx'> = {
   kind: 'nginx',
   runsOn: ['web'],
+  memoryMiB: 3,
   startRank: 2,
   listens: PORTS.http,
   reach: 'network',

@@ -6,6 +6,7 @@ export const nodeExporter = exporterKind({
   kind: 'node-exporter',
   serverPackage: 'prometheus-node-exporter',
   port: PORTS.nodeExporter,
+  memoryMiB: 7,
   upstreamImage: 'prom/node-exporter:v1.9.0',
   flags: [
     `--web.listen-address=:${PORTS.nodeExporter}`,

@@ -37,6 +37,7 @@ function sharedAddress(lab: Lab, site: LabSite): string | undefined {
 export const prometheus: KindSpec<'prometheus'> = {
   kind: 'prometheus',
   runsOn: [],
+  memoryMiB: 40,
   startRank: 6,
   listens: PORTS.prometheus,
   reach: 'network',

@@ -34,6 +34,7 @@ export function edgeCommand(lab: Lab, site: LabSite): string[] {
 export const socat: KindSpec<'socat'> = {
   kind: 'socat',
   runsOn: [],
+  memoryMiB: 3,
   startRank: 0,
   listens: PORTS.http,
   reach: 'network',
