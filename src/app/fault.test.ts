@@ -31,7 +31,9 @@ it('loss runs its nftables table in the server’s namespace (network tools buil
   expect(scriptsIn(t, 'web-01')).toEqual([]);
   const status = await readStatus(t.env(), { cwd: t.cwd, name: LAB });
   expect(status.faults.map((f) => f.id)).toEqual(['loss-web-02']);
-  expect((await listLabs(t.env()))[0].faults).toEqual([{ id: 'loss-web-02', made_at: made.made_at }]);
+  expect((await listLabs(t.env()))[0].faults).toEqual([
+    { id: 'loss-web-02', made_at: made.made_at, what: 'web-02 drops 30% of its packets, in and out' },
+  ]);
 
   await heal(t, ['loss-web-02']);
   expect(scriptsIn(t, 'web-02').at(-1)).toContain('nft delete table inet infra_fault_loss_web_02');

@@ -4,6 +4,7 @@ import type { AppEnv } from './context.js';
 import { summarise } from './status.js';
 import { readDrillState } from './drill.js';
 import { readFaults } from '../ops/faults.js';
+import { readLabState } from '../render/write-lab.js';
 
 export interface LabListing {
   name: string;
@@ -18,10 +19,21 @@ export interface LabListing {
   expires_at: string | null;
   /** The infra version that rendered its containers (their label), or null: an infra before 0.2.0. */
   infra_version: string | null;
-  /** The drill running on it and what its last `drill check` said (null: not checked yet), or null. */
-  drill: { name: string; solved: boolean | null } | null;
-  /** Its active faults (`infra fault`): each one's name and when it was made. */
-  faults: { id: string; made_at: string }[];
+  /** The seed its data and drills vary by (`infra up --seed`), or null. */
+  seed: string | null;
+  /**
+   * The drill running on it: when it started, what its last `drill check` said (null: not checked yet) and when,
+   * and when a check first found it solved; or null.
+   */
+  drill: {
+    name: string;
+    solved: boolean | null;
+    started_at: string;
+    checked_at: string | null;
+    solved_at: string | null;
+  } | null;
+  /** Its active faults (`infra fault`): each one's name, what it does and when it was made. */
+  faults: { id: string; made_at: string; what: string }[];
 }
 
 export async function listLabs(env: AppEnv): Promise<LabListing[]> {
@@ -49,16 +61,28 @@ export async function listLabs(env: AppEnv): Promise<LabListing[]> {
       age_seconds: Number.isFinite(oldest) ? Math.round((env.clock.now() - oldest) / 1000) : null,
       expires_at: status.expires_at,
       infra_version: status.infra.version,
+      seed: null,
       drill: null,
       faults: [],
     };
   });
-  // An instructor's room summary: which drill each lab runs, solved or not.
+  // An instructor's room summary (`infra room status` reads it, here or over SSH): each lab's seed, the drill it
+  // runs, solved or not and when, its faults.
   for (const listing of listings) {
-    const state = listing.dir ? await readDrillState(listing.dir) : undefined;
-    if (state) listing.drill = { name: state.drill, solved: state.last_check?.solved ?? null };
-    if (listing.dir && listing.state !== 'data-only') {
-      listing.faults = (await readFaults(listing.dir)).map(({ id, made_at }) => ({ id, made_at }));
+    if (!listing.dir) continue;
+    const [drill, state] = await Promise.all([readDrillState(listing.dir), readLabState(listing.dir)]);
+    listing.seed = state?.definition?.seed ?? null;
+    if (drill) {
+      listing.drill = {
+        name: drill.drill,
+        solved: drill.last_check?.solved ?? null,
+        started_at: drill.started_at,
+        checked_at: drill.last_check?.at ?? null,
+        solved_at: drill.solved_at ?? null,
+      };
+    }
+    if (listing.state !== 'data-only') {
+      listing.faults = (await readFaults(listing.dir)).map(({ id, made_at, what }) => ({ id, made_at, what }));
     }
   }
   return listings;

@@ -4,9 +4,9 @@
 import { renderTemplate } from '../templating/engine.js';
 import { requireRoom } from '../room/room.js';
 import type { AppEnv } from './context.js';
-import { drillCheckCommand } from './drill.js';
 import { servePage } from './local-page.js';
 import { readRoomStatus, type RoomStatus } from './room-status.js';
+import { roomLabs, type RoomLabs } from './room-labs.js';
 
 export interface BoardOptions {
   cwd: string;
@@ -21,7 +21,9 @@ export async function serveBoard(env: AppEnv, options: BoardOptions): Promise<vo
   const record = await requireRoom(options.cwd, options.room);
   const target = { cwd: options.cwd, room: record.room };
   const html = renderTemplate('pages/room.html', { room: record.room, students: record.students.length });
-  const stopChecking = options.checkEverySeconds > 0 ? checkUnsolved(env, target, options.checkEverySeconds) : () => {};
+  const labs = await roomLabs(env, options.cwd, record);
+  const stopChecking =
+    options.checkEverySeconds > 0 ? checkUnsolved(env, labs, target, options.checkEverySeconds) : () => {};
   try {
     await servePage(env, {
       port: options.port,
@@ -41,15 +43,24 @@ export async function serveBoard(env: AppEnv, options: BoardOptions): Promise<vo
 }
 
 /** Rounds of `drill check` on each lab whose drill is not solved yet, one lab at a time, a pause between rounds. */
-function checkUnsolved(env: AppEnv, target: { cwd: string; room: string }, everySeconds: number): () => void {
+function checkUnsolved(
+  env: AppEnv,
+  labs: RoomLabs,
+  target: { cwd: string; room: string },
+  everySeconds: number,
+): () => void {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const round = async () => {
-    const status = await readRoomStatus(env, target).catch(() => undefined);
+    const [status, record] = await Promise.all([
+      readRoomStatus(env, target).catch(() => undefined),
+      requireRoom(target.cwd, target.room),
+    ]);
     for (const s of status?.students ?? []) {
       if (stopped || !s.drill || s.drill.solved || s.state !== 'running') continue;
-      // A lab that cannot be checked now (being reset, stopped) is read again next round.
-      await drillCheckCommand(env, { cwd: target.cwd, name: s.lab, hint: false }).catch(() => undefined);
+      const student = record.students.find((r) => r.id === s.id);
+      // A lab that cannot be checked now (being reset, stopped, its machine away) is read again next round.
+      if (student) await labs.drill(student, 'check').catch(() => undefined);
     }
     if (!stopped) timer = setTimeout(() => void round(), everySeconds * 1000);
   };

@@ -50,7 +50,7 @@ it('again: boots only what is missing; a roster that drops a student with a lab 
   await roomUp(t.env(), upOptions(t.cwd));
   // The memory check counts only labs to start: both already run.
   t.runtime.engineCapacity = { memoryBytes: 1024 ** 3, cpus: 2 };
-  expect((await roomUp(t.env(), upOptions(t.cwd))).fit.starting).toBe(0);
+  expect((await roomUp(t.env(), upOptions(t.cwd))).fit?.starting).toBe(0);
   await writeFile(path.join(t.cwd, 'roster.txt'), 'alice\n');
   const dropped = roomUp(t.env(), upOptions(t.cwd));
   await expect(dropped).rejects.toThrow(UsageError);
@@ -75,7 +75,7 @@ it('add boots a late student; remove takes one out; down takes every lab down an
   );
 
   const down = await roomDown(t.env(), { cwd: t.cwd, volumes: true });
-  expect(down.labs.map((l) => l.lab)).toEqual(['mon-alice']);
+  expect(down.labs.map((l) => [l.lab, l.containers > 0])).toEqual([['mon-alice', true]]);
   expect(await t.runtime.labNames()).toEqual([]);
   expect((await readRoom(t.cwd, 'mon'))?.students.map((s) => s.id)).toEqual(['alice']);
 });
@@ -86,4 +86,14 @@ it('a command without --room finds the only room made here; with two, it asks wh
   expect((await readRoomStatus(t.env(), { cwd: t.cwd })).room).toBe('mon');
   await roomUp(t.env(), { ...upOptions(t.cwd), room: 'tue' });
   await expect(readRoomStatus(t.env(), { cwd: t.cwd })).rejects.toThrow('which room? more than one was made here');
+});
+
+it('needs its students from one place: a roster (this engine) or an inventory (their machines)', async () => {
+  const t = await withRoster('alice\n');
+  const neither = roomUp(t.env(), { cwd: t.cwd, room: 'mon', json: true });
+  await expect(neither).rejects.toThrow(
+    'name the students: --roster (labs on this engine) or --inventory (one on each machine)',
+  );
+  await roomUp(t.env(), upOptions(t.cwd));
+  await expect(roomAdd(t.env(), { cwd: t.cwd, id: 'Bad Id', json: true })).rejects.toThrow(UsageError);
 });

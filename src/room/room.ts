@@ -17,7 +17,10 @@ export interface RoomRecord {
   profiles: Profile[];
   /** Each lab expires this long after its last `room up` (`infra reap` removes it then). */
   ttl_ms?: number;
-  students: (Student & { lab: string })[];
+  /** A room of machines: the inventory (absolute path) whose hosts are the students' PCs, one lab on each. */
+  inventory?: string;
+  /** `machine`: the inventory host the student's lab runs on (a room of machines). */
+  students: (Student & { lab: string; machine?: string })[];
 }
 
 export function roomFolder(cwd: string, room: string): string {

@@ -15,6 +15,13 @@ export function studentLab(room: string, id: string): string {
   return `${room}-${id}`;
 }
 
+/** Why `id` cannot name a student of `room` (its lab's name), or undefined. */
+export function studentIdProblem(room: string, id: string): string | undefined {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) return `"${id}" is not a student id (lowercase letters, digits and '-')`;
+  const labProblem = checkLabName(studentLab(room, id));
+  return labProblem ? `the lab "${studentLab(room, id)}" ${labProblem.replace(/ \(got .*\)$/, '')}` : undefined;
+}
+
 export function parseRoster(text: string, file: string, room: string): Student[] {
   const students: Student[] = [];
   const problems: string[] = [];
@@ -24,13 +31,9 @@ export function parseRoster(text: string, file: string, room: string): Student[]
     if (!line) return;
     const [id, ...rest] = line.split(/\s+/);
     const where = `${file} line ${index + 1}`;
-    if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) {
-      problems.push(`${where}: "${id}" is not a student id (lowercase letters, digits and '-')`);
-      return;
-    }
-    const labProblem = checkLabName(studentLab(room, id));
-    if (labProblem) {
-      problems.push(`${where}: the lab "${studentLab(room, id)}" ${labProblem.replace(/ \(got .*\)$/, '')}`);
+    const problem = studentIdProblem(room, id);
+    if (problem) {
+      problems.push(`${where}: ${problem}`);
       return;
     }
     const earlier = seenAt.get(id);

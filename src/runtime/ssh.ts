@@ -17,9 +17,23 @@ export interface Tunnels {
 const READY_TIMEOUT_MS = 15_000;
 const SSH_OPTIONS = ['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10'];
 
+/** What ssh answers when it could not reach the host or log in (the command's own codes are its own). */
+export const SSH_UNREACHABLE = 255;
+
+/** Runs a program on a server and returns how it ended, whatever it was: exit code, stdout, stderr. */
+export async function sshCommand(
+  server: string,
+  vars: HostVars,
+  command: string,
+  input = '',
+): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  const result = await execa('ssh', [...SSH_OPTIONS, ...sshArgs(server, vars), command], { input, reject: false });
+  return { exitCode: result.exitCode ?? SSH_UNREACHABLE, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
 /** Runs a program on a server (its stdin given) and returns its stdout; a failure names the server. */
 export async function sshRun(server: string, vars: HostVars, command: string, input = ''): Promise<string> {
-  const result = await execa('ssh', [...SSH_OPTIONS, ...sshArgs(server, vars), command], { input, reject: false });
+  const result = await sshCommand(server, vars, command, input);
   if (result.exitCode !== 0) {
     throw new StepError(`${server}: \`${command}\` over SSH failed (exit ${result.exitCode})`, String(result.stderr));
   }

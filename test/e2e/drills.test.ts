@@ -321,7 +321,7 @@ describeWithDocker('drills', () => {
         });
       }
       const listed = JSON.parse((await infra(['ls', '--json'], { cwd })).stdout);
-      expect(listed.find((l: { name: string }) => l.name === lab).drill).toEqual({ name, solved: false });
+      expect(listed.find((l: { name: string }) => l.name === lab).drill).toMatchObject({ name, solved: false });
 
       const { choices } = JSON.parse(await readFile(path.join(dir, '.infra', 'drill.json'), 'utf8'));
       await FIXES[name](choices ?? {});

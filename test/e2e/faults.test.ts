@@ -70,7 +70,9 @@ describeWithDocker('faults beyond stop', () => {
     const text = await infra(['status', '--name', lab], { cwd });
     expect(text.stdout).toMatch(/fault {3}loss-web-02: web-02 drops 30% .*`infra heal loss-web-02 --name /);
     const ls = JSON.parse((await infra(['ls', '--json'], { cwd })).stdout) as { name: string; faults: unknown[] }[];
-    expect(ls.find((l) => l.name === lab)?.faults).toEqual([{ id: 'loss-web-02', made_at: json.faults[0].made_at }]);
+    expect(ls.find((l) => l.name === lab)?.faults).toEqual([
+      { id: 'loss-web-02', made_at: json.faults[0].made_at, what: 'web-02 drops 30% of its packets, in and out' },
+    ]);
 
     const healed = await heal('loss-web-02');
     expect(healed.exitCode).toBe(0);

@@ -1,31 +1,17 @@
 // `infra room up|status|drill|add|remove|down`: a lab per student of a roster, run as one class.
-import { InvalidArgumentError, Option, type Command } from 'commander';
-import { parseListenPort, parseProfiles } from '../options.js';
+import { Option, type Command } from 'commander';
+import { parseProfiles } from '../options.js';
 import { untilInterrupted } from '../signals.js';
 import { parseDuration } from '../duration.js';
 import type { CommandKit } from '../command-kit.js';
+import { parseConcurrency, registerRoomDrill, type RoomFlags } from './room-drill.js';
 import type { Profile } from '../../profiles/names.js';
 
-interface RoomFlags {
-  room?: string;
-  json?: boolean;
-}
-
-const roomOption = () =>
+export const roomOption = () =>
   new Option('--room <name>', "which room (default: the only room made in this folder; `room up`: 'room')");
 
-function parseConcurrency(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number, 1 or more.');
-  return n;
-}
-
-function parseCheckEvery(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be whole seconds (0: never).');
-  return Number(value);
-}
-
-export function registerRoom(program: Command, { io, run, env }: CommandKit): void {
+export function registerRoom(program: Command, kit: CommandKit): void {
+  const { io, run, env } = kit;
   const room = program
     .command('room')
     .description("an instructor's room: a lab per student of a roster, drills for everyone, grades out")
@@ -35,6 +21,7 @@ export function registerRoom(program: Command, { io, run, env }: CommandKit): vo
         "drills), then optionally a display name. Blank lines and '# comments' are ignored.\n\n" +
         'Examples:\n' +
         '  $ infra room up --roster roster.txt --room monday --ttl 4h\n' +
+        '  $ infra room up --inventory machines.ini --room lab-b   one lab on each student PC, over SSH\n' +
         '  $ infra room status\n' +
         '  $ infra room drill start replication-stopped\n' +
         '  $ infra room drill check --junit grades.xml --csv grades.csv\n' +
@@ -48,8 +35,16 @@ export function registerRoom(program: Command, { io, run, env }: CommandKit): vo
 
   room
     .command('up')
-    .description('boot a lab per student of the roster (again: boots those not running, adds new students)')
-    .requiredOption('--roster <file>', 'the roster: one student id per line, optionally followed by a display name')
+    .description(
+      'boot a lab per student: of a roster on this engine, or one on each machine of an inventory (again: boots ' +
+        'those not running, adds new students)',
+    )
+    .option('--roster <file>', 'the roster: one student id per line, optionally followed by a display name')
+    .option(
+      '--inventory <file>',
+      "a room of machines: one host per student's PC (Docker and infra installed), reached over SSH as Ansible " +
+        'would; infra_student=<id> names its student (default: the host alias), infra_dir its working folder',
+    )
     .addOption(roomOption())
     .option('--profile <names>', 'every lab with these profiles (secured, monitored, redundant)', parseProfiles)
     .option(
@@ -60,23 +55,34 @@ export function registerRoom(program: Command, { io, run, env }: CommandKit): vo
     .option('--concurrency <n>', 'labs booted at a time (default: one per core)', parseConcurrency)
     .option('--json', 'print {room, students: [{id, lab, url}]} on stdout')
     .action(
-      run(async (o: RoomFlags & { roster: string; profile?: Profile[]; ttl?: number; concurrency?: number }) => {
-        const { roomUp } = await import('../../app/room.js');
-        const { presentRoomUp } = await import('../presenters/room.js');
-        // Ctrl-C: each lab booting finishes its step and removes what it created; the others are not started.
-        const result = await untilInterrupted(io, 'removing what the labs booting created', (signal) =>
-          roomUp(env(signal), {
-            cwd: cwd(),
-            room: o.room ?? 'room',
-            roster: o.roster,
-            profiles: o.profile,
-            ttlMs: o.ttl,
-            concurrency: o.concurrency,
-            json: Boolean(o.json),
-          }),
-        );
-        return presentRoomUp(io, result, { json: Boolean(o.json) });
-      }),
+      run(
+        async (
+          o: RoomFlags & {
+            roster?: string;
+            inventory?: string;
+            profile?: Profile[];
+            ttl?: number;
+            concurrency?: number;
+          },
+        ) => {
+          const { roomUp } = await import('../../app/room.js');
+          const { presentRoomUp } = await import('../presenters/room.js');
+          // Ctrl-C: each lab booting finishes its step and removes what it created; the others are not started.
+          const result = await untilInterrupted(io, 'removing what the labs booting created', (signal) =>
+            roomUp(env(signal), {
+              cwd: cwd(),
+              room: o.room ?? 'room',
+              roster: o.roster,
+              inventory: o.inventory,
+              profiles: o.profile,
+              ttlMs: o.ttl,
+              concurrency: o.concurrency,
+              json: Boolean(o.json),
+            }),
+          );
+          return presentRoomUp(io, result, { json: Boolean(o.json) });
+        },
+      ),
     );
 
   room
@@ -93,92 +99,7 @@ export function registerRoom(program: Command, { io, run, env }: CommandKit): vo
       }),
     );
 
-  const drill = room.command('drill').description("the same drill on every student's lab (each varied by its seed)");
-  const drillAction = (action: 'start' | 'check' | 'reset') =>
-    run(async (o: RoomFlags & { args: string[]; junit?: string; csv?: string; concurrency?: number }) => {
-      const { roomDrill } = await import('../../app/room-drill.js');
-      const { presentRoomDrill } = await import('../presenters/room.js');
-      const result = await roomDrill(env(), {
-        cwd: cwd(),
-        room: o.room,
-        action,
-        drill: o.args[0],
-        concurrency: o.concurrency,
-        json: Boolean(o.json),
-      });
-      return presentRoomDrill(io, result, {
-        json: Boolean(o.json),
-        junit: o.junit,
-        csv: o.csv,
-        cwd: cwd(),
-        now: Date.now(),
-      });
-    });
-  /** One `room drill` subcommand: the room, how many labs at a time, its JSON; `more` adds its own flags. */
-  const drillCommand = (
-    action: 'start' | 'check' | 'reset',
-    usage: string,
-    description: string,
-    json: string,
-    more: (c: Command) => Command = (c) => c,
-  ) =>
-    more(drill.command(usage).description(description).addOption(roomOption()))
-      .option('--concurrency <n>', 'labs at a time (default: one per core)', parseConcurrency)
-      .option('--json', json)
-      .action(drillAction(action));
-  drillCommand(
-    'start',
-    'start <drill>',
-    'break every lab as the drill says',
-    'print {room, students: [{id, ok}]} on stdout',
-  );
-  drillCommand(
-    'check',
-    'check',
-    'check every lab: exit 0 when every student solved it, 1 otherwise',
-    'print {room, drill, students: [{id, solved, checks}]} on stdout',
-    (c) =>
-      c
-        .option('--junit <file>', 'write one test case per student (JUnit XML: Jenkins, GitLab, GitHub Classroom)')
-        .option('--csv <file>', 'write one row per student (student, name, lab, drill, solved, checked_at, why_not)'),
-  );
-  drillCommand(
-    'reset',
-    'reset',
-    'put every lab back as infra made it; ends the drill',
-    'print {room, students: [{id, ok}]} on stdout',
-  );
-
-  room
-    .command('serve')
-    .description("the room's board on 127.0.0.1: a card per student (health, drill, solved, since when), until Ctrl-C")
-    .addOption(roomOption())
-    .option('--port <port>', 'port on 127.0.0.1 (default: any free one)', parseListenPort, 0)
-    .option(
-      '--check-every <seconds>',
-      "check each unsolved drill this often, so a student's fix shows without `drill check` (0: never)",
-      parseCheckEvery,
-      10,
-    )
-    .addHelpText('after', '\nIt prints the URL on stdout (for scripts); the page reads the room every 3 s.')
-    .action(
-      run(async (o: RoomFlags & { port: number; checkEvery: number }) => {
-        const { serveBoard } = await import('../../app/room-board.js');
-        const onServing = ({ room, url }: { room: string; url: string }) => {
-          io.stdout.write(`${url}\n`);
-          io.stderr.write(`room "${room}"'s board at ${url}; Ctrl-C stops\n`);
-        };
-        return untilInterrupted(io, 'closing the board', (signal) =>
-          serveBoard(env(signal), {
-            cwd: cwd(),
-            room: o.room,
-            port: o.port,
-            checkEverySeconds: o.checkEvery,
-            onServing,
-          }),
-        );
-      }),
-    );
+  registerRoomDrill(room, kit, roomOption);
 
   room
     .command('add <id> [name...]')
@@ -217,7 +138,7 @@ export function registerRoom(program: Command, { io, run, env }: CommandKit): vo
           id: o.args[0],
           volumes: Boolean(o.volumes),
         });
-        return presentRoomRemove(io, result, { json: Boolean(o.json) });
+        return presentRoomRemove(io, result, { json: Boolean(o.json), volumes: Boolean(o.volumes) });
       }),
     );
 

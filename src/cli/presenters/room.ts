@@ -8,7 +8,6 @@ import { gradesCsv, gradesJunit } from '../../report/grades.js';
 import type { RoomUp } from '../../app/room.js';
 import type { RoomStatus } from '../../app/room-status.js';
 import type { RoomDrill } from '../../app/room-drill.js';
-import type { DownResult } from '../../app/down.js';
 
 const roomFlag = (room: string) => ` --room ${room}`;
 const message = (error: unknown) => (error as Error).message;
@@ -23,11 +22,20 @@ export function presentRoomUp(io: Io, result: RoomUp, options: { json: boolean }
       folder: result.folder,
       profiles: result.profiles,
       concurrency: result.concurrency,
-      memory: { per_lab_mib: result.fit.perLabMiB, available_mib: result.fit.availableMiB, fits: result.fit.fits },
+      ...(result.fit
+        ? {
+            memory: {
+              per_lab_mib: result.fit.perLabMiB,
+              available_mib: result.fit.availableMiB,
+              fits: result.fit.fits,
+            },
+          }
+        : {}),
       students: result.students.map((s) => ({
         id: s.id,
         name: s.name ?? s.id,
         lab: s.lab,
+        ...(s.machine ? { machine: s.machine } : {}),
         url: s.url,
         seconds: Number(s.seconds.toFixed(1)),
         ...(s.failure ? { error: message(s.failure) } : {}),
@@ -41,7 +49,8 @@ export function presentRoomUp(io: Io, result: RoomUp, options: { json: boolean }
     `room "${result.room}": ${result.students.length - failed.length} of ${result.students.length} lab(s) up\n`,
   );
   for (const s of result.students) {
-    io.stdout.write(`  ${s.id.padEnd(width)}  ${s.url ?? `failed: ${message(s.failure)}`}\n`);
+    const on = s.machine ? ` (on ${s.machine})` : '';
+    io.stdout.write(`  ${s.id.padEnd(width)}  ${s.url ?? `failed: ${message(s.failure)}`}${on}\n`);
   }
   const flag = roomFlag(result.room);
   io.stdout.write(
@@ -70,8 +79,11 @@ export function presentRoomStatus(io: Io, status: RoomStatus, options: { json: b
         `(${s.drill.solved && s.drill.solved_at ? `in ${since(s.drill.started_at, Date.parse(s.drill.solved_at))}` : `for ${since(s.drill.started_at, options.now)}`})`
       : 'no drill';
     const faults = s.faults.length ? `  ⚡ ${s.faults.map((f) => f.id).join(', ')}` : '';
+    const on = s.machine ? `  on ${s.machine}` : '';
     io.stdout.write(
-      `  ${mark} ${s.id.padEnd(width)}  ${(s.healthy ? 'healthy' : s.state).padEnd(9)} ${s.url ?? '-'}  ${drill}${faults}\n`,
+      s.error
+        ? `  ${mark} ${s.id.padEnd(width)}  ${s.state.padEnd(11)} ${s.error}\n`
+        : `  ${mark} ${s.id.padEnd(width)}  ${(s.healthy ? 'healthy' : s.state).padEnd(11)} ${s.url ?? '-'}  ${drill}${faults}${on}\n`,
     );
   }
   return status.healthy ? EXIT.ok : EXIT.failed;
@@ -117,41 +129,45 @@ export async function presentRoomDrill(
   return all ? EXIT.ok : EXIT.failed;
 }
 
+/** Exit 0 when every lab went, 1 when one could not be reached or taken down (the others went). */
 export function presentRoomDown(
   io: Io,
-  result: { room: string; labs: DownResult[] },
+  result: { room: string; labs: { id: string; lab: string; containers: number; failure?: unknown }[] },
   options: { json: boolean; volumes: boolean },
 ): number {
+  const failed = result.labs.filter((l) => l.failure);
   if (options.json) {
-    io.stdout.write(JSON.stringify({ ok: true, room: result.room, labs: result.labs }, null, 2) + '\n');
-    return EXIT.ok;
+    const labs = result.labs.map(({ failure, ...l }) => ({ ...l, ...(failure ? { error: message(failure) } : {}) }));
+    io.stdout.write(JSON.stringify({ ok: failed.length === 0, room: result.room, labs }, null, 2) + '\n');
+    return failed.length ? EXIT.failed : EXIT.ok;
   }
-  const containers = result.labs.reduce((n, l) => n + l.removed.containers, 0);
+  const containers = result.labs.reduce((n, l) => n + l.containers, 0);
   io.stderr.write(
-    `room "${result.room}" is down: ${result.labs.length} lab(s), ${containers} containers removed` +
+    `room "${result.room}" is down: ${result.labs.length - failed.length} lab(s), ${containers} containers removed` +
       (options.volumes
         ? ', their data too\n'
         : `; their data kept (\`infra room down${roomFlag(result.room)} --volumes\` deletes it)\n`) +
-      `  the roster stays with the room: \`infra room up${roomFlag(result.room)} --roster <file>\` brings it back\n`,
+      failed.map((l) => `  ✗ ${l.id}: ${message(l.failure)}\n`).join('') +
+      `  the roster stays with the room: \`infra room up${roomFlag(result.room)}\` with it brings the room back\n`,
   );
-  return EXIT.ok;
+  return failed.length ? EXIT.failed : EXIT.ok;
 }
 
 export function presentRoomRemove(
   io: Io,
-  result: { room: string; student: { id: string; lab: string }; removed: DownResult },
-  options: { json: boolean },
+  result: { room: string; student: { id: string; lab: string }; containers: number },
+  options: { json: boolean; volumes: boolean },
 ): number {
   if (options.json) {
+    const { id, lab } = result.student;
     io.stdout.write(
-      JSON.stringify({ ok: true, room: result.room, ...result.student, ...result.removed }, null, 2) + '\n',
+      JSON.stringify({ ok: true, room: result.room, id, lab, containers: result.containers }, null, 2) + '\n',
     );
     return EXIT.ok;
   }
-  const kept = result.removed.keptVolumes;
   io.stderr.write(
     `${result.student.id} left room "${result.room}": lab ${result.student.lab} taken down` +
-      (kept.length ? `; its data kept (${kept.join(', ')})\n` : '\n'),
+      (options.volumes ? ', its data too\n' : '; its data kept (`infra down --name <lab> --volumes` deletes it)\n'),
   );
   return EXIT.ok;
 }
