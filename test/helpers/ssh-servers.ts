@@ -9,6 +9,12 @@ import { execaSync } from 'execa';
 import { docker, infra } from './e2e.js';
 
 const IMAGE = 'infra-test-ssh-server:2';
+
+/** The stand-ins' image (Debian 13, sshd, a sudoer `student`), built once for every suite that uses it. */
+export async function sshServerImage(): Promise<string> {
+  await execa('docker', ['build', '-q', '-t', IMAGE, path.join(repoRoot, 'test', 'helpers', 'ssh-server')]);
+  return IMAGE;
+}
 /**
  * What root may do on a real server and Docker withholds by default: load nftables rules and add addresses
  * (NET_ADMIN), and read other users' /proc/<pid>/exe (SYS_PTRACE), without which the init scripts' start-stop-daemon
@@ -75,7 +81,7 @@ export interface SshServers {
  * of them the inventory lists; the others are never contacted.
  */
 export async function startSshServers(prefix: string, dir: string, all: string[]): Promise<SshServers> {
-  await execa('docker', ['build', '-q', '-t', IMAGE, path.join(repoRoot, 'test', 'helpers', 'ssh-server')]);
+  await sshServerImage();
   const key = path.join(dir, 'id_ed25519');
   await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
   const network = `${prefix}-net`;
