@@ -27,6 +27,7 @@ import { registerReplication } from './commands/replication.js';
 import { registerImages } from './commands/images.js';
 import { registerDrill } from './commands/drill.js';
 import { registerRoom } from './commands/room.js';
+import { registerLoad } from './commands/load.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerLs } from './commands/ls.js';
 import { registerCompletion } from './commands/completion.js';
@@ -52,6 +53,7 @@ const COMMANDS: ((program: Command, kit: CommandKit) => void)[] = [
   registerImages,
   registerDrill,
   registerRoom,
+  registerLoad,
   registerDoctor,
   registerLs,
   registerCompletion,

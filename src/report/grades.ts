@@ -1,6 +1,7 @@
 // A room's grades for a drill (`infra room drill check --junit / --csv`): one test case per student, as GitHub
 // Classroom's and Jenkins's reporters read JUnit, and one CSV row per student for a spreadsheet.
-import { escapeXml, type SmokeReport } from './smoke-report.js';
+import { junitDocument } from './junit.js';
+import type { SmokeReport } from './smoke-report.js';
 
 /** A room's drill check as the grades need it (app/room-drill.ts's RoomDrill has this shape). */
 export interface RoomDrill {
@@ -24,21 +25,14 @@ export function whyNotSolved(student: RoomDrill['students'][number]): string {
 }
 
 export function gradesJunit(result: RoomDrill): string {
-  const failures = result.students.filter((s) => !s.ok).length;
-  const time = (s: RoomDrill['students'][number]) => ((s.checked?.report.duration_ms ?? 0) / 1000).toFixed(3);
-  const cases = result.students.map((s) => {
-    const open = `    <testcase classname="infra.room.${escapeXml(result.room)}" name="${escapeXml(s.id)}${s.name !== s.id ? ` (${escapeXml(s.name)})` : ''}" time="${time(s)}"`;
-    if (s.ok) return `${open}>\n      <system-out>${escapeXml(`solved on lab ${s.lab}`)}</system-out>\n    </testcase>`;
-    const why = escapeXml(whyNotSolved(s));
-    return `${open}>\n      <failure message="${why}">${why}</failure>\n    </testcase>`;
-  });
-  const suite = `drill ${escapeXml(result.drill ?? '(none)')}: room ${escapeXml(result.room)}`;
-  return (
-    '<?xml version="1.0" encoding="UTF-8"?>\n' +
-    `<testsuites name="infra room" tests="${result.students.length}" failures="${failures}">\n` +
-    `  <testsuite name="${suite}" tests="${result.students.length}" failures="${failures}" errors="0" skipped="0">\n` +
-    cases.join('\n') +
-    '\n  </testsuite>\n</testsuites>\n'
+  return junitDocument(
+    { suites: 'infra room', suite: `drill ${result.drill ?? '(none)'}: room ${result.room}` },
+    result.students.map((s) => ({
+      classname: `infra.room.${result.room}`,
+      name: `${s.id}${s.name !== s.id ? ` (${s.name})` : ''}`,
+      time: (s.checked?.report.duration_ms ?? 0) / 1000,
+      ...(s.ok ? { out: `solved on lab ${s.lab}` } : { failure: whyNotSolved(s) }),
+    })),
   );
 }
 

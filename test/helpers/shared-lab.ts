@@ -26,6 +26,9 @@ export const EVERY_PROFILE: SharedLabSpec = {
   seed: 'student-7',
 };
 
+/** The built-in lab, no profile: the lab of the suites that load it or read it as a student's first lab would be. */
+export const BUILT_IN: SharedLabSpec = { key: 'built-in', profiles: [] };
+
 export interface SharedLab {
   name: string;
   /** The working directory its commands run in; its folder is `dir`. */
@@ -55,7 +58,7 @@ export async function sharedLab(spec: SharedLabSpec): Promise<SharedLab> {
       '--name',
       name,
       '--profile',
-      spec.profiles.join(','),
+      spec.profiles.length ? spec.profiles.join(',') : 'none',
       ...(spec.seed ? ['--seed', spec.seed] : []),
       '--port',
       'auto',
