@@ -42,4 +42,6 @@ export const LAB_FILES = {
   drill: '.infra/drill.json',
   /** The faults `infra fault` made on this lab and `infra heal` has not removed. */
   faults: '.infra/faults.json',
+  /** The last `infra load --compare` on this lab: `infra explain algorithm` quotes it. */
+  loadCompare: '.infra/load-compare.json',
 } as const;

@@ -9,6 +9,7 @@ import { readLabState } from '../render/write-lab.js';
 import { request } from '../checks/check.js';
 import type { AppEnv } from './context.js';
 import { readFaults } from '../ops/faults.js';
+import { describeCompare, readLastCompare } from '../load/last-compare.js';
 
 const OBSERVED_REQUESTS = 6;
 
@@ -31,7 +32,14 @@ async function liveFacts(env: AppEnv, lab: Lab): Promise<LiveFacts | undefined> 
   }
   const { readReplicationState } = await import('./replication-status.js');
   const replication = await readReplicationState(runtime, env.openSession, lab.name, containers);
-  return { url, observed, replication, faults: await readFaults(dir) };
+  const compare = await readLastCompare(dir);
+  return {
+    url,
+    observed,
+    replication,
+    faults: await readFaults(dir),
+    ...(compare ? { measured: describeCompare(compare) } : {}),
+  };
 }
 
 /** What explain found: the lab's facts (live ones when it runs) and the topic asked, if any. */

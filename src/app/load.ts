@@ -4,6 +4,7 @@
 // `--compare` runs the same load against one web server (the other drained in HAProxy) and against both.
 import { StepError } from '../errors.js';
 import { Tally } from '../load/tally.js';
+import { writeLastCompare } from '../load/last-compare.js';
 import type { FailureWindow, LoadResult, LoadRun } from '../load/result.js';
 import { haproxyCommand } from '../ops/haproxy.js';
 import { forwardTarget, withDatabases } from '../ops/databases.js';
@@ -118,6 +119,13 @@ export async function runLoad(env: AppEnv, options: LoadOptions): Promise<LoadRe
     const one = runs[0].report.requests_per_second;
     const all = runs[1].report.requests_per_second;
     result.compare = { one, all, ratio: one > 0 ? Math.round((all / one) * 100) / 100 : 0 };
+    await writeLastCompare(dir, {
+      at: new Date(env.clock.now()).toISOString(),
+      connections: options.connections,
+      path: options.path,
+      servers: servers.length,
+      ...result.compare,
+    });
   }
   return result;
 }

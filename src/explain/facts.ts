@@ -41,6 +41,8 @@ export interface LiveFacts {
   replication?: ReplicationState;
   /** The faults `infra fault` made on it and not healed. */
   faults?: Fault[];
+  /** What the last `infra load --compare` measured there, in words. */
+  measured?: string;
 }
 
 export interface ElementFact {
@@ -68,7 +70,7 @@ export interface LabFacts {
   lab: string;
   running: boolean;
   elements: ElementFact[];
-  algorithm: { balance: Lab['balance']; servers: string[]; how: string; observed?: string[] };
+  algorithm: { balance: Lab['balance']; servers: string[]; how: string; observed?: string[]; measured?: string };
   mode: { mode: Lab['mode']; active: string[]; backup: string[]; difference: string; switch: string };
   replication: {
     flavour: Lab['flavour'];
@@ -317,6 +319,7 @@ export function labFacts(lab: Lab, live?: LiveFacts, ports?: { http: number; htt
       servers: active,
       how: algorithmHow(lab, active),
       ...(live?.observed ? { observed: live.observed } : {}),
+      ...(live?.measured ? { measured: live.measured } : {}),
     },
     mode: {
       mode: lab.mode,

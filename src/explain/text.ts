@@ -11,6 +11,7 @@ const SECTIONS: Record<Topic, Section> = {
     ...(f.algorithm.observed
       ? [`observed over ${f.algorithm.observed.length} requests just now: ${f.algorithm.observed.join(' → ')}`]
       : []),
+    ...(f.algorithm.measured ? [f.algorithm.measured] : []),
   ],
   mode: (f) => [
     `this lab is ${f.mode.mode}: ` +

@@ -91,6 +91,11 @@ describeWithDocker('infra load', () => {
     expect(result.compare!.ratio).toBeCloseTo(result.compare!.all / result.compare!.one, 1);
     const text = await infra(['load', '--name', lab, '--duration', '2s', '--compare'], { cwd });
     expect(text.stdout).toMatch(/one web server [\d.]+ req\/s, all [\d.]+ req\/s: [\d.]+x/);
+    // explain quotes what the second server bought, measured, beside what the algorithm does.
+    const explained = await infra(['explain', 'algorithm', '--name', lab], { cwd });
+    expect(explained.stdout).toMatch(
+      /measured by `infra load --compare` on .* one web server [\d.]+ req\/s, all 2 web servers [\d.]+ req\/s/,
+    );
     // Both back in the rotation afterwards.
     const status = await infra(['status', '--name', lab, '--json'], { cwd });
     expect(JSON.parse(status.stdout).load_balancer).toEqual({ 'web-01': 'UP', 'web-02': 'UP' });
