@@ -44,4 +44,6 @@ export const LAB_FILES = {
   faults: '.infra/faults.json',
   /** The last `infra load --compare` on this lab: `infra explain algorithm` quotes it. */
   loadCompare: '.infra/load-compare.json',
+  /** The `infra load` running on this lab (or the last), second by second: `infra watch`'s page draws it. */
+  loadLive: '.infra/load-live.json',
 } as const;

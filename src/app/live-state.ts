@@ -8,6 +8,7 @@ import { serverCounters, type ServerCounters } from '../ops/haproxy.js';
 import type { ComponentState, ContainerRuntime } from '../runtime/port.js';
 import { readLabState } from '../render/write-lab.js';
 import { readFaults } from '../ops/faults.js';
+import { readLiveRun, type LiveRun } from '../load/live-run.js';
 import { frontLoadBalancer, type Lab } from '../topology/types.js';
 import { recordedPrimary } from './lab-target.js';
 import { readReplicationState } from './replication-status.js';
@@ -26,6 +27,8 @@ export interface LiveState {
   marks: Record<string, { label: string; up: boolean }[]>;
   /** The faults `infra fault` made, on each server they act on (a partition: both sides). */
   faults: { server: string; id: string; what: string }[];
+  /** The `infra load` running on the lab (or ended in the last half minute), second by second. */
+  load: LiveRun | null;
 }
 
 /** Traffic shares are taken over this window (as the Prometheus page's 15 s increase). */
@@ -99,6 +102,7 @@ export function liveStateReader(runtime: ContainerRuntime, openSession: SessionO
       alerts: [],
       marks,
       faults: (await readFaults(dir)).flatMap((f) => f.servers.map((server) => ({ server, id: f.id, what: f.what }))),
+      load: (await readLiveRun(dir, now)) ?? null,
     };
   };
 }

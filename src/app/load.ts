@@ -5,6 +5,7 @@
 import { StepError } from '../errors.js';
 import { Tally } from '../load/tally.js';
 import { writeLastCompare } from '../load/last-compare.js';
+import { writeLiveRun } from '../load/live-run.js';
 import type { FailureWindow, LoadResult, LoadRun } from '../load/result.js';
 import { haproxyCommand } from '../ops/haproxy.js';
 import { forwardTarget, withDatabases } from '../ops/databases.js';
@@ -50,6 +51,24 @@ export async function runLoad(env: AppEnv, options: LoadOptions): Promise<LoadRe
         `${options.durationSeconds}s on ${endpoint.url} (${options.path}), against ${against.join(' and ')}`,
     );
     let window: Promise<FailureWindow> | undefined;
+    let duringAt: number | undefined;
+    const startedAt = new Date(env.clock.now()).toISOString();
+    // What `infra watch`'s page draws while it runs, and for half a minute after.
+    const publish = (ms: number, running: boolean) => {
+      const now = tally.report(ms, { writes: false, readsAfterWrites: false });
+      return writeLiveRun(dir, {
+        started_at: startedAt,
+        updated_at: new Date(env.clock.now()).toISOString(),
+        running,
+        connections: options.connections,
+        path: options.path,
+        servers: against,
+        per_second: now.per_second,
+        failed_per_second: now.failed_per_second,
+        shares: now.shares,
+        ...(during && duringAt !== undefined ? { during: { command: during.command, at_s: duringAt } } : {}),
+      }).catch(() => undefined);
+    };
     const durationMs = await generateLoad(
       {
         url: endpoint.url,
@@ -63,7 +82,11 @@ export async function runLoad(env: AppEnv, options: LoadOptions): Promise<LoadRe
       env.signal,
       (ms) => {
         const second = Math.round(ms / 1000);
-        if (during && !window && ms >= (options.durationSeconds * 1000) / 3) window = failDuring(during, lab.name, ms);
+        if (during && !window && ms >= (options.durationSeconds * 1000) / 3) {
+          duringAt = Math.floor(ms / 1000);
+          window = failDuring(during, lab.name, ms);
+        }
+        void publish(ms, true);
         if (second % 5 === 0) {
           const now = tally.report(ms, { writes: false, readsAfterWrites: false });
           progress.note(
@@ -72,6 +95,7 @@ export async function runLoad(env: AppEnv, options: LoadOptions): Promise<LoadRe
         }
       },
     );
+    await publish(durationMs, false);
     const report = tally.report(durationMs, {
       writes: options.path !== '/',
       readsAfterWrites: options.path === 'mix',

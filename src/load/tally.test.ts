@@ -27,6 +27,7 @@ it('a run second by second: rate, latency, who answered, what failed, writes and
     errors: { total: 2, by_kind: { 'http 502': 1, timeout: 1 } },
     shares: { 'web-01': 49.7, 'web-02': 50.3 },
     per_second: [100, 101, 101],
+    failed_per_second: [0, 2, 0],
     writes: { acknowledged: 2 },
     reads_after_writes: { reads: 2, stale: 1 },
   });
@@ -61,6 +62,7 @@ it('the checks a run passes or fails: failures outside the window, silent server
     errors: { total: 7, by_kind: { 'http 502': 7 } },
     shares: { 'web-01': 80, 'web-02': 20 },
     per_second: [],
+    failed_per_second: [],
     writes: { acknowledged: 10, rows: { 'web-01': null, 'web-02': 9 } },
   };
   const result: LoadResult = {

@@ -19,8 +19,9 @@ export interface LoadReport {
   errors: { total: number; by_kind: Record<string, number> };
   /** Share of responses each web server answered, in % (by X-Served-By), rounded to one decimal. */
   shares: Record<string, number>;
-  /** Requests answered per second, second by second. */
+  /** Requests answered per second, second by second, and those that failed. */
   per_second: number[];
+  failed_per_second: number[];
   writes?: { acknowledged: number };
   reads_after_writes?: { reads: number; stale: number };
 }
@@ -108,6 +109,7 @@ export class Tally {
           .map(([server, n]) => [server, round((100 * n) / answered, 1)]),
       ),
       per_second: Array.from(this.seconds, (s) => s?.responses ?? 0),
+      failed_per_second: Array.from(this.seconds, (s) => s?.failed ?? 0),
       ...(options.writes ? { writes: { acknowledged: this.acknowledged.length } } : {}),
       ...(options.readsAfterWrites ? { reads_after_writes: { reads: this.reads, stale: this.stale } } : {}),
     };

@@ -3,7 +3,9 @@
 // middle is reported with its window, and --compare runs one web server against both in one run.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describeWithDocker, infra, requireEngine } from '../helpers/e2e.js';
+import puppeteer from 'puppeteer-core';
+import { CHROMIUM, itWithBrowser, shot } from '../helpers/browser.js';
+import { describeWithDocker, infra, requireEngine, watchLab } from '../helpers/e2e.js';
 import { BUILT_IN, sharedLab } from '../helpers/shared-lab.js';
 
 interface Run {
@@ -99,5 +101,41 @@ describeWithDocker('infra load', () => {
     // Both back in the rotation afterwards.
     const status = await infra(['status', '--name', lab, '--json'], { cwd });
     expect(JSON.parse(status.stdout).load_balancer).toEqual({ 'web-01': 'UP', 'web-02': 'UP' });
+  });
+
+  itWithBrowser("infra watch's page draws a run as it happens: the rate each second, then that it ended", async () => {
+    const watch = watchLab(lab, cwd);
+    const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+    try {
+      const page = await browser.newPage();
+      await page.goto(await watch.url);
+      await page.waitForSelector('#diagram');
+      expect(await page.$eval('#load', (el) => (el as HTMLElement).hidden)).toBe(true);
+      const running = infra(['load', '--name', lab, '--duration', '6s', '--connections', '4'], { cwd });
+      await page.waitForFunction(
+        () => {
+          const summary = document.querySelector<HTMLElement>('#load-summary');
+          return summary?.dataset.running === 'true' && Number(summary.dataset.rate) > 0;
+        },
+        { timeout: 15_000 },
+      );
+      expect(await page.$eval('#load', (el) => (el as HTMLElement).hidden)).toBe(false);
+      expect(await page.$eval('#load-summary', (el) => el.textContent)).toMatch(
+        /^running: \d+ requests\/s now, 0 failed; 4 connection\(s\) on \/; answered by web-01 \d+(\.\d)?%, web-02/,
+      );
+      expect(await page.$$eval('#load-plot polyline.rate', (els) => els.length)).toBe(1);
+      await shot(page, 'watch-load.png');
+      expect((await running).exitCode).toBe(0);
+      await page.waitForFunction(
+        () => document.querySelector<HTMLElement>('#load-summary')?.dataset.running === 'false',
+        {
+          timeout: 10_000,
+        },
+      );
+      expect(await page.$eval('#load-summary', (el) => el.textContent)).toMatch(/^ended: /);
+    } finally {
+      await browser.close();
+      await watch.stop();
+    }
   });
 });
