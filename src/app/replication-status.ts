@@ -28,6 +28,8 @@ export type { ReplicationState };
 
 /** status reports what is, now: a database that does not answer within this is a finding, not something to wait for. */
 const STATUS_PATIENCE_MS = 2000;
+/** A statement of status's unanswered this long: the link to that database is stalled (heavy loss, a partition). */
+const STATUS_QUERY_TIMEOUT_MS = 5000;
 
 export async function readReplicationState(
   runtime: ContainerRuntime,
@@ -94,50 +96,56 @@ export async function readReplicationState(
         state.healthy = false;
         continue;
       }
-      const status = await replicaStatus(connection, flavour);
-      const errant = primarySession ? await flavour.errantTransactions(connection, primarySession) : null;
-      const behind =
-        primarySession && isReplicating(status)
-          ? await behindAfterPatience(connection, primarySession, flavour, state.primary!.gtid_position)
-          : 0;
-      const problem = classifyError(status);
-      // Not a replica and holding writes of its own: an old primary that came back after a failover.
-      const diverged = !status.configured && errant !== null;
-      const advice =
-        adviceFor(status, r.server, primary.server, lab) ??
-        (errant ? (diverged ? divergedAdvice : errantAdvice)(r.server, primary.server, errant, lab) : undefined) ??
-        (behind ? behindAdvice(r.server, primary.server, behind, status.lag_seconds) : undefined);
-      state.replicas.push({
-        server: r.server,
-        io_running: status.io_running,
-        sql_running: status.sql_running,
-        lag_seconds: status.lag_seconds,
-        last_error: diverged
-          ? `left out of replication: it holds writes ${primary.server} never had`
-          : !status.configured
-            ? 'not configured as a replica yet (run `infra up`)'
-            : (status.last_error ??
-              (isReplicating(status)
-                ? null
-                : 'replica threads stopped without an error (stopped by hand?); `infra up` starts them')),
-        ...(problem ? { problem } : {}),
-        ...(advice ? { advice } : {}),
-        errant,
-        ...(behind ? { behind } : {}),
-        gtid_retrieved: status.gtid_retrieved,
-        gtid_executed: status.gtid_executed,
-        read_only: await isReadOnly(connection, flavour),
-      });
-      if (options.verify && primarySession && isReplicating(status)) {
-        const report = await compareTables(primarySession, connection, flavour, APP_DB.database);
-        Object.assign(state.replicas[state.replicas.length - 1], {
-          consistent: report.consistent,
-          differences: report.differences,
-          compared: report.compared,
+      try {
+        const status = await replicaStatus(connection, flavour);
+        const errant = primarySession ? await flavour.errantTransactions(connection, primarySession) : null;
+        const behind =
+          primarySession && isReplicating(status)
+            ? await behindAfterPatience(connection, primarySession, flavour, state.primary!.gtid_position)
+            : 0;
+        const problem = classifyError(status);
+        // Not a replica and holding writes of its own: an old primary that came back after a failover.
+        const diverged = !status.configured && errant !== null;
+        const advice =
+          adviceFor(status, r.server, primary.server, lab) ??
+          (errant ? (diverged ? divergedAdvice : errantAdvice)(r.server, primary.server, errant, lab) : undefined) ??
+          (behind ? behindAdvice(r.server, primary.server, behind, status.lag_seconds) : undefined);
+        state.replicas.push({
+          server: r.server,
+          io_running: status.io_running,
+          sql_running: status.sql_running,
+          lag_seconds: status.lag_seconds,
+          last_error: diverged
+            ? `left out of replication: it holds writes ${primary.server} never had`
+            : !status.configured
+              ? 'not configured as a replica yet (run `infra up`)'
+              : (status.last_error ??
+                (isReplicating(status)
+                  ? null
+                  : 'replica threads stopped without an error (stopped by hand?); `infra up` starts them')),
+          ...(problem ? { problem } : {}),
+          ...(advice ? { advice } : {}),
+          errant,
+          ...(behind ? { behind } : {}),
+          gtid_retrieved: status.gtid_retrieved,
+          gtid_executed: status.gtid_executed,
+          read_only: await isReadOnly(connection, flavour),
         });
-        if (!report.consistent) state.healthy = false;
+        if (options.verify && primarySession && isReplicating(status)) {
+          const report = await compareTables(primarySession, connection, flavour, APP_DB.database);
+          Object.assign(state.replicas[state.replicas.length - 1], {
+            consistent: report.consistent,
+            differences: report.differences,
+            compared: report.compared,
+          });
+          if (!report.consistent) state.healthy = false;
+        }
+        if (!isReplicating(status) || errant || behind) state.healthy = false;
+      } catch (error) {
+        // A statement unanswered (a stalled link to it): a finding about that replica; the others are read as usual.
+        state.replicas.push(unreachableReplica(r.server, (error as Error).message));
+        state.healthy = false;
       }
-      if (!isReplicating(status) || errant || behind) state.healthy = false;
     }
     for (const r of down) {
       state.replicas.push({
@@ -199,7 +207,10 @@ async function connectEach(
   await Promise.all(
     Object.entries(ports).map(async ([server, port]) => {
       try {
-        Object.assign(connections, await connectAll(openSession, { [server]: port }, credentials, STATUS_PATIENCE_MS));
+        Object.assign(
+          connections,
+          await connectAll(openSession, { [server]: port }, credentials, STATUS_PATIENCE_MS, STATUS_QUERY_TIMEOUT_MS),
+        );
       } catch (error) {
         // A refused login is not a network finding: the lab's passwords are wrong, and that error says what to do.
         if (error instanceof StepError && /refused infra's login/.test(error.message)) throw error;

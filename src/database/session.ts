@@ -23,7 +23,15 @@ export interface SessionOptions {
   password: string;
   database?: string;
   connectTimeoutMs?: number;
+  /** How long one statement may go unanswered before it fails (default DEFAULT_QUERY_TIMEOUT_MS). */
+  queryTimeoutMs?: number;
 }
+
+/**
+ * No statement infra sends waits longer on purpose (a replica's catch-up waits 30 s at most): past this, the link is
+ * stalled (a partition, heavy loss) and the statement fails instead of hanging the command.
+ */
+export const DEFAULT_QUERY_TIMEOUT_MS = 45_000;
 
 /** Opens a session: openSession on real databases, a scripted one in unit tests. */
 export type SessionOpener = (options: SessionOptions) => Promise<DbSession>;
@@ -38,11 +46,25 @@ export async function openSession(options: SessionOptions): Promise<DbSession> {
     database: options.database,
     connectTimeout: options.connectTimeoutMs ?? 3000,
   });
+  const timeout = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
   return {
     async query(sql, params) {
-      const [rows] = await connection.query(sql, params);
-      return Array.isArray(rows) ? (rows as Row[]) : [];
+      try {
+        const [rows] = await connection.query({ sql, timeout }, params);
+        return Array.isArray(rows) ? (rows as Row[]) : [];
+      } catch (error) {
+        if ((error as DbError).code !== 'PROTOCOL_SEQUENCE_TIMEOUT') throw error;
+        throw Object.assign(
+          new Error(`no answer within ${timeout / 1000} s (a stalled link: a partition, heavy packet loss?)`),
+          { code: 'PROTOCOL_SEQUENCE_TIMEOUT' },
+        );
+      }
     },
-    end: () => connection.end(),
+    // A polite quit, but never waiting on a stalled link: after 2 s the socket is simply closed.
+    async end() {
+      const quit = connection.end().catch(() => undefined);
+      await Promise.race([quit, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+      connection.destroy();
+    },
   };
 }

@@ -43,10 +43,12 @@ export async function connectAll(
   ports: Record<string, number>,
   credentials: AdminCredentials,
   deadlineMs = 15_000,
+  queryTimeoutMs?: number,
 ): Promise<Connections> {
   const entries = await Promise.all(
     Object.entries(ports).map(
-      async ([server, port]) => [server, await connect(open, server, port, credentials, deadlineMs)] as const,
+      async ([server, port]) =>
+        [server, await connect(open, server, port, credentials, deadlineMs, queryTimeoutMs)] as const,
     ),
   );
   return Object.fromEntries(entries);
@@ -58,9 +60,11 @@ async function connect(
   port: number,
   credentials: AdminCredentials,
   deadlineMs: number,
+  queryTimeoutMs?: number,
 ): Promise<DbSession> {
   try {
-    return await logIn(open, server, port, { user: ADMIN_USER, password: credentials.adminPassword }, deadlineMs);
+    const login = { user: ADMIN_USER, password: credentials.adminPassword };
+    return await logIn(open, server, port, login, deadlineMs, queryTimeoutMs);
   } catch (error) {
     if (!isAccessDenied(error)) throw error;
     throw new StepError(
@@ -89,11 +93,12 @@ export async function logIn(
   port: number,
   login: { user: string; password: string },
   deadlineMs = 15_000,
+  queryTimeoutMs?: number,
 ): Promise<DbSession> {
   const deadline = Date.now() + deadlineMs;
   for (;;) {
     try {
-      return await open({ port, ...login });
+      return await open({ port, ...login, ...(queryTimeoutMs ? { queryTimeoutMs } : {}) });
     } catch (error) {
       if (isAccessDenied(error)) throw error;
       if (Date.now() > deadline) {
