@@ -119,10 +119,7 @@ export async function readReplicationState(
             ? `left out of replication: it holds writes ${primary.server} never had`
             : !status.configured
               ? 'not configured as a replica yet (run `infra up`)'
-              : (status.last_error ??
-                (isReplicating(status)
-                  ? null
-                  : 'replica threads stopped without an error (stopped by hand?); `infra up` starts them')),
+              : (status.last_error ?? withoutError(status, primary.server)),
           ...(problem ? { problem } : {}),
           ...(advice ? { advice } : {}),
           errant,
@@ -194,6 +191,19 @@ function behindAdvice(replica: string, primary: string, behind: number, lagSecon
     `. Either it fetches ${primary}'s log too slowly (a slow or lossy link: see the faults above, and its IO ` +
     'thread reconnecting) or it applies late on purpose (MASTER_DELAY / SOURCE_DELAY in SHOW REPLICA STATUS).'
   );
+}
+
+/** What a replica that reports no error is doing, when it is not replicating. */
+function withoutError(status: { io_running: string; sql_running: string }, primary: string): string | null {
+  if (status.io_running === 'Yes' && status.sql_running === 'Yes') return null;
+  // Connecting, Preparing: the IO thread runs and is (re)connecting — not stopped — with no error to tell yet.
+  if (status.io_running !== 'No' && status.sql_running === 'Yes') {
+    return (
+      `its IO thread is reconnecting to ${primary} (${status.io_running}), with no error yet: ${primary}'s log ` +
+      'does not arrive (a slow or lossy link, the primary not answering)'
+    );
+  }
+  return 'replica threads stopped without an error (stopped by hand?); `infra up` starts them';
 }
 
 /** A session to each database that answers within status's patience; the others with why they did not. */

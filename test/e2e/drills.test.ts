@@ -205,7 +205,9 @@ const SYMPTOMS: Record<string, (choices: Record<string, string>, now: LabStatus)
     expect(now.healthy).toBe(false);
     const shown = await status();
     expect(shown.exitCode).toBe(1);
-    expect(shown.text).toMatch(/behind: \d+ transaction\(s\) of the primary not applied|cannot reach its database/);
+    expect(shown.text).toMatch(
+      /behind: \d+ transaction\(s\) of the primary not applied|cannot reach its database|its IO thread is reconnecting to web-01/,
+    );
     expect(shown.text).toMatch(/loss-web-02: web-02 drops (30|35|40)% of its packets/);
   },
   'replica-writable': async (_choices, now) => {
