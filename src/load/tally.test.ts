@@ -32,7 +32,16 @@ it('a run second by second: rate, latency, who answered, what failed, writes and
     reads_after_writes: { reads: 2, stale: 1 },
   });
   expect(report.latency_ms).toEqual({ p50: 4, p95: 4, p99: 4, max: 30 });
+  expect(report.latency_by_server_ms).toEqual({ 'web-01': { p50: 4, p99: 4 }, 'web-02': { p50: 4, p99: 4 } });
   expect(tally.between(1000, 2000)).toEqual({ responses: 101, failed: 2 });
+});
+
+it("a server slow under load shows in its own latency, not in the run's whole median", () => {
+  const tally = new Tally();
+  for (let i = 0; i < 300; i++) tally.response(i * 10, 200, i % 3 === 0 ? 40 : 2, i % 3 === 0 ? 'web-02' : 'web-01');
+  const report = tally.report(3000, { writes: false, readsAfterWrites: false });
+  expect(report.latency_ms.p50).toBe(2);
+  expect(report.latency_by_server_ms).toEqual({ 'web-01': { p50: 2, p99: 2 }, 'web-02': { p50: 40, p99: 40 } });
 });
 
 it('how long a failure cost: the first second back at 90% of the usual rate with no failure', () => {
@@ -61,6 +70,7 @@ it('the checks a run passes or fails: failures outside the window, silent server
     latency_ms: { p50: 1, p95: 2, p99: 3, max: 4 },
     errors: { total: 7, by_kind: { 'http 502': 7 } },
     shares: { 'web-01': 80, 'web-02': 20 },
+    latency_by_server_ms: {},
     per_second: [],
     failed_per_second: [],
     writes: { acknowledged: 10, rows: { 'web-01': null, 'web-02': 9 } },

@@ -19,6 +19,8 @@ export interface LoadReport {
   errors: { total: number; by_kind: Record<string, number> };
   /** Share of responses each web server answered, in % (by X-Served-By), rounded to one decimal. */
   shares: Record<string, number>;
+  /** Each web server's own latency: a server slow under load shows here, not in the run's whole figures. */
+  latency_by_server_ms: Record<string, { p50: number; p99: number }>;
   /** Requests answered per second, second by second, and those that failed. */
   per_second: number[];
   failed_per_second: number[];
@@ -31,6 +33,7 @@ export class Tally {
   private readonly latencies: number[] = [];
   private readonly byKind = new Map<string, number>();
   private readonly byServer = new Map<string, number>();
+  private readonly latencyByServer = new Map<string, number[]>();
   readonly acknowledged: number[] = [];
   private reads = 0;
   private stale = 0;
@@ -40,7 +43,12 @@ export class Tally {
     const second = this.second(at);
     second.responses += 1;
     this.latencies.push(latencyMs);
-    if (servedBy) this.byServer.set(servedBy, (this.byServer.get(servedBy) ?? 0) + 1);
+    if (servedBy) {
+      this.byServer.set(servedBy, (this.byServer.get(servedBy) ?? 0) + 1);
+      const own = this.latencyByServer.get(servedBy) ?? [];
+      own.push(latencyMs);
+      this.latencyByServer.set(servedBy, own);
+    }
     if (status >= 400 && !staleRead) {
       second.failed += 1;
       this.count(`http ${status}`);
@@ -107,6 +115,14 @@ export class Tally {
         [...this.byServer]
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([server, n]) => [server, round((100 * n) / answered, 1)]),
+      ),
+      latency_by_server_ms: Object.fromEntries(
+        [...this.latencyByServer]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([server, values]) => {
+            const own = [...values].sort((a, b) => a - b);
+            return [server, { p50: round(percentile(own, 50), 1), p99: round(percentile(own, 99), 1) }];
+          }),
       ),
       per_second: Array.from(this.seconds, (s) => s?.responses ?? 0),
       failed_per_second: Array.from(this.seconds, (s) => s?.failed ?? 0),

@@ -16,6 +16,7 @@ interface Run {
     latency_ms: { p50: number; p95: number; p99: number };
     errors: { total: number; by_kind: Record<string, number> };
     shares: Record<string, number>;
+    latency_by_server_ms: Record<string, { p50: number; p99: number }>;
     writes?: { acknowledged: number; rows: Record<string, number | null> };
     reads_after_writes?: { reads: number; stale: number };
   };
@@ -50,6 +51,7 @@ describeWithDocker('infra load', () => {
     expect(run.report.latency_ms.p99).toBeGreaterThan(0);
     expect(run.report.latency_ms.p99).toBeGreaterThanOrEqual(run.report.latency_ms.p50);
     expect(Object.keys(run.report.shares)).toEqual(['web-01', 'web-02']);
+    expect(Object.keys(run.report.latency_by_server_ms)).toEqual(['web-01', 'web-02']);
     for (const share of Object.values(run.report.shares)) {
       expect(share).toBeGreaterThanOrEqual(40);
       expect(share).toBeLessThanOrEqual(60);

@@ -55,7 +55,10 @@ function writeRun(io: Io, run: LoadRun): void {
   line(
     'answered by',
     Object.entries(r.shares)
-      .map(([s, pct]) => `${s} ${pct}%`)
+      .map(([s, pct]) => {
+        const own = r.latency_by_server_ms[s];
+        return `${s} ${pct}%${own ? ` (p50 ${own.p50} ms, p99 ${own.p99} ms)` : ''}`;
+      })
       .join(' · ') || 'nobody',
   );
   const kinds = Object.entries(r.errors.by_kind).map(([k, n]) => `${n} ${k}`);
