@@ -55,7 +55,7 @@ export async function runLoad(env: AppEnv, options: LoadOptions): Promise<LoadRe
     const startedAt = new Date(env.clock.now()).toISOString();
     // What `infra watch`'s page draws while it runs, and for half a minute after.
     const publish = (ms: number, running: boolean) => {
-      const now = tally.report(ms, { writes: false, readsAfterWrites: false });
+      const now = tally.live(ms);
       return writeLiveRun(dir, {
         started_at: startedAt,
         updated_at: new Date(env.clock.now()).toISOString(),
@@ -88,10 +88,8 @@ export async function runLoad(env: AppEnv, options: LoadOptions): Promise<LoadRe
         }
         void publish(ms, true);
         if (second % 5 === 0) {
-          const now = tally.report(ms, { writes: false, readsAfterWrites: false });
-          progress.note(
-            `  ${String(second).padStart(3)}s  ${now.requests_per_second} req/s  ${now.errors.total} failed`,
-          );
+          const now = tally.live(ms);
+          progress.note(`  ${String(second).padStart(3)}s  ${now.requests_per_second} req/s  ${now.failed} failed`);
         }
       },
     );

@@ -34,6 +34,14 @@ it('a run second by second: rate, latency, who answered, what failed, writes and
   expect(report.latency_ms).toEqual({ p50: 4, p95: 4, p99: 4, max: 30 });
   expect(report.latency_by_server_ms).toEqual({ 'web-01': { p50: 4, p99: 4 }, 'web-02': { p50: 4, p99: 4 } });
   expect(tally.between(1000, 2000)).toEqual({ responses: 101, failed: 2 });
+  // What the live page and the progress line read each second: the same figures, without the percentiles.
+  expect(tally.live(3000)).toEqual({
+    requests_per_second: report.requests_per_second,
+    failed: report.errors.total,
+    shares: report.shares,
+    per_second: report.per_second,
+    failed_per_second: report.failed_per_second,
+  });
 });
 
 it("a server slow under load shows in its own latency, not in the run's whole median", () => {

@@ -28,6 +28,11 @@ export interface LoadReport {
   reads_after_writes?: { reads: number; stale: number };
 }
 
+/** A run so far, as `Tally.live` gives it. */
+export type LiveTally = Pick<LoadReport, 'requests_per_second' | 'shares' | 'per_second' | 'failed_per_second'> & {
+  failed: number;
+};
+
 export class Tally {
   private readonly seconds: Second[] = [];
   private readonly latencies: number[] = [];
@@ -95,27 +100,42 @@ export class Tally {
     return undefined;
   }
 
+  /**
+   * What a run looks like so far, without sorting its latencies: cheap enough for every second of a run (the live
+   * page, the progress line), where `report` is for its end.
+   */
+  live(durationMs: number): LiveTally {
+    const answered = [...this.byServer.values()].reduce((a, b) => a + b, 0);
+    return {
+      requests_per_second: round(this.latencies.length / (durationMs / 1000), 1),
+      failed: [...this.byKind.values()].reduce((a, b) => a + b, 0),
+      shares: Object.fromEntries(
+        [...this.byServer]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([server, n]) => [server, round((100 * n) / answered, 1)]),
+      ),
+      per_second: Array.from(this.seconds, (s) => s?.responses ?? 0),
+      failed_per_second: Array.from(this.seconds, (s) => s?.failed ?? 0),
+    };
+  }
+
   report(durationMs: number, options: { writes: boolean; readsAfterWrites: boolean }): LoadReport {
     const sorted = [...this.latencies].sort((a, b) => a - b);
     const requests =
       this.latencies.length + [...this.byKind].filter(([k]) => !k.startsWith('http')).reduce((n, [, c]) => n + c, 0);
-    const answered = [...this.byServer.values()].reduce((a, b) => a + b, 0);
+    const { requests_per_second, failed, shares, per_second, failed_per_second } = this.live(durationMs);
     return {
       duration_s: round(durationMs / 1000, 1),
       requests,
-      requests_per_second: round(this.latencies.length / (durationMs / 1000), 1),
+      requests_per_second,
       latency_ms: {
         p50: round(percentile(sorted, 50), 1),
         p95: round(percentile(sorted, 95), 1),
         p99: round(percentile(sorted, 99), 1),
         max: round(sorted[sorted.length - 1] ?? 0, 1),
       },
-      errors: { total: [...this.byKind.values()].reduce((a, b) => a + b, 0), by_kind: Object.fromEntries(this.byKind) },
-      shares: Object.fromEntries(
-        [...this.byServer]
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([server, n]) => [server, round((100 * n) / answered, 1)]),
-      ),
+      errors: { total: failed, by_kind: Object.fromEntries(this.byKind) },
+      shares,
       latency_by_server_ms: Object.fromEntries(
         [...this.latencyByServer]
           .sort(([a], [b]) => a.localeCompare(b))
@@ -124,8 +144,8 @@ export class Tally {
             return [server, { p50: round(percentile(own, 50), 1), p99: round(percentile(own, 99), 1) }];
           }),
       ),
-      per_second: Array.from(this.seconds, (s) => s?.responses ?? 0),
-      failed_per_second: Array.from(this.seconds, (s) => s?.failed ?? 0),
+      per_second,
+      failed_per_second,
       ...(options.writes ? { writes: { acknowledged: this.acknowledged.length } } : {}),
       ...(options.readsAfterWrites ? { reads_after_writes: { reads: this.reads, stale: this.stale } } : {}),
     };
