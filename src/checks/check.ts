@@ -100,14 +100,16 @@ export interface RequestOptions {
  * One request to the lab through its published port, over node:http(s) (fetch cannot trust a CA of our own).
  * Redirects are not followed: a check sees what the LB answered. As a browser does, a GET sent on a kept-alive
  * connection that the other end had just closed is sent once more on a new one (RFC 9112, 9.3.1): a race of the
- * connection pool (a relay such as the edge's widens it), not an answer of the lab.
+ * connection pool (a relay such as the edge's widens it), not an answer of the lab. A write (POST) is not sent
+ * twice, so it always goes on a new connection.
  */
 export async function request(url: string, options: RequestOptions = {}): Promise<HttpAnswer> {
+  // A write is never sent again, so it never rides a kept-alive connection that may just have closed.
+  if ((options.method ?? 'GET') !== 'GET') return requestOnce(url, { ...options, newConnection: true });
   try {
     return await requestOnce(url, options);
   } catch (error) {
-    const stale = (error as { reusedSocket?: boolean }).reusedSocket;
-    if (!stale || (options.method ?? 'GET') !== 'GET') throw error;
+    if (!(error as { reusedSocket?: boolean }).reusedSocket) throw error;
     return requestOnce(url, { ...options, newConnection: true });
   }
 }
