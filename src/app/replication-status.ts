@@ -22,7 +22,7 @@ import { APP_DB } from '../topology/lab-constants.js';
 import { compareTables } from '../replication/consistency.js';
 import { appliedWithin, gtidPosition } from '../replication/gtid.js';
 import { detectFlavour, forwardImage } from '../ops/databases.js';
-import type { ReplicationState } from '../replication/replica-status.js';
+import type { ReplicaStatus, ReplicationState } from '../replication/replica-status.js';
 
 export type { ReplicationState };
 
@@ -194,12 +194,13 @@ function behindAdvice(replica: string, primary: string, behind: number, lagSecon
 }
 
 /** What a replica that reports no error is doing, when it is not replicating. */
-function withoutError(status: { io_running: string; sql_running: string }, primary: string): string | null {
+function withoutError(status: ReplicaStatus, primary: string): string | null {
   if (status.io_running === 'Yes' && status.sql_running === 'Yes') return null;
   // Connecting, Preparing: the IO thread runs and is (re)connecting — not stopped — with no error to tell yet.
   if (status.io_running !== 'No' && status.sql_running === 'Yes') {
+    const doing = status.io_state ? `${status.io_running}: ${status.io_state}` : status.io_running;
     return (
-      `its IO thread is reconnecting to ${primary} (${status.io_running}), with no error yet: ${primary}'s log ` +
+      `its IO thread is reconnecting to ${primary} (${doing}), with no error yet: ${primary}'s log ` +
       'does not arrive (a slow or lossy link, the primary not answering)'
     );
   }

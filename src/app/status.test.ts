@@ -111,3 +111,18 @@ it('a replica that stays behind the primary is a finding, though its lag in seco
   t.databases.get('web-02').position = '0-1-20';
   expect(await statusCommand(t.env(), { cwd: t.cwd, name: 'unit', json: false })).toBe(0);
 });
+
+it('a replica whose IO thread is between two reconnects is said to be reconnecting, not stopped by hand', async () => {
+  const t = fakeLab();
+  await t.up({ cwd: t.cwd, name: 'unit', port: 'auto', json: true, keep: false, smoke: false, timeoutSeconds: 5 });
+  // Seen on a lab with 40% loss on web-02: SHOW SLAVE STATUS said Preparing, no error, in a third of its readings.
+  t.databases.get('web-02').ioReconnecting = 'Checking master version';
+  const before = t.stdout().length;
+  expect(await statusCommand(t.env(), { cwd: t.cwd, name: 'unit', json: false })).toBe(1);
+  const text = t.stdout().slice(before);
+  expect(text).toContain('✗ replica web-02  IO Preparing, SQL Yes');
+  expect(text).toContain(
+    'its IO thread is reconnecting to web-01 (Preparing: Checking master version), with no error yet',
+  );
+  expect(text).not.toContain('stopped by hand');
+});

@@ -8,6 +8,8 @@ export interface FakeDatabase {
   /** Source host once CHANGE MASTER ran (or as a test sets it up). */
   source: string | null;
   io: boolean;
+  /** Its IO thread between two reconnects (MariaDB's Preparing), in the server's words: e.g. over a lossy link. */
+  ioReconnecting?: string;
   sql: boolean;
   readOnly: boolean;
   lastSqlError: string;
@@ -115,7 +117,8 @@ function answer(db: FakeDatabase, user: string, sql: string, params: unknown[]):
     return [
       {
         Master_Host: db.source,
-        Slave_IO_Running: db.io ? 'Yes' : 'No',
+        Slave_IO_State: db.ioReconnecting ?? (db.io ? 'Waiting for master to send event' : ''),
+        Slave_IO_Running: db.ioReconnecting ? 'Preparing' : db.io ? 'Yes' : 'No',
         Slave_SQL_Running: db.sql ? 'Yes' : 'No',
         Seconds_Behind_Master: db.io && db.sql ? 0 : null,
         Last_IO_Error: '',

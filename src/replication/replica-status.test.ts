@@ -33,6 +33,12 @@ it('reads a MariaDB replica that cannot log in, and says what to do', () => {
   expect(adviceFor(status, 'web-02', 'web-01')).toMatch(/cannot log in to web-01 as the replication user/);
 });
 
+it('reads a MariaDB replica whose IO thread is between reconnects (captured under 40% loss) as running, not stopped', () => {
+  const status = parseReplicaStatus(rows('mariadb-11.8-io-preparing'));
+  expect(status).toMatchObject({ io_running: 'Preparing', io_state: 'Checking master version', last_error: null });
+  expect(isReplicating(status)).toBe(false);
+});
+
 it('reads a MySQL 8.4 replica by the new column names', () => {
   const status = parseReplicaStatus(rows('mysql-8.4-running'));
   expect(status).toMatchObject({
@@ -58,6 +64,8 @@ it.each([
   ['mariadb-11.8-unreachable', 'unreachable', /cannot reach web-01:3306/],
   ['mysql-8.4-unreachable', 'unreachable', /cannot reach web-01:3306/],
   ['mysql-8.4-unknown-host', 'unreachable', /cannot reach web-01:3306/],
+  ['mariadb-11.8-link-timeout', 'link-failing', /web-02's connection to web-01 breaks midway/],
+  ['mysql-8.4-link-lost', 'link-failing', /web-02's connection to web-01 breaks midway/],
   ['mariadb-11.8-duplicate-key', 'duplicate-key', /a row web-01 inserted already exists on web-02/],
   ['mysql-8.4-duplicate-key', 'duplicate-key', /a row web-01 inserted already exists on web-02/],
   ['mariadb-11.8-row-not-found', 'row-not-found', /a row web-01 changed or deleted is missing on web-02/],

@@ -7,7 +7,10 @@ import { nameFlag } from '../topology/types.js';
 export interface ReplicaStatus {
   configured: boolean;
   source_host: string | null;
-  io_running: 'Yes' | 'No' | 'Connecting';
+  /** Connecting and Preparing: the IO thread runs, (re)connecting to its source or registering with it. */
+  io_running: 'Yes' | 'No' | 'Connecting' | 'Preparing';
+  /** What the IO thread is doing, in the server's words (Slave_IO_State / Replica_IO_State). */
+  io_state: string | null;
   sql_running: 'Yes' | 'No';
   /** NULL while a thread is stopped; can read 0 while the IO thread fails, so read the threads first. */
   lag_seconds: number | null;
@@ -77,6 +80,7 @@ export function parseReplicaStatus(rows: Row[], executedGtids: string | null = n
       configured: false,
       source_host: null,
       io_running: 'No',
+      io_state: null,
       sql_running: 'No',
       lag_seconds: null,
       last_error: null,
@@ -94,7 +98,8 @@ export function parseReplicaStatus(rows: Row[], executedGtids: string | null = n
   return {
     configured: text(pick(row, 'Source_Host', 'Master_Host')) !== null,
     source_host: text(pick(row, 'Source_Host', 'Master_Host')),
-    io_running: io === 'Yes' || io === 'Connecting' ? io : 'No',
+    io_running: io === 'Yes' || io === 'Connecting' || io === 'Preparing' ? io : 'No',
+    io_state: text(pick(row, 'Replica_IO_State', 'Slave_IO_State')),
     sql_running: sql === 'Yes' ? 'Yes' : 'No',
     lag_seconds: lag === null || lag === undefined || io !== 'Yes' || sql !== 'Yes' ? null : Number(lag),
     last_error: [ioError && `IO: ${ioError}`, sqlError && `SQL: ${sqlError}`].filter(Boolean).join('; ') || null,
@@ -116,13 +121,25 @@ function errno(value: unknown): number | null {
 
 /** The replica problems infra recognises and can say what to do about. */
 export type ReplicaProblem =
-  'access-denied' | 'unreachable' | 'purged' | 'errant' | 'duplicate-key' | 'row-not-found' | 'source-fatal';
+  | 'access-denied'
+  | 'unreachable'
+  | 'link-failing'
+  | 'purged'
+  | 'errant'
+  | 'duplicate-key'
+  | 'row-not-found'
+  | 'source-fatal';
 
 /** Error numbers of both flavours (MySQL 8.4's and MariaDB 11.8's error references). */
 const ERRNO = {
   accessDenied: 1045,
   cannotConnect: 2003,
   unknownHost: 2005,
+  /** A connection that breaks midway: a read that timed out, a read that failed, lost, a TLS handshake cut short. */
+  netReadInterrupted: 1159,
+  netReadError: 1158,
+  serverLost: 2013,
+  sslConnectionError: 2026,
   /** The source's fatal error reading its binlog: MariaDB's IO thread reports 1236 itself ... */
   sourceFatalMariadb: 1236,
   /** ... MySQL 8.4's wraps it as ER_REPLICA_SOURCE_... 13114. Which one is only in the text. */
@@ -143,6 +160,11 @@ export function classifyError(
     case ERRNO.cannotConnect:
     case ERRNO.unknownHost:
       return 'unreachable';
+    case ERRNO.netReadInterrupted:
+    case ERRNO.netReadError:
+    case ERRNO.serverLost:
+    case ERRNO.sslConnectionError:
+      return 'link-failing';
     case ERRNO.sourceFatalMariadb:
     case ERRNO.sourceFatalMysql: {
       // One number for several causes: the source's message says which.
@@ -188,6 +210,13 @@ export function adviceFor(
       return `${replica} cannot log in to ${primary} as the replication user: the lab's .env no longer matches the data volumes. Restore .env, or start fresh with ${rebuild(lab)}.`;
     case 'unreachable':
       return `${replica} cannot reach ${primary}:3306. Check \`infra status\` (is ${primary}'s database running?).`;
+    case 'link-failing':
+      return (
+        `${replica}'s connection to ${primary} breaks midway (see the error): the link between them loses or stalls ` +
+        `packets. Its IO thread reconnects by itself and fetches an unfinished transaction again from its start, so ` +
+        `a large one may never arrive whole. Look at the network between them: infra's faults (listed above when ` +
+        `there are some), a firewall, the MTU.`
+      );
     case 'duplicate-key':
       return (
         `a row ${primary} inserted already exists on ${replica}: the replica's data drifted from the primary's ` +
