@@ -8,13 +8,14 @@ import { realClock } from '../wait/wait-for.js';
 import { serverStates } from '../ops/haproxy.js';
 import { buildLab } from '../definition/build-lab.js';
 import { appPath } from './app-path.js';
-import { CheckFailure, CheckSkipped, type Check, type CheckContext } from './check.js';
+import { CheckFailure, CheckSkipped, request, type Check, type CheckContext } from './check.js';
 import { consistency } from './consistency.js';
 import { exposure } from './exposure.js';
 import { failover } from './failover.js';
 import { lbDistribution } from './lb-distribution.js';
 import { lbServes } from './lb-serves.js';
 import { replicationCheck } from './replication.js';
+import { underLoad } from './under-load.js';
 import { runChecks } from './runner.js';
 
 const LAB = 'chk';
@@ -29,6 +30,8 @@ interface LbBehaviour {
   roles: Record<string, string>;
   /** Whether a visit written through the LB reaches the replica. */
   replicates: boolean;
+  /** A server whose pages are throttled to this many per second, the others queued (as Nginx's limit_req does). */
+  throttled?: { server: string; perSecond: number };
 }
 
 let t: FakeLab;
@@ -36,6 +39,8 @@ let server: http.Server;
 let url: string;
 let behaviour: LbBehaviour;
 let nextVisit = 1;
+/** When the throttled server may answer next. */
+let nextSlot = 0;
 
 beforeAll(async () => {
   t = fakeLab();
@@ -68,7 +73,10 @@ beforeAll(async () => {
       res.end(JSON.stringify({ id, written_by: servedBy }));
     } else {
       res.statusCode = behaviour.status;
-      res.end('<html>the index page</html>');
+      const throttle = behaviour.throttled;
+      if (throttle?.server !== servedBy) return res.end('<html>the index page</html>');
+      nextSlot = Math.max(Date.now(), nextSlot) + 1000 / throttle.perSecond;
+      setTimeout(() => res.end('<html>the index page</html>'), nextSlot - Date.now());
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -85,6 +93,7 @@ beforeEach(() => {
     replicates: true,
   };
   t.runtime.faults = {};
+  nextSlot = 0;
   Object.assign(t.databases.get('web-02'), {
     io: true,
     sql: true,
@@ -138,6 +147,7 @@ it('every check but failover passes on the healthy lab', async () => {
     'app-path passed',
     'replication passed',
     'consistency passed',
+    'under-load passed',
     'exposure passed',
     'failover skipped',
   ]);
@@ -211,4 +221,12 @@ it('exposure fails naming a database port published on the host', async () => {
 it('failover is skipped, not failed, when a web server is not UP to begin with', async () => {
   t.runtime.faults.backend = { 'web-02': 'MAINT' };
   await expect(failover.run(await context())).rejects.toBeInstanceOf(CheckSkipped);
+});
+
+it('under-load fails when one server is slow only under load, naming it (a single request is fast there)', async () => {
+  behaviour.throttled = { server: 'web-02', perSecond: 20 };
+  expect((await request(`${url}/`, { pin: 'web-02' })).ms).toBeLessThan(500);
+  expect(await failure(underLoad)).toMatch(
+    /^the site's p99 was \d+(\.\d)? ms, against a median of .* on web-01: web-02 answers slowly when requests come together/,
+  );
 });

@@ -20,6 +20,7 @@ import { lbServes } from './lb-serves.js';
 import { lbFailover } from './lb-failover.js';
 import { lbPair } from './lb-pair.js';
 import { replicationCheck } from './replication.js';
+import { underLoad } from './under-load.js';
 
 /** The failovers run last: they stop web-01 (and its primary database), then the active LB, for a few seconds. */
 export const CHECKS: Check[] = [
@@ -28,6 +29,7 @@ export const CHECKS: Check[] = [
   appPath,
   replicationCheck,
   consistency,
+  underLoad,
   exposure,
   tlsCheck,
   firewallCheck,

@@ -120,3 +120,26 @@ it('the checks a run passes or fails: failures outside the window, silent server
     },
   ]);
 });
+
+it('a run where one server answers slowly under load fails "no web server holds the others back"; one alone is not judged', () => {
+  const tally = new Tally();
+  for (let i = 0; i < 100; i++) tally.response(i * 10, 200, 1 + (i % 3), 'web-01');
+  for (let i = 0; i < 80; i++) tally.response(i * 10, 200, 900, 'web-02');
+  const { writes: _none, ...report } = tally.report(2000, { writes: false, readsAfterWrites: false });
+  const run = (servers: string[]): LoadResult => ({
+    lab: 'x',
+    url: 'u',
+    connections: 8,
+    rate: null,
+    path: '/' as const,
+    runs: [{ servers, report }],
+  });
+  expect(loadChecks(run(['web-01', 'web-02'])).find((c) => c.name === 'no web server holds the others back')).toEqual({
+    name: 'no web server holds the others back',
+    passed: false,
+    detail: expect.stringContaining(
+      'web-02 answers slowly when requests come together (its median 900 ms, p99 900 ms)',
+    ),
+  });
+  expect(loadChecks(run(['web-01'])).map((c) => c.name)).not.toContain('no web server holds the others back');
+});

@@ -1,4 +1,5 @@
 // Whether a load run went as the lab promises, check by check: what `infra load` exits by and writes as JUnit.
+import { describeServers, heldBack } from './held-back.js';
 import type { LoadResult, LoadRun } from './result.js';
 
 export interface LoadCheck {
@@ -35,6 +36,15 @@ function runChecks(run: LoadRun): LoadCheck[] {
         .map(([s, pct]) => `${s} ${pct}%`)
         .join(', ') + (silent.length ? `; none from ${silent.join(', ')}` : ''),
   });
+  // A failure's window has its own latency (retries, a failover); one server alone has none to hold it back.
+  if (!during && run.servers.length > 1) {
+    const slow = heldBack(report);
+    checks.push({
+      name: 'no web server holds the others back',
+      passed: !slow,
+      detail: slow ?? `p99 ${report.latency_ms.p99} ms; ${describeServers(report)}`,
+    });
+  }
   if (report.writes) {
     const { acknowledged, rows } = report.writes;
     const short = Object.entries(rows).filter(([, n]) => n !== null && n !== acknowledged);

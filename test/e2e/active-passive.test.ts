@@ -17,7 +17,7 @@ describeWithDocker('active-passive lab', () => {
     const config = path.join(fixturesDir, 'valid-active-passive.yaml');
     const up = await infra(['up', '-c', config, '--name', lab, '--port', 'auto', '--json'], { cwd });
     const result = JSON.parse(up.stdout);
-    expect(result.smoke.checks.map((c: { status: string }) => c.status)).toEqual(Array(7).fill('passed'));
+    expect(result.smoke.checks.map((c: { status: string }) => c.status)).toEqual(Array(8).fill('passed'));
     expect(up.exitCode).toBe(0);
     const detail = (name: string) => result.smoke.checks.find((c: { name: string }) => c.name === name).detail;
     expect(detail('lb-distribution')).toBe('roundrobin, active-passive: ' + Array(8).fill('web-01').join(' '));

@@ -72,6 +72,7 @@ describeWithDocker('smoke suite', () => {
       ['app-path', 'passed'],
       ['replication', 'passed'],
       ['consistency', 'passed'],
+      ['under-load', 'passed'],
       ['exposure', 'passed'],
       ['failover', 'passed'],
     ]);

@@ -77,7 +77,7 @@ describeWithDocker('a lab made by an earlier infra, upgraded by today’s up', (
     expect(upgrade.stderr).toMatch(
       /✓ upgrade .*web-01: created the database user infra \(not replicated: no new GTID\); web-02: created the database user infra/,
     );
-    expect(upgrade.stderr).toMatch(/✓ smoke .*7 checks passed/);
+    expect(upgrade.stderr).toMatch(/✓ smoke .*8 checks passed/);
     expect(upgrade.stderr).toContain(`lab "${lab}" is up`);
   });
 

@@ -7,7 +7,7 @@ import type { CommandKit } from '../command-kit.js';
 export function registerSmoke(program: Command, { io, run, env, target }: CommandKit): void {
   labOptions(program.command('smoke'))
     .description(
-      'prove the running lab works across its containers: LB, distribution, app path, replication, exposure, failover',
+      'prove the running lab works across its containers: LB, distribution, app path, replication, load, exposure, failover',
     )
     .option('--json', 'print {passed, checks:[{name,status,duration_ms,detail}]} on stdout')
     .option('--junit <file>', 'also write a JUnit XML report (for CI test reporters)')
@@ -31,6 +31,8 @@ export function registerSmoke(program: Command, { io, run, env, target }: Comman
         '  replication      replica threads run, no replica writes of its own, a write reaches the replica,\n' +
         '                   the replica refuses app writes\n' +
         "  consistency      every replica's tables hold the primary's rows (chunked checksums)\n" +
+        '  under-load       8 visitors at once for 2 s: none fails, none waits far longer than the fastest\n' +
+        '                   web server alone answers (a server slow only under load holds them back)\n' +
         "  exposure         only the LB's ports are published, on 127.0.0.1\n" +
         '  tls              secured labs: HTTPS with the lab CA, no TLS 1.1, redirect, HSTS\n' +
         "  firewall         secured labs: only what each server's policy allows connects\n" +
