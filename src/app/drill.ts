@@ -10,7 +10,8 @@ import { runSteps, type StepTarget } from '../drills/steps.js';
 import { LAB_FILES } from '../paths.js';
 import { requireSecrets } from '../render/secrets.js';
 import type { SmokeReport } from '../report/smoke-report.js';
-import { hasProfile, nameFlag, type Lab } from '../topology/types.js';
+import { KINDS } from '../kinds/index.js';
+import { containerName, hasProfile, nameFlag, type Lab } from '../topology/types.js';
 import { labContext, type AppEnv } from './context.js';
 import { runningLab, type LabTarget } from './lab-target.js';
 import { renderLabFolder } from './render.js';
@@ -178,17 +179,36 @@ async function restoreLab(
   const { lab, dir } = target;
   // The lab as infra made it has no fault of `infra fault` either.
   await healFaultsOn(env, { ...options, name: lab.name }, 'all');
-  await renderLabFolder({ cwd: options.cwd, dir, force: true });
+  const { written } = await renderLabFolder({ cwd: options.cwd, dir, force: true });
   const drill = state ? drillNamed(state.drill) : undefined;
   if (drill) {
     const steps = withChoices(drill.reset, state?.choices ?? drillChoices(drill, lab.seed));
     await runSteps(await stepTarget(env, target), steps);
+  }
+  // A file the drill or the student changed is restored on disk, but the process that read it (at start, or at a
+  // reload the student ran) may still run the changed copy: Compose sees the same file it started with and leaves it.
+  const readers = readersOf(lab, written);
+  if (readers.length > 0) {
+    const running = await target.runtime.containers(lab.name);
+    for (const reader of readers) {
+      const found = running.find((c) => c.name === containerName(lab, reader) && c.state === 'running');
+      if (found) await target.runtime.restart(found.id, 5);
+    }
   }
   // Quiet (as --json): `up`'s own steps would bury the drill's one line; only a failure is told.
   const { failure } = await upLab(env, upOptions(options.cwd, dir, lab));
   if (failure) return failure;
   await rm(path.join(dir, LAB_FILES.drill), { force: true });
   return undefined;
+}
+
+/** The components (by name: lb-01-haproxy) that read one of these lab-folder files at start. */
+function readersOf(lab: Lab, files: string[]): string[] {
+  return lab.servers.flatMap((server) =>
+    server.components
+      .filter((component) => KINDS[component.kind].configFiles(lab, server).some((file) => files.includes(file)))
+      .map((component) => component.name),
+  );
 }
 
 function upOptions(cwd: string, dir: string, lab: Lab) {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { describeWithDocker, requireEngine, infra, docker, labSql, until, curlLab } from '../helpers/e2e.js';
 import { EVERY_PROFILE, sharedLab } from '../helpers/shared-lab.js';
+import { PORTS } from '../../src/topology/lab-constants.js';
 
 // The shared lab's, once beforeAll has it.
 let lab = '';
@@ -24,6 +25,14 @@ const sql = (server: string, statement: string) => labSql(lab, server, statement
 const importedRows = async (server: string) =>
   sql(server, 'SELECT COUNT(*) FROM footer.nightly_import').catch(() => 'none');
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The balance algorithm an LB's HAProxy runs now (its runtime API's `show stat`, the web backend's algo column). */
+async function runningAlgorithm(lb: string): Promise<string> {
+  const script = `exec 3<>/dev/tcp/127.0.0.1/${PORTS.haproxyApi} && printf 'show stat\\n' >&3 && cat <&3`;
+  const csv = (await docker(['exec', c(`${lb}-haproxy`), 'bash', '-c', script])).split('\n');
+  const columns = csv[0].replace(/^# /, '').split(',');
+  const backend = csv.find((row) => row.startsWith('web,BACKEND,'))!.split(',');
+  return backend[columns.indexOf('algo')];
+}
 
 /** The reference fixes; `choices` are the details the lab's seed picked (the drill records them in the lab folder). */
 const FIXES: Record<string, (choices: Record<string, string>) => Promise<void>> = {
@@ -81,6 +90,10 @@ const FIXES: Record<string, (choices: Record<string, string>) => Promise<void>> 
     await sql('web-02', 'CHANGE MASTER TO MASTER_DELAY=0');
     await sql('web-02', 'START REPLICA');
     await pause(2000); // the events it held back apply at once
+  },
+  'slow-under-load': async ({ server }) => {
+    await editInPlace(`${server}/nginx.conf`, '\n            limit_req zone=visitors burst=1000;', '');
+    await docker(['exec', c(`${server}-nginx`), 'nginx', '-s', 'reload']);
   },
   'split-brain': async ({ id }) => {
     await editInPlace('lb-02/keepalived.conf', `virtual_router_id ${id}`, 'virtual_router_id 51');
@@ -260,6 +273,27 @@ const SYMPTOMS: Record<string, (choices: Record<string, string>, now: LabStatus)
     expect(answers.map((a) => a.servedBy)).not.toContain(server);
     expect(now.load_balancer[server]).toBe('MAINT');
   },
+  'slow-under-load': async ({ server }, now) => {
+    // "infra status says everything is healthy", "whenever someone opens it, it is instant": one request pinned to
+    // the throttled server is fast. Hint 1: under `infra load` that server's own latency stands out.
+    expect(now.healthy).toBe(true);
+    const one = await visit(now.urls.https, { pin: server });
+    expect(one.code).toBe(200);
+    expect(one.seconds).toBeLessThan(1);
+    const other = server === 'web-01' ? 'web-02' : 'web-01';
+    const load = await infra(['load', '--duration', '3s', '--json', '--name', lab], { cwd });
+    const { runs, checks } = JSON.parse(load.stdout);
+    const { report } = runs[0];
+    expect(report.errors.total).toBe(0);
+    // Medians: in a few seconds at this rate a server has few responses, and one stray slow one is its p99.
+    expect(report.latency_by_server_ms[server].p50).toBeGreaterThan(5 * report.latency_by_server_ms[other].p50 + 200);
+    // Nothing failed, yet infra load says which server holds the visitors back, and exits 1.
+    expect(checks.find((k: { name: string }) => k.name === 'no web server holds the others back')).toMatchObject({
+      passed: false,
+      detail: expect.stringContaining(`${server} answers slowly when requests come together`),
+    });
+    expect(load.exitCode).toBe(1);
+  },
   'split-brain': async (_choices, now) => {
     // "The site answers as before"; hint 1: status says how many load balancers hold the address: two, a split brain.
     expect((await visit(now.urls.https, {})).code).toBe(200);
@@ -346,6 +380,29 @@ describeWithDocker('drills', () => {
       expect(JSON.parse(smoke.stdout).checks.filter((k: { status: string }) => k.status === 'failed')).toEqual([]);
     },
   );
+
+  it("slow-under-load: leastconn alone solves it for the visitors, while the throttled server stays slow (hint 3's other fix)", async () => {
+    expect((await infra(['drill', 'start', 'slow-under-load', '--name', lab], { cwd })).exitCode).toBe(0);
+    const { choices } = JSON.parse(await readFile(path.join(dir, '.infra', 'drill.json'), 'utf8'));
+    // On both load balancers of the pair: the floating address may move while one restarts.
+    for (const lb of ['lb-01', 'lb-02']) {
+      await editInPlace(`${lb}/haproxy.cfg`, 'balance roundrobin', 'balance leastconn');
+      await docker(['restart', c(`${lb}-haproxy`)]);
+    }
+    await pause(3000);
+    expect(await runningAlgorithm('lb-01')).toBe('leastconn');
+    const checked = await infra(['drill', 'check', '--name', lab, '--json'], { cwd });
+    expect(JSON.parse(checked.stdout)).toMatchObject({ drill: 'slow-under-load', solved: true });
+    // The throttled server gets a request only when the other has more in flight: few, each still slow.
+    const load = await infra(['load', '--duration', '3s', '--json', '--name', lab], { cwd });
+    const { report } = JSON.parse(load.stdout).runs[0];
+    expect(report.shares[choices.server]).toBeLessThan(5);
+    expect(report.latency_by_server_ms[choices.server].p99).toBeGreaterThan(50);
+    expect(load.exitCode).toBe(0);
+    // Reset restores haproxy.cfg and restarts each HAProxy that read the edited one: roundrobin again.
+    expect((await infra(['drill', 'reset', '--name', lab], { cwd })).exitCode).toBe(0);
+    expect([await runningAlgorithm('lb-01'), await runningAlgorithm('lb-02')]).toEqual(['roundrobin', 'roundrobin']);
+  });
 
   it('a solved drill does not block the next: start ends it and restores the lab; an unsolved one still blocks', async () => {
     const [first, second] = ['replication-stopped', 'replica-writable'];
