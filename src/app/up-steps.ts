@@ -11,7 +11,9 @@ import { isHelper, isReady, type ComponentState } from '../runtime/port.js';
 import { frontLoadBalancer, webServers } from '../topology/types.js';
 import { applyFirewalls } from '../ops/firewall.js';
 import { publishedStates, serverStates, waitForStates } from '../ops/haproxy.js';
-import { labEndpoint } from './lab-endpoint.js';
+import { request } from '../checks/check.js';
+import { waitFor, type Clock } from '../wait/wait-for.js';
+import { labEndpoint, type LabEndpoint } from './lab-endpoint.js';
 import { replicateLab } from '../ops/databases.js';
 import type { LabContext } from './context.js';
 import { ensureImages, imageProgress } from './images.js';
@@ -96,9 +98,11 @@ export const startStep: UpStep = {
     const deadline = clock.now() + settings.timeoutSeconds * 1000;
     const web = webServers(lab).map((s) => s.name);
     await waitForStates(read, web, 'UP', deadline, { clock, intervalMs: 25 });
+    const reattached = web.filter((s) => repaired.some((c) => c.server === s));
+    if (endpoint) for (const server of reattached) await untilItAnswers(endpoint, server, deadline, clock);
     note(
       `${containers.length} containers healthy, ${web.join(' and ')} UP in HAProxy` +
-        (repaired.length ? `; reattached ${repaired.join(', ')} to their server's network` : ''),
+        (repaired.length ? `; reattached ${repaired.map((c) => c.name).join(', ')} to their server's network` : ''),
     );
   },
 };
@@ -155,10 +159,35 @@ export const smokeStep: UpStep = {
 export const BOOT_STEPS: readonly UpStep[] = [imagesStep, startStep, upgradeStep, replicationStep, smokeStep];
 
 /**
- * `compose up`, then until every container is ready, then the server model's repair: components stranded in a dead
- * namespace are restarted. Returns the names of the components it reattached.
+ * A web server reattached after its host restarted is UP in HAProxy, but HAProxy still holds idle connections to it
+ * from before: its namespace died without closing them (after a burst, HAProxy keeps as many as it needed then). A
+ * request sent on one fails and is retried on another server, so the next few visitors never reach it. Requests
+ * pinned to it use those connections up, until it answers one itself.
  */
-async function startLab(context: UpContext): Promise<string[]> {
+async function untilItAnswers(endpoint: LabEndpoint, server: string, deadline: number, clock: Clock): Promise<void> {
+  await waitFor(
+    async () => {
+      const answer = await request(`${endpoint.url}/`, { pin: server, ca: endpoint.ca, timeoutMs: 5000 }).catch(
+        (error: Error) => ({ servedBy: null, status: error.message }),
+      );
+      return answer.servedBy === server
+        ? { done: true, value: undefined }
+        : { done: false, seen: `answered by ${answer.servedBy ?? `HTTP ${answer.status}`}` };
+    },
+    {
+      what: `${server} to answer a request through HAProxy`,
+      timeoutMs: Math.max(0, deadline - clock.now()),
+      intervalMs: 0,
+      clock,
+    },
+  );
+}
+
+/**
+ * `compose up`, then until every container is ready, then the server model's repair: components stranded in a dead
+ * namespace are restarted. Returns the components it reattached.
+ */
+async function startLab(context: UpContext): Promise<ComponentState[]> {
   const { runtime, dir } = context;
   const began = Date.now();
   const result = await runtime.composeUp(dir);
@@ -170,7 +199,7 @@ async function startLab(context: UpContext): Promise<string[]> {
   const again = await runtime.composeUp(dir);
   if (again.exitCode !== 0) throw await explainStartFailure(context, again.stderr);
   await waitUntilReady(context, began);
-  return stale.map((c) => c.name);
+  return stale;
 }
 
 /**
