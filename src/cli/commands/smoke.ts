@@ -31,7 +31,7 @@ export function registerSmoke(program: Command, { io, run, env, target }: Comman
         '  replication      replica threads run, no replica writes of its own, a write reaches the replica,\n' +
         '                   the replica refuses app writes\n' +
         "  consistency      every replica's tables hold the primary's rows (chunked checksums)\n" +
-        '  under-load       8 visitors at once for 2 s: none fails, none waits far longer than the fastest\n' +
+        '  under-load       8 visitors at once for 1 s: none fails, none waits far longer than the fastest\n' +
         '                   web server alone answers (a server slow only under load holds them back)\n' +
         "  exposure         only the LB's ports are published, on 127.0.0.1\n" +
         '  tls              secured labs: HTTPS with the lab CA, no TLS 1.1, redirect, HSTS\n' +
