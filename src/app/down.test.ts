@@ -9,7 +9,8 @@ const LAB = 'unit';
 
 it('down keeps the data and the promoted primary; down --volumes deletes the data and forgets the primary', async () => {
   const t = fakeLab();
-  await renderLabFolder({ cwd: t.cwd, name: LAB, primary: 'web-02' });
+  // Its own free port: a lab (or anything) on this machine's 8080 must not fail a unit test.
+  await renderLabFolder({ cwd: t.cwd, name: LAB, primary: 'web-02', port: 'auto' });
   const up = { cwd: t.cwd, name: LAB, port: 'auto' as const, json: true, keep: false, smoke: false, timeoutSeconds: 5 };
   expect(await t.up(up)).toBe(0);
 
