@@ -3,6 +3,7 @@
 // holds back every visitor the load balancer sends it.
 import { describeServers, heldBack } from '../load/held-back.js';
 import { Tally, type LoadReport } from '../load/tally.js';
+import { describeKinds } from '../load/verdict.js';
 import { generateLoad } from '../runtime/load-generator.js';
 import { CheckFailure, type Check } from './check.js';
 
@@ -15,8 +16,7 @@ export const BURST = { connections: 8, durationSeconds: 1 } as const;
 /** Why the burst's figures are wrong, or undefined. */
 export function judgeBurst(report: LoadReport): string | undefined {
   if (report.errors.total > 0) {
-    const kinds = Object.entries(report.errors.by_kind).map(([kind, n]) => `${n} ${kind}`);
-    return `${report.errors.total} of ${report.requests} requests failed (${kinds.join(', ')})`;
+    return `${report.errors.total} of ${report.requests} requests failed${describeKinds(report.errors.by_kind)}`;
   }
   if (Object.keys(report.shares).length === 0) return 'no response named the web server that answered it (X-Served-By)';
   const slow = heldBack(report);

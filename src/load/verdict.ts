@@ -71,7 +71,8 @@ function runChecks(run: LoadRun): LoadCheck[] {
   return checks;
 }
 
-function describeKinds(byKind: Record<string, number>): string {
+/** ` (12 http 503, 1 timeout)`, or nothing when no request failed. */
+export function describeKinds(byKind: Record<string, number>): string {
   const kinds = Object.entries(byKind);
   return kinds.length ? ` (${kinds.map(([k, n]) => `${n} ${k}`).join(', ')})` : '';
 }

@@ -5,9 +5,17 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-import { describeWithDocker, requireEngine, infra, docker, labSql, until, curlLab } from '../helpers/e2e.js';
+import {
+  describeWithDocker,
+  requireEngine,
+  infra,
+  docker,
+  labSql,
+  until,
+  curlLab,
+  haproxyApi,
+} from '../helpers/e2e.js';
 import { EVERY_PROFILE, sharedLab } from '../helpers/shared-lab.js';
-import { PORTS } from '../../src/topology/lab-constants.js';
 
 // The shared lab's, once beforeAll has it.
 let lab = '';
@@ -27,8 +35,7 @@ const importedRows = async (server: string) =>
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The balance algorithm an LB's HAProxy runs now (its runtime API's `show stat`, the web backend's algo column). */
 async function runningAlgorithm(lb: string): Promise<string> {
-  const script = `exec 3<>/dev/tcp/127.0.0.1/${PORTS.haproxyApi} && printf 'show stat\\n' >&3 && cat <&3`;
-  const csv = (await docker(['exec', c(`${lb}-haproxy`), 'bash', '-c', script])).split('\n');
+  const csv = (await haproxyApi(c(`${lb}-haproxy`), 'show stat')).split('\n');
   const columns = csv[0].replace(/^# /, '').split(',');
   const backend = csv.find((row) => row.startsWith('web,BACKEND,'))!.split(',');
   return backend[columns.indexOf('algo')];

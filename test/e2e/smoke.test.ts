@@ -5,7 +5,16 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { XMLValidator } from 'fast-xml-parser';
 import puppeteer from 'puppeteer-core';
-import { describeWithDocker, requireEngine, uniqueLabName, tempDir, infra, get, watchLab } from '../helpers/e2e.js';
+import {
+  describeWithDocker,
+  requireEngine,
+  uniqueLabName,
+  tempDir,
+  infra,
+  get,
+  watchLab,
+  haproxyApi as apiOf,
+} from '../helpers/e2e.js';
 import { CHROMIUM, itWithBrowser, shot } from '../helpers/browser.js';
 
 const lab = uniqueLabName('smoke');
@@ -33,18 +42,11 @@ function explain(report: Report): string {
   return report.checks.map((c) => `${c.name}: ${c.status} (${c.detail})`).join('\n');
 }
 
-const haproxyApi = (command: string) =>
-  execa('docker', [
-    'exec',
-    container('lb-01-haproxy'),
-    'bash',
-    '-c',
-    `exec 3<>/dev/tcp/127.0.0.1/9999; echo "${command}" >&3; cat <&3`,
-  ]);
+const haproxyApi = (command: string) => apiOf(container('lb-01-haproxy'), command);
 async function waitUntilUp(server: string): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
-    const stat = (await haproxyApi('show stat')).stdout;
+    const stat = await haproxyApi('show stat');
     if (stat.split('\n').some((line) => line.startsWith(`web,${server},`) && line.split(',')[17] === 'UP')) return;
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -3,6 +3,7 @@
 import { execa, execaSync } from 'execa';
 import path from 'node:path';
 import { repoRoot } from './fixtures.js';
+import { PORTS } from '../../src/topology/lab-constants.js';
 import { tempDir as removedTempDir } from './temp-dir.js';
 
 export const infraBin = path.join(repoRoot, 'bin', 'infra');
@@ -45,6 +46,12 @@ export async function infra(args: string[], options: { cwd: string; env?: Record
     timeout: 15 * 60_000,
   });
   return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+/** One command to the runtime API of a lab's haproxy container (its TCP socket on the LB's loopback), as infra sends it. */
+export async function haproxyApi(haproxyContainer: string, command: string): Promise<string> {
+  const script = `exec 3<>/dev/tcp/127.0.0.1/${PORTS.haproxyApi} && printf '%s\\n' "$1" >&3 && cat <&3`;
+  return docker(['exec', haproxyContainer, 'bash', '-c', script, 'haproxy-api', command]);
 }
 
 export async function docker(args: string[]): Promise<string> {
