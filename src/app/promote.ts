@@ -6,8 +6,7 @@ import { StepError, UsageError } from '../errors.js';
 import { REPLICATION_TIMEOUT_MS, forwardTarget, withDatabases } from '../ops/databases.js';
 import { requireSecrets } from '../render/secrets.js';
 import { failover, switchover, type PromoteOutcome } from '../replication/promote.js';
-import { containerName, nameFlag, webServers, type Lab } from '../topology/types.js';
-import { MONITORING_SERVER } from '../topology/lab-constants.js';
+import { nameFlag, webServers, type Lab } from '../topology/types.js';
 import type { ContainerRuntime } from '../runtime/port.js';
 import type { AppEnv } from './context.js';
 import { lockLab } from './lab-lock.js';
@@ -85,18 +84,11 @@ async function promote(
     await renderLabFolder({ cwd: folder, dir: folder, primary, keepEdits: true });
   };
   const target = { ...forwardTarget(lab), servers, credentials: secrets };
-  const outcome = await withDatabases(runtime, env.openSession, target, (connections) =>
+  return withDatabases(runtime, env.openSession, target, (connections) =>
     (primaryRuns ? switchover : failover)(lab, connections, options.server, {
       replicationPassword: secrets.replicationPassword,
       timeoutMs: REPLICATION_TIMEOUT_MS,
       announce,
     }),
   );
-  if (lab.capabilities.monitoring) {
-    // Prometheus labels each database with its role: it reads the re-rendered configuration on SIGHUP.
-    await runtime
-      .exec(containerName(lab, `${MONITORING_SERVER}-prometheus`), ['sh', '-c', 'kill -HUP 1'])
-      .catch(() => undefined);
-  }
-  return outcome;
 }

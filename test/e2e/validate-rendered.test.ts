@@ -229,6 +229,14 @@ describeWithDocker('rendered files pass the real tools', () => {
       return { summary: rule.summary, why: rule.why };
     };
     let address = '';
+    /** Runs promtool's unit tests of the rendered rules (each a scrape every 5 s) and expects every one to pass. */
+    const expectRuleTests = async (file: string, tests: object[]) => {
+      const rules = { rule_files: ['alerts.yml'], evaluation_interval: '5s', tests };
+      writeFileSync(path.join(dir, 'mon-01', file), stringify(rules));
+      const result = await promtool(['test', 'rules', file], path.join(dir, 'mon-01'));
+      expect(result.stdout + result.stderr).toContain('SUCCESS');
+      expect(result.exitCode).toBe(0);
+    };
 
     it('LoadBalancerDown fires 10 s after HAProxy stops answering; SplitBrain only while both LBs list the address; FloatingAddressUnheld when none does', async () => {
       const rules = readFileSync(path.join(dir, 'mon-01', 'alerts.yml'), 'utf8');
@@ -237,68 +245,126 @@ describeWithDocker('rendered files pass the real tools', () => {
         `node_network_address_info{role="lb", server="${server}", address="${address}", device="eth0"}`;
       // One sample every 5 s (Prometheus's scrape): lb-01 holds the address throughout; lb-02 takes it too from
       // 30 s (a split brain); lb-01's HAProxy stops answering at 10 s.
-      const tests = {
-        rule_files: ['alerts.yml'],
-        evaluation_interval: '5s',
-        tests: [
-          {
-            interval: '5s',
-            input_series: [
-              { series: held('lb-01'), values: '1x20' },
-              { series: held('lb-02'), values: '_x5 1x14' },
-              { series: 'up{job="haproxy", server="lb-01", role="lb"}', values: '1 1 0x18' },
-              { series: 'up{job="haproxy", server="lb-02", role="lb"}', values: '1x20' },
-            ],
-            alert_rule_test: [
-              { eval_time: '5s', alertname: 'LoadBalancerDown', exp_alerts: [] },
-              {
-                eval_time: '25s',
-                alertname: 'LoadBalancerDown',
-                exp_alerts: [
-                  {
-                    exp_labels: { severity: 'critical', job: 'haproxy', server: 'lb-01', role: 'lb' },
-                    exp_annotations: {
-                      ...annotations('LoadBalancerDown'),
-                      summary: 'load balancer lb-01 does not answer',
-                    },
+      await expectRuleTests('alerts.test.yml', [
+        {
+          interval: '5s',
+          input_series: [
+            { series: held('lb-01'), values: '1x20' },
+            { series: held('lb-02'), values: '_x5 1x14' },
+            { series: 'up{job="haproxy", server="lb-01", role="lb"}', values: '1 1 0x18' },
+            { series: 'up{job="haproxy", server="lb-02", role="lb"}', values: '1x20' },
+          ],
+          alert_rule_test: [
+            { eval_time: '5s', alertname: 'LoadBalancerDown', exp_alerts: [] },
+            {
+              eval_time: '25s',
+              alertname: 'LoadBalancerDown',
+              exp_alerts: [
+                {
+                  exp_labels: { severity: 'critical', job: 'haproxy', server: 'lb-01', role: 'lb' },
+                  exp_annotations: {
+                    ...annotations('LoadBalancerDown'),
+                    summary: 'load balancer lb-01 does not answer',
                   },
-                ],
-              },
-              { eval_time: '25s', alertname: 'SplitBrain', exp_alerts: [] },
-              { eval_time: '25s', alertname: 'FloatingAddressUnheld', exp_alerts: [] },
-              {
-                eval_time: '50s',
-                alertname: 'SplitBrain',
-                exp_alerts: [
-                  { exp_labels: { severity: 'critical', address }, exp_annotations: annotations('SplitBrain') },
-                ],
-              },
-            ],
-          },
+                },
+              ],
+            },
+            { eval_time: '25s', alertname: 'SplitBrain', exp_alerts: [] },
+            { eval_time: '25s', alertname: 'FloatingAddressUnheld', exp_alerts: [] },
+            {
+              eval_time: '50s',
+              alertname: 'SplitBrain',
+              exp_alerts: [
+                { exp_labels: { severity: 'critical', address }, exp_annotations: annotations('SplitBrain') },
+              ],
+            },
+          ],
+        },
+        {
+          interval: '5s',
+          input_series: [{ series: held('lb-01'), values: '1 1 stale' }],
+          alert_rule_test: [
+            { eval_time: '5s', alertname: 'FloatingAddressUnheld', exp_alerts: [] },
+            {
+              eval_time: '40s',
+              alertname: 'FloatingAddressUnheld',
+              exp_alerts: [
+                {
+                  exp_labels: { severity: 'critical', role: 'lb', address },
+                  exp_annotations: annotations('FloatingAddressUnheld'),
+                },
+              ],
+            },
+          ],
+        },
+      ]);
+    });
+
+    it("the database rules read roles from the databases, under either flavour's names: a promote raises nothing; a read-only primary, a stopped replica and a late one do", async () => {
+      const db = (name: string, server: string) => `${name}{job="mysqld", server="${server}", role="web"}`;
+      const replica = (column: string, server: string, source: string) =>
+        `mysql_slave_status_${column}{job="mysqld", server="${server}", role="web", master_host="${source}"}`;
+      const alerting = (name: string, server: string, summary: string, extra: Record<string, string> = {}) => ({
+        eval_time: '60s',
+        alertname: name,
+        exp_alerts: [
           {
-            interval: '5s',
-            input_series: [{ series: held('lb-01'), values: '1 1 stale' }],
-            alert_rule_test: [
-              { eval_time: '5s', alertname: 'FloatingAddressUnheld', exp_alerts: [] },
-              {
-                eval_time: '40s',
-                alertname: 'FloatingAddressUnheld',
-                exp_alerts: [
-                  {
-                    exp_labels: { severity: 'critical', role: 'lb', address },
-                    exp_annotations: annotations('FloatingAddressUnheld'),
-                  },
-                ],
-              },
-            ],
+            exp_labels: { severity: 'critical', job: 'mysqld', server, role: 'web', ...extra },
+            exp_annotations: { ...annotations(name), summary },
           },
         ],
-      };
-      const testFile = path.join(dir, 'mon-01', 'alerts.test.yml');
-      writeFileSync(testFile, stringify(tests));
-      const result = await promtool(['test', 'rules', 'alerts.test.yml'], path.join(dir, 'mon-01'));
-      expect(result.stdout + result.stderr).toContain('SUCCESS');
-      expect(result.exitCode).toBe(0);
+      });
+      const quiet = (name: string, times: string[]) =>
+        times.map((t) => ({ eval_time: t, alertname: name, exp_alerts: [] }));
+      await expectRuleTests('databases.test.yml', [
+        {
+          // MariaDB's names; web-02 becomes the primary at 25 s (a switchover: the old primary read-only first).
+          interval: '5s',
+          input_series: [
+            { series: db('mysql_global_variables_read_only', 'web-01'), values: '0x4 1x15' },
+            { series: replica('slave_io_running', 'web-01', 'web-02'), values: '_x5 1x14' },
+            { series: replica('slave_sql_running', 'web-01', 'web-02'), values: '_x5 1x14' },
+            { series: db('mysql_global_variables_read_only', 'web-02'), values: '1x5 0x14' },
+            { series: replica('slave_io_running', 'web-02', 'web-01'), values: '1x4 stale' },
+            { series: replica('slave_sql_running', 'web-02', 'web-01'), values: '1x4 stale' },
+          ],
+          alert_rule_test: [
+            ...quiet('PrimaryNotWritable', ['20s', '40s', '90s']),
+            ...quiet('ReplicaStopped', ['20s', '40s', '90s']),
+          ],
+        },
+        {
+          // MySQL 8.4's names (SHOW REPLICA STATUS): web-01 made read-only by hand at 10 s; web-02's SQL thread
+          // stops at 20 s, 20 s behind.
+          interval: '5s',
+          input_series: [
+            { series: db('mysql_global_variables_read_only', 'web-01'), values: '0 0 1x18' },
+            { series: db('mysql_global_variables_read_only', 'web-02'), values: '1x20' },
+            { series: replica('replica_io_running', 'web-02', 'web-01'), values: '1x20' },
+            { series: replica('replica_sql_running', 'web-02', 'web-01'), values: '1x3 0x16' },
+            { series: replica('seconds_behind_source', 'web-02', 'web-01'), values: '20x20' },
+          ],
+          alert_rule_test: [
+            ...quiet('PrimaryNotWritable', ['5s']),
+            alerting(
+              'PrimaryNotWritable',
+              'web-01',
+              'the database on web-01 replicates from no server, yet is read-only',
+            ),
+            alerting('ReplicaStopped', 'web-02', 'replication stopped on web-02', { master_host: 'web-01' }),
+            {
+              eval_time: '60s',
+              alertname: 'ReplicationLag',
+              exp_alerts: [
+                {
+                  exp_labels: { severity: 'warning', server: 'web-02' },
+                  exp_annotations: { ...annotations('ReplicationLag'), summary: 'web-02 is 20 s behind the primary' },
+                },
+              ],
+            },
+          ],
+        },
+      ]);
     });
   });
 

@@ -6,6 +6,17 @@ import { loadBalancers, type Lab } from '../../topology/types.js';
 /** Replication lag that raises an alert (seconds behind the primary, for 30 s). */
 export const LAG_THRESHOLD_S = 10;
 
+/**
+ * A column of SHOW REPLICA STATUS as mysqld_exporter names it: `mysql_slave_status_<column>`, and the column is
+ * MariaDB's and MySQL 8.0's `Slave_IO_Running`, MySQL 8.4's `Replica_IO_Running` (SHOW SLAVE STATUS is gone there).
+ */
+export function replicaStatusSeries(mariadbColumn: string, mysqlColumn: string): string {
+  return `{__name__=~"mysql_slave_status_(${mariadbColumn}|${mysqlColumn})"}`;
+}
+
+const IO_RUNNING = replicaStatusSeries('slave_io_running', 'replica_io_running');
+const SQL_RUNNING = replicaStatusSeries('slave_sql_running', 'replica_sql_running');
+
 export interface AlertRule {
   name: string;
   /** Why the condition means what the alert says (the comment above it in alerts.yml). */
@@ -48,7 +59,8 @@ const SERVER_RULES: readonly AlertRule[] = [
   {
     name: 'ReplicaStopped',
     condition: "a replica's IO thread (fetching the primary's changes) or SQL thread (applying them) stopped",
-    expr: 'mysql_slave_status_slave_io_running == 0 or mysql_slave_status_slave_sql_running == 0',
+    // In parentheses: a YAML value that begins with `{` would be read as a mapping.
+    expr: `(${IO_RUNNING} == 0) or (${SQL_RUNNING} == 0)`,
     for: '10s',
     severity: 'critical',
     summary: 'replication stopped on {{ $labels.server }}',
@@ -65,12 +77,15 @@ const SERVER_RULES: readonly AlertRule[] = [
   },
   {
     name: 'PrimaryNotWritable',
-    condition: 'the primary must take writes: read-only there means every write of the app fails',
-    expr: 'mysql_global_variables_read_only{db_role="primary"} == 1',
+    // Read from the databases, not from a role label in prometheus.yml: that one would lag a promote by a reload and
+    // Prometheus's target update (5 to 20 s), long enough to blame the old primary, a replica now.
+    condition:
+      'a database that replicates from no server should be the primary, which must take writes: read-only there means every write of the app fails',
+    expr: `mysql_global_variables_read_only == 1 unless on (server) ${IO_RUNNING}`,
     for: '10s',
     severity: 'critical',
-    summary: 'the primary on {{ $labels.server }} is read-only',
-    why: 'every write of the application fails',
+    summary: 'the database on {{ $labels.server }} replicates from no server, yet is read-only',
+    why: 'if it is the primary, every write of the application fails; if not, it is an old primary that did not rejoin: `infra status` says which',
   },
   {
     name: 'MemoryPressure',

@@ -9,7 +9,7 @@ export interface ScrapeJob {
   port: number;
   /** HAProxy's metrics carry a `server` label of their own (the backend server): keep it, not the target's. */
   honorLabels: boolean;
-  targets: { server: string; role: string; dbRole?: string }[];
+  targets: { server: string; role: string }[];
 }
 
 const JOBS: { name: string; kind: ComponentKind; port: number; why: string; honorLabels?: boolean }[] = [
@@ -34,6 +34,6 @@ export function scrapeJobs(lab: Lab): ScrapeJob[] {
     honorLabels: job.honorLabels ?? false,
     targets: lab.servers
       .filter((s) => s.components.some((c) => c.kind === job.kind))
-      .map((s) => ({ server: s.name, role: s.role, dbRole: s.database?.role })),
+      .map((s) => ({ server: s.name, role: s.role })),
   })).filter((job) => job.targets.length > 0);
 }

@@ -8,7 +8,7 @@ import { builtInDebianSet, DAEMON_ROLE, kindTemplates, type KindSpec } from '../
 import { PACKAGED_DAEMON_PROGRAMS } from '../exporter.js';
 import { HEALTH_INTERVAL, monitorProbe } from '../../templating/service-parts.js';
 import { scrapeJobs } from './scrape-jobs.js';
-import { alertRules } from './alert-rules.js';
+import { alertRules, replicaStatusSeries } from './alert-rules.js';
 import { floatingAddress, requireSubnet, type LabSite } from '../../topology/addressing.js';
 
 /** Its templates, in its folder: src/kinds/prometheus/. */
@@ -62,6 +62,7 @@ export const prometheus: KindSpec<'prometheus'> = {
         lab: lab.name,
         server: server.name,
         rules: alertRules(lab, sharedAddress(lab, site)),
+        lagSeries: replicaStatusSeries('seconds_behind_master', 'seconds_behind_source'),
       }),
     ),
     file(`${server.name}/consoles/lab.html`, render('consoles/lab.html', labPageView(lab, site))),

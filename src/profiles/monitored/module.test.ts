@@ -2,7 +2,7 @@ import vm from 'node:vm';
 import { KINDS } from '../../kinds/index.js';
 import { adminGrantsOf } from '../../flavours/index.js';
 import { planReplication } from '../../replication/plan.js';
-import { buildLab } from '../../definition/build-lab.js';
+import { buildLab, withPrimary } from '../../definition/build-lab.js';
 import { allowed, firewallPolicy } from '../secured/firewall-policy.js';
 
 const monitored = buildLab({ profiles: ['monitored'] });
@@ -89,4 +89,22 @@ it("renders the lab page as Prometheus can serve it: no Go template action, uPlo
   const scripts = [...page.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
   expect(scripts.length).toBe(3);
   for (const script of scripts) expect(() => new vm.Script(script)).not.toThrow();
+});
+
+it('gives Prometheus nothing a promote changes: it reads which database is the primary from the databases', () => {
+  // A role label in prometheus.yml reached the scrapes 5 to 20 s after a promote's reload: long enough for the alert
+  // on a read-only primary to blame the old primary, a replica by then.
+  const loaded = (lab: ReturnType<typeof buildLab>) =>
+    KINDS.prometheus
+      .files(
+        lab,
+        lab.servers.find((s) => s.name === 'mon-01')!,
+        { hostPort: 8080, subnet: '172.16.7.0/24' },
+      )
+      .filter((f) => f.path === 'mon-01/prometheus.yml' || f.path === 'mon-01/alerts.yml');
+  const before = buildLab({ profiles: ['monitored'] });
+  const after = withPrimary(before, 'web-02');
+  expect(after.servers.find((s) => s.name === 'web-02')!.database!.role).toBe('primary');
+  expect(loaded(after)).toEqual(loaded(before));
+  expect(loaded(before)).toHaveLength(2);
 });
