@@ -160,28 +160,39 @@ function ignoreMissing(error: { statusCode?: number }): void {
 }
 
 /**
- * Docker's verdict on a container's health; while it has none yet ("starting"), the same test run now. Docker runs
- * a container's first check one interval after it starts (Engine 25's start_interval is newer than Debian's 20.10),
- * and the lab checks rarely because each check costs the host a runc exec: without this, a lab would be ready
- * an interval before anyone could tell. A test that fails now leaves it "starting", as Docker would.
+ * Docker's verdict on a container's health, unless the same test run now says otherwise. Docker tests a container
+ * one interval after it starts (Engine 25's start_interval is newer than Debian's 20.10), and again an interval after
+ * a failure; the lab checks rarely (30 s) because each check costs the host a runc exec. Without this, a lab would be
+ * ready an interval before anyone could tell, and a process frozen or cut off a moment ago (a fault healed, a drill
+ * reset) would stay "unhealthy" for up to an interval after it answers again. A test that fails now leaves Docker's
+ * verdict.
  */
 async function healthOf(docker: Docker, c: Docker.ContainerInspectInfo): Promise<Health> {
   const verdict = (c.State.Health?.Status ?? 'none') as Health;
-  if (verdict !== 'starting' || !c.State.Running) return verdict;
-  // Like Docker, one pass makes it healthy until checks fail: not tested again while this start awaits a verdict.
-  const thisStart = `${c.Id}@${c.State.StartedAt}`;
-  if (passedSinceStart.has(thisStart)) return 'healthy';
+  if ((verdict !== 'starting' && verdict !== 'unhealthy') || !c.State.Running || c.State.Paused) return verdict;
+  // One pass stands until Docker's next check (the last one it recorded changes), as Docker's own would.
+  const sinceDockerCheck = `${c.Id}@${c.State.StartedAt}@${c.State.Health?.Log?.at(-1)?.End ?? ''}`;
+  if (passedSinceDockerCheck.has(sinceDockerCheck)) return 'healthy';
   const test = c.Config.Healthcheck?.Test ?? [];
   const command = test[0] === 'CMD' ? test.slice(1) : test[0] === 'CMD-SHELL' ? ['/bin/sh', '-c', test[1]] : [];
   if (command.length === 0) return verdict;
+  // A caller polling an unhealthy container (up waits in 200-ms steps) tests it at most once a second; one that is
+  // starting at every call (a boot is ready the moment its last container passes).
+  if (verdict === 'unhealthy' && Date.now() - (lastFailedTest.get(c.Id) ?? 0) < RETEST_MS) return verdict;
   const timeoutMs = (c.Config.Healthcheck?.Timeout ?? 3e9) / 1e6;
-  if (!(await passes(docker, c.Id, command, timeoutMs))) return verdict;
-  passedSinceStart.add(thisStart);
+  if (!(await passes(docker, c.Id, command, timeoutMs))) {
+    lastFailedTest.set(c.Id, Date.now());
+    return verdict;
+  }
+  passedSinceDockerCheck.add(sinceDockerCheck);
   return 'healthy';
 }
 
-/** Container starts (`id@startedAt`) whose test passed here while Docker had no verdict yet. */
-const passedSinceStart = new Set<string>();
+/** Container checks (`id@startedAt@Docker's last check`) whose test passed here while Docker said otherwise. */
+const passedSinceDockerCheck = new Set<string>();
+/** When a container's test last failed here, by container id. */
+const lastFailedTest = new Map<string, number>();
+const RETEST_MS = 1000;
 
 /** Runs a command in a container through the engine API (no docker CLI process); true when it exits 0 in time. */
 async function passes(docker: Docker, id: string, command: string[], timeoutMs: number): Promise<boolean> {

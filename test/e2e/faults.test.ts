@@ -27,6 +27,7 @@ interface Status {
   faults: { id: string; what: string; made_at: string }[];
   floating_address?: { holder: string | null; holders: string[] };
   load_balancer?: Record<string, string>;
+  servers: { name: string; components: { name: string; health: string }[] }[];
 }
 const status = async (name = lab, where = cwd) => {
   const run = await infra(['status', '--name', name, '--json'], { cwd: where });
@@ -152,6 +153,10 @@ describeWithDocker('faults beyond stop', () => {
     }
     expect(new Set(answers)).toEqual(new Set(['200 web-02']));
     expect((await heal('hang-web-01-app')).exitCode).toBe(0);
+    // Docker tests the app again only an interval (30 s) after it failed; status runs the same test at once.
+    const healed = (await status()).json;
+    const app = healed.servers.find((s) => s.name === 'web-01')!.components.find((c) => c.name === 'web-01-app');
+    expect(app?.health).toBe('healthy');
     await until('web-01 UP again', 30_000, async () =>
       (await status()).json.load_balancer?.['web-01'] === 'UP' ? true : undefined,
     );
