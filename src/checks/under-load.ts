@@ -8,8 +8,8 @@ import { generateLoad } from '../runtime/load-generator.js';
 import { CheckFailure, type Check } from './check.js';
 
 /**
- * Small enough to add little to a smoke run (about 2 s in all), long enough for a queue on a slow server to build: at
- * 10 requests a second a throttled server's 8th queued request waits 0.7 s.
+ * Small enough to add little to a smoke run (the check takes 1.0 s), long enough for a queue on a slow server to
+ * build: at 10 requests a second a throttled server's 8th queued request waits 0.7 s.
  */
 export const BURST = { connections: 8, durationSeconds: 1 } as const;
 
