@@ -210,12 +210,16 @@ async function deploy(
 /** The firewall role's task that proves SSH still gets through newly loaded rules. */
 const SSH_THROUGH_FIREWALL = 'TASK [firewall : SSH gets through the new rules]';
 
-/** Each failed task with its server and Ansible's reason: what a --json run (no playbook output) needs to act. */
-function failedTasks(output: string): { task: string; line: string }[] {
+/**
+ * Each failed task with its server and Ansible's reason: what a --json run (no playbook output) needs to act. Under
+ * the free strategy servers' results interleave; Ansible prints the banner of a result's own task or handler again
+ * before it when another came between.
+ */
+export function failedTasks(output: string): { task: string; line: string }[] {
   const failed: { task: string; line: string }[] = [];
   let task = '';
   for (const line of output.split('\n')) {
-    if (line.startsWith('TASK [')) task = line.replace(/\s*\*+$/, '');
+    if (/^(TASK|RUNNING HANDLER) \[/.test(line)) task = line.replace(/\s*\*+$/, '');
     else if (/^(fatal|failed): \[/.test(line)) failed.push({ task, line: line.slice(0, 600) });
   }
   return failed;
