@@ -147,6 +147,8 @@ function playbook(lab: Lab): string {
       loop: "{{ infra_roles }}"
       loop_control:
         loop_var: infra_role
+      # --check on a server still missing packages: the first play said what it would install; no further.
+      when: not infra_packages_pending
 ${lab.capabilities.firewalls ? FIREWALL_PLAY(all) : ''}`;
 }
 
@@ -157,7 +159,9 @@ const FIREWALL_PLAY = (hosts: string) => `
   become: true
   gather_facts: false
   serial: 1
-  roles: [firewall]
+  roles:
+    - role: firewall
+      when: not infra_packages_pending
 `;
 
 /** One variable in YAML's block style, as ansible-lint's yamllint wants it (spaced, lines under 160 characters). */
