@@ -103,6 +103,17 @@ describeWithDocker('infra deploy on SSH servers, built-in → secured,monitored 
       await onServer('web-02', 'kill $(cat /tmp/holder.pid)');
     });
 
+    it('--check on servers that have nothing yet says which packages it would install, and installs none', async () => {
+      const run = await infra(['deploy', '--inventory', servers.inventory, '--check'], { cwd });
+      expect(run.exitCode).toBe(0);
+      expect(run.stderr).toContain('would install mariadb-server nginx nodejs');
+      expect(run.stderr).toContain('would install haproxy');
+      expect(run.stderr).toContain('nothing was changed');
+      expect(await onServer('web-01', 'command -v nginx mariadb; ls /etc/mysql 2>&1 || true')).toMatch(
+        /No such file or directory/,
+      );
+    });
+
     it('deploys the lab: packages, configs, app, database users, then GTID replication', async () => {
       const result = await deploy();
       expect(result.ok).toBe(true);
