@@ -122,7 +122,7 @@ function playbook(lab: Lab): string {
   return `# The lab "${lab.name}" on real servers. Rendered by infra deploy; edit infra.yaml, not this file.
 # \`infra deploy --inventory FILE\` runs it (with the lab's secrets in its environment), then sets up replication
 # and checks the result; \`infra deploy --check\` runs it with --check --diff and changes nothing.
-- name: Every server of the lab, then its packages
+- name: Every server can take the lab
   hosts: ${all}
   become: true
   # A server that cannot take the lab (a port held by another program, no sudo) stops the run on every server,
@@ -133,21 +133,26 @@ function playbook(lab: Lab): string {
   gather_facts: false
   roles: [common]
 
-# Each server runs its own roles (host_vars' infra_roles: the database first, then the app, then Nginx in front of
-# it; the exporters last) at its own pace: a load balancer does not wait for the web servers' tasks.
-- name: Each server's roles
+# Then each server at its own pace: a load balancer does not wait for the web servers' packages or tasks, nor one
+# web server for the other. Its names, infra's folder and its packages, then its roles (host_vars' infra_roles: the
+# database first, then the app, then Nginx in front of it; the exporters last).
+- name: Each server, its packages, then its roles
   hosts: ${all}
   become: true
   gather_facts: false
   strategy: free
   tasks:
+    - name: The lab's names, infra's folder and this server's packages
+      ansible.builtin.import_role:
+        name: common
+        tasks_from: base
     - name: The roles of this server
       ansible.builtin.include_role:
         name: "{{ infra_role }}"
       loop: "{{ infra_roles }}"
       loop_control:
         loop_var: infra_role
-      # --check on a server still missing packages: the first play said what it would install; no further.
+      # --check on a server still missing packages: base.yml said what it would install; no further.
       when: not infra_packages_pending
 ${lab.capabilities.firewalls ? FIREWALL_PLAY(all) : ''}`;
 }
