@@ -154,6 +154,11 @@ function playbook(lab: Lab): string {
         loop_var: infra_role
       # --check on a server still missing packages: base.yml said what it would install; no further.
       when: not infra_packages_pending
+    - name: The database's start, then infra's own user in it (the other roles were set up while it started)
+      ansible.builtin.import_role:
+        name: db
+        tasks_from: user
+      when: "'db' in infra_roles and not infra_packages_pending"
 ${lab.capabilities.firewalls ? FIREWALL_PLAY(all) : ''}`;
 }
 
