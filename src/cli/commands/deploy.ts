@@ -17,7 +17,8 @@ export function registerDeploy(program: Command, { io, run, env, target }: Comma
     )
     .option(
       '--check',
-      'show the diff of every file and package change (ansible-playbook --check --diff); change nothing',
+      'show the diff of every file and package change (ansible-playbook --check --diff); change nothing. On a ' +
+        'server that has nothing yet: the packages it would install, and no further',
     )
     .option(
       '--render-only',
