@@ -57,14 +57,18 @@ export interface Deployment {
 
 /** Inventory → every server present → each server's facts → what it runs; nothing rendered or changed yet. */
 export async function readDeployment(options: DeployOptions, note: (d: string) => void): Promise<Deployment> {
-  const named = await labServers(options, 'deploy');
+  // --render-only reaches no server: what they run is assumed (the inventory may say otherwise), not read.
+  const named = await labServers(
+    options,
+    'deploy',
+    options.renderOnly
+      ? undefined
+      : (inventory, servers) => readFacts(options.cwd, inventory, servers, FACT_NAMES, ANSIBLE_CONFIG_TEMPLATE),
+  );
+  await named.release();
   const { target, hosts, targetsInventory } = named;
   const names = Object.keys(hosts);
-  // --render-only reaches no server: what they run is assumed (the inventory may say otherwise), not read.
-  const facts = options.renderOnly
-    ? {}
-    : await readFacts(options.cwd, named.inventory, names, FACT_NAMES, ANSIBLE_CONFIG_TEMPLATE).finally(named.release);
-  if (options.renderOnly) await named.release();
+  const facts = named.alongside ?? {};
   const webs = new Set(webServers(named.lab).map((s) => s.name));
   const servers: Record<string, RealServer> = {};
   for (const name of names) {
