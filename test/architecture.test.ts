@@ -41,6 +41,17 @@ it('mysql2 is imported by one module, the database session', () => {
   expect(importers(/^mysql2/)).toEqual(['database/session.ts']);
 });
 
+it('loads the libraries few commands need where they are used, never with a module (each costs every command its load)', () => {
+  // Measured: @peculiar/x509 with its polyfill 245 ms, autocannon 198 ms, handlebars 50 ms of a command's start.
+  const occasional = /^(@peculiar\/x509|reflect-metadata|autocannon|handlebars)$/;
+  const eager = sources().filter((f) =>
+    [...readFileSync(path.join(src, f), 'utf8').matchAll(/^import (?!type )[^;]*?'([^']+)'/gm)].some((m) =>
+      occasional.test(m[1]),
+    ),
+  );
+  expect(eager).toEqual([]);
+});
+
 it('no check imports a use case', () => {
   expect(importers(/\/app\//).filter((f) => f.startsWith('checks/'))).toEqual([]);
 });

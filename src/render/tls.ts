@@ -3,16 +3,27 @@
 // The CA survives re-renders and `down`/`up`, so a browser or `curl --cacert` that trusts it keeps trusting the lab;
 // the server certificate is issued again only when it no longer fits (other domain, other CA, about to expire).
 // Keys and certificates come from @peculiar/x509 over Node's WebCrypto: ECDSA P-256, SHA-256.
-// @peculiar/x509 needs a Reflect metadata polyfill loaded before it (its README's first requirement).
-import 'reflect-metadata';
 import { createHash, webcrypto, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 import { LAB_FILES } from '../paths.js';
 import { file, type RenderedFile } from '../templating/rendered-file.js';
 
-x509.cryptoProvider.set(webcrypto as Crypto);
+let loaded: Promise<typeof X509> | undefined;
+/**
+ * @peculiar/x509, loaded on first use: with its Reflect polyfill it is a quarter of a second of every command's start
+ * otherwise, and only a render that makes or reads a certificate needs it. The polyfill goes first (its README's first
+ * requirement).
+ */
+function x509Library(): Promise<typeof X509> {
+  loaded ??= import('reflect-metadata').then(async () => {
+    const x509 = await import('@peculiar/x509');
+    x509.cryptoProvider.set(webcrypto as Crypto);
+    return x509;
+  });
+  return loaded;
+}
 
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -55,7 +66,7 @@ export async function labTls(dir: string, lab: { name: string; domain: string },
 interface Authority {
   certPem: string;
   keyPem: string;
-  cert: x509.X509Certificate;
+  cert: X509.X509Certificate;
   key: CryptoKey;
 }
 
@@ -67,11 +78,13 @@ async function readExisting(dir: string): Promise<{ ca?: Authority; serverPem?: 
     read(LAB_FILES.serverPem),
   ]);
   if (!certPem || !keyPem) return { serverPem };
-  const key = await webcrypto.subtle.importKey('pkcs8', pemBody(keyPem), ALGORITHM, true, ['sign']);
+  const x509 = await x509Library();
+  const key = await webcrypto.subtle.importKey('pkcs8', await pemBody(keyPem), ALGORITHM, true, ['sign']);
   return { ca: { certPem, keyPem, cert: new x509.X509Certificate(certPem), key }, serverPem };
 }
 
 async function createAuthority(labName: string, now: Date): Promise<Authority> {
+  const x509 = await x509Library();
   const keys = await newKeys();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
@@ -100,11 +113,12 @@ async function createAuthority(labName: string, now: Date): Promise<Authority> {
  * they prove the `tls` check notices.
  */
 export async function issueServer(
-  ca: { cert: x509.X509Certificate; key: CryptoKey },
+  ca: { cert: X509.X509Certificate; key: CryptoKey },
   names: { dns: string[]; ip: string[] },
   now: Date,
   days = SERVER_DAYS,
 ): Promise<string> {
+  const x509 = await x509Library();
   const keys = await newKeys();
   const notBefore = new Date(now.getTime() - 60_000);
   const cert = await x509.X509CertificateGenerator.create({
@@ -134,7 +148,7 @@ export async function issueServer(
 }
 
 /** The CA of a lab folder, for tests that sign a wrong certificate with the lab's own CA. */
-export async function readAuthority(dir: string): Promise<{ cert: x509.X509Certificate; key: CryptoKey }> {
+export async function readAuthority(dir: string): Promise<{ cert: X509.X509Certificate; key: CryptoKey }> {
   const { ca } = await readExisting(dir);
   if (!ca) throw new Error(`${dir} has no ${LAB_FILES.caCert}`);
   return ca;
@@ -167,11 +181,12 @@ async function newKeys(): Promise<CryptoKeyPair> {
 }
 
 async function privatePem(key: CryptoKey): Promise<string> {
+  const x509 = await x509Library();
   return x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', key), 'PRIVATE KEY') + '\n';
 }
 
-function pemBody(pem: string): ArrayBuffer {
-  return x509.PemConverter.decode(pem)[0];
+async function pemBody(pem: string): Promise<ArrayBuffer> {
+  return (await x509Library()).PemConverter.decode(pem)[0];
 }
 
 function serial(): string {

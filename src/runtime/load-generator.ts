@@ -1,7 +1,6 @@
-// The load generator: autocannon (the only module that loads it) sends the requests, on as many connections as asked
+// The load generator: autocannon (the only module that loads it, on a load's start: a fifth of a second otherwise) sends the requests, on as many connections as asked
 // or at a fixed rate, over HTTP or HTTPS; infra's tally (src/load/tally.ts) records what each response said — its
 // status, latency, the web server that answered (X-Served-By), a write's id, a read that found that write missing.
-import autocannon from 'autocannon';
 import type { Tally } from '../load/tally.js';
 import type { LoadPath } from '../load/result.js';
 
@@ -37,6 +36,7 @@ export async function generateLoad(
   signal: AbortSignal,
   onSecond?: (ms: number) => void,
 ): Promise<number> {
+  const { default: autocannon } = await import('autocannon');
   const started = performance.now();
   const at = () => performance.now() - started;
   // autocannon calls a request's onResponse, then at once its 'response' event with the latency: the first keeps what
