@@ -138,12 +138,15 @@ interface LabStatus {
   };
 }
 
-async function status(): Promise<{ exitCode: number; text: string; json: LabStatus }> {
-  const [json, text] = await Promise.all([
-    infra(['status', '--name', lab, '--json'], { cwd }),
-    infra(['status', '--name', lab], { cwd }),
-  ]);
-  return { exitCode: json.exitCode, text: text.stdout, json: JSON.parse(json.stdout) as LabStatus };
+/** What `infra status --json` says of the lab now. */
+async function statusJson(): Promise<LabStatus> {
+  return JSON.parse((await infra(['status', '--name', lab, '--json'], { cwd })).stdout) as LabStatus;
+}
+
+/** What a student reads: `infra status`'s text and exit code. */
+async function statusText(): Promise<{ exitCode: number; text: string }> {
+  const shown = await infra(['status', '--name', lab], { cwd });
+  return { exitCode: shown.exitCode, text: shown.stdout };
 }
 
 /** A request through the lab's HTTPS port, as a user's curl sends it. */
@@ -206,7 +209,7 @@ const SYMPTOMS: Record<string, (choices: Record<string, string>, now: LabStatus)
     // "the floating address answering from two MAC addresses"; hint 1: status says how many hold it; the fault is
     // listed with the lab (what infra did is never hidden from status).
     expect(now.floating_address.holders).toEqual(['lb-01', 'lb-02']);
-    const shown = await status();
+    const shown = await statusText();
     expect(shown.exitCode).toBe(1);
     expect(shown.text).toMatch(/split brain: lb-01 and lb-02 both hold/);
     expect(shown.text).toContain('partition-lb-01-lb-02: lb-01 and lb-02 cannot reach each other');
@@ -224,7 +227,7 @@ const SYMPTOMS: Record<string, (choices: Record<string, string>, now: LabStatus)
     // the loss a reading meets one of four states, each said as it is: applied behind, web-02's database out of
     // reach, its IO thread between reconnects (no error), or its connection to web-01 broken midway (an error).
     expect(now.healthy).toBe(false);
-    const shown = await status();
+    const shown = await statusText();
     expect(shown.exitCode).toBe(1);
     expect(shown.text).toMatch(
       /behind: \d+ transaction\(s\) of the primary not applied|cannot reach its database|its IO thread is reconnecting to web-01|web-02's connection to web-01 breaks midway/,
@@ -306,7 +309,7 @@ const SYMPTOMS: Record<string, (choices: Record<string, string>, now: LabStatus)
     expect((await visit(now.urls.https, {})).code).toBe(200);
     expect(now.floating_address.holders).toEqual(['lb-01', 'lb-02']);
     expect(now.healthy).toBe(false);
-    const shown = await status();
+    const shown = await statusText();
     expect(shown.exitCode).toBe(1);
     expect(shown.text).toMatch(/split brain: lb-01 and lb-02 both hold 172\.16\.\d+\.5/);
     // Prometheus sees it too: the SplitBrain alert fires (a scrape, then 10 s pending).
@@ -350,7 +353,7 @@ describeWithDocker('drills', () => {
         /breaks:|nft (insert|add|-f)|read_only|5001|healthz|state maint|virtual_router_id/,
       );
       const { choices: picked } = JSON.parse(await readFile(path.join(dir, '.infra', 'drill.json'), 'utf8'));
-      await SYMPTOMS[name](picked ?? {}, (await status()).json);
+      await SYMPTOMS[name](picked ?? {}, await statusJson());
 
       const broken = await infra(['drill', 'check', '--name', lab, '--json', '--hint'], { cwd });
       const before = JSON.parse(broken.stdout);
