@@ -14,7 +14,7 @@ export interface LoadReport {
   duration_s: number;
   requests: number;
   requests_per_second: number;
-  latency_ms: { p50: number; p95: number; p99: number; max: number };
+  latency_ms: { p50: number; p90: number; p95: number; p99: number; max: number };
   /** Responses by status class and requests without one, by kind. */
   errors: { total: number; by_kind: Record<string, number> };
   /** Share of responses each web server answered, in % (by X-Served-By), rounded to one decimal. */
@@ -130,6 +130,7 @@ export class Tally {
       requests_per_second,
       latency_ms: {
         p50: round(percentile(sorted, 50), 1),
+        p90: round(percentile(sorted, 90), 1),
         p95: round(percentile(sorted, 95), 1),
         p99: round(percentile(sorted, 99), 1),
         max: round(sorted[sorted.length - 1] ?? 0, 1),

@@ -13,7 +13,7 @@ interface Run {
   report: {
     requests: number;
     requests_per_second: number;
-    latency_ms: { p50: number; p95: number; p99: number };
+    latency_ms: { p50: number; p90: number; p95: number; p99: number };
     errors: { total: number; by_kind: Record<string, number> };
     shares: Record<string, number>;
     latency_by_server_ms: Record<string, { p50: number; p99: number }>;

@@ -50,7 +50,7 @@ function writeRun(io: Io, run: LoadRun): void {
   line('requests', `${r.requests} in ${r.duration_s} s: ${r.requests_per_second} req/s`);
   line(
     'latency',
-    `p50 ${r.latency_ms.p50} ms · p95 ${r.latency_ms.p95} ms · p99 ${r.latency_ms.p99} ms · max ${r.latency_ms.max} ms`,
+    `p50 ${r.latency_ms.p50} ms · p90 ${r.latency_ms.p90} ms · p95 ${r.latency_ms.p95} ms · p99 ${r.latency_ms.p99} ms · max ${r.latency_ms.max} ms`,
   );
   line(
     'answered by',
