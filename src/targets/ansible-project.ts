@@ -159,10 +159,21 @@ function playbook(lab: Lab): string {
         name: db
         tasks_from: user
       when: "'db' in infra_roles and not infra_packages_pending"
-${lab.capabilities.firewalls ? FIREWALL_PLAY(all) : ''}`;
+${lab.capabilities.firewalls ? FIREWALL_READ + FIREWALL_PLAY(all) : ''}`;
 }
 
-/** `secured`: the firewalls go on last, one server at a time, each with a rollback armed until SSH gets through. */
+/** `secured`: whether each server's firewall is the lab's yet, read at its own pace (the play after is serial). */
+const FIREWALL_READ = `    - name: Whether this server's firewall is the lab's yet (secured)
+      ansible.builtin.import_role:
+        name: firewall
+        tasks_from: pending
+      when: not infra_packages_pending
+`;
+
+/**
+ * `secured`: the firewalls go on last, one server at a time, each with a rollback armed until SSH gets through;
+ * only where the read above found something to do.
+ */
 const FIREWALL_PLAY = (hosts: string) => `
 - name: The firewalls (secured), last, one server at a time, each rolled back unless SSH still gets through
   hosts: ${hosts}
@@ -171,7 +182,7 @@ const FIREWALL_PLAY = (hosts: string) => `
   serial: 1
   roles:
     - role: firewall
-      when: not infra_packages_pending
+      when: not infra_packages_pending and infra_firewall_pending
 `;
 
 /** One variable in YAML's block style, as ansible-lint's yamllint wants it (spaced, lines under 160 characters). */
