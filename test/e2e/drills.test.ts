@@ -367,9 +367,6 @@ describeWithDocker('drills', () => {
           detail: expect.stringContaining('lb-02 could not take the address (keepalived does not run there'),
         });
       }
-      const listed = JSON.parse((await infra(['ls', '--json'], { cwd })).stdout);
-      expect(listed.find((l: { name: string }) => l.name === lab).drill).toMatchObject({ name, solved: false });
-
       const { choices } = JSON.parse(await readFile(path.join(dir, '.infra', 'drill.json'), 'utf8'));
       await FIXES[name](choices ?? {});
       const junit = path.join(cwd, `${name}.xml`);
@@ -420,13 +417,20 @@ describeWithDocker('drills', () => {
     const [first, second] = ['replication-stopped', 'replica-writable'];
     expect((await infra(['drill', 'start', first, '--name', lab], { cwd })).exitCode).toBe(0);
     const { choices } = JSON.parse(await readFile(path.join(dir, '.infra', 'drill.json'), 'utf8'));
+    // `infra ls` shows each lab's drill as its last check left it (once here: it reads the same file for every drill).
+    const listed = async () =>
+      JSON.parse((await infra(['ls', '--json'], { cwd })).stdout).find((l: { name: string }) => l.name === lab).drill;
+    expect((await infra(['drill', 'check', '--name', lab], { cwd })).exitCode).toBe(1);
+    expect(await listed()).toMatchObject({ name: first, solved: false });
     await FIXES[first](choices ?? {});
     expect((await infra(['drill', 'check', '--name', lab], { cwd })).exitCode).toBe(0);
+    expect(await listed()).toMatchObject({ name: first, solved: true, solved_at: expect.any(String) });
 
     const next = await infra(['drill', 'start', second, '--name', lab], { cwd });
     expect(next.exitCode).toBe(0);
     expect(next.stdout).toContain(`drill "${first}" was solved; ended it and restored the lab`);
     expect(JSON.parse(await readFile(path.join(dir, '.infra', 'drill.json'), 'utf8')).drill).toBe(second);
+    expect(await listed()).toMatchObject({ name: second, solved: null });
 
     const blocked = await infra(['drill', 'start', first, '--name', lab], { cwd });
     expect(blocked.exitCode).toBe(2);
