@@ -1,6 +1,7 @@
-// The load generator: autocannon (the only module that loads it, on a load's start: a fifth of a second otherwise) sends the requests, on as many connections as asked
-// or at a fixed rate, over HTTP or HTTPS; infra's tally (src/load/tally.ts) records what each response said — its
-// status, latency, the web server that answered (X-Served-By), a write's id, a read that found that write missing.
+// The load generator: autocannon (the only module that loads it, when a load starts: it is a fifth of a second of a
+// command's start) sends the requests, on as many connections as asked or at a fixed rate, over HTTP or HTTPS;
+// infra's tally (src/load/tally.ts) records what each response said — its status, latency, the web server that
+// answered (X-Served-By), a write's id, a read that found that write missing.
 import type { Tally } from '../load/tally.js';
 import type { LoadPath } from '../load/result.js';
 
