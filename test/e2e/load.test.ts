@@ -73,7 +73,7 @@ describeWithDocker('infra load', () => {
 
   it('--during "fail web-01": the failure window, its failed requests and when the rate was back', async () => {
     try {
-      const { result } = await load(['--duration', '9s', '--during', 'fail web-01']);
+      const { result } = await load(['--duration', '12s', '--during', 'fail web-01']);
       const { during, report } = result.runs[0];
       expect(during).toMatchObject({ command: 'fail web-01', exit_code: 0 });
       expect(during!.started_s).toBeGreaterThanOrEqual(2);
