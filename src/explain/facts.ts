@@ -262,7 +262,7 @@ export function labFacts(lab: Lab, live?: LiveFacts, ports?: { http: number; htt
       what: 'databases (3306) and application servers (5000)',
       exposed: false,
       consequence:
-        "not published by the lab: only the lab network reaches the databases, only their own server the apps; infra's own commands reach the databases through a short-lived forwarder that publishes a port on 127.0.0.1 while they run",
+        "not published by the lab: only the lab network reaches the databases, only their own server the apps; infra's own commands reach the databases through its forwarder container on the lab network, which publishes nothing: a command relays a port on 127.0.0.1 of its own to them while it runs",
     },
     {
       what: 'replication traffic between the databases',

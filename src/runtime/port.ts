@@ -64,7 +64,7 @@ export interface PortBinding {
   hostPort: string;
 }
 
-/** A short-lived forwarder: a 127.0.0.1 port per server's database, for as long as a piece of work needs it. */
+/** A 127.0.0.1 port per server's database, for as long as a piece of work needs it (closed by `close`). */
 export interface Forward {
   ports: Record<string, number>;
   close(): Promise<void>;

@@ -130,13 +130,15 @@ describeWithDocker('lab lifecycle', () => {
   });
 
   it('down removes containers and network but keeps the data; down --volumes removes it', async () => {
+    const neighbour = await byLabel('container', label(second));
     const down = await infra(['down', '--name', lab], { cwd });
     expect(down.exitCode).toBe(0);
     expect(await byLabel('container', label(lab))).toEqual([]);
     expect(await byLabel('network', label(lab))).toEqual([]);
     expect(await byLabel('volume', label(lab))).toHaveLength(2);
-    // The other lab is untouched.
-    expect(await byLabel('container', label(second))).toHaveLength(10);
+    // The other lab is untouched: its ten containers and infra's tools container.
+    expect(neighbour).toHaveLength(11);
+    expect(await byLabel('container', label(second))).toEqual(neighbour);
 
     const gone = await infra(['down', '--name', lab, '--volumes'], { cwd });
     expect(gone.exitCode).toBe(0);

@@ -41,10 +41,13 @@ describeWithDocker('reset', () => {
   });
 
   it('refuses to delete volumes without --yes when it cannot ask', async () => {
+    const before = await byLabel('container', `dev.infra.lab=${labs[0]}`);
     const run = await infra(['reset', '--name', labs[0]], { cwd });
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain('--yes');
-    expect(await byLabel('container', `dev.infra.lab=${labs[0]}`)).toHaveLength(10);
+    // Its ten containers and infra's tools container, untouched.
+    expect(before).toHaveLength(11);
+    expect(await byLabel('container', `dev.infra.lab=${labs[0]}`)).toEqual(before);
   });
 
   it('reset --all --yes removes both labs, even with their folders gone, and leaves foreign resources alone', async () => {

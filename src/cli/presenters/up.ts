@@ -80,7 +80,7 @@ export function presentUpPlan(io: Io, plan: UpPlan, options: { json: boolean }):
       plan.files.map((f) => `              ${f}\n`).join('') +
       `2. images    ${plan.images.join(', ') || 'none to build'} (built when missing)\n` +
       `3. start     docker compose up -d --wait: ${plan.containers.join(', ')}\n` +
-      `4. replication (${flavourOf(lab).name}), through a short-lived forwarder container:\n\n` +
+      `4. replication (${flavourOf(lab).name}), through infra's forwarder container:\n\n` +
       formatPlan(replication) +
       `\n5. smoke     ${plan.smoke ? 'the smoke checks' : 'skipped (--no-smoke)'}\n`,
   );
