@@ -1,6 +1,7 @@
 // Shared helpers of the end-to-end tests: they drive the built binary against the real Docker engine, one lab per
 // test file under a unique name, torn down even when a test fails. With CI=true a missing engine fails the suite.
 import { execa, execaSync } from 'execa';
+import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './fixtures.js';
 import { PORTS } from '../../src/topology/lab-constants.js';
@@ -38,6 +39,17 @@ export interface Run {
   stderr: string;
 }
 
+/**
+ * Where the suite's time goes, a command at a time: with INFRA_E2E_COMMAND_LOG=<file>, each infra command a test ran
+ * appends `<ended, epoch ms> <took, ms> <test> | <arguments>`.
+ */
+function logCommand(args: string[], durationMs: number): void {
+  const file = process.env.INFRA_E2E_COMMAND_LOG;
+  if (!file) return;
+  const test = expect.getState().currentTestName ?? '(before the tests)';
+  appendFileSync(file, `${Date.now()} ${durationMs.toFixed(0)} ${test} | ${args.join(' ')}\n`);
+}
+
 export async function infra(args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<Run> {
   const result = await execa('node', [infraBin, ...args], {
     cwd: options.cwd,
@@ -45,6 +57,7 @@ export async function infra(args: string[], options: { cwd: string; env?: Record
     env: { NO_COLOR: '1', ...options.env },
     timeout: 15 * 60_000,
   });
+  logCommand(args, result.durationMs);
   return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
