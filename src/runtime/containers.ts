@@ -4,6 +4,7 @@ import type Docker from 'dockerode';
 import { LABEL, labFilter } from '../topology/labels.js';
 import type { ComponentState, ContainerState, Health, LiveComponent, Removed } from './port.js';
 import { PORTS } from '../topology/lab-constants.js';
+import { execIn } from './exec.js';
 
 export async function labContainers(docker: Docker, lab?: string): Promise<ComponentState[]> {
   const list = await docker.listContainers({ all: true, filters: { label: labFilter(lab) } });
@@ -194,32 +195,8 @@ const passedSinceDockerCheck = new Set<string>();
 const lastFailedTest = new Map<string, number>();
 const RETEST_MS = 1000;
 
-/** Runs a command in a container through the engine API (no docker CLI process); true when it exits 0 in time. */
+/** True when the health check's command exits 0 in time (run through the engine API: src/runtime/exec.ts). */
 async function passes(docker: Docker, id: string, command: string[], timeoutMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const exec = await docker.getContainer(id).exec({ Cmd: command, AttachStdout: true, AttachStderr: true });
-    const stream = await exec.start({ hijack: true, stdin: false });
-    const ended = new Promise<boolean>((resolve) => {
-      stream.on('end', () => resolve(true));
-      stream.on('close', () => resolve(true));
-      stream.on('error', () => resolve(false));
-      stream.resume();
-    });
-    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
-    const inTime = await Promise.race([ended, late]);
-    stream.destroy();
-    if (!inTime) return false;
-    // The output ends as the process exits; the engine may record its exit code a moment later.
-    for (let tries = 0; ; tries++) {
-      const state = await exec.inspect();
-      if (!state.Running || tries === 20) return !state.Running && state.ExitCode === 0;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  } catch {
-    // Gone or stopped meanwhile: no verdict.
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
+  const result = await execIn(docker, id, command, { timeoutMs });
+  return !result.timedOut && result.exitCode === 0;
 }

@@ -1,6 +1,6 @@
-// The ContainerRuntime on a real engine: dockerode for inspect, state, logs and the forwarder; execa for
-// `docker compose`, `docker build` and `docker exec`. The only module (with its helpers in this folder) that knows
-// either library.
+// The ContainerRuntime on a real engine: dockerode for inspect, state, logs, exec and the forwarder; execa for
+// `docker compose`, `docker build` and the throw-away helpers (`docker run --rm`). The only module (with its helpers
+// in this folder) that knows either library.
 import Docker from 'dockerode';
 import path from 'node:path';
 import { CommandError, EnvironmentError } from '../errors.js';
@@ -9,13 +9,14 @@ import type { ImageBuild } from '../render/images.js';
 import { LABEL } from '../topology/labels.js';
 import { BASE_IMAGE } from '../templating/base-image.js';
 import { labContainers, labFolder, labNames, labVolumes, logTail, removeLab } from './containers.js';
+import { execIn } from './exec.js';
 import { openForward } from './forward.js';
 import type { BuildOptions, CommandResult, ContainerRuntime, Forward, PortBinding } from './port.js';
 
 export class DockerRuntime implements ContainerRuntime {
   /**
-   * `log` receives each command infra runs (`docker compose …`, `docker build …`, `docker exec …`), for --verbose;
-   * the engine API calls through dockerode are not commands and are not logged.
+   * `log` receives each command infra runs (`docker compose …`, `docker build …`, and each exec as the `docker exec`
+   * that does the same), for --verbose; the other engine API calls through dockerode are not logged.
    */
   constructor(
     private readonly docker: Docker = new Docker(),
@@ -123,9 +124,11 @@ export class DockerRuntime implements ContainerRuntime {
     return (await this.docker.getContainer(id).inspect()).State.Running;
   }
 
+  /** Through the engine API (src/runtime/exec.ts); --verbose shows the `docker exec` that does the same. */
   async exec(container: string, command: string[]): Promise<CommandResult> {
-    const result = await this.run(['exec', container, ...command]);
-    return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
+    this.log(`$ docker exec ${container} ${command.join(' ')}`);
+    const { exitCode, stdout, stderr } = await execIn(this.docker, container, command);
+    return { exitCode, stdout, stderr };
   }
 
   logTail(id: string, lines: number) {
