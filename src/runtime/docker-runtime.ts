@@ -1,7 +1,7 @@
 // The ContainerRuntime on a real engine: dockerode for inspect, state, logs, exec and the forwarder; execa for
 // `docker compose`, `docker build` and the throw-away helpers (`docker run --rm`). The only module (with its helpers
 // in this folder) that knows either library.
-import Docker from 'dockerode';
+import type DockerClient from 'dockerode';
 import path from 'node:path';
 import { CommandError, EnvironmentError } from '../errors.js';
 import { LAB_FILES } from '../paths.js';
@@ -9,6 +9,7 @@ import type { ImageBuild } from '../render/images.js';
 import { LABEL } from '../topology/labels.js';
 import { BASE_IMAGE } from '../templating/base-image.js';
 import { labContainers, labFolder, labNames, labVolumes, logTail, removeLab } from './containers.js';
+import { Docker } from './dockerode.js';
 import { execIn } from './exec.js';
 import { openForward } from './forward.js';
 import type { BuildOptions, CommandResult, ContainerRuntime, Forward, PortBinding } from './port.js';
@@ -19,7 +20,7 @@ export class DockerRuntime implements ContainerRuntime {
    * that does the same), for --verbose; the other engine API calls through dockerode are not logged.
    */
   constructor(
-    private readonly docker: Docker = new Docker(),
+    private readonly docker: DockerClient = new Docker(),
     private readonly log: (line: string) => void = () => undefined,
   ) {}
 
