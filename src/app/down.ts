@@ -1,7 +1,7 @@
 // Use case `down`: removes the lab's containers and network, found by label; volumes (the data) only with --volumes.
 import { resolveLabName, type LabTarget } from './lab-target.js';
 import { forgetPrimary } from '../render/write-lab.js';
-import { writeFaults } from '../ops/faults.js';
+import { writeFaults } from '../ops/fault-record.js';
 import type { Removed } from '../runtime/port.js';
 import type { AppEnv } from './context.js';
 

@@ -8,7 +8,7 @@ import { labEndpoint } from './lab-endpoint.js';
 import { readLabState } from '../render/write-lab.js';
 import { request } from '../checks/check.js';
 import type { AppEnv } from './context.js';
-import { readFaults } from '../ops/faults.js';
+import { readFaults } from '../ops/fault-record.js';
 import { describeCompare, readLastCompare } from '../load/last-compare.js';
 
 const OBSERVED_REQUESTS = 6;

@@ -7,7 +7,7 @@ import { makeFault, healFaults, type FaultRequest } from './fault.js';
 import { powerServer } from './power.js';
 import { readStatus } from './status.js';
 import { takeDown } from './down.js';
-import { readFaults } from '../ops/faults.js';
+import { readFaults } from '../ops/fault-record.js';
 
 const LAB = 'grey';
 

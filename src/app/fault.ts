@@ -3,7 +3,8 @@
 // server, not twice), so a refused fault changes nothing.
 import { UsageError } from '../errors.js';
 import { describeFault, faultId, SHAPING_KINDS, type Fault, type FaultKind } from '../faults/fault.js';
-import { applyFault, readFaults, removeFault, writeFaults, type FaultTarget } from '../ops/faults.js';
+import { applyFault, removeFault, type FaultTarget } from '../ops/faults.js';
+import { readFaults, writeFaults } from '../ops/fault-record.js';
 import { requireSecrets } from '../render/secrets.js';
 import { nameFlag, type Lab } from '../topology/types.js';
 import type { AppEnv } from './context.js';

@@ -7,7 +7,7 @@ import { floatingAddressHolders } from '../ops/floating-address.js';
 import { serverCounters, type ServerCounters } from '../ops/haproxy.js';
 import type { ComponentState, ContainerRuntime } from '../runtime/port.js';
 import { readLabState } from '../render/write-lab.js';
-import { readFaults } from '../ops/faults.js';
+import { readFaults } from '../ops/fault-record.js';
 import { readLiveRun, type LiveRun } from '../load/live-run.js';
 import { frontLoadBalancer, type Lab } from '../topology/types.js';
 import { recordedPrimary } from './lab-target.js';

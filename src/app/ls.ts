@@ -3,7 +3,7 @@
 import type { AppEnv } from './context.js';
 import { summarise } from './status.js';
 import { readDrillState } from './drill.js';
-import { readFaults } from '../ops/faults.js';
+import { readFaults } from '../ops/fault-record.js';
 import { readLabState } from '../render/write-lab.js';
 
 export interface LabListing {

@@ -11,7 +11,7 @@ import { runChecks, CHECK_NAMES } from '../checks/runner.js';
 import { serverStates } from '../ops/haproxy.js';
 import type { CheckContext, CheckResult } from '../checks/check.js';
 import { smokeReport, type SmokeReport } from '../report/smoke-report.js';
-import { readFaults } from '../ops/faults.js';
+import { readFaults } from '../ops/fault-record.js';
 import { labContext, type AppEnv, type LabContext } from './context.js';
 import { labEndpoint, monitoringUrls } from './lab-endpoint.js';
 import { renderedLabModel, resolveLabName, runningFolder, type LabTarget } from './lab-target.js';

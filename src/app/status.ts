@@ -2,7 +2,7 @@
 // components with state and health, the LB URL, the lab folder; exit 1 when anything is not healthy.
 import path from 'node:path';
 import type { Fault } from '../faults/fault.js';
-import { readFaults } from '../ops/faults.js';
+import { readFaults } from '../ops/fault-record.js';
 import { isHelper, isReady, type ComponentState, type ContainerState, type Health } from '../runtime/port.js';
 import { resolveLabName, type LabTarget } from './lab-target.js';
 import { serverStates } from '../ops/haproxy.js';

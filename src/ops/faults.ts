@@ -1,7 +1,7 @@
-// Makes and undoes the faults of `infra fault` on a running Docker lab, and keeps their record in the lab folder.
+// Makes and undoes the faults of `infra fault` on a running Docker lab (their record: ops/fault-record.ts).
 // Network faults run in a short-lived helper joined to the server's namespace (src/faults/network.ts says what it
 // runs there); `lag` is a statement on the replica's database, through the forwarder.
-import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { SessionOpener } from '../database/session.js';
@@ -9,9 +9,7 @@ import { EnvironmentError, StepError } from '../errors.js';
 import type { Fault } from '../faults/fault.js';
 import { applyScript, NETEM_OPTION, NETEM_PROBE, removeScript } from '../faults/network.js';
 import { flavourOf } from '../flavours/index.js';
-import { LAB_FILES } from '../paths.js';
 import { networkToolsImage } from '../render/images.js';
-import { replaceJson } from '../render/write-lab.js';
 import type { LabSecrets } from '../render/secrets.js';
 import type { ContainerRuntime } from '../runtime/port.js';
 import { containerName, type Lab } from '../topology/types.js';
@@ -23,25 +21,6 @@ export interface FaultTarget {
   lab: Lab;
   dir: string;
   secrets: LabSecrets;
-}
-
-/** The lab's active faults, oldest first; none when the record is absent. */
-export async function readFaults(dir: string): Promise<Fault[]> {
-  try {
-    return JSON.parse(await readFile(path.join(dir, LAB_FILES.faults), 'utf8')) as Fault[];
-  } catch {
-    return [];
-  }
-}
-
-/** Written whole beside it, then renamed: an interrupted write never leaves half a record. */
-export async function writeFaults(dir: string, faults: Fault[]): Promise<void> {
-  const file = path.join(dir, LAB_FILES.faults);
-  if (faults.length === 0) {
-    await rm(file, { force: true });
-    return;
-  }
-  await replaceJson(file, faults);
 }
 
 /** Makes `fault` on the lab. `onBuild` is told when the network tools image is built first (once per machine). */
