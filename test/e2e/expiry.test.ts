@@ -44,7 +44,7 @@ describeWithDocker('labs that expire', () => {
       expect.objectContaining({ lab: expiring, removed: expect.objectContaining({ volumes: 2 }) }),
     );
     expect(await everything(expiring)).toEqual([]);
-    // Its ten containers and infra's tools container, as before.
+    // Its ten containers and infra's forwarder container, as before.
     expect(neighbours).toHaveLength(11);
     expect(await byLabel('container', `dev.infra.lab=${neighbour}`)).toEqual(neighbours);
   });

@@ -136,7 +136,7 @@ describeWithDocker('lab lifecycle', () => {
     expect(await byLabel('container', label(lab))).toEqual([]);
     expect(await byLabel('network', label(lab))).toEqual([]);
     expect(await byLabel('volume', label(lab))).toHaveLength(2);
-    // The other lab is untouched: its ten containers and infra's tools container.
+    // The other lab is untouched: its ten containers and infra's forwarder container.
     expect(neighbour).toHaveLength(11);
     expect(await byLabel('container', label(second))).toEqual(neighbour);
 

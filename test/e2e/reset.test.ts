@@ -45,7 +45,7 @@ describeWithDocker('reset', () => {
     const run = await infra(['reset', '--name', labs[0]], { cwd });
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain('--yes');
-    // Its ten containers and infra's tools container, untouched.
+    // Its ten containers and infra's forwarder container, untouched.
     expect(before).toHaveLength(11);
     expect(await byLabel('container', `dev.infra.lab=${labs[0]}`)).toEqual(before);
   });
