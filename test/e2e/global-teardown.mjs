@@ -17,6 +17,10 @@ export default async function teardown() {
       reject: false,
     });
     if (reset.exitCode !== 0) console.error(`could not remove the shared lab ${lab.name}:\n${reset.stderr}`);
+    // The run's log says what its end costs (a stop's CI once spent minutes after the summary, the engine idle).
+    else console.error(`removed the shared lab ${lab.name} in ${(reset.durationMs / 1000).toFixed(1)} s`);
   }
+  const started = performance.now();
   rmSync(root, { recursive: true, force: true });
+  console.error(`removed the shared labs' folder in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
