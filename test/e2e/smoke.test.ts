@@ -189,6 +189,8 @@ describeWithDocker('smoke suite', () => {
   it('infra smoke writes JSON and a JUnit report, exit 0', async () => {
     const junit = path.join(cwd, 'smoke.xml');
     const { exitCode, report } = await smoke('--junit', junit, '--skip', 'failover');
+    // The failed checks with their detail first: a failure names the check (once it failed with exit 1 alone).
+    expect(report.checks.filter((check) => check.status === 'failed')).toEqual([]);
     expect(exitCode).toBe(0);
     expect(report.passed).toBe(true);
     expect(statuses(report).failover).toBe('skipped');
