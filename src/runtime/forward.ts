@@ -12,7 +12,7 @@ import { LABEL } from '../topology/labels.js';
 import { toolAddresses } from '../topology/addressing.js';
 import type { Forward } from './port.js';
 
-export function forwarderName(lab: string): string {
+function forwarderName(lab: string): string {
   return `infra-${lab}-forward`;
 }
 
@@ -119,7 +119,7 @@ async function labForwarder(
         : {}),
     });
   try {
-    return (await startAtFreeAddress(create, await toolsAddresses(docker, options.network))).container;
+    return await startAtFreeAddress(create, await toolsAddresses(docker, options.network));
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode !== 409) throw error;
     // Another command created it a moment ago.
@@ -137,7 +137,7 @@ function notFound(error: { statusCode?: number }): undefined {
 }
 
 /**
- * A secured lab's firewalls let infra's tools in from the tools range only (topology/addressing.ts): the tools
+ * A secured lab's firewalls let infra's tools in from the tools range only (topology/addressing.ts): the
  * forwarder takes the first free address there. Another lab network has no fixed plan: any address does.
  */
 async function toolsAddresses(docker: Docker, network: string): Promise<(string | undefined)[]> {
@@ -147,20 +147,17 @@ async function toolsAddresses(docker: Docker, network: string): Promise<(string 
 }
 
 /** Creates and starts a container at the first address another running tool does not hold. */
-export async function startAtFreeAddress(
+async function startAtFreeAddress(
   create: (address?: string) => Promise<Docker.Container>,
   addresses: (string | undefined)[],
-): Promise<{ container: Docker.Container; close: () => Promise<void> }> {
+): Promise<Docker.Container> {
   for (const [i, address] of addresses.entries()) {
     const container = await create(address);
-    const close = async () => {
-      await container.remove({ force: true }).catch(() => undefined);
-    };
     try {
       await container.start();
-      return { container, close };
+      return container;
     } catch (error) {
-      await close();
+      await container.remove({ force: true }).catch(() => undefined);
       const taken = /address already in use|no available ip/i.test((error as Error).message);
       if (!taken || i === addresses.length - 1) throw error;
     }
