@@ -27,8 +27,64 @@ const poolOptions = {
   connectionLimit: 4,
   enableKeepAlive: true,
 };
+/** When each pooled connection last answered: one idle longer than TRUSTED_IDLE_MS is pinged before it is used. */
+const lastAnswered = new WeakMap<object, number>();
+const TRUSTED_IDLE_MS = 500;
+/** A ping unanswered this long marks a connection to a server that vanished without closing it. */
+const PING_TIMEOUT_MS = 1000;
+
+function pooled(host: string): mysql.Pool {
+  const pool = mysql.createPool({ ...poolOptions, host });
+  pool.on('connection', (connection) => lastAnswered.set(connection, Date.now()));
+  return pool;
+}
+
+/**
+ * A statement on one of the pool's connections. A connection idle for a while is pinged first: when its server's
+ * network namespace died (its server restarted or was recreated under the same address), the connection looks open
+ * but the first packet on it is refused. That one is dropped and another taken, before any statement is sent, so
+ * a visitor gets an answer and nothing runs twice.
+ */
+async function withConnection<T>(pool: mysql.Pool, use: (db: mysql.PoolConnection) => Promise<T>): Promise<T> {
+  const db = await liveConnection(pool);
+  try {
+    const result = await use(db);
+    lastAnswered.set(db.connection, Date.now());
+    db.release();
+    return result;
+  } catch (error) {
+    // A connection broken under a statement goes; one whose statement failed (read-only, say) serves the next.
+    if ((error as { fatal?: boolean }).fatal) db.destroy();
+    else db.release();
+    throw error;
+  }
+}
+
+async function liveConnection(pool: mysql.Pool): Promise<mysql.PoolConnection> {
+  for (let attempt = 0; ; attempt++) {
+    const db = await pool.getConnection();
+    if (Date.now() - (lastAnswered.get(db.connection) ?? 0) <= TRUSTED_IDLE_MS) return db;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        db.ping(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('ping unanswered')), PING_TIMEOUT_MS);
+        }),
+      ]);
+      return db;
+    } catch (error) {
+      db.destroy();
+      // Every idle connection the pool held may be dead; a new one then tells a real outage.
+      if (attempt > poolOptions.connectionLimit) throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
 /** This server's own database: the primary or a replica. Reads go here. */
-const local = mysql.createPool({ ...poolOptions, host: '127.0.0.1' });
+const local = pooled('127.0.0.1');
 
 /** The primary's pool, for the name primary.json gives; re-read when the file changes. */
 let primary: { host: string; pool: mysql.Pool; fileVersion: number } | undefined;
@@ -46,7 +102,7 @@ function primaryPool(): { host: string; pool: mysql.Pool } {
     // Its own server's database over loopback, like the reads: the same connection whatever the firewall.
     primary = {
       host,
-      pool: mysql.createPool({ ...poolOptions, host: host === env.server ? '127.0.0.1' : host }),
+      pool: pooled(host === env.server ? '127.0.0.1' : host),
       fileVersion: version,
     };
   } else {
@@ -67,12 +123,12 @@ const MOVED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ETIMEDOUT', 'ENOTFOUND',
  * to name another (checking primary.json every 100 ms, 10 s at most) and is tried there: a visitor sees a slower
  * answer during a switchover, not an error. Only statements that did not run are retried, so nothing is written twice.
  */
-async function onPrimary<T>(write: (pool: mysql.Pool, host: string) => Promise<T>): Promise<T> {
+async function onPrimary<T>(write: (db: Queryable, host: string) => Promise<T>): Promise<T> {
   const deadline = Date.now() + WRITE_WAIT_MS;
   for (;;) {
     const { pool, host } = primaryPool();
     try {
-      return await write(pool, host);
+      return await withConnection(pool, (db) => write(db, host));
     } catch (error) {
       const e = error as { errno?: number; code?: string };
       // A pool closed under a write that waited for a connection: the statement never reached a server.
@@ -94,26 +150,27 @@ class HttpError extends Error {
 }
 
 type Rows = mysql.RowDataPacket[];
+type Queryable = Pick<mysql.PoolConnection, 'query'>;
 
 let gtidVariable: Promise<string> | undefined;
 
 /** The variable holding a server's executed GTIDs: asked once, the flavour does not change under a running app. */
-function gtidVariableOf(pool: mysql.Pool): Promise<string> {
-  gtidVariable ??= pool
+function gtidVariableOf(db: Queryable): Promise<string> {
+  gtidVariable ??= db
     .query<Rows>('SELECT VERSION() AS v')
     .then(([rows]) => (/mariadb/i.test(String(rows[0].v)) ? '@@GLOBAL.gtid_current_pos' : '@@GLOBAL.gtid_executed'));
   gtidVariable.catch(() => (gtidVariable = undefined));
   return gtidVariable;
 }
 
-async function gtidPosition(pool: mysql.Pool): Promise<string> {
-  const [rows] = await pool.query<Rows>(`SELECT ${await gtidVariableOf(pool)} AS pos`);
+async function gtidPosition(db: Queryable): Promise<string> {
+  const [rows] = await db.query<Rows>(`SELECT ${await gtidVariableOf(db)} AS pos`);
   return String(rows[0].pos ?? '');
 }
 
 /** Read-only flag and GTID position of a database in one round trip; the role follows from the primary's name. */
-async function databaseState(pool: mysql.Pool): Promise<{ role: string; read_only: boolean; gtid_position: string }> {
-  const [rows] = await pool.query<Rows>(`SELECT @@GLOBAL.read_only AS ro, ${await gtidVariableOf(pool)} AS pos`);
+async function databaseState(db: Queryable): Promise<{ role: string; read_only: boolean; gtid_position: string }> {
+  const [rows] = await db.query<Rows>(`SELECT @@GLOBAL.read_only AS ro, ${await gtidVariableOf(db)} AS pos`);
   return { role: localRole(), read_only: Number(rows[0].ro) === 1, gtid_position: String(rows[0].pos ?? '') };
 }
 
@@ -160,7 +217,7 @@ async function route(req: http.IncomingMessage): Promise<[number, unknown]> {
   // Liveness for Docker's health check: the process answers, whatever its database does.
   if (url.pathname === '/api/live' && method === 'GET') return [200, { status: 'live', server: env.server }];
   if (url.pathname === '/api/health' && method === 'GET') {
-    await local.query('SELECT 1');
+    await withConnection(local, (db) => db.query('SELECT 1'));
     return [200, { status: 'ok', server: env.server }];
   }
   if (url.pathname === '/api/whoami' && method === 'GET') {
@@ -170,7 +227,7 @@ async function route(req: http.IncomingMessage): Promise<[number, unknown]> {
         server: env.server,
         app_host: os.hostname(),
         request: forwardedFor(req),
-        database: await databaseState(local),
+        database: await withConnection(local, databaseState),
       },
     ];
   }
@@ -178,18 +235,18 @@ async function route(req: http.IncomingMessage): Promise<[number, unknown]> {
     const body = await readBody(req);
     const note = (body as { note?: unknown }).note;
     if (note !== undefined && typeof note !== 'string') throw new HttpError(400, '"note" must be a string');
-    const [result, host, position] = await onPrimary(async (pool, host) => {
-      const [inserted] = await pool.query<mysql.ResultSetHeader>('INSERT INTO visits (server) VALUES (?)', [
-        env.server,
-      ]);
-      return [inserted, host, await gtidPosition(pool).catch(() => null)] as const;
+    const [result, host, position] = await onPrimary(async (db, host) => {
+      const [inserted] = await db.query<mysql.ResultSetHeader>('INSERT INTO visits (server) VALUES (?)', [env.server]);
+      return [inserted, host, await gtidPosition(db).catch(() => null)] as const;
     });
     return [201, { id: result.insertId, written_by: env.server, written_to: host, gtid_position: position }];
   }
   const match = url.pathname.match(/^\/api\/visits\/([^/]+)$/);
   if (match && method === 'GET') {
     if (!/^[1-9]\d{0,17}$/.test(match[1])) throw new HttpError(400, 'the visit id must be a positive whole number');
-    const [rows] = await local.query<Rows>('SELECT id, server, created_at FROM visits WHERE id = ?', [match[1]]);
+    const [rows] = await withConnection(local, (db) =>
+      db.query<Rows>('SELECT id, server, created_at FROM visits WHERE id = ?', [match[1]]),
+    );
     if (rows.length === 0)
       throw new HttpError(404, `no visit ${match[1]} in the ${localRole()} database of ${env.server} (yet)`);
     return [
