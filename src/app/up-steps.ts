@@ -11,9 +11,7 @@ import { isHelper, isReady, type ComponentState } from '../runtime/port.js';
 import { frontLoadBalancer, webServers } from '../topology/types.js';
 import { applyFirewalls } from '../ops/firewall.js';
 import { publishedStates, serverStates, waitForStates } from '../ops/haproxy.js';
-import { request } from '../checks/check.js';
-import { waitFor, type Clock } from '../wait/wait-for.js';
-import { labEndpoint, type LabEndpoint } from './lab-endpoint.js';
+import { labEndpoint, untilServerAnswers } from './lab-endpoint.js';
 import { replicateLab } from '../ops/databases.js';
 import type { LabContext } from './context.js';
 import { ensureImages, imageProgress } from './images.js';
@@ -98,8 +96,14 @@ export const startStep: UpStep = {
     const deadline = clock.now() + settings.timeoutSeconds * 1000;
     const web = webServers(lab).map((s) => s.name);
     await waitForStates(read, web, 'UP', deadline, { clock, intervalMs: 25 });
-    const reattached = web.filter((s) => repaired.some((c) => c.server === s));
-    if (endpoint) for (const server of reattached) await untilItAnswers(endpoint, server, deadline, clock);
+    // A server whose host this run started (recreated, restarted) or reattached is UP before HAProxy lets go of
+    // what it held to the old one: it serves once it answers a request of its own.
+    const restarted = web.filter(
+      (s) =>
+        repaired.some((c) => c.server === s) ||
+        containers.some((c) => c.server === s && c.component === 'host' && Date.parse(c.startedAt) >= startedAt),
+    );
+    if (endpoint) for (const server of restarted) await untilServerAnswers(endpoint, server, deadline, clock);
     note(
       `${containers.length} containers healthy, ${web.join(' and ')} UP in HAProxy` +
         (repaired.length ? `; reattached ${repaired.map((c) => c.name).join(', ')} to their server's network` : ''),
@@ -157,31 +161,6 @@ export const smokeStep: UpStep = {
 
 /** After `render`, in this order: a lab an earlier infra made is upgraded once it runs, before infra logs in. */
 export const BOOT_STEPS: readonly UpStep[] = [imagesStep, startStep, upgradeStep, replicationStep, smokeStep];
-
-/**
- * A web server reattached after its host restarted is UP in HAProxy, but HAProxy still holds idle connections to it
- * from before: its namespace died without closing them (after a burst, HAProxy keeps as many as it needed then). A
- * request sent on one fails and is retried on another server, so the next few visitors never reach it. Requests
- * pinned to it use those connections up, until it answers one itself.
- */
-async function untilItAnswers(endpoint: LabEndpoint, server: string, deadline: number, clock: Clock): Promise<void> {
-  await waitFor(
-    async () => {
-      const answer = await request(`${endpoint.url}/`, { pin: server, ca: endpoint.ca, timeoutMs: 5000 }).catch(
-        (error: Error) => ({ servedBy: null, status: error.message }),
-      );
-      return answer.servedBy === server
-        ? { done: true, value: undefined }
-        : { done: false, seen: `answered by ${answer.servedBy ?? `HTTP ${answer.status}`}` };
-    },
-    {
-      what: `${server} to answer a request through HAProxy`,
-      timeoutMs: Math.max(0, deadline - clock.now()),
-      intervalMs: 0,
-      clock,
-    },
-  );
-}
 
 /**
  * `compose up`, then until every container is ready, then the server model's repair: components stranded in a dead

@@ -57,6 +57,21 @@ it('a second up builds nothing and leaves a replicating replica unchanged', asyn
   expect(again.some((s) => s.startsWith('CHANGE MASTER') || s === 'START REPLICA')).toBe(false);
 });
 
+it('a second up reconnects a replica whose primary restarted under it, keeping its place: no wait for its heartbeat', async () => {
+  const t = fakeLab();
+  await up(t);
+  const replica = Object.assign(t.databases.get('web-02'), { staleConnection: true });
+  const statementsBefore = replica.statements.length;
+  const { code, result } = await up(t);
+  expect(code).toBe(0);
+  expect(result.replication.replicas[0].action).toBe('resumed');
+  expect(replica.statements.slice(statementsBefore).filter((s) => /^(STOP|START|CHANGE)/.test(s))).toEqual([
+    'STOP REPLICA IO_THREAD',
+    'START REPLICA IO_THREAD',
+  ]);
+  expect(replica).toMatchObject({ source: 'web-01', io: true, sql: true, staleConnection: false });
+});
+
 it('a failed start names the server and component, and removes the containers and volumes this run made', async () => {
   const t = fakeLab();
   t.runtime.faults.exitOnStart = `infra-${LAB}-web-01-db`;

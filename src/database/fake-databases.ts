@@ -8,6 +8,8 @@ export interface FakeDatabase {
   /** Source host once CHANGE MASTER ran (or as a test sets it up). */
   source: string | null;
   io: boolean;
+  /** Its IO thread runs on a connection to a primary that restarted since: the primary does not list it. */
+  staleConnection?: boolean;
   /** Its IO thread between two reconnects (MariaDB's Preparing), in the server's words: e.g. over a lossy link. */
   ioReconnecting?: string;
   sql: boolean;
@@ -87,15 +89,28 @@ export class FakeDatabases {
     return this.session(this.get(server), 'root');
   }
 
+  /** SHOW REPLICA HOSTS on `server`: each replica whose IO thread is connected to it. */
+  private connectedTo(server: string): Row[] {
+    return [...this.servers.values()]
+      .filter((r) => r.source === server && r.io && !r.staleConnection)
+      .map((r) => ({ Server_id: serverId(r.server), Host: r.server, Port: 3306, Master_id: serverId(server) }));
+  }
+
   private session(db: FakeDatabase, user: string): DbSession {
     return {
       query: async (sql, params) => {
         db.statements.push(sql);
+        if (/^SHOW (REPLICA HOSTS|REPLICAS)$/.test(sql)) return this.connectedTo(db.server);
         return answer(db, user, sql, params ?? []);
       },
       end: async () => undefined,
     };
   }
+}
+
+/** The lab's server ids: web-01 is 1, web-02 is 2. */
+function serverId(server: string): number {
+  return Number(/\d+$/.exec(server)?.[0] ?? 0);
 }
 
 function answer(db: FakeDatabase, user: string, sql: string, params: unknown[]): Row[] {
@@ -129,6 +144,9 @@ function answer(db: FakeDatabase, user: string, sql: string, params: unknown[]):
   }
   if (sql === 'START REPLICA') Object.assign(db, { io: true, sql: true });
   if (sql === 'STOP REPLICA') Object.assign(db, { io: false, sql: false });
+  if (sql === 'STOP REPLICA IO_THREAD') db.io = false;
+  if (sql === 'START REPLICA IO_THREAD') Object.assign(db, { io: true, staleConnection: false });
+  if (sql === 'SELECT @@GLOBAL.server_id AS id') return [{ id: serverId(db.server) }];
   if (sql === 'SET GLOBAL read_only = ON') db.readOnly = true;
   if (sql === 'SET GLOBAL read_only = OFF') db.readOnly = false;
   if (sql === 'RESET REPLICA ALL') db.source = null;

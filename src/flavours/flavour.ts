@@ -51,6 +51,12 @@ export interface DatabaseFlavour {
   readonly writable: Statement[];
   /** The flag that keeps writes off a replica: the statement that sets it and the variable that shows it. */
   readonly readOnly: { set: Statement; variable: string };
+  /**
+   * On a primary, the replicas connected to it now, one row each with its server id (column `Server_id`, any case).
+   * A replica that says its IO thread runs but is not listed holds a connection to a primary that has since
+   * restarted: it would notice only at its next missed heartbeat.
+   */
+  readonly connectedReplicas: string;
   /** Reading the primary's GTID position and waiting for it on a replica. */
   readonly gtid: {
     position: string;

@@ -144,6 +144,7 @@ export const mariadb: DatabaseFlavour = {
   promote: [stmt('STOP REPLICA'), stmt('RESET REPLICA ALL'), ...writable],
   writable,
   readOnly,
+  connectedReplicas: 'SHOW REPLICA HOSTS',
   gtid: {
     position: 'SELECT @@GLOBAL.gtid_binlog_pos AS pos',
     wait: 'SELECT MASTER_GTID_WAIT(?, ?) AS r',

@@ -88,6 +88,7 @@ export const mysql: DatabaseFlavour = {
   promote: [stmt('STOP REPLICA'), stmt('RESET REPLICA ALL'), ...writable],
   writable,
   readOnly,
+  connectedReplicas: 'SHOW REPLICAS',
   gtid: {
     position: 'SELECT @@GLOBAL.gtid_executed AS pos',
     wait: 'SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?) AS r',

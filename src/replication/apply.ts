@@ -145,6 +145,15 @@ export async function replicaStatus(connection: DbSession, flavour: DatabaseFlav
   return parseReplicaStatus(rows, executed);
 }
 
+/** Whether the primary lists the replica among those connected to it now (by the replica's server id). */
+async function isConnectedTo(primary: DbSession, replica: DbSession, flavour: DatabaseFlavour): Promise<boolean> {
+  const id = Number((await replica.query('SELECT @@GLOBAL.server_id AS id'))[0]?.id);
+  const connected = await primary.query(flavour.connectedReplicas);
+  return connected.some((row) =>
+    Object.entries(row).some(([column, value]) => column.toLowerCase() === 'server_id' && Number(value) === id),
+  );
+}
+
 /** The flag infra sets on replicas (MySQL's super_read_only, MariaDB's read_only). */
 export async function isReadOnly(connection: DbSession, flavour: DatabaseFlavour): Promise<boolean> {
   const rows = await connection.query(`SELECT ${flavour.readOnly.variable} AS ro`);
@@ -173,7 +182,10 @@ export async function applyReplication(
     if (status.configured && status.source_host === plan.primary.server) {
       const untouched = isReplicating(status) && (await isReadOnly(connection, flavour));
       if (!untouched) for (const statement of replica.resume) await run(connection, replica.server, statement);
-      actions.set(replica.server, untouched ? 'unchanged' : 'resumed');
+      const stale = untouched && !(await isConnectedTo(primary, connection, flavour));
+      // Else its first write would wait for the replica's heartbeat timeout (slave_net_timeout) to notice.
+      if (stale) for (const statement of replica.reconnect) await run(connection, replica.server, statement);
+      actions.set(replica.server, untouched && !stale ? 'unchanged' : 'resumed');
     } else if (await holdsAppData(connection)) {
       // It has data of its own (it was the primary): it may join only if the primary holds every write it made.
       const errant = await flavour.errantTransactions(connection, primary);

@@ -17,6 +17,8 @@ export interface ReplicaPlan {
   configure: Statement[];
   /** A replica already pointed at the primary (a restart, `down` + `up` with volumes): start it, keep its position. */
   resume: Statement[];
+  /** A replica running on a connection to a primary that has restarted since: it connects again, keeping its place. */
+  reconnect: Statement[];
   /** A database with data pointed elsewhere or nowhere (an old primary after `infra promote`): join from its GTIDs. */
   rejoin: Statement[];
 }
@@ -87,6 +89,7 @@ export function planReplication(lab: Lab, secrets: ReplicationSecrets): Replicat
     server: s.name,
     configure: flavour.configureReplica(primary.name, REPLICATION_USER, repl),
     resume: [stmt('START REPLICA'), flavour.readOnly.set],
+    reconnect: [stmt('STOP REPLICA IO_THREAD'), stmt('START REPLICA IO_THREAD')],
     rejoin: flavour.repointReplica(primary.name, REPLICATION_USER, repl),
   }));
   return { flavour: lab.flavour, primary: { server: primary.name, statements: primaryStatements }, replicas };
@@ -98,6 +101,11 @@ export function formatPlan(plan: ReplicationPlan): string {
   for (const r of plan.replicas) {
     lines.push('', `-- on the replica ${r.server}, the first time`, ...r.configure.map((s) => `${s.shown};`));
     lines.push('', `-- on the replica ${r.server}, when already configured`, ...r.resume.map((s) => `${s.shown};`));
+    lines.push(
+      '',
+      `-- on the replica ${r.server}, when it runs but ${plan.primary.server} does not list it (${plan.primary.server} restarted under it)`,
+      ...r.reconnect.map((s) => `${s.shown};`),
+    );
     lines.push(
       '',
       `-- on ${r.server}, when it holds data but replicates from elsewhere (it was the primary)`,
