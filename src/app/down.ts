@@ -17,8 +17,7 @@ export interface DownResult {
 export async function takeDown(env: AppEnv, options: LabTarget & { volumes: boolean }): Promise<DownResult> {
   const lab = await resolveLabName(options);
   const runtime = await env.connect();
-  const folder = await runtime.labFolder(lab);
-  const removed = await runtime.removeLab(lab, { volumes: options.volumes });
+  const { removed, folder } = await runtime.removeLab(lab, { volumes: options.volumes });
   // Its faults lived in its servers' namespaces and databases, gone with them: so is their record.
   if (folder) await writeFaults(folder, []);
   // Its data gone, the lab starts again as defined: the primary `infra promote` chose is forgotten with it.

@@ -58,7 +58,7 @@ export async function reapLabs(env: AppEnv, rule: ReapRule, options: { dryRun: b
     } else if (options.dryRun) {
       choices.push({ lab, reason });
     } else {
-      choices.push({ lab, reason, removed: await runtime.removeLab(lab, { volumes: true }) });
+      choices.push({ lab, reason, removed: (await runtime.removeLab(lab, { volumes: true })).removed });
     }
   }
   return choices;

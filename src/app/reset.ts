@@ -50,7 +50,7 @@ export async function resetLabs(env: AppEnv, options: ResetOptions): Promise<Res
   }
   const results = [];
   for (const lab of labs) {
-    const removed = await runtime.removeLab(lab, { volumes: true });
+    const { removed } = await runtime.removeLab(lab, { volumes: true });
     results.push({ lab, removed });
     options.onRemoved?.(lab, removed);
   }

@@ -64,7 +64,7 @@ export async function runCommand(env: AppEnv, options: RunOptions): Promise<numb
 
 async function teardown(env: AppEnv, lab: string): Promise<void> {
   const runtime = await env.connect();
-  const removed = await runtime.removeLab(lab, { volumes: true });
+  const { removed } = await runtime.removeLab(lab, { volumes: true });
   env
     .progress(false)
     .note(

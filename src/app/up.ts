@@ -125,7 +125,7 @@ export async function upLab(env: AppEnv, options: UpOptions): Promise<UpResult> 
   } catch (error) {
     failure = error;
     if (rendered && !options.keep && !existedBefore.containers && !context?.result.smokeFailed) {
-      const removed = await runtime.removeLab(rendered.lab.name, { volumes: !existedBefore.volumes });
+      const { removed } = await runtime.removeLab(rendered.lab.name, { volumes: !existedBefore.volumes });
       if (removed.containers > 0) progress.note('  removed the failed lab (use --keep to keep it for inspection)');
     }
   } finally {

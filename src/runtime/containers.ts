@@ -2,7 +2,7 @@
 // health, and the network-namespace trap of the server model (a component joined to a host that restarted since).
 import type Docker from 'dockerode';
 import { LABEL, labFilter } from '../topology/labels.js';
-import type { ComponentState, ContainerState, Health, LiveComponent, Removed } from './port.js';
+import type { ComponentState, ContainerState, Health, LabRemoval, LiveComponent } from './port.js';
 import { PORTS } from '../topology/lab-constants.js';
 import { execIn } from './exec.js';
 
@@ -69,12 +69,6 @@ function folderOf(labels: Record<string, string>): string | undefined {
   return labels['com.docker.compose.project.working_dir'] ?? labels[LABEL.dir];
 }
 
-/** The lab's folder from the listing's labels alone: no inspect, no health probe (`down`). */
-export async function labFolder(docker: Docker, lab: string): Promise<string | undefined> {
-  const list = await docker.listContainers({ all: true, filters: { label: labFilter(lab) } });
-  return list.map((c) => folderOf(c.Labels)).find((dir) => dir !== undefined);
-}
-
 /** The names of every lab with at least one container, network or volume on this host. */
 export async function labNames(docker: Docker): Promise<string[]> {
   const [containers, networks, volumes] = await Promise.all([
@@ -114,8 +108,13 @@ export function demuxLogs(buffer: Buffer): string {
  * Removes a lab's containers and networks, and its volumes when asked: the shared core of `down` and `reset`.
  * Works from labels alone, so a lost lab folder never leaves anything behind.
  */
-export async function removeLab(docker: Docker, lab: string, options: { volumes: boolean }): Promise<Removed> {
-  const containers = await docker.listContainers({ all: true, filters: { label: labFilter(lab) } });
+export async function removeLab(docker: Docker, lab: string, options: { volumes: boolean }): Promise<LabRemoval> {
+  // The three listings at once; the networks and volumes go once no container uses them.
+  const [containers, networks, volumes] = await Promise.all([
+    docker.listContainers({ all: true, filters: { label: labFilter(lab) } }),
+    labNetworks(docker, lab),
+    options.volumes ? labVolumes(docker, lab) : [],
+  ]);
   // Components first, hosts last: stopping a host first would strand its components' network namespace.
   const isHost = (c: Docker.ContainerInfo) => c.Labels[LABEL.component] === 'host';
   // A graceful stop first: the databases flush and close cleanly, so data kept in volumes comes back intact.
@@ -139,20 +138,14 @@ export async function removeLab(docker: Docker, lab: string, options: { volumes:
     await stopAll(containers.filter((c) => !isHost(c)));
     await stopAll(containers.filter(isHost));
   }
-  // Networks and volumes, each free once no container uses it, go at the same time.
-  const removeNetworks = async () => {
-    const networks = await labNetworks(docker, lab);
-    await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove().catch(ignoreMissing)));
-    return networks.length;
+  await Promise.all([
+    ...networks.map((n) => docker.getNetwork(n.Id).remove().catch(ignoreMissing)),
+    ...volumes.map((v) => docker.getVolume(v).remove().catch(ignoreMissing)),
+  ]);
+  return {
+    removed: { containers: containers.length, networks: networks.length, volumes: volumes.length },
+    folder: containers.map((c) => folderOf(c.Labels)).find((dir) => dir !== undefined),
   };
-  const removeVolumes = async () => {
-    if (!options.volumes) return 0;
-    const volumes = await labVolumes(docker, lab);
-    await Promise.all(volumes.map((v) => docker.getVolume(v).remove().catch(ignoreMissing)));
-    return volumes.length;
-  };
-  const [networks, volumes] = await Promise.all([removeNetworks(), removeVolumes()]);
-  return { containers: containers.length, networks, volumes };
 }
 
 function ignoreMissing(error: { statusCode?: number }): void {

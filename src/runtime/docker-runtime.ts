@@ -8,7 +8,7 @@ import { LAB_FILES } from '../paths.js';
 import type { ImageBuild } from '../render/images.js';
 import { LABEL } from '../topology/labels.js';
 import { BASE_IMAGE } from '../templating/base-image.js';
-import { labContainers, labFolder, labNames, labVolumes, logTail, removeLab } from './containers.js';
+import { labContainers, labNames, labVolumes, logTail, removeLab } from './containers.js';
 import { Docker } from './dockerode.js';
 import { execIn } from './exec.js';
 import { openForward } from './forward.js';
@@ -64,10 +64,6 @@ export class DockerRuntime implements ContainerRuntime {
 
   labNames() {
     return labNames(this.docker);
-  }
-
-  labFolder(lab: string) {
-    return labFolder(this.docker, lab);
   }
 
   volumes(lab: string) {

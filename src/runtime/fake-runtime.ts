@@ -18,7 +18,7 @@ import type {
   Health,
   LiveComponent,
   PortBinding,
-  Removed,
+  LabRemoval,
 } from './port.js';
 
 interface FakeContainer extends ComponentState {
@@ -99,11 +99,7 @@ export class FakeRuntime implements ContainerRuntime {
     return [...this.volumeLabels.entries()].filter(([, l]) => l === lab).map(([name]) => name);
   }
 
-  async labFolder(lab: string) {
-    return (await this.containers(lab)).find((c) => c.workingDir)?.workingDir;
-  }
-
-  async removeLab(lab: string, options: { volumes: boolean }): Promise<Removed> {
+  async removeLab(lab: string, options: { volumes: boolean }): Promise<LabRemoval> {
     const mine = [...this.byId.values()].filter((c) => c.lab === lab);
     for (const c of [...mine.filter((c) => c.component !== 'host'), ...mine.filter((c) => c.component === 'host')]) {
       this.calls.push(`remove ${c.name}`);
@@ -111,7 +107,10 @@ export class FakeRuntime implements ContainerRuntime {
     }
     const volumes = options.volumes ? await this.volumes(lab) : [];
     for (const v of volumes) this.volumeLabels.delete(v);
-    return { containers: mine.length, networks: mine.length > 0 ? 1 : 0, volumes: volumes.length };
+    return {
+      removed: { containers: mine.length, networks: mine.length > 0 ? 1 : 0, volumes: volumes.length },
+      folder: mine.find((c) => c.workingDir)?.workingDir,
+    };
   }
 
   async composeUp(dir: string): Promise<CommandResult> {

@@ -85,6 +85,12 @@ export interface Removed {
   volumes: number;
 }
 
+/** What removing a lab removed, and the folder its containers were started from (read from the same listing). */
+export interface LabRemoval {
+  removed: Removed;
+  folder?: string;
+}
+
 export interface ContainerRuntime {
   /** Fails with an EnvironmentError saying how to start the engine when it does not answer. */
   ping(): Promise<void>;
@@ -99,11 +105,9 @@ export interface ContainerRuntime {
   containers(lab?: string): Promise<ComponentState[]>;
   /** Names of every lab with a container, network or volume on this engine. */
   labNames(): Promise<string[]>;
-  /** The folder a lab's containers were started from, read from their labels alone (no inspect, no health probe). */
-  labFolder(lab: string): Promise<string | undefined>;
   volumes(lab: string): Promise<string[]>;
   /** Removes a lab's containers (components before hosts) and networks, its volumes only when asked. */
-  removeLab(lab: string, options: { volumes: boolean }): Promise<Removed>;
+  removeLab(lab: string, options: { volumes: boolean }): Promise<LabRemoval>;
 
   /**
    * `docker compose up -d` on a lab folder: creates and starts, does not wait for health (the caller does, through
