@@ -10,7 +10,7 @@ import { readLabState } from '../render/write-lab.js';
 import { readFaults } from '../ops/fault-record.js';
 import { readLiveRun, type LiveRun } from '../load/live-run.js';
 import { frontLoadBalancer, type Lab } from '../topology/types.js';
-import { recordedPrimary } from './lab-target.js';
+import { recordedPrimary } from '../definition/build-lab.js';
 import { readReplicationState } from './replication-status.js';
 
 export interface LiveState {

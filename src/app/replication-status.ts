@@ -6,7 +6,7 @@ import type { DatabaseFlavour } from '../flavours/flavour.js';
 import type { ComponentState, ContainerRuntime, Forward } from '../runtime/port.js';
 import { readSecrets } from '../render/secrets.js';
 import { readLabState } from '../render/write-lab.js';
-import { recordedPrimary } from './lab-target.js';
+import { recordedPrimary } from '../definition/build-lab.js';
 import { closeAll, connectAll, isReadOnly, replicaStatus, type Connections } from '../replication/apply.js';
 import { StepError } from '../errors.js';
 import type { AdminCredentials } from '../replication/apply.js';

@@ -179,3 +179,8 @@ export function buildLab(definition: LabDefinition, overrides: LabOverrides = {}
   if (seed !== undefined) lab.seed = seed;
   return applyProfiles(lab, profiles);
 }
+
+/** The primary a rendered lab has now: the one its folder recorded (its state), else its definition's. */
+export function recordedPrimary(state: { lab: string; primary?: string; definition?: LabDefinition }): string {
+  return state.primary ?? buildLab(state.definition ?? {}, { name: state.lab }).primary;
+}
