@@ -37,7 +37,7 @@ export const DEFAULT_QUERY_TIMEOUT_MS = 45_000;
 export type SessionOpener = (options: SessionOptions) => Promise<DbSession>;
 
 export async function openSession(options: SessionOptions): Promise<DbSession> {
-  // Only 127.0.0.1: the lab's databases are reached through the forwarder's ports published there.
+  // Only 127.0.0.1: infra's own process listens there and relays to the lab's databases (forwarder or SSH tunnel).
   const connection = await mysql.createConnection({
     host: '127.0.0.1',
     port: options.port,
