@@ -1,16 +1,22 @@
-// dockerode, with its two optional transports loaded on first use. docker-modem's SSH agent (ssh2, for ssh://
-// engines) and dockerode's BuildKit session (gRPC and protobufjs) load with the library: ~75 ms of every command that
-// speaks to Docker, for what infra rarely or never needs (it builds through `docker build`). Each of the two modules
-// is a function; it waits in Node's module cache as a function that loads the real one when first called.
+// dockerode, with what most commands never use loaded on first use. docker-modem's SSH agent (ssh2, for ssh://
+// engines), dockerode's BuildKit session (gRPC and protobufjs), its build-context packer (tar-fs: infra builds through
+// `docker build`) and docker-modem's hijacked-stream class (readable-stream: only exec and the forwarder's relay use
+// it) load with the library: ~100 ms of every command that speaks to Docker. Each waits in Node's module cache as a
+// stand-in that loads the real module when first used.
 import { createRequire } from 'node:module';
 import type DockerType from 'dockerode';
 
 const require = createRequire(import.meta.url);
 const dockerodeMain = require.resolve('dockerode');
 const fromDockerode = createRequire(dockerodeMain);
+const fromModem = () => createRequire(fromDockerode.resolve('docker-modem'));
 
-/** Puts a stand-in for a module that exports one function in the cache; a layout it does not find is left as is. */
-function deferFunctionModule(resolve: () => string): void {
+/**
+ * Puts a stand-in for a module in the cache: for one that exports a function or class, a function that calls or
+ * constructs the real one; for one that exports an object, an object whose every property is read from the real one.
+ * A layout it does not find is left as is.
+ */
+function deferModule(resolve: () => string, exports: 'function' | 'object'): void {
   let file: string;
   try {
     file = resolve();
@@ -18,23 +24,27 @@ function deferFunctionModule(resolve: () => string): void {
     return;
   }
   if (require.cache[file]) return;
-  let real: ((...args: unknown[]) => unknown) | undefined;
+  let real: unknown;
   const load = () => {
-    if (!real) {
+    if (real === undefined) {
       delete require.cache[file];
-      real = require(file) as (...args: unknown[]) => unknown;
+      real = require(file);
     }
     return real;
   };
-  require.cache[file] = {
-    id: file,
-    filename: file,
-    loaded: true,
-    exports: (...args: unknown[]) => load()(...args),
-  } as unknown as NodeJS.Module;
+  const standIn =
+    exports === 'function'
+      ? function (this: unknown, ...args: unknown[]) {
+          const fn = load() as (...a: unknown[]) => unknown;
+          return new.target ? Reflect.construct(fn, args) : fn.apply(this, args);
+        }
+      : new Proxy({}, { get: (_, key) => (load() as Record<string | symbol, unknown>)[key] });
+  require.cache[file] = { id: file, filename: file, loaded: true, exports: standIn } as unknown as NodeJS.Module;
 }
 
-deferFunctionModule(() => createRequire(fromDockerode.resolve('docker-modem')).resolve('./ssh'));
-deferFunctionModule(() => fromDockerode.resolve('./session'));
+deferModule(() => fromModem().resolve('./ssh'), 'function');
+deferModule(() => fromModem().resolve('./http_duplex'), 'function');
+deferModule(() => fromDockerode.resolve('./session'), 'function');
+deferModule(() => createRequire(fromDockerode.resolve('./util')).resolve('tar-fs'), 'object');
 
 export const Docker = require(dockerodeMain) as typeof DockerType;
