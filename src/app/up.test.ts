@@ -72,6 +72,18 @@ it('a second up reconnects a replica whose primary restarted under it, keeping i
   expect(replica).toMatchObject({ source: 'web-01', io: true, sql: true, staleConnection: false });
 });
 
+it('a primary whose infra user may not list its replicas leaves a running replica as it is', async () => {
+  const t = fakeLab();
+  await up(t);
+  t.databases.get('web-01').refuses = /^SHOW REPLICA HOSTS$/;
+  const replica = Object.assign(t.databases.get('web-02'), { staleConnection: true });
+  const statementsBefore = replica.statements.length;
+  const { code, result } = await up(t);
+  expect(code).toBe(0);
+  expect(result.replication.replicas[0].action).toBe('unchanged');
+  expect(replica.statements.slice(statementsBefore).some((s) => /IO_THREAD/.test(s))).toBe(false);
+});
+
 it('a failed start names the server and component, and removes the containers and volumes this run made', async () => {
   const t = fakeLab();
   t.runtime.faults.exitOnStart = `infra-${LAB}-web-01-db`;

@@ -27,6 +27,8 @@ export interface FakeDatabase {
   visits: Set<number>;
   /** Privileges infra's user may not grant (GRANT of them is refused, as from a user made without them). */
   ungrantable: string[];
+  /** Statements infra's user may not run here (refused for a missing privilege, as a user made before it had it). */
+  refuses?: RegExp;
   /** Whether it holds the app's schema (a replica set up before, a former primary), not a fresh datadir. */
   hasAppData: boolean;
   /** Who may log in from infra's forwarder: a datadir from infra before 0.2.0 lacks `infra` (and has root@'%'). */
@@ -100,6 +102,12 @@ export class FakeDatabases {
     return {
       query: async (sql, params) => {
         db.statements.push(sql);
+        if (db.refuses?.test(sql)) {
+          throw Object.assign(new Error('Access denied; you need (at least one of) the privilege(s) for this'), {
+            code: 'ER_SPECIFIC_ACCESS_DENIED_ERROR',
+            errno: 1227,
+          });
+        }
         if (/^SHOW (REPLICA HOSTS|REPLICAS)$/.test(sql)) return this.connectedTo(db.server);
         return answer(db, user, sql, params ?? []);
       },

@@ -145,10 +145,18 @@ export async function replicaStatus(connection: DbSession, flavour: DatabaseFlav
   return parseReplicaStatus(rows, executed);
 }
 
-/** Whether the primary lists the replica among those connected to it now (by the replica's server id). */
+/**
+ * Whether the primary lists the replica among those connected to it now (by the replica's server id). A primary that
+ * will not say (infra's user there predates the privilege it takes) counts as listing it: the replica is left as is.
+ */
 async function isConnectedTo(primary: DbSession, replica: DbSession, flavour: DatabaseFlavour): Promise<boolean> {
   const id = Number((await replica.query('SELECT @@GLOBAL.server_id AS id'))[0]?.id);
-  const connected = await primary.query(flavour.connectedReplicas);
+  const connected = await primary.query(flavour.connectedReplicas).catch((error: unknown) => {
+    // 1227: "you need (at least one of) the … privilege(s)".
+    if ((error as DbError).code === 'ER_SPECIFIC_ACCESS_DENIED_ERROR') return undefined;
+    throw error;
+  });
+  if (!connected) return true;
   return connected.some((row) =>
     Object.entries(row).some(([column, value]) => column.toLowerCase() === 'server_id' && Number(value) === id),
   );
