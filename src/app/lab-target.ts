@@ -57,7 +57,8 @@ export async function resolveLabName(target: LabTarget): Promise<string> {
 async function nameFromFolder(target: LabTarget, found: { state: LabState } | undefined): Promise<string> {
   if (found) return found.state.lab;
   if (target.dir) throw notALabFolder(path.resolve(target.cwd, target.dir));
-  return (await (await definitions()).loadLab(target.cwd, target.config, {})).lab.name;
+  const { loadLab } = await definitions();
+  return (await loadLab(target.cwd, target.config, {})).lab.name;
 }
 
 /**

@@ -146,20 +146,28 @@ export async function replicaStatus(connection: DbSession, flavour: DatabaseFlav
 }
 
 /**
- * Whether the primary lists the replica among those connected to it now (by the replica's server id). A primary that
- * will not say (infra's user there predates the privilege it takes) counts as listing it: the replica is left as is.
+ * The server ids of the replicas the primary lists as connected to it now; undefined when it will not say (infra's
+ * user there predates the privilege it takes).
  */
-async function isConnectedTo(primary: DbSession, replica: DbSession, flavour: DatabaseFlavour): Promise<boolean> {
-  const id = Number((await replica.query('SELECT @@GLOBAL.server_id AS id'))[0]?.id);
-  const connected = await primary.query(flavour.connectedReplicas).catch((error: unknown) => {
+async function connectedReplicaIds(primary: DbSession, flavour: DatabaseFlavour): Promise<Set<number> | undefined> {
+  const rows = await primary.query(flavour.connectedReplicas).catch((error: unknown) => {
     // 1227: "you need (at least one of) the … privilege(s)".
     if ((error as DbError).code === 'ER_SPECIFIC_ACCESS_DENIED_ERROR') return undefined;
     throw error;
   });
-  if (!connected) return true;
-  return connected.some((row) =>
-    Object.entries(row).some(([column, value]) => column.toLowerCase() === 'server_id' && Number(value) === id),
+  if (!rows) return undefined;
+  const ids = rows.flatMap((row) =>
+    Object.entries(row)
+      .filter(([column]) => column.toLowerCase() === 'server_id')
+      .map(([, value]) => Number(value)),
   );
+  return new Set(ids);
+}
+
+/** Whether the primary's list holds the replica; a primary that will not say counts as listing it (left as is). */
+async function isListed(replica: DbSession, listed: Set<number> | undefined): Promise<boolean> {
+  if (!listed) return true;
+  return listed.has(Number((await replica.query('SELECT @@GLOBAL.server_id AS id'))[0]?.id));
 }
 
 /** The flag infra sets on replicas (MySQL's super_read_only, MariaDB's read_only). */
@@ -184,13 +192,16 @@ export async function applyReplication(
   for (const statement of plan.primary.statements) await run(primary, plan.primary.server, statement);
 
   const actions = new Map<string, ReplicaOutcome['action']>();
+  // Read once, when a running replica first needs it.
+  let listed: Promise<Set<number> | undefined> | undefined;
   for (const replica of plan.replicas) {
     const connection = connections[replica.server];
     const status = await replicaStatus(connection, flavour);
     if (status.configured && status.source_host === plan.primary.server) {
       const untouched = isReplicating(status) && (await isReadOnly(connection, flavour));
       if (!untouched) for (const statement of replica.resume) await run(connection, replica.server, statement);
-      const stale = untouched && !(await isConnectedTo(primary, connection, flavour));
+      const stale =
+        untouched && !(await isListed(connection, await (listed ??= connectedReplicaIds(primary, flavour))));
       // Else its first write would wait for the replica's heartbeat timeout (slave_net_timeout) to notice.
       if (stale) for (const statement of replica.reconnect) await run(connection, replica.server, statement);
       actions.set(replica.server, untouched && !stale ? 'unchanged' : 'resumed');
