@@ -102,18 +102,21 @@ export class FakeDatabases {
     return {
       query: async (sql, params) => {
         db.statements.push(sql);
-        if (db.refuses?.test(sql)) {
-          throw Object.assign(new Error('Access denied; you need (at least one of) the privilege(s) for this'), {
-            code: 'ER_SPECIFIC_ACCESS_DENIED_ERROR',
-            errno: 1227,
-          });
-        }
+        if (db.refuses?.test(sql)) throw privilegeMissing('the privilege(s) for this');
         if (/^SHOW (REPLICA HOSTS|REPLICAS)$/.test(sql)) return this.connectedTo(db.server);
         return answer(db, user, sql, params ?? []);
       },
       end: async () => undefined,
     };
   }
+}
+
+/** A statement refused for a privilege infra's user lacks, as both flavours report it (1227). */
+function privilegeMissing(what: string): Error {
+  return Object.assign(new Error(`Access denied; you need (at least one of) ${what}`), {
+    code: 'ER_SPECIFIC_ACCESS_DENIED_ERROR',
+    errno: 1227,
+  });
 }
 
 /** The lab's server ids: web-01 is 1, web-02 is 2. */
@@ -123,10 +126,7 @@ function serverId(server: string): number {
 
 function answer(db: FakeDatabase, user: string, sql: string, params: unknown[]): Row[] {
   if (sql.startsWith('GRANT ') && db.ungrantable.some((p) => sql.includes(p))) {
-    throw Object.assign(new Error('Access denied; you need (at least one of) the GRANT OPTION privilege(s)'), {
-      code: 'ER_SPECIFIC_ACCESS_DENIED_ERROR',
-      errno: 1227,
-    });
+    throw privilegeMissing('the GRANT OPTION privilege(s)');
   }
   const created = /^CREATE USER IF NOT EXISTS '(\w+)'/.exec(sql);
   if (created) db.users.add(created[1]);
